@@ -1,0 +1,73 @@
+# twauth.  `make` builds build/twauth; `make run` and `make test` first install
+# whatever Debian packages are missing (scripts/deps.sh).  SAN=1 builds with
+# AddressSanitizer + UndefinedBehaviorSanitizer into build-asan/.
+
+SAN	?=
+WERROR	?=
+ifeq ($(SAN),1)
+BUILD	?= build-asan
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT	= -O1
+else
+BUILD	?= build
+SANFLAGS =
+OPT	= -O2
+endif
+
+CC	?= cc
+PKGS	= libmicrohttpd jansson libcrypto sqlite3
+WARN	= -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wpointer-arith -Wvla $(if $(WERROR),-Werror)
+CFLAGS	+= -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP \
+	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDFLAGS	+= $(SANFLAGS)
+
+LIB_SRC	= $(wildcard src/common/*.c src/store/*.c src/idp/*.c src/http/*.c) \
+	  $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+LIB_OBJ	= $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ = $(BUILD)/obj/src/cli/main.o
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all run test unit e2e bench deps clean check-banned asan-test
+
+all: $(BUILD)/twauth
+
+$(BUILD)/twauth: $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The two commands of the README.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/twauth serve $(ARGS)
+
+test: deps
+	@$(MAKE) --no-print-directory check-banned
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	TWAUTH_BUILD=$(BUILD) tests/run.sh
+
+deps:
+	@scripts/deps.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	bench/run.sh
+
+# curl's and OpenBSD's rule: these functions do not appear in the source.
+check-banned:
+	@if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atoll|sscanf|strtok|strncpy)\s*\(' \
+	    $$(find src -name '*.[ch]'); then \
+	    echo "banned function used (see ../shared/STYLE.md)"; exit 1; fi
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

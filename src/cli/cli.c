@@ -1,0 +1,68 @@
+/* Helpers shared by the subcommands; see cli.h. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("twauth: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *
+cli_db_path(const char *flag)
+{
+	const char *env = getenv("TWAUTH_DB");
+
+	if (flag != NULL && *flag != '\0')
+		return flag;
+	if (env != NULL && *env != '\0')
+		return env;
+	return CLI_DEFAULT_DB;
+}
+
+int
+cli_open(const char *db, const struct idp_config *cfg, struct store **st, struct idp **idp)
+{
+	struct idp_config defaults;
+	char err[512];
+
+	if (cfg == NULL) {
+		idp_config_defaults(&defaults);
+		cfg = &defaults;
+	}
+	if ((*st = store_open(db, err, sizeof(err))) == NULL) {
+		cli_error("%s", err);
+		return -1;
+	}
+	*idp = idp_new(*st, cfg);
+	return 0;
+}
+
+void
+cli_close(struct store *st, struct idp *idp)
+{
+	idp_free(idp);
+	store_close(st);
+}
+
+int
+cli_idp_error(enum idp_err err)
+{
+	cli_error("%s", idp_err_info(err)->message);
+	return err == IDP_ERR_UNAVAILABLE ? EXIT_FAIL : EXIT_USAGE;
+}
+
+int
+cli_usage_hint(const char *cmd)
+{
+	fprintf(stderr, "Run 'twauth %s --help' for usage.\n", cmd);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,38 @@
+/*
+ * Shared by the subcommands: exit statuses, where the database is, opening
+ * it, and printing errors the same way everywhere.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdio.h>
+
+#include "../idp/idp.h"
+#include "../store/store.h"
+
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* the operation failed (database, network) */
+#define EXIT_USAGE	2	/* bad arguments or input; nothing changed */
+
+#define CLI_DEFAULT_DB	"./data/twauth.db"
+
+/* --db if given, else $TWAUTH_DB, else CLI_DEFAULT_DB. */
+const char *cli_db_path(const char *flag);
+/*
+ * Opens the store at db and an idp on it with cfg (defaults when NULL).
+ * Prints the reason and returns -1 on failure.
+ */
+int cli_open(const char *db, const struct idp_config *cfg, struct store **st,
+    struct idp **idp);
+void cli_close(struct store *st, struct idp *idp);
+/* "twauth: <msg>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints an idp error and returns the exit status it deserves. */
+int cli_idp_error(enum idp_err err);
+/* Prints "see 'twauth CMD --help'" and returns EXIT_USAGE. */
+int cli_usage_hint(const char *cmd);
+
+int cmd_serve(int argc, char **argv);
+int cmd_app(int argc, char **argv);
+
+#endif

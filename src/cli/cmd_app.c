@@ -1,0 +1,347 @@
+/*
+ * twauth app: the developer console as a command line.  Works on the
+ * database directly, so a running server sees every change at once.
+ * Secrets are printed exactly once, on stdout, and never logged.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../common/xmalloc.h"
+#include "cli.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("Usage: twauth app <subcommand> [options]\n"
+	    "\n"
+	    "Register apps and manage their credentials, as on dev.twitch.tv.\n"
+	    "\n"
+	    "Subcommands:\n"
+	    "  create --name NAME --redirect-uri URI [--redirect-uri URI ...] [--public]\n"
+	    "         registers an app and prints its client id and (for confidential\n"
+	    "         apps) its client secret, shown this once only\n"
+	    "  list                      every app\n"
+	    "  show CLIENT_ID            one app\n"
+	    "  reset-secret CLIENT_ID    prints a new secret; the old one stops working now\n"
+	    "  redirect add CLIENT_ID URI      registers another redirect URI (at most 10)\n"
+	    "  redirect remove CLIENT_ID URI   unregisters one (an app keeps at least one)\n"
+	    "  delete CLIENT_ID          deletes the app; its tokens stop validating now\n"
+	    "\n"
+	    "Options:\n"
+	    "  --json        machine-readable output\n"
+	    "  --public      (create) a public client: no secret\n"
+	    "  --db PATH     database file (default $TWAUTH_DB, else " CLI_DEFAULT_DB ")\n"
+	    "  -h, --help    this help\n"
+	    "\n"
+	    "A redirect URI is where the user's browser is sent after signing in; it\n"
+	    "must be an absolute http:// or https:// URL and is matched exactly.\n"
+	    "Bad input exits with status 2 and changes nothing.\n"
+	    "\n"
+	    "Examples:\n"
+	    "  twauth app create --name \"My Bot\" --redirect-uri http://localhost:3000\n"
+	    "  twauth app create --name CLI --redirect-uri http://localhost:3000 --public --json\n"
+	    "  twauth app redirect add abcdefghijklmnopqrstuvwxyz0123 https://bot.example/cb\n"
+	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n", f);
+}
+
+struct app_opts {
+	const char	 *db;
+	const char	 *name;
+	char		**uris;
+	size_t		  n_uris;
+	int		  is_public;
+	int		  json;
+	char		**args;		/* positional arguments after the subcommand */
+	int		  n_args;
+};
+
+/* Parses options for one subcommand.  Returns 0, 1 for --help, or -1. */
+static int
+parse_opts(int argc, char **argv, int allow_create, struct app_opts *o)
+{
+	enum { O_DB = 256, O_NAME, O_URI, O_PUBLIC, O_JSON };
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, O_DB },
+		{ "name", required_argument, NULL, O_NAME },
+		{ "redirect-uri", required_argument, NULL, O_URI },
+		{ "public", no_argument, NULL, O_PUBLIC },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_DB:
+			o->db = optarg;
+			break;
+		case O_JSON:
+			o->json = 1;
+			break;
+		case 'h':
+			return 1;
+		case O_NAME:
+		case O_URI:
+		case O_PUBLIC:
+			if (!allow_create) {
+				cli_error("%s is only for 'twauth app create'", argv[optind - 1]);
+				return -1;
+			}
+			if (c == O_NAME)
+				o->name = optarg;
+			else if (c == O_PUBLIC)
+				o->is_public = 1;
+			else {
+				o->uris = xrealloc(o->uris, (o->n_uris + 1) * sizeof(char *));
+				o->uris[o->n_uris++] = optarg;
+			}
+			break;
+		default:
+			return -1;
+		}
+	}
+	o->args = argv + optind;
+	o->n_args = argc - optind;
+	return 0;
+}
+
+static json_t *
+app_json(const struct store_app *app)
+{
+	json_t *uris = json_array();
+
+	for (size_t i = 0; i < app->n_redirect_uris; i++)
+		json_array_append_new(uris, json_string(app->redirect_uris[i]));
+	return json_pack("{s:s, s:s, s:o, s:s, s:I}", "client_id", app->client_id,
+	    "name", app->name, "redirect_uris", uris,
+	    "type", app->is_public ? "public" : "confidential",
+	    "created_at", (json_int_t)app->created_at);
+}
+
+static void
+print_json(json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (text == NULL)
+		fatal("out of memory encoding JSON");
+	puts(text);
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	json_decref(j);
+}
+
+static void
+print_app(const struct store_app *app)
+{
+	char when[32];
+	time_t t = (time_t)app->created_at;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	printf("name:          %s\n", app->name);
+	printf("client id:     %s\n", app->client_id);
+	printf("type:          %s\n", app->is_public ? "public (no client secret)" :
+	    "confidential");
+	printf("created:       %s\n", when);
+	for (size_t i = 0; i < app->n_redirect_uris; i++)
+		printf("%s %s\n", i == 0 ? "redirect URIs:" : "              ",
+		    app->redirect_uris[i]);
+}
+
+static int
+app_create(struct idp *idp, struct app_opts *o)
+{
+	struct store_app app;
+	char secret[TW_ID_LEN + 1];
+	enum idp_err err;
+	json_t *j;
+
+	if (o->name == NULL) {
+		cli_error("app create needs --name NAME");
+		return cli_usage_hint("app");
+	}
+	if (o->n_args != 0) {
+		cli_error("app create takes no arguments ('%s'); did you forget --redirect-uri?",
+		    o->args[0]);
+		return cli_usage_hint("app");
+	}
+	err = idp_app_create(idp, o->name, o->uris, o->n_uris, o->is_public, &app, secret);
+	if (err != IDP_OK)
+		return cli_idp_error(err);
+	if (o->json) {
+		j = app_json(&app);
+		json_object_del(j, "created_at");
+		json_object_set_new(j, "client_secret",
+		    app.is_public ? json_null() : json_string(secret));
+		print_json(j);
+	} else {
+		printf("Registered \"%s\".\n\n", app.name);
+		print_app(&app);
+		if (!app.is_public)
+			printf("client secret: %s\n\n"
+			    "The secret is shown this once; store it now.  Lost it?\n"
+			    "  twauth app reset-secret %s\n", secret, app.client_id);
+	}
+	OPENSSL_cleanse(secret, sizeof(secret));
+	store_app_clear(&app);
+	return EXIT_OK;
+}
+
+static int
+app_list(struct idp *idp, struct store *st, struct app_opts *o)
+{
+	struct store_app *apps;
+	size_t n;
+
+	(void)idp;
+	if (o->n_args != 0) {
+		cli_error("app list takes no arguments");
+		return cli_usage_hint("app");
+	}
+	if (store_app_list(st, &apps, &n) != STORE_OK)
+		return cli_idp_error(IDP_ERR_UNAVAILABLE);
+	if (o->json) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, app_json(&apps[i]));
+		print_json(arr);
+	} else if (n == 0) {
+		printf("No apps yet.  Register one:\n"
+		    "  twauth app create --name \"My Bot\" --redirect-uri http://localhost:3000\n");
+	} else {
+		printf("%-30s  %-12s  %s\n", "CLIENT ID", "TYPE", "NAME");
+		for (size_t i = 0; i < n; i++)
+			printf("%-30s  %-12s  %s\n", apps[i].client_id,
+			    apps[i].is_public ? "public" : "confidential", apps[i].name);
+	}
+	store_app_list_free(apps, n);
+	return EXIT_OK;
+}
+
+static int
+want_args(struct app_opts *o, int n, const char *what)
+{
+	if (o->n_args == n)
+		return 0;
+	cli_error("expected %s", what);
+	return -1;
+}
+
+int
+cmd_app(int argc, char **argv)
+{
+	struct app_opts o;
+	struct store *st = NULL;
+	struct idp *idp = NULL;
+	struct store_app app;
+	char secret[TW_ID_LEN + 1];
+	const char *sub;
+	enum idp_err err;
+	int rc, redirect_add = 0;
+
+	memset(&o, 0, sizeof(o));
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	sub = argv[1];
+	if (strcmp(sub, "redirect") == 0) {
+		if (argc < 3 || (strcmp(argv[2], "add") != 0 && strcmp(argv[2], "remove") != 0)) {
+			cli_error("app redirect wants 'add' or 'remove'");
+			return cli_usage_hint("app");
+		}
+		redirect_add = strcmp(argv[2], "add") == 0;
+		argc--;
+		argv++;
+	} else if (strcmp(sub, "create") != 0 && strcmp(sub, "list") != 0 &&
+	    strcmp(sub, "show") != 0 && strcmp(sub, "reset-secret") != 0 &&
+	    strcmp(sub, "delete") != 0) {
+		cli_error("unknown app subcommand '%s'", sub);
+		return cli_usage_hint("app");
+	}
+	rc = parse_opts(argc - 1, argv + 1, strcmp(sub, "create") == 0, &o);
+	if (rc != 0) {
+		free(o.uris);
+		if (rc == 1) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		return cli_usage_hint("app");
+	}
+	/* Check the shape of the command before touching the database. */
+	if ((strcmp(sub, "show") == 0 || strcmp(sub, "reset-secret") == 0 ||
+	    strcmp(sub, "delete") == 0) && want_args(&o, 1, "one CLIENT_ID") == -1) {
+		free(o.uris);
+		return cli_usage_hint("app");
+	}
+	if (strcmp(sub, "redirect") == 0 && want_args(&o, 2, "CLIENT_ID URI") == -1) {
+		free(o.uris);
+		return cli_usage_hint("app");
+	}
+	if (cli_open(cli_db_path(o.db), NULL, &st, &idp) == -1) {
+		free(o.uris);
+		return EXIT_FAIL;
+	}
+	rc = EXIT_OK;
+	if (strcmp(sub, "create") == 0)
+		rc = app_create(idp, &o);
+	else if (strcmp(sub, "list") == 0)
+		rc = app_list(idp, st, &o);
+	else if (strcmp(sub, "show") == 0) {
+		if ((err = idp_app_get(idp, o.args[0], &app)) != IDP_OK)
+			rc = cli_idp_error(err);
+		else {
+			if (o.json)
+				print_json(app_json(&app));
+			else
+				print_app(&app);
+			store_app_clear(&app);
+		}
+	} else if (strcmp(sub, "reset-secret") == 0) {
+		if ((err = idp_app_reset_secret(idp, o.args[0], secret)) != IDP_OK)
+			rc = cli_idp_error(err);
+		else if (o.json)
+			print_json(json_pack("{s:s, s:s}", "client_id", o.args[0],
+			    "client_secret", secret));
+		else
+			printf("New client secret for %s:\n%s\n"
+			    "The old secret no longer works.  This one is shown this once.\n",
+			    o.args[0], secret);
+		OPENSSL_cleanse(secret, sizeof(secret));
+	} else if (strcmp(sub, "redirect") == 0) {
+		err = redirect_add ? idp_app_redirect_add(idp, o.args[0], o.args[1]) :
+		    idp_app_redirect_remove(idp, o.args[0], o.args[1]);
+		if (err != IDP_OK)
+			rc = cli_idp_error(err);
+		else if (!o.json)
+			printf("%s %s %s\n", redirect_add ? "Added" : "Removed", o.args[1],
+			    redirect_add ? "to" : "from");
+		if (err == IDP_OK && (err = idp_app_get(idp, o.args[0], &app)) == IDP_OK) {
+			if (o.json)
+				print_json(app_json(&app));
+			else
+				print_app(&app);
+			store_app_clear(&app);
+		}
+	} else if (strcmp(sub, "delete") == 0) {
+		if ((err = idp_app_delete(idp, o.args[0])) != IDP_OK)
+			rc = cli_idp_error(err);
+		else if (o.json)
+			print_json(json_pack("{s:s, s:b}", "client_id", o.args[0], "deleted", 1));
+		else
+			printf("Deleted app %s; its tokens no longer validate.\n", o.args[0]);
+	}
+	cli_close(st, idp);
+	free(o.uris);
+	return rc;
+}

@@ -1,0 +1,143 @@
+/* twauth serve: parse flags, open the store, run the HTTP server. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/log.h"
+#include "../common/num.h"
+#include "../common/url.h"
+#include "../http/server.h"
+#include "cli.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("Usage: twauth serve [options]\n"
+	    "\n"
+	    "Runs a server that answers like id.twitch.tv: POST /oauth2/token\n"
+	    "(client_credentials), GET /oauth2/validate, POST /oauth2/revoke, and\n"
+	    "GET /healthz.  Register apps with 'twauth app create'; the server sees\n"
+	    "them at once.  Stops cleanly on Ctrl-C or SIGTERM.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --listen HOST:PORT     where to listen (default 127.0.0.1:8080;\n"
+	    "                         port 0 picks a free port; [::1]:8080 for IPv6)\n"
+	    "  --db PATH              database file (default $TWAUTH_DB, else\n"
+	    "                         " CLI_DEFAULT_DB "); created 0600 if missing\n"
+	    "  --public-url URL       the URL clients use to reach this server, when it\n"
+	    "                         differs from the listen address (a proxy)\n"
+	    "  --app-token-ttl SECS   lifetime of app access tokens (default 5184000,\n"
+	    "                         about 60 days, as on Twitch)\n"
+	    "  --threads N            worker threads (default: one per core)\n"
+	    "  --idle-timeout SECS    close connections idle this long (default 15)\n"
+	    "  --max-connections N    open connections at most (default 1024)\n"
+	    "  --no-access-log        do not log one line per request\n"
+	    "  -h, --help             this help\n"
+	    "\n"
+	    "Examples:\n"
+	    "  twauth serve\n"
+	    "  twauth serve --listen 0.0.0.0:8080 --public-url https://id.example.test\n"
+	    "  TWAUTH_DB=/var/lib/twauth/twauth.db twauth serve --listen 127.0.0.1:9000\n", f);
+}
+
+static int
+parse_uint(const char *flag, const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	if (num_parse_i64(s, min, max, out) == -1) {
+		cli_error("%s wants a whole number from %lld to %lld, not '%s'", flag,
+		    (long long)min, (long long)max, s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_THREADS, O_IDLE,
+	    O_MAXCONN, O_NO_ACCESS_LOG };
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "db", required_argument, NULL, O_DB },
+		{ "public-url", required_argument, NULL, O_PUBLIC_URL },
+		{ "app-token-ttl", required_argument, NULL, O_APP_TTL },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "idle-timeout", required_argument, NULL, O_IDLE },
+		{ "max-connections", required_argument, NULL, O_MAXCONN },
+		{ "no-access-log", no_argument, NULL, O_NO_ACCESS_LOG },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct server_config scfg;
+	struct idp_config icfg;
+	struct store *st = NULL;
+	struct idp *idp = NULL;
+	const char *db = NULL;
+	int64_t v;
+	int c, rc;
+
+	server_config_defaults(&scfg);
+	idp_config_defaults(&icfg);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_LISTEN:
+			scfg.listen = optarg;
+			break;
+		case O_DB:
+			db = optarg;
+			break;
+		case O_PUBLIC_URL: {
+			struct url u;
+
+			if (url_parse(str_cstr(optarg), &u) == -1 || u.has_query ||
+			    u.has_fragment) {
+				cli_error("--public-url wants an absolute http(s) URL without "
+				    "query or fragment, e.g. https://id.example.test");
+				return EXIT_USAGE;
+			}
+			scfg.public_url = optarg;
+			break;
+		}
+		case O_APP_TTL:
+			if (parse_uint("--app-token-ttl", optarg, 1, 10LL * 365 * 86400, &v) == -1)
+				return EXIT_USAGE;
+			icfg.app_token_ttl = v;
+			break;
+		case O_THREADS:
+			if (parse_uint("--threads", optarg, 1, 64, &v) == -1)
+				return EXIT_USAGE;
+			scfg.threads = (unsigned)v;
+			break;
+		case O_IDLE:
+			if (parse_uint("--idle-timeout", optarg, 1, 3600, &v) == -1)
+				return EXIT_USAGE;
+			scfg.idle_timeout = (unsigned)v;
+			break;
+		case O_MAXCONN:
+			if (parse_uint("--max-connections", optarg, 1, 100000, &v) == -1)
+				return EXIT_USAGE;
+			scfg.max_connections = (unsigned)v;
+			break;
+		case O_NO_ACCESS_LOG:
+			scfg.access_log = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_hint("serve");
+		}
+	}
+	if (optind != argc) {
+		cli_error("serve takes no arguments, only options ('%s')", argv[optind]);
+		return cli_usage_hint("serve");
+	}
+	db = cli_db_path(db);
+	if (cli_open(db, &icfg, &st, &idp) == -1)
+		return EXIT_FAIL;
+	log_info("database %s (schema version %d)", db, store_schema_version(st));
+	rc = server_run(&scfg, idp) == 0 ? EXIT_OK : EXIT_FAIL;
+	cli_close(st, idp);
+	return rc;
+}

@@ -1,0 +1,16 @@
+/*
+ * Time.  clock_now() is wall-clock seconds for expiry arithmetic;
+ * clock_mono_us() is monotonic microseconds for durations.  Tests can shift
+ * the wall clock of a server with TWAUTH_CLOCK_SKEW (seconds, may be
+ * negative) to cross long lifetimes without waiting; it is read once.
+ */
+#ifndef CLOCK_H
+#define CLOCK_H
+
+#include <stdint.h>
+
+void clock_init(void);
+int64_t clock_now(void);
+uint64_t clock_mono_us(void);
+
+#endif

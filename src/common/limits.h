@@ -1,0 +1,37 @@
+/*
+ * Every limit on outside input, in one place.  Each one is enforced where the
+ * input enters and has a test that crosses it (tests/e2e/limits.test.mjs,
+ * tests/unit).  Changing a number here changes the documented behaviour:
+ * keep docs/LIMITS.md in step.
+ */
+#ifndef LIMITS_H
+#define LIMITS_H
+
+/* HTTP transport */
+#define TW_MAX_BODY		(64 * 1024)	/* request body, bytes: 413 */
+#define TW_MAX_URI		(16 * 1024)	/* request target incl. query: 414 */
+#define TW_MAX_HEADER_BYTES	(16 * 1024)	/* sum of header names+values: 431 */
+#define TW_CONN_MEMORY		(96 * 1024)	/* libmicrohttpd pool per connection */
+#define TW_MAX_CONNECTIONS	1024		/* open connections per server */
+#define TW_IDLE_TIMEOUT		15		/* seconds without a byte: closed */
+#define TW_REQUEST_DEADLINE	30		/* seconds to send a whole body: 408 */
+#define TW_SHUTDOWN_GRACE	10		/* seconds to finish in-flight work */
+
+/* Parameters (query string, urlencoded or multipart bodies, merged) */
+#define TW_MAX_PARAMS		64		/* distinct parameters: 400 */
+#define TW_MAX_PARAM_NAME	128		/* bytes, decoded: 400 */
+#define TW_MAX_PARAM_VALUE	4096		/* bytes, decoded: 400 */
+#define TW_MAX_MULTIPART_HEAD	1024		/* header block of one part: 400 */
+
+/* Identity objects */
+#define TW_ID_LEN		30	/* client ids, secrets, access tokens */
+#define TW_REFRESH_LEN		50	/* refresh tokens */
+#define TW_MAX_TOKEN_LEN	512	/* longest token we bother hashing */
+#define TW_MAX_APP_NAME		100	/* bytes */
+#define TW_MAX_REDIRECT_URI	2048	/* bytes */
+#define TW_MAX_REDIRECT_URIS	10	/* per app, as on dev.twitch.tv */
+
+/* Lifetimes, seconds */
+#define TW_APP_TOKEN_TTL	(60 * 24 * 3600)	/* about 60 days */
+
+#endif

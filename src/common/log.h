@@ -1,0 +1,28 @@
+/*
+ * Logging to stderr, one line per event, safe from any thread (each line is
+ * one write(2)).  Nothing secret is ever passed here: callers log a short
+ * digest prefix (log_fingerprint) instead of a token, code or secret.
+ */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR, LOG__MAX };
+
+void log_set_level(enum log_level min);
+void log_msg(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
+#define log_error(...)	log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* Turns the per-request access log on or off (on by default). */
+void log_access_enable(int on);
+/* One access-log line: method, path (no query), status, microseconds. */
+void log_access(const char *addr, const char *method, const char *path,
+    unsigned status, uint64_t micros);
+
+#endif

@@ -1,0 +1,15 @@
+/* Strict number parsing: the whole string, no sign surprises, no overflow. */
+#ifndef NUM_H
+#define NUM_H
+
+#include <stdint.h>
+
+/*
+ * Parses s as a decimal integer in [min, max].  Returns 0, or -1 for an
+ * empty string, trailing characters, a leading sign or space, or a value out
+ * of range; *out is set only on success.
+ */
+int num_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+    __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * Absolute http(s) URL parsing, strict enough to decide whether a string may
+ * be registered as a redirect URI or used as an issuer.  Views point into the
+ * input.  Rejected: anything but http/https, userinfo ("user@host"), an empty
+ * host, a bad port, spaces, backslashes, control and non-ASCII bytes (they
+ * must be percent-encoded), and more than TW_MAX_REDIRECT_URI bytes.
+ */
+#ifndef URL_H
+#define URL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "str.h"
+
+struct url {
+	struct str	scheme;		/* "http" or "https" */
+	struct str	host;		/* without brackets for IPv6 */
+	uint16_t	port;		/* explicit or the scheme's default */
+	struct str	path;		/* may be empty */
+	struct str	query;		/* without '?'; has_query tells "" from none */
+	struct str	fragment;	/* without '#' */
+	bool		has_query;
+	bool		has_fragment;
+};
+
+int url_parse(struct str s, struct url *u) __attribute__((warn_unused_result));
+/* True for localhost, 127.0.0.0/8 and [::1]. */
+bool url_is_loopback(const struct url *u);
+
+#endif

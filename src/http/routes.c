@@ -1,0 +1,49 @@
+/* The routing table; see routes.h. */
+#include "routes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct route table[] = {
+	{ "GET",  "/healthz",		0,		http_health },
+	{ "POST", "/oauth2/token",	ROUTE_PARAMS,	http_token },
+	{ "GET",  "/oauth2/validate",	0,		http_validate },
+	{ "POST", "/oauth2/revoke",	ROUTE_PARAMS,	http_revoke },
+};
+#define N_ROUTES (sizeof(table) / sizeof(table[0]))
+
+const struct route *
+routes_find(const char *method, const char *path, int *path_known)
+{
+	/* HEAD is GET without a body; libmicrohttpd drops the body. */
+	const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+
+	*path_known = 0;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (strcmp(table[i].path, path) != 0)
+			continue;
+		if (strcmp(table[i].method, m) == 0)
+			return &table[i];
+		*path_known = 1;
+	}
+	return NULL;
+}
+
+const char *
+routes_allow(const char *path)
+{
+	static _Thread_local char allow[64];
+	size_t n = 0;
+
+	allow[0] = '\0';
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (strcmp(table[i].path, path) != 0)
+			continue;
+		n += (size_t)snprintf(allow + n, sizeof(allow) - n, "%s%s",
+		    n ? ", " : "", strcmp(table[i].method, "GET") == 0 ? "GET, HEAD" :
+		    table[i].method);
+		if (n >= sizeof(allow))
+			break;
+	}
+	return allow;
+}

@@ -1,0 +1,34 @@
+/*
+ * The routing table: every endpoint, its method and what it needs parsed.
+ * One table, so the list of what the server answers is in one place.
+ */
+#ifndef HTTP_ROUTES_H
+#define HTTP_ROUTES_H
+
+#include "request.h"
+
+/* Parse OAuth parameters from the query string and the body. */
+#define ROUTE_PARAMS	0x1
+
+struct route {
+	const char	*method;
+	const char	*path;
+	unsigned	 flags;
+	void		(*handle)(struct request *);
+};
+
+/*
+ * Finds the route for method and path.  Returns it, or NULL and sets
+ * *path_known when the path exists under another method (405, not 404).
+ */
+const struct route *routes_find(const char *method, const char *path, int *path_known);
+/* "GET, HEAD" style Allow header value for path (static storage). */
+const char *routes_allow(const char *path);
+
+/* Handlers, one file per endpoint group. */
+void http_health(struct request *req);
+void http_token(struct request *req);
+void http_validate(struct request *req);
+void http_revoke(struct request *req);
+
+#endif

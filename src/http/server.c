@@ -1,0 +1,581 @@
+/*
+ * libmicrohttpd glue.
+ *
+ * Life of a request:
+ *   uri_start()      MHD hands us the raw request target before parsing it.
+ *                    We allocate struct request here (it becomes *req_cls)
+ *                    and keep the query string: MHD would otherwise decode
+ *                    it for us, hiding repeats, NULs and oversize values.
+ *   on_request() #1  Headers are in.  Route, header-size and Content-Length
+ *                    checks; a request that fails one is answered at once
+ *                    without reading its body.
+ *   on_request() #n  Body chunks, appended to a buffer capped at TW_MAX_BODY.
+ *   on_request() end Parameters parsed (query + body), handler called.
+ *   on_completed()   Access log line, request freed.
+ *
+ * Traps: MHD calls on_completed for every request uri_start saw, even ones
+ * the client abandoned, so it is the only place that frees.  Responses are
+ * always copied into MHD (MHD_RESPMEM_MUST_COPY/FREE), never borrowed.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/buf.h"
+#include "../common/clock.h"
+#include "../common/form.h"
+#include "../common/limits.h"
+#include "../common/log.h"
+#include "../common/multipart.h"
+#include "../common/params.h"
+#include "../common/xmalloc.h"
+#include "request.h"
+#include "routes.h"
+
+struct server {
+	const struct server_config	*cfg;
+	struct idp			*idp;
+	atomic_int			 draining;
+	atomic_long			 in_flight;
+};
+
+enum req_state { REQ_NEW, REQ_BODY, REQ_ANSWERED };
+
+struct request {
+	struct server		*srv;
+	struct MHD_Connection	*conn;
+	const struct route	*route;
+	enum req_state		 state;
+	uint64_t		 start_us;
+	unsigned		 status;	/* 0 until answered */
+	char			 method[8];
+	char			 path[128];	/* for the log: no query, truncated */
+	char			*query;		/* raw, after '?'; NULL if none */
+	int			 uri_too_long;
+	int			 body_too_large;
+	size_t			 discarded;	/* body bytes dropped past the cap */
+	struct buf		 body;
+	struct params		 params;
+};
+
+/* ---- responses ---- */
+
+static void
+add_common_headers(struct request *req, struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Pragma", "no-cache");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (atomic_load(&req->srv->draining))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+/* Queues a response; takes ownership of data (malloc'd) when len > 0. */
+static void
+reply(struct request *req, unsigned status, const char *content_type, char *data,
+    size_t len, const char *allow)
+{
+	struct MHD_Response *resp;
+
+	if (req->state == REQ_ANSWERED) {
+		free(data);
+		return;
+	}
+	req->state = REQ_ANSWERED;
+	req->status = status;
+	resp = MHD_create_response_from_buffer(len, data,
+	    len > 0 ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(data);
+		log_error("http: cannot create response");
+		return;
+	}
+	if (content_type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	if (allow != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	add_common_headers(req, resp);
+	if (MHD_queue_response(req->conn, status, resp) != MHD_YES)
+		log_error("http: cannot queue response %u", status);
+	MHD_destroy_response(resp);
+}
+
+static void
+reply_json_allow(struct request *req, unsigned status, json_t *body, const char *allow)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+
+	json_decref(body);
+	if (text == NULL)
+		fatal("out of memory encoding JSON");
+	reply(req, status, "application/json", text, strlen(text), allow);
+}
+
+void
+req_reply_json(struct request *req, unsigned status, json_t *body)
+{
+	reply_json_allow(req, status, body, NULL);
+}
+
+static json_t *
+error_body(unsigned status, const char *message)
+{
+	return json_pack("{s:i, s:s}", "status", (int)status, "message", message);
+}
+
+void
+req_reply_message(struct request *req, unsigned status, const char *message)
+{
+	req_reply_json(req, status, error_body(status, message));
+}
+
+void
+req_reply_error(struct request *req, enum idp_err err)
+{
+	const struct idp_err_info *info = idp_err_info(err);
+
+	req_reply_message(req, (unsigned)info->status, info->message);
+}
+
+void
+req_reply_empty(struct request *req, unsigned status)
+{
+	reply(req, status, NULL, NULL, 0, NULL);
+}
+
+/* ---- request accessors ---- */
+
+const char *
+req_param(struct request *req, const char *name)
+{
+	return params_get(&req->params, name);
+}
+
+struct str
+req_header(struct request *req, const char *name)
+{
+	const char *v = NULL;
+	size_t len = 0;
+
+	if (MHD_lookup_connection_value_n(req->conn, MHD_HEADER_KIND, name, strlen(name),
+	    &v, &len) != MHD_YES || v == NULL)
+		return str_make(NULL, 0);
+	return str_make(v, len);
+}
+
+struct idp *
+req_idp(struct request *req)
+{
+	return req->srv->idp;
+}
+
+/* ---- request lifecycle ---- */
+
+static void *
+uri_start(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct request *req = xcalloc(1, sizeof(*req));
+	const char *q = strchr(uri, '?');
+	size_t path_len = q ? (size_t)(q - uri) : strlen(uri);
+
+	req->srv = cls;
+	req->conn = conn;
+	req->start_us = clock_mono_us();
+	buf_init(&req->body, TW_MAX_BODY);
+	params_init(&req->params);
+	if (path_len >= sizeof(req->path))
+		path_len = sizeof(req->path) - 1;
+	memcpy(req->path, uri, path_len);
+	req->path[path_len] = '\0';
+	if (strlen(uri) > TW_MAX_URI)
+		req->uri_too_long = 1;
+	else if (q != NULL)
+		req->query = xstrdup(q + 1);
+	atomic_fetch_add(&req->srv->in_flight, 1);
+	return req;
+}
+
+static void
+client_addr(struct MHD_Connection *conn, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, len, "-");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    out, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    out, (socklen_t)len);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct request *req = *req_cls;
+	char addr[INET6_ADDRSTRLEN];
+
+	(void)toe;
+	if (req == NULL)
+		return;
+	client_addr(conn, addr, sizeof(addr));
+	log_access(addr, req->method[0] ? req->method : "-", req->path, req->status,
+	    clock_mono_us() - req->start_us);
+	free(req->query);
+	buf_free_secret(&req->body);
+	params_free(&req->params);
+	free(req);
+	*req_cls = NULL;
+	atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static enum MHD_Result
+sum_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *total = cls;
+
+	(void)kind;
+	*total += strlen(key) + (value ? strlen(value) : 0);
+	return MHD_YES;
+}
+
+/* Checks made once the headers are in.  Returns 0 or answers and -1. */
+static int
+check_head(struct request *req, const char *method, const char *url)
+{
+	struct str cl;
+	size_t header_bytes = 0;
+	int path_known;
+
+	if (req->uri_too_long) {
+		req_reply_message(req, 414, "request target too long (at most 16384 bytes)");
+		return -1;
+	}
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
+	if (header_bytes > TW_MAX_HEADER_BYTES) {
+		req_reply_message(req, 431, "request headers too large (at most 16384 bytes)");
+		return -1;
+	}
+	req->route = routes_find(method, url, &path_known);
+	if (req->route == NULL) {
+		if (path_known) {
+			reply_json_allow(req, 405, error_body(405, "method not allowed"),
+			    routes_allow(url));
+			return -1;
+		}
+		req_reply_message(req, 404, "Not Found");
+		return -1;
+	}
+	cl = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl.p != NULL && (cl.len > 10 || strtoul(cl.p, NULL, 10) > TW_MAX_BODY)) {
+		req_reply_message(req, 413, "request body too large (at most 65536 bytes)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Fills req->params from the query string and the body. */
+static int
+parse_params(struct request *req)
+{
+	enum params_err err = PARAMS_OK;
+	struct str ct, boundary;
+	char message[256];
+
+	if (req->query != NULL)
+		err = form_parse(&req->params, req->query, strlen(req->query));
+	if (err == PARAMS_OK && req->body.len > 0) {
+		ct = str_trim(req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE));
+		if (ct.p == NULL || ct.len == 0 ||
+		    str_prefix_nocase(ct, "application/x-www-form-urlencoded"))
+			err = form_parse(&req->params, req->body.data, req->body.len);
+		else if (multipart_boundary(ct, &boundary) == 0)
+			err = multipart_parse(&req->params, boundary, req->body.data,
+			    req->body.len);
+		else if (str_prefix_nocase(ct, "multipart/"))
+			err = PARAMS_BAD_MULTIPART;
+		else {
+			req_reply_message(req, 415, "unsupported Content-Type: send "
+			    "application/x-www-form-urlencoded, multipart/form-data, "
+			    "or parameters in the query string");
+			return -1;
+		}
+	}
+	if (err == PARAMS_OK)
+		return 0;
+	if (err == PARAMS_CONFLICT || err == PARAMS_NAME_TOO_LONG || err == PARAMS_VALUE_TOO_LONG)
+		snprintf(message, sizeof(message), "%s: '%.64s'", params_strerror(err),
+		    req->params.bad_name);
+	else
+		snprintf(message, sizeof(message), "%s", params_strerror(err));
+	req_reply_message(req, 400, message);
+	return -1;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **req_cls)
+{
+	struct request *req = *req_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)version;
+	if (req == NULL)
+		return MHD_NO;
+	if (req->state == REQ_NEW) {
+		snprintf(req->method, sizeof(req->method), "%s", method);
+		req->state = REQ_BODY;
+		(void)check_head(req, method, url);
+		return MHD_YES;
+	}
+	if (req->state == REQ_ANSWERED) {
+		/* Answered early: discard whatever body still arrives. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		/*
+		 * libmicrohttpd cannot queue a response while a body is still
+		 * arriving, so an oversize body (chunked, without a truthful
+		 * Content-Length) is discarded and answered when it ends, and a
+		 * client that keeps sending far past the cap, or past the
+		 * deadline, is disconnected.
+		 */
+		if (!req->body_too_large && buf_add(&req->body, upload, *upload_size) == -1)
+			req->body_too_large = 1;
+		if (req->body_too_large)
+			req->discarded += *upload_size;
+		*upload_size = 0;
+		if (req->discarded > 4 * (size_t)TW_MAX_BODY) {
+			req->status = 413;
+			return MHD_NO;
+		}
+		if (clock_mono_us() - req->start_us > TW_REQUEST_DEADLINE * 1000000ull) {
+			req->status = 408;
+			log_warn("http: %s %s: body not complete after %d s; closing",
+			    req->method, req->path, TW_REQUEST_DEADLINE);
+			return MHD_NO;
+		}
+		return MHD_YES;
+	}
+	if (req->body_too_large) {
+		req_reply_message(req, 413, "request body too large (at most 65536 bytes)");
+		return MHD_YES;
+	}
+	if ((req->route->flags & ROUTE_PARAMS) && parse_params(req) == -1)
+		return MHD_YES;
+	req->route->handle(req);
+	if (req->state != REQ_ANSWERED) {
+		log_error("http: %s %s left unanswered", req->method, req->path);
+		req_reply_error(req, IDP_ERR_UNAVAILABLE);
+	}
+	return MHD_YES;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	log_warn("libmicrohttpd: %s", line);
+}
+
+/* ---- listening and running ---- */
+
+void
+server_config_defaults(struct server_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->listen = "127.0.0.1:8080";
+	cfg->idle_timeout = TW_IDLE_TIMEOUT;
+	cfg->max_connections = TW_MAX_CONNECTIONS;
+	cfg->access_log = 1;
+}
+
+/*
+ * Splits "HOST:PORT" or "[V6]:PORT" into host and port.  An empty host
+ * means every interface.  Returns 0 or -1.
+ */
+static int
+split_listen(const char *spec, char *host, size_t host_len, char *port, size_t port_len)
+{
+	const char *colon;
+	size_t hl;
+
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+
+		if (close == NULL || close[1] != ':')
+			return -1;
+		hl = (size_t)(close - spec - 1);
+		colon = close + 1;
+		spec++;
+	} else {
+		if ((colon = strrchr(spec, ':')) == NULL)
+			return -1;
+		hl = (size_t)(colon - spec);
+	}
+	if (hl >= host_len || strlen(colon + 1) == 0 || strlen(colon + 1) >= port_len)
+		return -1;
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	snprintf(port, port_len, "%s", colon + 1);
+	for (const char *p = port; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	return 0;
+}
+
+static int
+open_listener(const char *spec, char *bound, size_t bound_len)
+{
+	char host[256], port[8], hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
+	struct addrinfo hints, *res = NULL, *ai;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	int fd = -1, one = 1, rc, err = 0;
+
+	if (split_listen(spec, host, sizeof(host), port, sizeof(port)) == -1) {
+		log_error("bad --listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080", spec);
+		return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
+		log_error("cannot resolve listen address '%s': %s", spec, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd == -1) {
+			err = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 1024) == 0)
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		log_error("cannot listen on %s: %s%s", spec, strerror(err),
+		    err == EADDRINUSE ? " (is another server running? pick another "
+		    "port with --listen)" : "");
+		return -1;
+	}
+	getsockname(fd, (struct sockaddr *)&ss, &sslen);
+	getnameinfo((struct sockaddr *)&ss, sslen, hbuf, sizeof(hbuf), pbuf, sizeof(pbuf),
+	    NI_NUMERICHOST | NI_NUMERICSERV);
+	snprintf(bound, bound_len, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", hbuf, pbuf);
+	return fd;
+}
+
+static unsigned
+default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+/* Blocks SIGINT and SIGTERM here and in every thread started after. */
+static void
+block_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+drain(struct server *srv, struct MHD_Daemon *d)
+{
+	uint64_t deadline = clock_mono_us() + TW_SHUTDOWN_GRACE * 1000000ull;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	MHD_socket fd;
+
+	atomic_store(&srv->draining, 1);
+	fd = MHD_quiesce_daemon(d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	while (atomic_load(&srv->in_flight) > 0 && clock_mono_us() < deadline)
+		nanosleep(&pause, NULL);
+	if (atomic_load(&srv->in_flight) > 0)
+		log_warn("shutdown: %ld request(s) still running after %d s; closing",
+		    atomic_load(&srv->in_flight), TW_SHUTDOWN_GRACE);
+}
+
+int
+server_run(const struct server_config *cfg, struct idp *idp)
+{
+	struct server srv = { .cfg = cfg, .idp = idp };
+	struct MHD_Daemon *d;
+	char bound[300];
+	sigset_t set;
+	unsigned threads = cfg->threads ? cfg->threads : default_threads();
+	int fd, sig = 0;
+
+	log_access_enable(cfg->access_log);
+	block_stop_signals(&set);
+	if ((fd = open_listener(cfg->listen, bound, sizeof(bound))) == -1)
+		return -1;
+	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+	    0, NULL, NULL, on_request, &srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &srv,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)TW_CONN_MEMORY,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, &srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		log_error("cannot start the HTTP server on %s", bound);
+		close(fd);
+		return -1;
+	}
+	printf("twauth: listening on http://%s\n", bound);
+	fflush(stdout);
+	log_info("listening on http://%s (%u threads, public URL %s)", bound, threads,
+	    cfg->public_url ? cfg->public_url : "derived from requests");
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	drain(&srv, d);
+	MHD_stop_daemon(d);
+	log_info("stopped");
+	return 0;
+}

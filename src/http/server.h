@@ -1,0 +1,30 @@
+/*
+ * The HTTP server: libmicrohttpd with epoll and a thread pool, one routing
+ * table, the transport limits of limits.h, an access log, and a graceful
+ * stop.  src/http/ is the only place that sees libmicrohttpd.
+ */
+#ifndef HTTP_SERVER_H
+#define HTTP_SERVER_H
+
+#include "../idp/idp.h"
+
+struct server_config {
+	const char	*listen;	/* "HOST:PORT"; port 0 picks a free one */
+	const char	*public_url;	/* NULL: derived from the listen address */
+	unsigned	 threads;	/* 0: one per core */
+	unsigned	 idle_timeout;	/* seconds */
+	unsigned	 max_connections;
+	int		 access_log;
+};
+
+void server_config_defaults(struct server_config *cfg);
+
+/*
+ * Serves until SIGINT or SIGTERM, then stops accepting, lets requests in
+ * flight finish (up to TW_SHUTDOWN_GRACE seconds) and returns.  Prints
+ * "twauth: listening on URL" on stdout once ready.  Returns 0, or -1 with a
+ * message logged if the server could not start.
+ */
+int server_run(const struct server_config *cfg, struct idp *idp);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * Every error the identity logic can answer with, and the one table that
+ * maps each to an HTTP status and Twitch's message (../shared/TWITCH-WIRE.md),
+ * so no message string is written twice.  The CLI prints the same messages.
+ */
+#ifndef IDP_ERRORS_H
+#define IDP_ERRORS_H
+
+enum idp_err {
+	IDP_OK = 0,
+	/* token endpoint */
+	IDP_ERR_MISSING_CLIENT_ID,
+	IDP_ERR_INVALID_CLIENT,
+	IDP_ERR_MISSING_CLIENT_SECRET,
+	IDP_ERR_INVALID_CLIENT_SECRET,
+	IDP_ERR_INVALID_GRANT_TYPE,
+	IDP_ERR_PUBLIC_CLIENT_CREDENTIALS,
+	/* validate and revoke */
+	IDP_ERR_MISSING_AUTHORIZATION,
+	IDP_ERR_INVALID_ACCESS_TOKEN,
+	IDP_ERR_MISSING_OAUTH_TOKEN,
+	/* app administration */
+	IDP_ERR_BAD_APP_NAME,
+	IDP_ERR_BAD_REDIRECT_URI,
+	IDP_ERR_NO_REDIRECT_URI,
+	IDP_ERR_TOO_MANY_REDIRECT_URIS,
+	IDP_ERR_REDIRECT_URI_EXISTS,
+	IDP_ERR_REDIRECT_URI_NOT_FOUND,
+	IDP_ERR_LAST_REDIRECT_URI,
+	IDP_ERR_UNKNOWN_APP,
+	IDP_ERR_PUBLIC_APP_SECRET,
+	/* the store failed: never answer as if it had worked */
+	IDP_ERR_UNAVAILABLE,
+	IDP_ERR__MAX
+};
+
+struct idp_err_info {
+	int		 status;	/* HTTP status */
+	const char	*message;	/* Twitch's message, exactly */
+};
+
+/* The status and message of err; never NULL. */
+const struct idp_err_info *idp_err_info(enum idp_err err);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * Issuing, validating and revoking tokens.
+ *
+ * A token is TW_ID_LEN random characters; the store keeps its SHA-256 only,
+ * so validation hashes what it is shown and looks the digest up.  Client
+ * secrets are checked the same way, comparing digests in constant time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/hash.h"
+#include "../common/rand.h"
+#include "../common/xmalloc.h"
+#include "idp_impl.h"
+
+void
+idp_token_info_clear(struct idp_token_info *info)
+{
+	free(info->scopes);
+	memset(info, 0, sizeof(*info));
+}
+
+/*
+ * Authenticates a confidential client by its secret.  app must be loaded.
+ * The secret is hashed and compared in constant time.
+ */
+static enum idp_err
+check_secret(const struct store_app *app, const char *secret)
+{
+	uint8_t digest[HASH_LEN];
+
+	if (idp_blank(secret))
+		return IDP_ERR_MISSING_CLIENT_SECRET;
+	if (!app->has_secret)
+		return IDP_ERR_INVALID_CLIENT_SECRET;
+	hash_sha256(secret, strlen(secret), digest);
+	return hash_equal(digest, app->secret_hash) ? IDP_OK : IDP_ERR_INVALID_CLIENT_SECRET;
+}
+
+/* Mints an access token, stores its digest, returns it in clear once. */
+static enum idp_err
+issue_access_token(struct idp *idp, const char *client_id, int64_t user_id,
+    const char *scopes, int64_t ttl, char out[TW_ID_LEN + 1])
+{
+	struct store_token tok;
+	enum store_rc rc = STORE_ERROR;
+	int64_t now = clock_now();
+
+	memset(&tok, 0, sizeof(tok));
+	if (strlen(client_id) > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	memcpy(tok.client_id, client_id, strlen(client_id) + 1);
+	tok.user_id = user_id;
+	tok.scopes = (char *)scopes;
+	tok.created_at = now;
+	tok.expires_at = now + ttl;
+	for (int attempt = 0; attempt < 3; attempt++) {
+		rand_alnum(out, TW_ID_LEN);
+		hash_sha256(out, TW_ID_LEN, tok.hash);
+		if ((rc = store_token_insert(idp->store, &tok)) != STORE_CONFLICT)
+			break;
+	}
+	if (rc != STORE_OK) {
+		memset(out, 0, TW_ID_LEN + 1);
+		return IDP_ERR_UNAVAILABLE;
+	}
+	return IDP_OK;
+}
+
+static enum idp_err
+client_credentials(struct idp *idp, const struct store_app *app,
+    const struct idp_token_request *req, struct idp_token_response *resp)
+{
+	enum idp_err err;
+
+	if (app->is_public)
+		return IDP_ERR_PUBLIC_CLIENT_CREDENTIALS;
+	if ((err = check_secret(app, req->client_secret)) != IDP_OK)
+		return err;
+	/* App tokens carry no scopes on Twitch: a scope parameter is ignored. */
+	if ((err = issue_access_token(idp, app->client_id, 0, "",
+	    idp->cfg.app_token_ttl, resp->access_token)) != IDP_OK)
+		return err;
+	resp->expires_in = idp->cfg.app_token_ttl;
+	return IDP_OK;
+}
+
+enum idp_err
+idp_token(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp)
+{
+	struct store_app app;
+	enum idp_err err;
+
+	memset(resp, 0, sizeof(*resp));
+	if (idp_blank(req->client_id))
+		return IDP_ERR_MISSING_CLIENT_ID;
+	if (idp_blank(req->grant_type) || strcmp(req->grant_type, "client_credentials") != 0)
+		return IDP_ERR_INVALID_GRANT_TYPE;
+	memset(&app, 0, sizeof(app));
+	err = idp_from_store(store_app_get(idp->store, req->client_id, &app),
+	    IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_OK)
+		err = client_credentials(idp, &app, req, resp);
+	store_app_clear(&app);
+	return err;
+}
+
+enum idp_err
+idp_validate(struct idp *idp, const char *token, size_t token_len,
+    struct idp_token_info *info)
+{
+	struct store_token tok;
+	uint8_t digest[HASH_LEN];
+	enum idp_err err;
+	int64_t now;
+
+	memset(info, 0, sizeof(*info));
+	if (token_len == 0 || token_len > TW_MAX_TOKEN_LEN)
+		return IDP_ERR_INVALID_ACCESS_TOKEN;
+	hash_sha256(token, token_len, digest);
+	memset(&tok, 0, sizeof(tok));
+	err = idp_from_store(store_token_get(idp->store, digest, &tok),
+	    IDP_ERR_INVALID_ACCESS_TOKEN);
+	if (err != IDP_OK)
+		return err;
+	now = clock_now();
+	if (tok.expires_at <= now) {
+		store_token_clear(&tok);
+		return IDP_ERR_INVALID_ACCESS_TOKEN;
+	}
+	memcpy(info->client_id, tok.client_id, sizeof(info->client_id));
+	info->user_id = tok.user_id;
+	info->scopes = tok.scopes;
+	tok.scopes = NULL;
+	info->expires_in = tok.expires_at - now;
+	store_token_clear(&tok);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_revoke(struct idp *idp, const char *client_id, const char *token)
+{
+	struct store_app app;
+	uint8_t digest[HASH_LEN];
+	enum idp_err err;
+	enum store_rc rc;
+
+	if (idp_blank(client_id))
+		return IDP_ERR_MISSING_CLIENT_ID;
+	if (idp_blank(token))
+		return IDP_ERR_MISSING_OAUTH_TOKEN;
+	memset(&app, 0, sizeof(app));
+	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
+	store_app_clear(&app);
+	if (err != IDP_OK)
+		return err;
+	if (strlen(token) > TW_MAX_TOKEN_LEN)
+		return IDP_OK;
+	hash_sha256(token, strlen(token), digest);
+	rc = store_token_revoke(idp->store, digest, client_id);
+	return rc == STORE_OK || rc == STORE_NOTFOUND ? IDP_OK : IDP_ERR_UNAVAILABLE;
+}

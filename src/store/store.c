@@ -1,0 +1,181 @@
+/*
+ * Backend selection and forwarding; see store.h.  Also the helpers shared by
+ * backends, so each backend file holds only what is specific to its database.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/buf.h"
+#include "../common/xmalloc.h"
+#include "store_impl.h"
+
+struct store {
+	const struct store_ops	*ops;
+	void			*impl;
+};
+
+struct store *
+store_open(const char *spec, char *err, size_t err_len)
+{
+	const struct store_ops *ops = &store_sqlite_ops;
+	struct store *st;
+	void *impl;
+
+	if (strncmp(spec, "postgres://", 11) == 0 || strncmp(spec, "postgresql://", 13) == 0) {
+		snprintf(err, err_len, "PostgreSQL is not supported by this build yet; "
+		    "use a file path for SQLite");
+		return NULL;
+	}
+	if ((impl = ops->open(spec, err, err_len)) == NULL)
+		return NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->ops = ops;
+	st->impl = impl;
+	return st;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	st->ops->close(st->impl);
+	free(st);
+}
+
+int
+store_schema_version(struct store *st)
+{
+	return st->ops->schema_version(st->impl);
+}
+
+const char *
+store_rc_name(enum store_rc rc)
+{
+	static const char *names[STORE__MAX] = {
+		"ok", "not found", "conflict", "limit reached", "database error"
+	};
+
+	return (rc >= 0 && rc < STORE__MAX) ? names[rc] : "unknown";
+}
+
+void
+store_app_clear(struct store_app *app)
+{
+	free(app->name);
+	for (size_t i = 0; i < app->n_redirect_uris; i++)
+		free(app->redirect_uris[i]);
+	free(app->redirect_uris);
+	memset(app, 0, sizeof(*app));
+}
+
+void
+store_app_list_free(struct store_app *apps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		store_app_clear(&apps[i]);
+	free(apps);
+}
+
+void
+store_token_clear(struct store_token *tok)
+{
+	free(tok->scopes);
+	memset(tok, 0, sizeof(*tok));
+}
+
+enum store_rc
+store_app_insert(struct store *st, const struct store_app *app)
+{
+	return st->ops->app_insert(st->impl, app);
+}
+
+enum store_rc
+store_app_get(struct store *st, const char *client_id, struct store_app *out)
+{
+	return st->ops->app_get(st->impl, client_id, out);
+}
+
+enum store_rc
+store_app_list(struct store *st, struct store_app **out, size_t *n)
+{
+	return st->ops->app_list(st->impl, out, n);
+}
+
+enum store_rc
+store_app_set_secret(struct store *st, const char *client_id, const uint8_t hash[HASH_LEN])
+{
+	return st->ops->app_set_secret(st->impl, client_id, hash);
+}
+
+enum store_rc
+store_app_redirect_add(struct store *st, const char *client_id, const char *uri)
+{
+	return st->ops->app_redirect_add(st->impl, client_id, uri);
+}
+
+enum store_rc
+store_app_redirect_remove(struct store *st, const char *client_id, const char *uri)
+{
+	return st->ops->app_redirect_remove(st->impl, client_id, uri);
+}
+
+enum store_rc
+store_app_delete(struct store *st, const char *client_id)
+{
+	return st->ops->app_delete(st->impl, client_id);
+}
+
+enum store_rc
+store_token_insert(struct store *st, const struct store_token *tok)
+{
+	return st->ops->token_insert(st->impl, tok);
+}
+
+enum store_rc
+store_token_get(struct store *st, const uint8_t hash[HASH_LEN], struct store_token *out)
+{
+	return st->ops->token_get(st->impl, hash, out);
+}
+
+enum store_rc
+store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id)
+{
+	return st->ops->token_revoke(st->impl, hash, client_id);
+}
+
+char *
+store_join_uris(char *const *uris, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b, (size_t)TW_MAX_REDIRECT_URIS * (TW_MAX_REDIRECT_URI + 1));
+	for (size_t i = 0; i < n; i++)
+		if ((i > 0 && buf_add(&b, "\n", 1) == -1) || buf_add_cstr(&b, uris[i]) == -1)
+			fatal("redirect URI list over its cap");
+	if (b.data == NULL)
+		return xstrdup("");
+	return b.data;
+}
+
+void
+store_split_uris(const char *joined, char ***uris, size_t *n)
+{
+	const char *p = joined;
+
+	*uris = NULL;
+	*n = 0;
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		*uris = xrealloc(*uris, (*n + 1) * sizeof(**uris));
+		(*uris)[(*n)++] = xmemdup0(p, len);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}

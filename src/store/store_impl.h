@@ -1,0 +1,33 @@
+/*
+ * The table each backend fills in.  store.c picks a backend from the spec
+ * and forwards every call; nothing outside src/store/ sees this header.
+ */
+#ifndef STORE_IMPL_H
+#define STORE_IMPL_H
+
+#include "store.h"
+
+struct store_ops {
+	const char *name;
+	void *(*open)(const char *spec, char *err, size_t err_len);
+	void (*close)(void *impl);
+	int (*schema_version)(void *impl);
+	enum store_rc (*app_insert)(void *, const struct store_app *);
+	enum store_rc (*app_get)(void *, const char *, struct store_app *);
+	enum store_rc (*app_list)(void *, struct store_app **, size_t *);
+	enum store_rc (*app_set_secret)(void *, const char *, const uint8_t *);
+	enum store_rc (*app_redirect_add)(void *, const char *, const char *);
+	enum store_rc (*app_redirect_remove)(void *, const char *, const char *);
+	enum store_rc (*app_delete)(void *, const char *);
+	enum store_rc (*token_insert)(void *, const struct store_token *);
+	enum store_rc (*token_get)(void *, const uint8_t *, struct store_token *);
+	enum store_rc (*token_revoke)(void *, const uint8_t *, const char *);
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+/* Shared helpers for backends: redirect URIs are stored newline-separated. */
+char *store_join_uris(char *const *uris, size_t n);
+void store_split_uris(const char *joined, char ***uris, size_t *n);
+
+#endif

@@ -1,0 +1,744 @@
+/*
+ * SQLite backend.
+ *
+ * Concurrency: one writer connection behind a mutex, and a pool of reader
+ * connections.  In WAL mode readers never wait for the writer, and because
+ * this process serialises its own writes, the hot write path never meets
+ * SQLITE_BUSY (whose handler sleeps).  Other processes (the `twauth app`
+ * commands while a server runs) are covered by busy_timeout.
+ *
+ * Durability: WAL with synchronous=NORMAL.  A committed transaction survives
+ * the process being killed (it is in the WAL file); a power cut may lose the
+ * last commits but never corrupts the database.
+ *
+ * Every statement is prepared once per connection and reused; values are
+ * always bound, never spliced into SQL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/log.h"
+#include "../common/xmalloc.h"
+#include "store_impl.h"
+
+#define READERS 8
+#define BUSY_TIMEOUT_MS 5000
+
+enum stmt_id {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_APP_INSERT,
+	ST_APP_GET,
+	ST_APP_LIST,
+	ST_APP_SET_SECRET,
+	ST_APP_GET_URIS,
+	ST_APP_SET_URIS,
+	ST_APP_DELETE,
+	ST_APP_DELETE_TOKENS,
+	ST_TOKEN_INSERT,
+	ST_TOKEN_GET,
+	ST_TOKEN_REVOKE,
+	ST__MAX
+};
+
+static const char *const stmt_sql[ST__MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_APP_INSERT] = "INSERT INTO apps (client_id, name, secret_hash, is_public, "
+	    "redirect_uris, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_APP_GET] = "SELECT client_id, name, secret_hash, is_public, redirect_uris, "
+	    "created_at FROM apps WHERE client_id = ?1",
+	[ST_APP_LIST] = "SELECT client_id, name, secret_hash, is_public, redirect_uris, "
+	    "created_at FROM apps ORDER BY created_at, client_id",
+	[ST_APP_SET_SECRET] = "UPDATE apps SET secret_hash = ?2 WHERE client_id = ?1 "
+	    "AND is_public = 0",
+	[ST_APP_GET_URIS] = "SELECT redirect_uris FROM apps WHERE client_id = ?1",
+	[ST_APP_SET_URIS] = "UPDATE apps SET redirect_uris = ?2 WHERE client_id = ?1",
+	[ST_APP_DELETE] = "DELETE FROM apps WHERE client_id = ?1",
+	[ST_APP_DELETE_TOKENS] = "DELETE FROM tokens WHERE client_id = ?1",
+	[ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, client_id, user_id, scopes, "
+	    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_TOKEN_GET] = "SELECT client_id, user_id, scopes, created_at, expires_at "
+	    "FROM tokens WHERE hash = ?1",
+	[ST_TOKEN_REVOKE] = "DELETE FROM tokens WHERE hash = ?1 AND client_id = ?2",
+};
+
+/*
+ * Versioned migrations: migrations[i] takes the schema from version i to
+ * i + 1.  They run at open, in one transaction, and the version is kept in
+ * PRAGMA user_version.  Never edit a shipped migration; append a new one.
+ */
+static const char *const migrations[] = {
+	/* 1: apps and tokens */
+	"CREATE TABLE apps ("
+	"  client_id     TEXT PRIMARY KEY,"
+	"  name          TEXT NOT NULL,"
+	"  secret_hash   BLOB,"			/* SHA-256; NULL for public apps */
+	"  is_public     INTEGER NOT NULL,"
+	"  redirect_uris TEXT NOT NULL,"		/* newline-separated */
+	"  created_at    INTEGER NOT NULL"
+	");"
+	"CREATE TABLE tokens ("
+	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the token */
+	"  client_id  TEXT NOT NULL,"
+	"  user_id    INTEGER,"				/* NULL for app tokens */
+	"  scopes     TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX tokens_by_client ON tokens (client_id);",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+struct conn {
+	sqlite3		*db;
+	sqlite3_stmt	*stmts[ST__MAX];
+};
+
+struct sq {
+	pthread_mutex_t	 write_lock;
+	struct conn	 writer;
+	pthread_mutex_t	 pool_lock;
+	pthread_cond_t	 pool_cond;
+	struct conn	 readers[READERS];
+	struct conn	*free_readers[READERS];
+	size_t		 n_free;
+	int		 version;
+};
+
+static void
+db_error(struct conn *c, const char *what)
+{
+	log_error("sqlite: %s: %s", what, sqlite3_errmsg(c->db));
+}
+
+static sqlite3_stmt *
+stmt(struct conn *c, enum stmt_id id)
+{
+	if (c->stmts[id] == NULL &&
+	    sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->stmts[id], NULL) != SQLITE_OK) {
+		db_error(c, "prepare");
+		return NULL;
+	}
+	return c->stmts[id];
+}
+
+static void
+stmt_done(sqlite3_stmt *s)
+{
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+}
+
+/* Runs a statement that returns no rows.  Returns the sqlite3_step code. */
+static int
+exec_stmt(struct conn *c, enum stmt_id id)
+{
+	sqlite3_stmt *s = stmt(c, id);
+	int rc;
+
+	if (s == NULL)
+		return SQLITE_ERROR;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		db_error(c, stmt_sql[id]);
+	stmt_done(s);
+	return rc;
+}
+
+static int
+conn_open(struct conn *c, const char *path, int flags, char *err, size_t err_len)
+{
+	memset(c, 0, sizeof(*c));
+	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot open %s: %s", path,
+		    c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(c->db, 1);
+	if (sqlite3_exec(c->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot configure %s: %s", path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+conn_close(struct conn *c)
+{
+	for (int i = 0; i < ST__MAX; i++)
+		sqlite3_finalize(c->stmts[i]);
+	if (c->db != NULL && sqlite3_close(c->db) != SQLITE_OK)
+		log_error("sqlite: close: %s", sqlite3_errmsg(c->db));
+	memset(c, 0, sizeof(*c));
+}
+
+/* Creates the database file 0600 (and its directory 0700) if missing. */
+static int
+create_private(const char *path, char *err, size_t err_len)
+{
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (slash != NULL && slash != path) {
+		char *dir = xmemdup0(path, (size_t)(slash - path));
+		int rc = mkdir(dir, 0700);
+
+		if (rc == -1 && errno != EEXIST) {
+			snprintf(err, err_len, "cannot create directory %s: %s", dir,
+			    strerror(errno));
+			free(dir);
+			return -1;
+		}
+		free(dir);
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		snprintf(err, err_len, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+migrate(struct sq *q, char *err, size_t err_len)
+{
+	sqlite3 *db = q->writer.db;
+	sqlite3_stmt *s = NULL;
+	int version = -1, rc = -1;
+
+	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot start migration: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version < 0) {
+		snprintf(err, err_len, "cannot read schema version: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	if (version > N_MIGRATIONS) {
+		snprintf(err, err_len, "database schema version %d is newer than this "
+		    "twauth knows (%d); upgrade twauth", version, N_MIGRATIONS);
+		goto out;
+	}
+	for (int v = version; v < N_MIGRATIONS; v++) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, err_len, "migration %d failed: %s", v + 1,
+			    sqlite3_errmsg(db));
+			goto out;
+		}
+		if (v == version)
+			log_debug("sqlite: migrating schema from version %d", version);
+	}
+	q->version = N_MIGRATIONS;
+	rc = 0;
+out:
+	if (sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK &&
+	    rc == 0) {
+		snprintf(err, err_len, "cannot commit migration: %s", sqlite3_errmsg(db));
+		rc = -1;
+	}
+	return rc;
+}
+
+static void sq_close(void *impl);
+
+static void *
+sq_open(const char *path, char *err, size_t err_len)
+{
+	struct sq *q = xcalloc(1, sizeof(*q));
+
+	pthread_mutex_init(&q->write_lock, NULL);
+	pthread_mutex_init(&q->pool_lock, NULL);
+	pthread_cond_init(&q->pool_cond, NULL);
+	if (create_private(path, err, err_len) == -1 ||
+	    conn_open(&q->writer, path, SQLITE_OPEN_READWRITE, err, err_len) == -1 ||
+	    migrate(q, err, err_len) == -1)
+		goto fail;
+	for (size_t i = 0; i < READERS; i++) {
+		if (conn_open(&q->readers[i], path, SQLITE_OPEN_READONLY, err, err_len) == -1)
+			goto fail;
+		q->free_readers[q->n_free++] = &q->readers[i];
+	}
+	return q;
+fail:
+	sq_close(q);
+	return NULL;
+}
+
+static void
+sq_close(void *impl)
+{
+	struct sq *q = impl;
+
+	for (size_t i = 0; i < READERS; i++)
+		conn_close(&q->readers[i]);
+	/* The last connection to close checkpoints the WAL into the file. */
+	conn_close(&q->writer);
+	pthread_mutex_destroy(&q->write_lock);
+	pthread_mutex_destroy(&q->pool_lock);
+	pthread_cond_destroy(&q->pool_cond);
+	free(q);
+}
+
+static int
+sq_schema_version(void *impl)
+{
+	return ((struct sq *)impl)->version;
+}
+
+static struct conn *
+reader_get(struct sq *q)
+{
+	struct conn *c;
+
+	pthread_mutex_lock(&q->pool_lock);
+	while (q->n_free == 0)
+		pthread_cond_wait(&q->pool_cond, &q->pool_lock);
+	c = q->free_readers[--q->n_free];
+	pthread_mutex_unlock(&q->pool_lock);
+	return c;
+}
+
+static void
+reader_put(struct sq *q, struct conn *c)
+{
+	pthread_mutex_lock(&q->pool_lock);
+	q->free_readers[q->n_free++] = c;
+	pthread_cond_signal(&q->pool_cond);
+	pthread_mutex_unlock(&q->pool_lock);
+}
+
+static struct conn *
+writer_get(struct sq *q)
+{
+	pthread_mutex_lock(&q->write_lock);
+	return &q->writer;
+}
+
+static void
+writer_put(struct sq *q)
+{
+	pthread_mutex_unlock(&q->write_lock);
+}
+
+static int
+begin(struct conn *c)
+{
+	return exec_stmt(c, ST_BEGIN) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Commits when rc is STORE_OK (or a no-change outcome), else rolls back. */
+static enum store_rc
+finish(struct conn *c, enum store_rc rc)
+{
+	if (rc == STORE_ERROR || rc == STORE_LIMIT || rc == STORE_CONFLICT) {
+		exec_stmt(c, ST_ROLLBACK);
+		return rc;
+	}
+	if (exec_stmt(c, ST_COMMIT) != SQLITE_DONE) {
+		exec_stmt(c, ST_ROLLBACK);
+		return STORE_ERROR;
+	}
+	return rc;
+}
+
+static const char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+static void
+copy_id(char dst[TW_ID_LEN + 1], const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n > TW_ID_LEN)
+		n = TW_ID_LEN;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void
+row_to_app(sqlite3_stmt *s, struct store_app *app)
+{
+	memset(app, 0, sizeof(*app));
+	copy_id(app->client_id, col_text(s, 0));
+	app->name = xstrdup(col_text(s, 1));
+	if (sqlite3_column_type(s, 2) == SQLITE_BLOB && sqlite3_column_bytes(s, 2) == HASH_LEN) {
+		memcpy(app->secret_hash, sqlite3_column_blob(s, 2), HASH_LEN);
+		app->has_secret = 1;
+	}
+	app->is_public = sqlite3_column_int(s, 3);
+	store_split_uris(col_text(s, 4), &app->redirect_uris, &app->n_redirect_uris);
+	app->created_at = sqlite3_column_int64(s, 5);
+}
+
+static enum store_rc
+sq_app_insert(void *impl, const struct store_app *app)
+{
+	struct sq *q = impl;
+	struct conn *c = writer_get(q);
+	sqlite3_stmt *s = stmt(c, ST_APP_INSERT);
+	char *uris = store_join_uris(app->redirect_uris, app->n_redirect_uris);
+	enum store_rc rc = STORE_ERROR;
+	int step;
+
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, app->client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, app->name, -1, SQLITE_STATIC);
+	if (app->has_secret)
+		sqlite3_bind_blob(s, 3, app->secret_hash, HASH_LEN, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_int(s, 4, app->is_public);
+	sqlite3_bind_text(s, 5, uris, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, app->created_at);
+	step = sqlite3_step(s);
+	if (step == SQLITE_DONE)
+		rc = STORE_OK;
+	else if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
+		rc = STORE_CONFLICT;
+	else
+		db_error(c, "app insert");
+out:
+	stmt_done(s);
+	writer_put(q);
+	free(uris);
+	return rc;
+}
+
+static enum store_rc
+sq_app_get(void *impl, const char *client_id, struct store_app *out)
+{
+	struct sq *q = impl;
+	struct conn *c = reader_get(q);
+	sqlite3_stmt *s = stmt(c, ST_APP_GET);
+	enum store_rc rc = STORE_ERROR;
+	int step;
+
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		row_to_app(s, out);
+		rc = STORE_OK;
+	} else if (step == SQLITE_DONE)
+		rc = STORE_NOTFOUND;
+	else
+		db_error(c, "app get");
+out:
+	stmt_done(s);
+	reader_put(q, c);
+	return rc;
+}
+
+static enum store_rc
+sq_app_list(void *impl, struct store_app **out, size_t *n)
+{
+	struct sq *q = impl;
+	struct conn *c = reader_get(q);
+	sqlite3_stmt *s = stmt(c, ST_APP_LIST);
+	enum store_rc rc = STORE_ERROR;
+	int step;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		goto out;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		row_to_app(s, &(*out)[(*n)++]);
+	}
+	if (step == SQLITE_DONE)
+		rc = STORE_OK;
+	else {
+		db_error(c, "app list");
+		store_app_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+out:
+	stmt_done(s);
+	reader_put(q, c);
+	return rc;
+}
+
+static enum store_rc
+sq_app_set_secret(void *impl, const char *client_id, const uint8_t *hash)
+{
+	struct sq *q = impl;
+	struct conn *c = writer_get(q);
+	sqlite3_stmt *s = stmt(c, ST_APP_SET_SECRET);
+	enum store_rc rc = STORE_ERROR;
+
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, hash, HASH_LEN, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		db_error(c, "app set secret");
+	else
+		rc = sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOTFOUND;
+out:
+	stmt_done(s);
+	writer_put(q);
+	return rc;
+}
+
+/*
+ * Read-modify-write of an app's redirect URI list inside one write
+ * transaction, so concurrent edits (two CLIs, say) cannot lose one another.
+ * add is 1 to add uri, 0 to remove it.
+ */
+static enum store_rc
+edit_uris(struct sq *q, const char *client_id, const char *uri, int add)
+{
+	struct conn *c = writer_get(q);
+	sqlite3_stmt *s;
+	char **uris = NULL, *joined = NULL;
+	size_t n = 0, found = (size_t)-1;
+	enum store_rc rc = STORE_ERROR;
+	int step;
+
+	if (begin(c) == -1) {
+		writer_put(q);
+		return STORE_ERROR;
+	}
+	if ((s = stmt(c, ST_APP_GET_URIS)) == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		store_split_uris(col_text(s, 0), &uris, &n);
+	stmt_done(s);
+	if (step != SQLITE_ROW) {
+		if (step == SQLITE_DONE)
+			rc = STORE_NOTFOUND;
+		else
+			db_error(c, "app uris");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(uris[i], uri) == 0)
+			found = i;
+	if (add) {
+		if (found != (size_t)-1) {
+			rc = STORE_CONFLICT;
+			goto out;
+		}
+		if (n >= TW_MAX_REDIRECT_URIS) {
+			rc = STORE_LIMIT;
+			goto out;
+		}
+		uris = xrealloc(uris, (n + 1) * sizeof(*uris));
+		uris[n++] = xstrdup(uri);
+	} else {
+		if (found == (size_t)-1) {
+			rc = STORE_NOTFOUND;
+			goto out;
+		}
+		if (n == 1) {
+			rc = STORE_LIMIT;
+			goto out;
+		}
+		free(uris[found]);
+		memmove(&uris[found], &uris[found + 1], (n - found - 1) * sizeof(*uris));
+		n--;
+	}
+	joined = store_join_uris(uris, n);
+	if ((s = stmt(c, ST_APP_SET_URIS)) == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, joined, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_DONE)
+		rc = STORE_OK;
+	else
+		db_error(c, "app set uris");
+	stmt_done(s);
+out:
+	/* NOTFOUND changed nothing; commit or roll back alike. */
+	rc = finish(c, rc);
+	writer_put(q);
+	for (size_t i = 0; i < n; i++)
+		free(uris[i]);
+	free(uris);
+	free(joined);
+	return rc;
+}
+
+static enum store_rc
+sq_app_redirect_add(void *impl, const char *client_id, const char *uri)
+{
+	return edit_uris(impl, client_id, uri, 1);
+}
+
+static enum store_rc
+sq_app_redirect_remove(void *impl, const char *client_id, const char *uri)
+{
+	return edit_uris(impl, client_id, uri, 0);
+}
+
+static enum store_rc
+sq_app_delete(void *impl, const char *client_id)
+{
+	struct sq *q = impl;
+	struct conn *c = writer_get(q);
+	enum stmt_id ids[] = { ST_APP_DELETE_TOKENS, ST_APP_DELETE };
+	enum store_rc rc = STORE_OK;
+
+	if (begin(c) == -1) {
+		writer_put(q);
+		return STORE_ERROR;
+	}
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]) && rc == STORE_OK; i++) {
+		sqlite3_stmt *s = stmt(c, ids[i]);
+
+		if (s == NULL) {
+			rc = STORE_ERROR;
+			break;
+		}
+		sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			db_error(c, "app delete");
+			rc = STORE_ERROR;
+		} else if (ids[i] == ST_APP_DELETE && sqlite3_changes(c->db) == 0)
+			rc = STORE_NOTFOUND;
+		stmt_done(s);
+	}
+	rc = finish(c, rc);
+	writer_put(q);
+	return rc;
+}
+
+static enum store_rc
+sq_token_insert(void *impl, const struct store_token *tok)
+{
+	struct sq *q = impl;
+	struct conn *c = writer_get(q);
+	sqlite3_stmt *s = stmt(c, ST_TOKEN_INSERT);
+	enum store_rc rc = STORE_ERROR;
+	int step;
+
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_blob(s, 1, tok->hash, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, tok->client_id, -1, SQLITE_STATIC);
+	if (tok->user_id != 0)
+		sqlite3_bind_int64(s, 3, tok->user_id);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_text(s, 4, tok->scopes ? tok->scopes : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, tok->created_at);
+	sqlite3_bind_int64(s, 6, tok->expires_at);
+	step = sqlite3_step(s);
+	if (step == SQLITE_DONE)
+		rc = STORE_OK;
+	else if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
+		rc = STORE_CONFLICT;
+	else
+		db_error(c, "token insert");
+out:
+	stmt_done(s);
+	writer_put(q);
+	return rc;
+}
+
+static enum store_rc
+sq_token_get(void *impl, const uint8_t *hash, struct store_token *out)
+{
+	struct sq *q = impl;
+	struct conn *c = reader_get(q);
+	sqlite3_stmt *s = stmt(c, ST_TOKEN_GET);
+	enum store_rc rc = STORE_ERROR;
+	int step;
+
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_blob(s, 1, hash, HASH_LEN, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		memcpy(out->hash, hash, HASH_LEN);
+		copy_id(out->client_id, col_text(s, 0));
+		out->user_id = sqlite3_column_int64(s, 1);
+		out->scopes = xstrdup(col_text(s, 2));
+		out->created_at = sqlite3_column_int64(s, 3);
+		out->expires_at = sqlite3_column_int64(s, 4);
+		rc = STORE_OK;
+	} else if (step == SQLITE_DONE)
+		rc = STORE_NOTFOUND;
+	else
+		db_error(c, "token get");
+out:
+	stmt_done(s);
+	reader_put(q, c);
+	return rc;
+}
+
+static enum store_rc
+sq_token_revoke(void *impl, const uint8_t *hash, const char *client_id)
+{
+	struct sq *q = impl;
+	struct conn *c = writer_get(q);
+	sqlite3_stmt *s = stmt(c, ST_TOKEN_REVOKE);
+	enum store_rc rc = STORE_ERROR;
+
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_blob(s, 1, hash, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, client_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		db_error(c, "token revoke");
+	else
+		rc = sqlite3_changes(c->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+out:
+	stmt_done(s);
+	writer_put(q);
+	return rc;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.app_insert = sq_app_insert,
+	.app_get = sq_app_get,
+	.app_list = sq_app_list,
+	.app_set_secret = sq_app_set_secret,
+	.app_redirect_add = sq_app_redirect_add,
+	.app_redirect_remove = sq_app_redirect_remove,
+	.app_delete = sq_app_delete,
+	.token_insert = sq_token_insert,
+	.token_get = sq_token_get,
+	.token_revoke = sq_token_revoke,
+};
