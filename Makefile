@@ -45,19 +45,22 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # The two commands of the README.
-run: deps
+run:
+	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory all
 	./$(BUILD)/twauth serve $(ARGS)
 
-test: deps
+test:
+	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-banned
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
 	TWAUTH_BUILD=$(BUILD) tests/run.sh
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh build
 
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	bench/run.sh
 

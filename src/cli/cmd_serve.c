@@ -30,6 +30,8 @@ usage(FILE *f)
 	    "                         about 60 days, as on Twitch)\n"
 	    "  --threads N            worker threads (default: one per core)\n"
 	    "  --idle-timeout SECS    close connections idle this long (default 15)\n"
+	    "  --body-timeout SECS    close a request whose body has not fully arrived\n"
+	    "                         this long after it started (default 30)\n"
 	    "  --max-connections N    open connections at most (default 1024)\n"
 	    "  --no-access-log        do not log one line per request\n"
 	    "  -h, --help             this help\n"
@@ -55,7 +57,7 @@ int
 cmd_serve(int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_THREADS, O_IDLE,
-	    O_MAXCONN, O_NO_ACCESS_LOG };
+	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "db", required_argument, NULL, O_DB },
@@ -63,6 +65,7 @@ cmd_serve(int argc, char **argv)
 		{ "app-token-ttl", required_argument, NULL, O_APP_TTL },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "idle-timeout", required_argument, NULL, O_IDLE },
+		{ "body-timeout", required_argument, NULL, O_BODY_TIMEOUT },
 		{ "max-connections", required_argument, NULL, O_MAXCONN },
 		{ "no-access-log", no_argument, NULL, O_NO_ACCESS_LOG },
 		{ "help", no_argument, NULL, 'h' },
@@ -113,6 +116,11 @@ cmd_serve(int argc, char **argv)
 			if (parse_uint("--idle-timeout", optarg, 1, 3600, &v) == -1)
 				return EXIT_USAGE;
 			scfg.idle_timeout = (unsigned)v;
+			break;
+		case O_BODY_TIMEOUT:
+			if (parse_uint("--body-timeout", optarg, 1, 3600, &v) == -1)
+				return EXIT_USAGE;
+			scfg.body_timeout = (unsigned)v;
 			break;
 		case O_MAXCONN:
 			if (parse_uint("--max-connections", optarg, 1, 100000, &v) == -1)

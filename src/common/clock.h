@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 void clock_init(void);
+/* Shifts the wall clock by skew seconds (unit tests). */
+void clock_set_skew(int64_t skew);
 int64_t clock_now(void);
 uint64_t clock_mono_us(void);
 

@@ -14,7 +14,7 @@
 #define TW_CONN_MEMORY		(96 * 1024)	/* libmicrohttpd pool per connection */
 #define TW_MAX_CONNECTIONS	1024		/* open connections per server */
 #define TW_IDLE_TIMEOUT		15		/* seconds without a byte: closed */
-#define TW_REQUEST_DEADLINE	30		/* seconds to send a whole body: 408 */
+#define TW_REQUEST_DEADLINE	30		/* seconds to send a whole body, then closed */
 #define TW_SHUTDOWN_GRACE	10		/* seconds to finish in-flight work */
 
 /* Parameters (query string, urlencoded or multipart bodies, merged) */

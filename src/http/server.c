@@ -370,10 +370,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			req->status = 413;
 			return MHD_NO;
 		}
-		if (clock_mono_us() - req->start_us > TW_REQUEST_DEADLINE * 1000000ull) {
+		if (clock_mono_us() - req->start_us > req->srv->cfg->body_timeout * 1000000ull) {
 			req->status = 408;
-			log_warn("http: %s %s: body not complete after %d s; closing",
-			    req->method, req->path, TW_REQUEST_DEADLINE);
+			log_warn("http: %s %s: body not complete after %u s; closing",
+			    req->method, req->path, req->srv->cfg->body_timeout);
 			return MHD_NO;
 		}
 		return MHD_YES;
@@ -414,6 +414,7 @@ server_config_defaults(struct server_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->listen = "127.0.0.1:8080";
 	cfg->idle_timeout = TW_IDLE_TIMEOUT;
+	cfg->body_timeout = TW_REQUEST_DEADLINE;
 	cfg->max_connections = TW_MAX_CONNECTIONS;
 	cfg->access_log = 1;
 }

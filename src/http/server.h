@@ -13,6 +13,7 @@ struct server_config {
 	const char	*public_url;	/* NULL: derived from the listen address */
 	unsigned	 threads;	/* 0: one per core */
 	unsigned	 idle_timeout;	/* seconds */
+	unsigned	 body_timeout;	/* seconds to receive a whole request */
 	unsigned	 max_connections;
 	int		 access_log;
 };

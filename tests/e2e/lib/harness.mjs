@@ -1,0 +1,150 @@
+// End-to-end harness: starts the real `twauth serve` on an ephemeral port
+// with a temporary database, runs the real CLI, and talks raw HTTP when a
+// test needs bytes that fetch() would not send.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const root = path.resolve(new URL('../../..', import.meta.url).pathname);
+export const BIN = process.env.TWAUTH_BIN
+  ? path.resolve(process.env.TWAUTH_BIN)
+  : path.join(root, process.env.TWAUTH_BUILD || 'build', 'twauth');
+
+export function tempDir(prefix = 'twauth-e2e-') {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+// Runs the CLI synchronously.  Returns { status, stdout, stderr, json }.
+export function cli(args, { db, input, env } = {}) {
+  const full = db ? [...args, '--db', db] : args;
+  const r = spawnSync(BIN, full, {
+    input: input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  let json;
+  try { json = JSON.parse(r.stdout); } catch { json = undefined; }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json };
+}
+
+// Registers a confidential app and returns { client_id, client_secret, ... }.
+export function createApp(db, name = 'Test App', uris = ['http://localhost:3000'], extra = []) {
+  const args = ['app', 'create', '--name', name, '--json', ...extra];
+  for (const u of uris) args.push('--redirect-uri', u);
+  const r = cli(args, { db });
+  assert.equal(r.status, 0, r.stderr);
+  return r.json;
+}
+
+// Sanitizer reports that must fail a run built with SAN=1.
+const SANITIZER = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
+
+export async function startServer({ db, args = [], env = {} } = {}) {
+  const dir = db ? null : tempDir();
+  const dbPath = db ?? path.join(dir, 'twauth.db');
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', dbPath, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 10000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/listening on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${stderr}`)); });
+  });
+  const port = Number(new URL(url).port);
+  const server = {
+    url, port, db: dbPath, child,
+    get log() { return stderr; },
+    // SIGTERM, then the server must exit 0 with no sanitizer report.
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const { code, signal } = await exited;
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      assert.doesNotMatch(stderr, SANITIZER, 'sanitizer report in server log');
+      assert.equal(signal, null, `server died of ${signal}:\n${stderr.slice(-2000)}`);
+      assert.equal(code, 0, `server exit ${code}:\n${stderr.slice(-2000)}`);
+    },
+    exited,
+  };
+  return server;
+}
+
+// POSTs form parameters the way curl -d does.
+export async function postForm(url, params, headers = {}) {
+  const body = new URLSearchParams(params).toString();
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+}
+
+// Reads a fetch response as { status, headers, text, json }.
+export async function read(resPromise) {
+  const res = await resPromise;
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+export async function appToken(server, app) {
+  const r = await read(postForm(`${server.url}/oauth2/token`, {
+    client_id: app.client_id, client_secret: app.client_secret, grant_type: 'client_credentials',
+  }));
+  assert.equal(r.status, 200, r.text);
+  return r.json.access_token;
+}
+
+export async function validate(server, token, scheme = 'OAuth') {
+  return read(fetch(`${server.url}/oauth2/validate`, { headers: { Authorization: `${scheme} ${token}` } }));
+}
+
+// Sends raw bytes on a new connection and resolves with everything the server
+// sent back before closing (or after `waitMs` of silence).
+export function raw(port, chunks, { waitMs = 3000, gapMs = 0 } = {}) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let data = '';
+    let timer;
+    const done = () => { clearTimeout(timer); sock.destroy(); resolve(data); };
+    const arm = () => { clearTimeout(timer); timer = setTimeout(done, waitMs); };
+    sock.on('data', (d) => { data += d; arm(); });
+    sock.on('close', done);
+    sock.on('error', (e) => (data ? done() : reject(e)));
+    sock.on('connect', async () => {
+      arm();
+      for (const c of [].concat(chunks)) {
+        if (sock.destroyed) break;
+        sock.write(c);
+        if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+      }
+    });
+  });
+}
+
+// Parses the status and JSON body out of a raw HTTP/1.1 response.
+export function parseRaw(text) {
+  const m = text.match(/^HTTP\/1\.[01] (\d{3})/);
+  const bodyStart = text.indexOf('\r\n\r\n');
+  const body = bodyStart >= 0 ? text.slice(bodyStart + 4) : '';
+  let json;
+  try { json = JSON.parse(body); } catch { json = undefined; }
+  return { status: m ? Number(m[1]) : 0, body, json };
+}
+
+export function twitchError(r, status, message) {
+  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text ?? r.body}`);
+  assert.deepEqual(r.json, { status, message });
+}

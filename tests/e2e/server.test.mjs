@@ -1,0 +1,123 @@
+// The server as an operator meets it: health, access log, shutdown, what is
+// (not) on disk, and clear failures.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  startServer, createApp, cli, postForm, read, appToken, validate, raw, parseRaw, BIN, tempDir,
+} from './lib/harness.mjs';
+import path from 'node:path';
+
+test('GET /healthz answers {"status":"ok"}; HEAD works too', async () => {
+  const s = await startServer();
+  try {
+    const r = await read(fetch(`${s.url}/healthz`));
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json, { status: 'ok' });
+    const h = await fetch(`${s.url}/healthz`, { method: 'HEAD' });
+    assert.equal(h.status, 200);
+  } finally { await s.stop(); }
+});
+
+test('access log: one line per request with method, path, status, micros; no secrets or query', async () => {
+  const s = await startServer();
+  const app = createApp(s.db);
+  try {
+    const tok = await appToken(s, app);
+    await validate(s, tok);
+    await read(fetch(`${s.url}/oauth2/token?client_id=${app.client_id}&client_secret=${app.client_secret}&grant_type=client_credentials`, { method: 'POST' }));
+    await read(postForm(`${s.url}/oauth2/revoke`, { client_id: app.client_id, token: tok }));
+    await read(fetch(`${s.url}/oauth2/validate`, { headers: { Authorization: `Bearer ${tok}` } }));
+  } finally { await s.stop(); }
+  const lines = s.log.split('\n').filter((l) => / access /.test(l));
+  assert.equal(lines.length, 5, s.log);
+  assert.match(lines[0], /access 127\.0\.0\.1 POST \/oauth2\/token 200 \d+us$/);
+  assert.match(lines[1], /access 127\.0\.0\.1 GET \/oauth2\/validate 200 \d+us$/);
+  assert.match(lines[2], /POST \/oauth2\/token 200 \d+us$/, 'no query string in the log');
+  assert.match(lines[4], /GET \/oauth2\/validate 401 \d+us$/);
+  assert.ok(!s.log.includes(app.client_secret), 'secret in log');
+  assert.ok(!s.log.includes('client_secret'), 'parameter names of the query in log');
+  assert.ok(!/[0-9a-z]{30}/.test(s.log.replace(app.client_id, '')), 'a token-shaped string in log');
+});
+
+test('--no-access-log silences request lines only', async () => {
+  const s = await startServer({ args: ['--no-access-log'] });
+  try { await read(fetch(`${s.url}/healthz`)); } finally { await s.stop(); }
+  assert.ok(!/ access /.test(s.log));
+  assert.match(s.log, /listening on/);
+});
+
+test('tokens and secrets are stored only as digests: the raw db and WAL hold none', async () => {
+  const s = await startServer({ db: path.join(tempDir(), 'twauth.db') });
+  const apps = [createApp(s.db, 'One'), createApp(s.db, 'Two')];
+  const reset = cli(['app', 'reset-secret', apps[1].client_id, '--json'], { db: s.db }).json.client_secret;
+  const tokens = [];
+  for (const a of apps.slice(0, 1)) for (let i = 0; i < 20; i++) tokens.push(await appToken(s, a));
+  tokens.push(await appToken(s, { client_id: apps[1].client_id, client_secret: reset }));
+  const scan = () => {
+    const files = [s.db, `${s.db}-wal`].filter(existsSync);
+    assert.ok(files.length >= 1);
+    const blob = Buffer.concat(files.map((f) => readFileSync(f))).toString('latin1');
+    // The client ids are not secret and must be there (proves we read the right files).
+    assert.ok(blob.includes(apps[0].client_id), 'client id not found: wrong file?');
+    for (const secret of [...apps.map((a) => a.client_secret), reset, ...tokens]) {
+      assert.ok(!blob.includes(secret), `secret ${secret.slice(0, 4)}... found in the database`);
+    }
+  };
+  scan();           // while running, with the WAL
+  await s.stop();
+  scan();           // after the checkpoint at close
+});
+
+test('SIGTERM: stops accepting, finishes the request in flight, exits 0', async () => {
+  const s = await startServer({ db: path.join(tempDir(), 'twauth.db') });
+  const app = createApp(s.db);
+  const body = `client_id=${app.client_id}&client_secret=${app.client_secret}&grant_type=client_credentials`;
+  const head = `POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
+  // Send the head and half the body, stop the server, then finish the body.
+  const pending = raw(s.port, [head + body.slice(0, 10), body.slice(10)], { gapMs: 700, waitMs: 3000 });
+  await new Promise((r) => setTimeout(r, 300));
+  s.child.kill('SIGTERM');
+  const r = parseRaw(await pending);
+  assert.equal(r.status, 200, 'the request in flight was finished');
+  assert.match(r.json.access_token, /^[0-9a-z]{30}$/);
+  await s.stop();
+  assert.match(s.log, /received SIGTERM: finishing requests in flight/);
+  assert.match(s.log, /stopped/);
+  // Nothing lost: the token issued during shutdown validates after a restart.
+  const s2 = await startServer({ db: s.db });
+  try {
+    assert.equal((await validate(s2, r.json.access_token)).status, 200);
+    // And no new connections were accepted by the stopped server.
+    await assert.rejects(fetch(`http://127.0.0.1:${s.port}/healthz`));
+  } finally { await s2.stop(); }
+});
+
+test('SIGINT stops it cleanly too', async () => {
+  const s = await startServer();
+  s.child.kill('SIGINT');
+  await s.stop();
+  assert.match(s.log, /received SIGINT/);
+});
+
+test('a port already in use: clear error and exit 1', async () => {
+  const s = await startServer();
+  try {
+    const r = spawnSync(BIN, ['serve', '--listen', `127.0.0.1:${s.port}`, '--db', `${s.db}.other`], { encoding: 'utf8', timeout: 5000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+: Address already in use \(is another server running\?/);
+  } finally { await s.stop(); }
+  const bad = spawnSync(BIN, ['serve', '--listen', 'nonsense'], { encoding: 'utf8', timeout: 5000 });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /bad --listen 'nonsense': expected HOST:PORT/);
+});
+
+test('keep-alive: many requests on one connection', async () => {
+  const s = await startServer();
+  try {
+    const reqs = Array.from({ length: 20 }, () => 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n').join('');
+    const text = await raw(s.port, reqs, { waitMs: 1000 });
+    assert.equal(text.match(/HTTP\/1\.1 200/g).length, 20);
+  } finally { await s.stop(); }
+});

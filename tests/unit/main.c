@@ -1,0 +1,76 @@
+/* Runs every unit-test suite; prints "unit: N passed, M failed". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../src/common/clock.h"
+#include "../../src/common/hash.h"
+#include "../../src/common/log.h"
+#include "t.h"
+
+static int passed, failed, current_failed;
+static char tmp_root[] = "/tmp/twauth-unit-XXXXXX";
+static int tmp_count;
+
+void
+t_fail(const char *file, int line, const char *expr)
+{
+	printf("    %s:%d: CHECK(%s) failed\n", file, line, expr);
+	current_failed = 1;
+}
+
+void
+t_run(const char *name, void (*fn)(void))
+{
+	current_failed = 0;
+	fn();
+	if (current_failed) {
+		failed++;
+		printf("not ok - %s\n", name);
+	} else {
+		passed++;
+		printf("ok - %s\n", name);
+	}
+}
+
+const char *
+t_tmpdir(void)
+{
+	static char path[128];
+
+	snprintf(path, sizeof(path), "%s/%d", tmp_root, ++tmp_count);
+	mkdir(path, 0700);
+	return path;
+}
+
+int
+main(void)
+{
+	char cmd[160];
+
+	if (mkdtemp(tmp_root) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	clock_init();
+	hash_init();
+	log_set_level(LOG__MAX);	/* expected errors stay quiet */
+	suite_buf();
+	suite_num();
+	suite_hash();
+	suite_rand();
+	suite_form();
+	suite_multipart();
+	suite_url();
+	suite_auth_header();
+	suite_store();
+	suite_idp();
+	hash_cleanup();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_root);
+	if (system(cmd) != 0)
+		printf("warning: could not remove %s\n", tmp_root);
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * A minimal unit-test harness.  A test is a function; CHECK records a
+ * failure and carries on, so one run reports every broken expectation.
+ * Suites are called from main.c.
+ */
+#ifndef T_H
+#define T_H
+
+#include <string.h>
+
+void t_fail(const char *file, int line, const char *expr);
+void t_run(const char *name, void (*fn)(void));
+/* A fresh empty directory for this test (removed at exit). */
+const char *t_tmpdir(void);
+
+#define CHECK(cond) do { if (!(cond)) t_fail(__FILE__, __LINE__, #cond); } while (0)
+#define CHECK_STR(a, b) do { const char *a_ = (a), *b_ = (b); \
+	if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) \
+		t_fail(__FILE__, __LINE__, #a " == " #b); } while (0)
+#define RUN(fn) t_run(#fn, fn)
+
+void suite_buf(void);
+void suite_num(void);
+void suite_hash(void);
+void suite_rand(void);
+void suite_form(void);
+void suite_multipart(void);
+void suite_url(void);
+void suite_auth_header(void);
+void suite_store(void);
+void suite_idp(void);
+
+#endif
