@@ -142,6 +142,7 @@ cmd_serve(int argc, char **argv)
 		return cli_usage_hint("serve");
 	}
 	db = cli_db_path(db);
+	server_block_signals();
 	if (cli_open(db, &icfg, &st, &idp) == -1)
 		return EXIT_FAIL;
 	log_info("database %s (schema version %d)", db, store_schema_version(st));

@@ -9,9 +9,14 @@
 
 /* HTTP transport */
 #define TW_MAX_BODY		(64 * 1024)	/* request body, bytes: 413 */
-#define TW_MAX_URI		(16 * 1024)	/* request target incl. query: 414 */
-#define TW_MAX_HEADER_BYTES	(16 * 1024)	/* sum of header names+values: 431 */
-#define TW_CONN_MEMORY		(96 * 1024)	/* libmicrohttpd pool per connection */
+#define TW_MAX_URI		(8 * 1024)	/* request target incl. query: 414 */
+#define TW_MAX_HEADER_BYTES	(8 * 1024)	/* sum of header names+values: 431 */
+/*
+ * libmicrohttpd's memory pool per connection: request line, headers and
+ * read buffer must fit, or it answers 431/414 itself.  It is zeroed on
+ * every request, so bigger costs time on every request, not just memory.
+ */
+#define TW_CONN_MEMORY		(32 * 1024)
 #define TW_MAX_CONNECTIONS	1024		/* open connections per server */
 #define TW_IDLE_TIMEOUT		15		/* seconds without a byte: closed */
 #define TW_REQUEST_DEADLINE	30		/* seconds to send a whole body, then closed */

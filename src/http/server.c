@@ -267,12 +267,12 @@ check_head(struct request *req, const char *method, const char *url)
 	int path_known;
 
 	if (req->uri_too_long) {
-		req_reply_message(req, 414, "request target too long (at most 16384 bytes)");
+		req_reply_message(req, 414, "request target too long (at most 8192 bytes)");
 		return -1;
 	}
 	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
 	if (header_bytes > TW_MAX_HEADER_BYTES) {
-		req_reply_message(req, 431, "request headers too large (at most 16384 bytes)");
+		req_reply_message(req, 431, "request headers too large (at most 8192 bytes)");
 		return -1;
 	}
 	req->route = routes_find(method, url, &path_known);
@@ -509,14 +509,21 @@ default_threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-/* Blocks SIGINT and SIGTERM here and in every thread started after. */
 static void
-block_stop_signals(sigset_t *set)
+stop_signals(sigset_t *set)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
+void
+server_block_signals(void)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -549,7 +556,8 @@ server_run(const struct server_config *cfg, struct idp *idp)
 	int fd, sig = 0;
 
 	log_access_enable(cfg->access_log);
-	block_stop_signals(&set);
+	server_block_signals();	/* again, in case the caller did not */
+	stop_signals(&set);
 	if ((fd = open_listener(cfg->listen, bound, sizeof(bound))) == -1)
 		return -1;
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,

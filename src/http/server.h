@@ -19,6 +19,12 @@ struct server_config {
 };
 
 void server_config_defaults(struct server_config *cfg);
+/*
+ * Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
+ * afterwards, so that only server_run's sigwait sees them.  Call it before
+ * anything starts a thread (the store does).
+ */
+void server_block_signals(void);
 
 /*
  * Serves until SIGINT or SIGTERM, then stops accepting, lets requests in

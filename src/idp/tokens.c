@@ -22,35 +22,25 @@ idp_token_info_clear(struct idp_token_info *info)
 }
 
 /*
- * Authenticates a confidential client by its secret.  app must be loaded.
- * The secret is hashed and compared in constant time.
+ * Mints an access token and stores its digest, on the condition (checked in
+ * the same statement) that the app still exists and, if secret_hash is not
+ * NULL, still has that secret.  Returns IDP_OK with the token in clear in
+ * out (the only time it exists), or IDP_ERR_INVALID_CLIENT when the
+ * condition failed, for the caller to explain.
  */
 static enum idp_err
-check_secret(const struct store_app *app, const char *secret)
-{
-	uint8_t digest[HASH_LEN];
-
-	if (idp_blank(secret))
-		return IDP_ERR_MISSING_CLIENT_SECRET;
-	if (!app->has_secret)
-		return IDP_ERR_INVALID_CLIENT_SECRET;
-	hash_sha256(secret, strlen(secret), digest);
-	return hash_equal(digest, app->secret_hash) ? IDP_OK : IDP_ERR_INVALID_CLIENT_SECRET;
-}
-
-/* Mints an access token, stores its digest, returns it in clear once. */
-static enum idp_err
-issue_access_token(struct idp *idp, const char *client_id, int64_t user_id,
-    const char *scopes, int64_t ttl, char out[TW_ID_LEN + 1])
+issue_access_token(struct idp *idp, const char *client_id, const uint8_t *secret_hash,
+    int64_t user_id, const char *scopes, int64_t ttl, char out[TW_ID_LEN + 1])
 {
 	struct store_token tok;
 	enum store_rc rc = STORE_ERROR;
 	int64_t now = clock_now();
+	size_t id_len = strlen(client_id);
 
-	memset(&tok, 0, sizeof(tok));
-	if (strlen(client_id) > TW_ID_LEN)
+	if (id_len > TW_ID_LEN)
 		return IDP_ERR_INVALID_CLIENT;
-	memcpy(tok.client_id, client_id, strlen(client_id) + 1);
+	memset(&tok, 0, sizeof(tok));
+	memcpy(tok.client_id, client_id, id_len + 1);
 	tok.user_id = user_id;
 	tok.scopes = (char *)scopes;
 	tok.created_at = now;
@@ -58,53 +48,79 @@ issue_access_token(struct idp *idp, const char *client_id, int64_t user_id,
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rand_alnum(out, TW_ID_LEN);
 		hash_sha256(out, TW_ID_LEN, tok.hash);
-		if ((rc = store_token_insert(idp->store, &tok)) != STORE_CONFLICT)
+		if ((rc = store_token_insert(idp->store, &tok, secret_hash)) != STORE_CONFLICT)
 			break;
 	}
-	if (rc != STORE_OK) {
+	if (rc != STORE_OK)
 		memset(out, 0, TW_ID_LEN + 1);
-		return IDP_ERR_UNAVAILABLE;
+	return idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
+}
+
+/*
+ * Explains why a client failed to authenticate, by loading the app: the
+ * slow path, taken only after the atomic insert found no match.
+ */
+static enum idp_err
+client_auth_failure(struct idp *idp, const char *client_id, const uint8_t *secret_hash)
+{
+	struct store_app app;
+	enum idp_err err;
+
+	memset(&app, 0, sizeof(app));
+	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_OK) {
+		if (app.is_public)
+			err = IDP_ERR_PUBLIC_CLIENT_CREDENTIALS;
+		else if (!app.has_secret || !hash_equal(app.secret_hash, secret_hash))
+			err = IDP_ERR_INVALID_CLIENT_SECRET;
+		else
+			err = IDP_ERR_UNAVAILABLE;	/* matched now: it changed under us */
 	}
-	return IDP_OK;
+	store_app_clear(&app);
+	return err;
 }
 
 static enum idp_err
-client_credentials(struct idp *idp, const struct store_app *app,
-    const struct idp_token_request *req, struct idp_token_response *resp)
+client_credentials(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp)
 {
+	uint8_t digest[HASH_LEN];
 	enum idp_err err;
 
-	if (app->is_public)
-		return IDP_ERR_PUBLIC_CLIENT_CREDENTIALS;
-	if ((err = check_secret(app, req->client_secret)) != IDP_OK)
+	if (idp_blank(req->client_secret)) {
+		/* A public client sends no secret: tell it what it may do instead. */
+		struct store_app app;
+
+		memset(&app, 0, sizeof(app));
+		err = idp_from_store(store_app_get(idp->store, req->client_id, &app),
+		    IDP_ERR_INVALID_CLIENT);
+		if (err == IDP_OK)
+			err = app.is_public ? IDP_ERR_PUBLIC_CLIENT_CREDENTIALS :
+			    IDP_ERR_MISSING_CLIENT_SECRET;
+		store_app_clear(&app);
 		return err;
+	}
+	hash_sha256(req->client_secret, strlen(req->client_secret), digest);
 	/* App tokens carry no scopes on Twitch: a scope parameter is ignored. */
-	if ((err = issue_access_token(idp, app->client_id, 0, "",
-	    idp->cfg.app_token_ttl, resp->access_token)) != IDP_OK)
-		return err;
-	resp->expires_in = idp->cfg.app_token_ttl;
-	return IDP_OK;
+	err = issue_access_token(idp, req->client_id, digest, 0, "", idp->cfg.app_token_ttl,
+	    resp->access_token);
+	if (err == IDP_ERR_INVALID_CLIENT)
+		return client_auth_failure(idp, req->client_id, digest);
+	if (err == IDP_OK)
+		resp->expires_in = idp->cfg.app_token_ttl;
+	return err;
 }
 
 enum idp_err
 idp_token(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp)
 {
-	struct store_app app;
-	enum idp_err err;
-
 	memset(resp, 0, sizeof(*resp));
 	if (idp_blank(req->client_id))
 		return IDP_ERR_MISSING_CLIENT_ID;
 	if (idp_blank(req->grant_type) || strcmp(req->grant_type, "client_credentials") != 0)
 		return IDP_ERR_INVALID_GRANT_TYPE;
-	memset(&app, 0, sizeof(app));
-	err = idp_from_store(store_app_get(idp->store, req->client_id, &app),
-	    IDP_ERR_INVALID_CLIENT);
-	if (err == IDP_OK)
-		err = client_credentials(idp, &app, req, resp);
-	store_app_clear(&app);
-	return err;
+	return client_credentials(idp, req, resp);
 }
 
 enum idp_err

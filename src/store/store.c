@@ -130,9 +130,9 @@ store_app_delete(struct store *st, const char *client_id)
 }
 
 enum store_rc
-store_token_insert(struct store *st, const struct store_token *tok)
+store_token_insert(struct store *st, const struct store_token *tok, const uint8_t *secret_hash)
 {
-	return st->ops->token_insert(st->impl, tok);
+	return st->ops->token_insert(st->impl, tok, secret_hash);
 }
 
 enum store_rc

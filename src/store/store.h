@@ -83,7 +83,14 @@ enum store_rc store_app_redirect_remove(struct store *st, const char *client_id,
 enum store_rc store_app_delete(struct store *st, const char *client_id);
 
 void store_token_clear(struct store_token *tok);
-enum store_rc store_token_insert(struct store *st, const struct store_token *tok);
+/*
+ * Inserts tok only if its app exists and, when secret_hash is not NULL, the
+ * app is confidential with that secret digest: one statement, so no token is
+ * ever issued to an app deleted or given a new secret a moment before.
+ * STORE_NOTFOUND when that condition fails (nothing is written).
+ */
+enum store_rc store_token_insert(struct store *st, const struct store_token *tok,
+    const uint8_t *secret_hash);
 /* Looks a token up by digest, whatever its expiry (the caller decides). */
 enum store_rc store_token_get(struct store *st, const uint8_t hash[HASH_LEN],
     struct store_token *out);

@@ -19,7 +19,7 @@ struct store_ops {
 	enum store_rc (*app_redirect_add)(void *, const char *, const char *);
 	enum store_rc (*app_redirect_remove)(void *, const char *, const char *);
 	enum store_rc (*app_delete)(void *, const char *);
-	enum store_rc (*token_insert)(void *, const struct store_token *);
+	enum store_rc (*token_insert)(void *, const struct store_token *, const uint8_t *);
 	enum store_rc (*token_get)(void *, const uint8_t *, struct store_token *);
 	enum store_rc (*token_revoke)(void *, const uint8_t *, const char *);
 };
