@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/.."
 build=${TWAUTH_BUILD:-build}
-out=tests/out/$build
+out=${TWAUTH_TEST_OUT:-tests/out/$build}
 mkdir -p "$out"
 export TWAUTH_BUILD=$build
 # Sanitizer builds: leaks and undefined behaviour are failures.
@@ -47,7 +47,8 @@ else
 	failed=$((failed + e2e_fail))
 	if [ "$e2e_fail" -gt 0 ]; then
 		echo "-- failures (full log: $out/e2e.tap)"
-		awk '/^not ok /{p=1} p{print} /^  \.\.\.$/{p=0}' "$out/e2e.tap" | head -n 120
+		# Hooks (before/after) fail as nested items: show every level.
+		awk '/^ *not ok /{p=1} p{print} /^ *\.\.\.$/{p=0}' "$out/e2e.tap" | head -n 160
 	fi
 	if [ $e2e_rc -ne 0 ] && [ "$e2e_fail" -eq 0 ]; then
 		echo "node --test exited $e2e_rc"

@@ -81,6 +81,16 @@ add_common_headers(struct request *req, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (atomic_load(&req->srv->draining))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	else {
+		/*
+		 * Tell clients when an idle connection will be closed, so that
+		 * they stop reusing it first instead of racing our close.
+		 */
+		char ka[32];
+
+		snprintf(ka, sizeof(ka), "timeout=%u", req->srv->cfg->idle_timeout);
+		MHD_add_response_header(resp, "Keep-Alive", ka);
+	}
 }
 
 /* Queues a response; takes ownership of data (malloc'd) when len > 0. */

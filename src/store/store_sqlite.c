@@ -11,10 +11,12 @@
  * the process being killed (it is in the WAL file); a power cut may lose the
  * last commits but never corrupts the database.
  *
- * Checkpoints run on a thread of their own (PASSIVE: they never block the
- * writer), woken when the WAL passes CHECKPOINT_PAGES or once a second, so
- * the fsyncs a checkpoint needs stay off the request path and the WAL file
- * is reused from its start instead of growing.
+ * Checkpoints are SQLite's automatic ones, run by the writer inside the
+ * commit that takes the WAL past 1000 pages.  That stalls writes for one
+ * checkpoint, but it always completes, so the next commit reuses the WAL
+ * from its start.  (A PASSIVE checkpoint on another thread was tried: under
+ * a steady stream of commits it never catches up, and the WAL grew to 7 GiB
+ * over a million tokens.)  journal_size_limit trims the file after a burst.
  *
  * Tokens are looked up joined to their app: deleting an app invalidates
  * every token it holds in the same instant, without an index on client_id
@@ -27,12 +29,10 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../common/log.h"
@@ -41,8 +41,7 @@
 
 #define READERS 8
 #define BUSY_TIMEOUT_MS 5000
-#define CHECKPOINT_PAGES 1000
-#define WAL_SIZE_LIMIT (64 * 1024 * 1024)
+#define WAL_SIZE_LIMIT "67108864"		/* bytes kept after a checkpoint */
 
 enum stmt_id {
 	ST_BEGIN,
@@ -130,15 +129,6 @@ struct sq {
 	struct conn	*free_readers[READERS];
 	size_t		 n_free;
 	int		 version;
-	/* the checkpointer */
-	pthread_t	 ckpt_thread;
-	int		 ckpt_running;
-	sqlite3		*ckpt_db;
-	pthread_mutex_t	 ckpt_lock;
-	pthread_cond_t	 ckpt_cond;
-	int		 ckpt_wanted;
-	int		 ckpt_stop;
-	atomic_int	 ckpt_signalled;	/* a wake-up is pending this cycle */
 };
 
 static void
@@ -195,7 +185,8 @@ conn_open(struct conn *c, const char *path, int flags, char *err, size_t err_len
 	}
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(c->db, 1);
-	if (sqlite3_exec(c->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+	if (sqlite3_exec(c->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+	    "PRAGMA journal_size_limit = " WAL_SIZE_LIMIT ";",
 	    NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, err_len, "cannot configure %s: %s", path, sqlite3_errmsg(c->db));
 		return -1;
@@ -290,94 +281,6 @@ out:
 	return rc;
 }
 
-/* Called by SQLite after each commit on the writer, with the WAL's size. */
-static int
-wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-	struct sq *q = arg;
-
-	(void)db;
-	(void)name;
-	/*
-	 * The WAL stays long until a commit after a full checkpoint restarts
-	 * it: wake the checkpointer once per cycle, not on every commit.
-	 */
-	if (pages >= CHECKPOINT_PAGES && !atomic_exchange(&q->ckpt_signalled, 1)) {
-		pthread_mutex_lock(&q->ckpt_lock);
-		q->ckpt_wanted = 1;
-		pthread_cond_signal(&q->ckpt_cond);
-		pthread_mutex_unlock(&q->ckpt_lock);
-	} else if (pages < CHECKPOINT_PAGES)
-		atomic_store(&q->ckpt_signalled, 0);
-	return SQLITE_OK;
-}
-
-static void *
-checkpointer(void *arg)
-{
-	struct sq *q = arg;
-
-	pthread_mutex_lock(&q->ckpt_lock);
-	while (!q->ckpt_stop) {
-		struct timespec until;
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		if (!q->ckpt_wanted)
-			pthread_cond_timedwait(&q->ckpt_cond, &q->ckpt_lock, &until);
-		if (q->ckpt_stop)
-			break;
-		q->ckpt_wanted = 0;
-		pthread_mutex_unlock(&q->ckpt_lock);
-		if (sqlite3_wal_checkpoint_v2(q->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-		    NULL, NULL) != SQLITE_OK && sqlite3_errcode(q->ckpt_db) != SQLITE_BUSY)
-			log_warn("sqlite: checkpoint: %s", sqlite3_errmsg(q->ckpt_db));
-		pthread_mutex_lock(&q->ckpt_lock);
-	}
-	pthread_mutex_unlock(&q->ckpt_lock);
-	return NULL;
-}
-
-static int
-checkpointer_start(struct sq *q, const char *path, char *err, size_t err_len)
-{
-	char pragma[64];
-
-	if (sqlite3_open_v2(path, &q->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		snprintf(err, err_len, "cannot open %s: %s", path, sqlite3_errmsg(q->ckpt_db));
-		return -1;
-	}
-	sqlite3_busy_timeout(q->ckpt_db, BUSY_TIMEOUT_MS);
-	snprintf(pragma, sizeof(pragma), "PRAGMA journal_size_limit = %d", WAL_SIZE_LIMIT);
-	sqlite3_exec(q->ckpt_db, pragma, NULL, NULL, NULL);
-	sqlite3_exec(q->writer.db, pragma, NULL, NULL, NULL);
-	/* Replaces SQLite's own auto-checkpoint, which would run in the writer. */
-	sqlite3_wal_hook(q->writer.db, wal_hook, q);
-	if (pthread_create(&q->ckpt_thread, NULL, checkpointer, q) != 0) {
-		snprintf(err, err_len, "cannot start the checkpoint thread");
-		return -1;
-	}
-	q->ckpt_running = 1;
-	return 0;
-}
-
-static void
-checkpointer_stop(struct sq *q)
-{
-	if (q->ckpt_running) {
-		pthread_mutex_lock(&q->ckpt_lock);
-		q->ckpt_stop = 1;
-		pthread_cond_signal(&q->ckpt_cond);
-		pthread_mutex_unlock(&q->ckpt_lock);
-		pthread_join(q->ckpt_thread, NULL);
-		q->ckpt_running = 0;
-	}
-	if (q->ckpt_db != NULL && sqlite3_close(q->ckpt_db) != SQLITE_OK)
-		log_error("sqlite: close: %s", sqlite3_errmsg(q->ckpt_db));
-	q->ckpt_db = NULL;
-}
-
 static void sq_close(void *impl);
 
 static void *
@@ -388,12 +291,9 @@ sq_open(const char *path, char *err, size_t err_len)
 	pthread_mutex_init(&q->write_lock, NULL);
 	pthread_mutex_init(&q->pool_lock, NULL);
 	pthread_cond_init(&q->pool_cond, NULL);
-	pthread_mutex_init(&q->ckpt_lock, NULL);
-	pthread_cond_init(&q->ckpt_cond, NULL);
 	if (create_private(path, err, err_len) == -1 ||
 	    conn_open(&q->writer, path, SQLITE_OPEN_READWRITE, err, err_len) == -1 ||
-	    migrate(q, err, err_len) == -1 ||
-	    checkpointer_start(q, path, err, err_len) == -1)
+	    migrate(q, err, err_len) == -1)
 		goto fail;
 	for (size_t i = 0; i < READERS; i++) {
 		if (conn_open(&q->readers[i], path, SQLITE_OPEN_READONLY, err, err_len) == -1)
@@ -411,7 +311,6 @@ sq_close(void *impl)
 {
 	struct sq *q = impl;
 
-	checkpointer_stop(q);
 	for (size_t i = 0; i < READERS; i++)
 		conn_close(&q->readers[i]);
 	/* The last connection to close checkpoints the WAL into the file. */
@@ -419,8 +318,6 @@ sq_close(void *impl)
 	pthread_mutex_destroy(&q->write_lock);
 	pthread_mutex_destroy(&q->pool_lock);
 	pthread_cond_destroy(&q->pool_cond);
-	pthread_mutex_destroy(&q->ckpt_lock);
-	pthread_cond_destroy(&q->ckpt_cond);
 	free(q);
 }
 

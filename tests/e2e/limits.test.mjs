@@ -8,7 +8,7 @@ let server;
 let app;
 
 before(async () => {
-  server = await startServer({ args: ['--idle-timeout', '1', '--body-timeout', '2'] });
+  server = await startServer({ args: ['--body-timeout', '2'] });
   app = createApp(server.db);
 });
 after(async () => { await server.stop(); });
@@ -111,12 +111,18 @@ test('per-connection memory is capped: 200 KiB of headers is refused, not buffer
   await stillAlive();
 });
 
-test('idle connections are closed after --idle-timeout', async () => {
-  const t0 = Date.now();
-  const text = await raw(server.port, [], { waitMs: 5000 });
-  const took = Date.now() - t0;
-  assert.equal(text, '');
-  assert.ok(took < 4000, `closed after ${took} ms`);
+test('idle connections are closed after --idle-timeout, which responses announce', async () => {
+  const idle = await startServer({ args: ['--idle-timeout', '1'] });
+  try {
+    const r = await fetch(`${idle.url}/healthz`, { headers: { Connection: 'close' } });
+    assert.equal(r.headers.get('keep-alive'), 'timeout=1');
+    await r.text();
+    const t0 = Date.now();
+    const text = await raw(idle.port, [], { waitMs: 5000 });
+    const took = Date.now() - t0;
+    assert.equal(text, '');
+    assert.ok(took < 4000, `closed after ${took} ms`);
+  } finally { await idle.stop(); }
 });
 
 test('a body that trickles past --body-timeout is cut off', async () => {
