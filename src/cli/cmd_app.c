@@ -324,8 +324,8 @@ cmd_app(int argc, char **argv)
 		if (err != IDP_OK)
 			rc = cli_idp_error(err);
 		else if (!o.json)
-			printf("%s %s %s\n", redirect_add ? "Added" : "Removed", o.args[1],
-			    redirect_add ? "to" : "from");
+			printf("%s %s.\n\n", redirect_add ? "Registered" : "Unregistered",
+			    o.args[1]);
 		if (err == IDP_OK && (err = idp_app_get(idp, o.args[0], &app)) == IDP_OK) {
 			if (o.json)
 				print_json(app_json(&app));

@@ -22,6 +22,18 @@ open_fresh(char *path, size_t len)
 	return st;
 }
 
+/* Registers app "c1" (no secret, one redirect URI) straight in the store. */
+static int
+insert_app_c1(struct store *st, struct store_app *app, char **uris)
+{
+	memset(app, 0, sizeof(*app));
+	snprintf(app->client_id, sizeof(app->client_id), "c1");
+	app->name = "one";
+	app->redirect_uris = uris;
+	app->n_redirect_uris = 1;
+	return store_app_insert(st, app);
+}
+
 static void
 store_creates_private_file_and_migrates_once(void)
 {
@@ -51,22 +63,20 @@ store_apps_and_redirects(void)
 	char path[256];
 	struct store *st = open_fresh(path, sizeof(path));
 	char *uris[] = { "http://localhost:3000" };
-	struct store_app app = { 0 }, got, *list;
+	struct store_app app, got, *list;
+	uint8_t secret[HASH_LEN];
 	size_t n;
 
 	if (st == NULL)
 		return;
-	snprintf(app.client_id, sizeof(app.client_id), "c1");
-	app.name = "one";
-	app.redirect_uris = uris;
-	app.n_redirect_uris = 1;
-	app.has_secret = 1;
-	hash_sha256("s", 1, app.secret_hash);
-	CHECK(store_app_insert(st, &app) == STORE_OK);
+	CHECK(insert_app_c1(st, &app, uris) == STORE_OK);
 	CHECK(store_app_insert(st, &app) == STORE_CONFLICT);
+	hash_sha256("s", 1, secret);
+	CHECK(store_app_set_secret(st, "c1", secret) == STORE_OK);
+	CHECK(store_app_set_secret(st, "nope", secret) == STORE_NOTFOUND);
 	CHECK(store_app_get(st, "c1", &got) == STORE_OK);
 	CHECK_STR(got.name, "one");
-	CHECK(got.has_secret && hash_equal(got.secret_hash, app.secret_hash));
+	CHECK(got.has_secret && hash_equal(got.secret_hash, secret));
 	CHECK(got.n_redirect_uris == 1);
 	store_app_clear(&got);
 	CHECK(store_app_get(st, "nope", &got) == STORE_NOTFOUND);
@@ -98,16 +108,12 @@ store_tokens_revoke_and_cascade(void)
 	char path[256];
 	struct store *st = open_fresh(path, sizeof(path));
 	char *uris[] = { "http://localhost:3000" };
-	struct store_app app = { 0 };
+	struct store_app app;
 	struct store_token tok = { 0 }, got;
 
 	if (st == NULL)
 		return;
-	snprintf(app.client_id, sizeof(app.client_id), "c1");
-	app.name = "one";
-	app.redirect_uris = uris;
-	app.n_redirect_uris = 1;
-	CHECK(store_app_insert(st, &app) == STORE_OK);
+	CHECK(insert_app_c1(st, &app, uris) == STORE_OK);
 	hash_sha256("tok", 3, tok.hash);
 	snprintf(tok.client_id, sizeof(tok.client_id), "c1");
 	tok.scopes = "chat:read";
