@@ -58,7 +58,8 @@ issue_access_token(struct idp *idp, const char *client_id, const uint8_t *secret
 
 /*
  * Explains why a client failed to authenticate, by loading the app: the
- * slow path, taken only after the atomic insert found no match.
+ * slow path, taken only when no token was issued.  secret_hash is NULL when
+ * the request carried no secret.
  */
 static enum idp_err
 client_auth_failure(struct idp *idp, const char *client_id, const uint8_t *secret_hash)
@@ -71,6 +72,8 @@ client_auth_failure(struct idp *idp, const char *client_id, const uint8_t *secre
 	if (err == IDP_OK) {
 		if (app.is_public)
 			err = IDP_ERR_PUBLIC_CLIENT_CREDENTIALS;
+		else if (secret_hash == NULL)
+			err = IDP_ERR_MISSING_CLIENT_SECRET;
 		else if (!app.has_secret || !hash_equal(app.secret_hash, secret_hash))
 			err = IDP_ERR_INVALID_CLIENT_SECRET;
 		else
@@ -87,19 +90,8 @@ client_credentials(struct idp *idp, const struct idp_token_request *req,
 	uint8_t digest[HASH_LEN];
 	enum idp_err err;
 
-	if (idp_blank(req->client_secret)) {
-		/* A public client sends no secret: tell it what it may do instead. */
-		struct store_app app;
-
-		memset(&app, 0, sizeof(app));
-		err = idp_from_store(store_app_get(idp->store, req->client_id, &app),
-		    IDP_ERR_INVALID_CLIENT);
-		if (err == IDP_OK)
-			err = app.is_public ? IDP_ERR_PUBLIC_CLIENT_CREDENTIALS :
-			    IDP_ERR_MISSING_CLIENT_SECRET;
-		store_app_clear(&app);
-		return err;
-	}
+	if (idp_blank(req->client_secret))
+		return client_auth_failure(idp, req->client_id, NULL);
 	hash_sha256(req->client_secret, strlen(req->client_secret), digest);
 	/* App tokens carry no scopes on Twitch: a scope parameter is ignored. */
 	err = issue_access_token(idp, req->client_id, digest, 0, "", idp->cfg.app_token_ttl,

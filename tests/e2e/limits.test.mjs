@@ -105,9 +105,11 @@ test('request target over 8 KiB: 414; headers over 8 KiB: 431', async () => {
 test('per-connection memory is capped: 200 KiB of headers is refused, not buffered', async () => {
   const lines = Array.from({ length: 50 }, (_, i) => `X-H${i}: ${'y'.repeat(4000)}\r\n`).join('');
   const text = await raw(server.port, `GET /healthz HTTP/1.1\r\nHost: x\r\n${lines}\r\n`, { waitMs: 2000 });
+  // Past the 32 KiB pool libmicrohttpd answers by itself (its only non-JSON
+  // answer, see docs/LIMITS.md) and closes the connection.
   const r = parseRaw(text);
-  assert.ok(r.status === 431 || r.status === 413 || text === '', `status ${r.status}`);
-  assert.notEqual(r.status, 200);
+  assert.equal(r.status, 431, text.slice(0, 200));
+  assert.match(text, /Connection: close/i);
   await stillAlive();
 });
 

@@ -95,9 +95,14 @@ test('token errors: every row of the contract for client credentials', async () 
   twitchError(await cc({ client_id: app.client_id, client_secret: 'wrong', grant_type: 'client_credentials' }),
     403, 'invalid client secret');
   twitchError(await cc({ client_id: app.client_id, grant_type: 'client_credentials' }), 400, 'missing client secret');
-  const p = await cc({ client_id: pub.client_id, client_secret: 'anything', grant_type: 'client_credentials' });
-  assert.equal(p.status, 400);
-  assert.match(p.json.message, /^invalid client: public clients cannot use client_credentials/);
+  twitchError(await cc({ client_id: 'nosuchclient00000000000000000', grant_type: 'client_credentials' }),
+    400, 'invalid client');
+  // A public app is refused with or without a secret, and told why.
+  for (const extra of [{ client_secret: 'anything' }, {}]) {
+    const p = await cc({ client_id: pub.client_id, grant_type: 'client_credentials', ...extra });
+    assert.equal(p.status, 400);
+    assert.match(p.json.message, /^invalid client: public clients cannot use client_credentials/);
+  }
 });
 
 test('validate: app token body, OAuth and Bearer, counting-down expires_in', async () => {

@@ -250,6 +250,10 @@ idp_client_credentials_rules(void)
 	CHECK(idp_token(e.idp, &rq, &rs) == IDP_ERR_INVALID_CLIENT);
 	rq.client_id = pub.client_id;
 	CHECK(idp_token(e.idp, &rq, &rs) == IDP_ERR_PUBLIC_CLIENT_CREDENTIALS);
+	rq.client_secret = NULL;
+	CHECK(idp_token(e.idp, &rq, &rs) == IDP_ERR_PUBLIC_CLIENT_CREDENTIALS);
+	rq.client_id = "unknownunknownunknownunknown00";
+	CHECK(idp_token(e.idp, &rq, &rs) == IDP_ERR_INVALID_CLIENT);
 	rq.client_id = app.client_id;
 	rq.client_secret = secret;
 	CHECK(idp_token(e.idp, &rq, &rs) == IDP_OK);
