@@ -8,7 +8,7 @@
 set -euo pipefail
 
 purpose=${1:-build}
-want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev)
+want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev)
 case "$purpose" in
 build) ;;
 test) want+=(curl) ;;

@@ -1,8 +1,12 @@
 /* Helpers shared by the subcommands; see cli.h. */
 #include "cli.h"
 
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "../common/xmalloc.h"
 
 void
 cli_error(const char *fmt, ...)
@@ -65,4 +69,17 @@ cli_usage_hint(const char *cmd)
 {
 	fprintf(stderr, "Run 'twauth %s --help' for usage.\n", cmd);
 	return EXIT_USAGE;
+}
+
+void
+cli_print_json(json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (text == NULL)
+		fatal("out of memory encoding JSON");
+	puts(text);
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	json_decref(j);
 }

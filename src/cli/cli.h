@@ -5,6 +5,7 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "../idp/idp.h"
@@ -32,7 +33,11 @@ int cli_idp_error(enum idp_err err);
 /* Prints "see 'twauth CMD --help'" and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
+/* Prints j indented on stdout, wipes the text (it may hold a secret), frees j. */
+void cli_print_json(json_t *j);
+
 int cmd_serve(int argc, char **argv);
 int cmd_app(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

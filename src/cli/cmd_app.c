@@ -126,19 +126,6 @@ app_json(const struct store_app *app)
 }
 
 static void
-print_json(json_t *j)
-{
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	if (text == NULL)
-		fatal("out of memory encoding JSON");
-	puts(text);
-	OPENSSL_cleanse(text, strlen(text));
-	free(text);
-	json_decref(j);
-}
-
-static void
 print_app(const struct store_app *app)
 {
 	char when[32];
@@ -182,7 +169,7 @@ app_create(struct idp *idp, struct app_opts *o)
 		json_object_del(j, "created_at");
 		json_object_set_new(j, "client_secret",
 		    app.is_public ? json_null() : json_string(secret));
-		print_json(j);
+		cli_print_json(j);
 	} else {
 		printf("Registered \"%s\".\n\n", app.name);
 		print_app(&app);
@@ -214,7 +201,7 @@ app_list(struct idp *idp, struct store *st, struct app_opts *o)
 
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, app_json(&apps[i]));
-		print_json(arr);
+		cli_print_json(arr);
 	} else if (n == 0) {
 		printf("No apps yet.  Register one:\n"
 		    "  twauth app create --name \"My Bot\" --redirect-uri http://localhost:3000\n");
@@ -302,7 +289,7 @@ cmd_app(int argc, char **argv)
 			rc = cli_idp_error(err);
 		else {
 			if (o.json)
-				print_json(app_json(&app));
+				cli_print_json(app_json(&app));
 			else
 				print_app(&app);
 			store_app_clear(&app);
@@ -311,7 +298,7 @@ cmd_app(int argc, char **argv)
 		if ((err = idp_app_reset_secret(idp, o.args[0], secret)) != IDP_OK)
 			rc = cli_idp_error(err);
 		else if (o.json)
-			print_json(json_pack("{s:s, s:s}", "client_id", o.args[0],
+			cli_print_json(json_pack("{s:s, s:s}", "client_id", o.args[0],
 			    "client_secret", secret));
 		else
 			printf("New client secret for %s:\n%s\n"
@@ -328,7 +315,7 @@ cmd_app(int argc, char **argv)
 			    o.args[1]);
 		if (err == IDP_OK && (err = idp_app_get(idp, o.args[0], &app)) == IDP_OK) {
 			if (o.json)
-				print_json(app_json(&app));
+				cli_print_json(app_json(&app));
 			else
 				print_app(&app);
 			store_app_clear(&app);
@@ -337,7 +324,7 @@ cmd_app(int argc, char **argv)
 		if ((err = idp_app_delete(idp, o.args[0])) != IDP_OK)
 			rc = cli_idp_error(err);
 		else if (o.json)
-			print_json(json_pack("{s:s, s:b}", "client_id", o.args[0], "deleted", 1));
+			cli_print_json(json_pack("{s:s, s:b}", "client_id", o.args[0], "deleted", 1));
 		else
 			printf("Deleted app %s; its tokens no longer validate.\n", o.args[0]);
 	}

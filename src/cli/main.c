@@ -20,6 +20,7 @@ static const struct {
 } commands[] = {
 	{ "serve", cmd_serve, "run the identity server (Twitch's id.twitch.tv API)" },
 	{ "app", cmd_app, "register and manage apps: client ids, secrets, redirect URIs" },
+	{ "user", cmd_user, "create and manage users who sign in to apps" },
 };
 
 static void

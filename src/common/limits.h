@@ -36,7 +36,33 @@
 #define TW_MAX_REDIRECT_URI	2048	/* bytes */
 #define TW_MAX_REDIRECT_URIS	10	/* per app, as on dev.twitch.tv */
 
+#define TW_CODE_LEN		30	/* authorization codes */
+#define TW_SESSION_LEN		43	/* browser session cookie value */
+#define TW_LOGIN_MIN		4	/* user login, Twitch's rule */
+#define TW_LOGIN_MAX		25
+#define TW_MAX_DISPLAY_NAME	50	/* bytes */
+#define TW_MAX_EMAIL		254	/* bytes (RFC 5321 path limit) */
+#define TW_MAX_PROFILE_URL	2048	/* bytes */
+#define TW_PASSWORD_MIN		8	/* bytes */
+#define TW_PASSWORD_MAX		1024	/* bytes; argon2 takes any length */
+#define TW_MAX_SCOPES		128	/* distinct scopes in one request */
+#define TW_MAX_STATE		1024	/* bytes of state carried through authorize */
+
 /* Lifetimes, seconds */
 #define TW_APP_TOKEN_TTL	(60 * 24 * 3600)	/* about 60 days */
+#define TW_USER_TOKEN_TTL	(4 * 3600)		/* user access tokens: 4 hours */
+#define TW_CODE_TTL		(10 * 60)		/* authorization codes */
+#define TW_SESSION_TTL		(14 * 24 * 3600)	/* browser sign-in */
+#define TW_PUBLIC_REFRESH_IDLE	(30 * 24 * 3600)	/* public clients' refresh tokens */
+
+/*
+ * Sign-in throttling (src/idp/throttle.c): after this many failures for one
+ * login (or one client address), each further attempt must wait, doubling
+ * from 1 s up to the cap.  A success for the login clears its count.
+ */
+#define TW_LOGIN_FREE_FAILURES	5
+#define TW_IP_FREE_FAILURES	20
+#define TW_THROTTLE_MAX_DELAY	300
+#define TW_THROTTLE_SLOTS	4096	/* remembered keys; the oldest is forgotten */
 
 #endif

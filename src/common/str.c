@@ -1,6 +1,8 @@
 /* Helpers over struct str; see str.h. */
 #include "str.h"
 
+#include <string.h>
+
 static int
 lower(int c)
 {
@@ -36,4 +38,37 @@ str_trim(struct str s)
 	while (s.len > 0 && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t'))
 		s.len--;
 	return s;
+}
+
+/* True if the word w[0..len) is one of the space-separated words of set. */
+static bool
+word_in(const char *w, size_t len, const char *set)
+{
+	const char *p = set;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (n == len && memcmp(p, w, len) == 0)
+			return true;
+		p += n;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+bool
+words_within(const char *words, const char *set)
+{
+	const char *p = words + strspn(words, " ");
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (!word_in(p, n, set))
+			return false;
+		p += n;
+		p += strspn(p, " ");
+	}
+	return true;
 }

@@ -45,5 +45,10 @@ bool str_eq_nocase(struct str a, const char *b);
 bool str_prefix_nocase(struct str s, const char *prefix);
 /* Drops leading and trailing spaces and tabs. */
 struct str str_trim(struct str s);
+/*
+ * True if every space-separated word of words is also a word of set
+ * ("" is within anything).  For scope lists.
+ */
+bool words_within(const char *words, const char *set);
 
 #endif

@@ -28,5 +28,28 @@ void req_reply_error(struct request *req, enum idp_err err);
 void req_reply_message(struct request *req, unsigned status, const char *message);
 /* Answers with no body (Content-Length: 0). */
 void req_reply_empty(struct request *req, unsigned status);
+/*
+ * Answers with an HTML page (takes html, malloc'd), adding the page
+ * headers: X-Frame-Options, Content-Security-Policy, Referrer-Policy.
+ */
+void req_reply_html(struct request *req, unsigned status, char *html, size_t len);
+/* Answers status (302 or 303) with Location: location and no body. */
+void req_reply_redirect(struct request *req, unsigned status, const char *location);
+/* Answers with static bytes of ours (stylesheet). */
+void req_reply_static(struct request *req, const char *content_type, const char *data,
+    size_t len);
+/* Adds a header to the coming answer (Set-Cookie, Retry-After); copied. */
+void req_add_header(struct request *req, const char *name, const char *value);
+
+/* The value of a cookie, or a view with p == NULL. */
+struct str req_cookie(struct request *req, const char *name);
+/* The client's address as text ("127.0.0.1"), for throttling and logs. */
+void req_client_addr(struct request *req, char *out, size_t len);
+/* True when the public URL is https: cookies get Secure and __Host-. */
+int req_secure(struct request *req);
+const char *req_method(struct request *req);
+/* The request path, and the raw query string (NULL when none). */
+const char *req_path(struct request *req);
+const char *req_query(struct request *req);
 
 #endif

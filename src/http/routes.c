@@ -9,6 +9,14 @@ static const struct route table[] = {
 	{ "POST", "/oauth2/token",	ROUTE_PARAMS,	http_token },
 	{ "GET",  "/oauth2/validate",	0,		http_validate },
 	{ "POST", "/oauth2/revoke",	ROUTE_PARAMS,	http_revoke },
+	{ "GET",  "/oauth2/authorize",	ROUTE_PARAMS,	http_authorize },
+	{ "POST", "/oauth2/authorize",	ROUTE_PARAMS,	http_authorize },
+	{ "GET",  "/login",		ROUTE_PARAMS,	http_login },
+	{ "POST", "/login",		ROUTE_PARAMS,	http_login },
+	{ "POST", "/logout",		ROUTE_PARAMS,	http_logout },
+	{ "GET",  "/settings/connections", ROUTE_PARAMS, http_connections },
+	{ "POST", "/settings/connections", ROUTE_PARAMS, http_connections },
+	{ "GET",  "/assets/twauth.css",	0,		http_assets_css },
 };
 #define N_ROUTES (sizeof(table) / sizeof(table[0]))
 

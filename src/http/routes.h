@@ -25,10 +25,18 @@ const struct route *routes_find(const char *method, const char *path, int *path_
 /* "GET, HEAD" style Allow header value for path (static storage). */
 const char *routes_allow(const char *path);
 
+/* A space-separated scope list as a JSON array (token.c). */
+json_t *scope_array(const char *scopes);
+
 /* Handlers, one file per endpoint group. */
 void http_health(struct request *req);
 void http_token(struct request *req);
 void http_validate(struct request *req);
 void http_revoke(struct request *req);
+void http_authorize(struct request *req);
+void http_login(struct request *req);
+void http_logout(struct request *req);
+void http_connections(struct request *req);
+void http_assets_css(struct request *req);
 
 #endif

@@ -36,6 +36,7 @@
 
 #include "../common/buf.h"
 #include "../common/clock.h"
+#include "../common/cookie.h"
 #include "../common/form.h"
 #include "../common/limits.h"
 #include "../common/log.h"
@@ -54,6 +55,12 @@ struct server {
 
 enum req_state { REQ_NEW, REQ_BODY, REQ_ANSWERED };
 
+#define REQ_MAX_HEADERS	8	/* extra response headers a handler may add */
+
+/* What every HTML page is served with: no framing, no scripts, no leaks. */
+#define PAGE_CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; " \
+	"frame-ancestors 'none'; base-uri 'none'"
+
 struct request {
 	struct server		*srv;
 	struct MHD_Connection	*conn;
@@ -69,6 +76,9 @@ struct request {
 	size_t			 discarded;	/* body bytes dropped past the cap */
 	struct buf		 body;
 	struct params		 params;
+	char			*extra_name[REQ_MAX_HEADERS];	/* headers to add */
+	char			*extra_value[REQ_MAX_HEADERS];
+	size_t			 n_extra;
 };
 
 /* ---- responses ---- */
@@ -115,6 +125,8 @@ reply(struct request *req, unsigned status, const char *content_type, char *data
 	}
 	if (content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	for (size_t i = 0; i < req->n_extra; i++)
+		MHD_add_response_header(resp, req->extra_name[i], req->extra_value[i]);
 	if (allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
 	add_common_headers(req, resp);
@@ -166,7 +178,43 @@ req_reply_empty(struct request *req, unsigned status)
 	reply(req, status, NULL, NULL, 0, NULL);
 }
 
+void
+req_add_header(struct request *req, const char *name, const char *value)
+{
+	if (req->n_extra == REQ_MAX_HEADERS)
+		fatal("more than %d extra response headers", REQ_MAX_HEADERS);
+	req->extra_name[req->n_extra] = xstrdup(name);
+	req->extra_value[req->n_extra] = xstrdup(value);
+	req->n_extra++;
+}
+
+void
+req_reply_html(struct request *req, unsigned status, char *html, size_t len)
+{
+	req_add_header(req, "X-Frame-Options", "DENY");
+	req_add_header(req, "Content-Security-Policy", PAGE_CSP);
+	req_add_header(req, "Referrer-Policy", "no-referrer");
+	reply(req, status, "text/html; charset=utf-8", html, len, NULL);
+}
+
+void
+req_reply_redirect(struct request *req, unsigned status, const char *location)
+{
+	req_add_header(req, MHD_HTTP_HEADER_LOCATION, location);
+	req_add_header(req, "Referrer-Policy", "no-referrer");
+	reply(req, status, NULL, NULL, 0, NULL);
+}
+
+void
+req_reply_static(struct request *req, const char *content_type, const char *data,
+    size_t len)
+{
+	reply(req, 200, content_type, xmemdup0(data, len), len, NULL);
+}
+
 /* ---- request accessors ---- */
+
+static void client_addr(struct MHD_Connection *conn, char *out, size_t len);
 
 const char *
 req_param(struct request *req, const char *name)
@@ -190,6 +238,40 @@ struct idp *
 req_idp(struct request *req)
 {
 	return req->srv->idp;
+}
+
+struct str
+req_cookie(struct request *req, const char *name)
+{
+	struct str h = req_header(req, MHD_HTTP_HEADER_COOKIE);
+
+	return h.p ? cookie_get(h, name) : h;
+}
+
+int
+req_secure(struct request *req)
+{
+	const char *u = req->srv->cfg->public_url;
+
+	return u != NULL && strncmp(u, "https://", 8) == 0;
+}
+
+const char *
+req_method(struct request *req)
+{
+	return req->method;
+}
+
+const char *
+req_path(struct request *req)
+{
+	return req->path;
+}
+
+const char *
+req_query(struct request *req)
+{
+	return req->query;
 }
 
 /* ---- request lifecycle ---- */
@@ -216,6 +298,12 @@ uri_start(void *cls, const char *uri, struct MHD_Connection *conn)
 		req->query = xstrdup(q + 1);
 	atomic_fetch_add(&req->srv->in_flight, 1);
 	return req;
+}
+
+void
+req_client_addr(struct request *req, char *out, size_t len)
+{
+	client_addr(req->conn, out, len);
 }
 
 static void
@@ -251,6 +339,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	log_access(addr, req->method[0] ? req->method : "-", req->path, req->status,
 	    clock_mono_us() - req->start_us);
 	free(req->query);
+	for (size_t i = 0; i < req->n_extra; i++) {
+		free(req->extra_name[i]);
+		xfree_secret(req->extra_value[i], strlen(req->extra_value[i]));
+	}
 	buf_free_secret(&req->body);
 	params_free(&req->params);
 	free(req);

@@ -3,9 +3,28 @@
  * decide, and writes Twitch's response shape.  The access token leaves this
  * process here and nowhere else.
  */
-#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "routes.h"
+
+/* Splits a space-separated scope string into a JSON array. */
+json_t *
+scope_array(const char *scopes)
+{
+	json_t *arr = json_array();
+	const char *p = scopes ? scopes : "";
+
+	p += strspn(p, " ");
+	while (*p != '\0') {
+		size_t len = strcspn(p, " ");
+
+		json_array_append_new(arr, json_stringn(p, len));
+		p += len;
+		p += strspn(p, " ");
+	}
+	return arr;
+}
 
 void
 http_token(struct request *req)
@@ -15,18 +34,36 @@ http_token(struct request *req)
 		.client_id = req_param(req, "client_id"),
 		.client_secret = req_param(req, "client_secret"),
 		.scope = req_param(req, "scope"),
+		.code = req_param(req, "code"),
+		.redirect_uri = req_param(req, "redirect_uri"),
+		.refresh_token = req_param(req, "refresh_token"),
 	};
 	struct idp_token_response resp;
 	enum idp_err err;
 
+	/* Device-flow clients say "scopes"; accept it on every grant. */
+	if (tr.scope == NULL)
+		tr.scope = req_param(req, "scopes");
 	err = idp_token(req_idp(req), &tr, &resp);
-	if (err != IDP_OK) {
+	if (err == IDP_ERR_INVALID_SCOPE) {
+		char message[400];
+
+		snprintf(message, sizeof(message), "%s: %s", idp_err_info(err)->message,
+		    resp.error_detail);
+		req_reply_message(req, 400, message);
+	} else if (err != IDP_OK)
 		req_reply_error(req, err);
-		return;
-	}
-	req_reply_json(req, 200, json_pack("{s:s, s:I, s:s}",
-	    "access_token", resp.access_token,
-	    "expires_in", (json_int_t)resp.expires_in,
-	    "token_type", "bearer"));
-	OPENSSL_cleanse(&resp, sizeof(resp));
+	else if (!resp.user_token)
+		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s}",
+		    "access_token", resp.access_token,
+		    "expires_in", (json_int_t)resp.expires_in,
+		    "token_type", "bearer"));
+	else
+		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s, s:o, s:s}",
+		    "access_token", resp.access_token,
+		    "expires_in", (json_int_t)resp.expires_in,
+		    "refresh_token", resp.refresh_token,
+		    "scope", scope_array(resp.scopes),
+		    "token_type", "bearer"));
+	idp_token_response_clear(&resp);
 }

@@ -1,32 +1,13 @@
 /*
  * GET /oauth2/validate with "Authorization: OAuth <token>" (or Bearer).
- * App tokens answer {"client_id","scopes":[],"expires_in"}; expires_in
- * counts down to the token's end.
+ * App tokens answer {"client_id","scopes":[],"expires_in"}; user tokens add
+ * "login" and "user_id".  expires_in counts down to the token's end.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../common/auth_header.h"
 #include "routes.h"
-
-/* Splits a space-separated scope string into a JSON array. */
-static json_t *
-scope_array(const char *scopes)
-{
-	json_t *arr = json_array();
-	const char *p = scopes ? scopes : "";
-
-	while (*p != '\0') {
-		const char *sp = strchr(p, ' ');
-		size_t len = sp ? (size_t)(sp - p) : strlen(p);
-
-		if (len > 0)
-			json_array_append_new(arr, json_stringn(p, len));
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return arr;
-}
 
 void
 http_validate(struct request *req)
@@ -51,8 +32,17 @@ http_validate(struct request *req)
 		req_reply_error(req, err);
 		return;
 	}
-	body = json_pack("{s:s, s:o, s:I}", "client_id", info.client_id,
-	    "scopes", scope_array(info.scopes), "expires_in", (json_int_t)info.expires_in);
+	if (info.user_id != 0) {
+		char user_id[24];
+
+		snprintf(user_id, sizeof(user_id), "%lld", (long long)info.user_id);
+		body = json_pack("{s:s, s:s, s:o, s:s, s:I}", "client_id", info.client_id,
+		    "login", info.login, "scopes", scope_array(info.scopes),
+		    "user_id", user_id, "expires_in", (json_int_t)info.expires_in);
+	} else
+		body = json_pack("{s:s, s:o, s:I}", "client_id", info.client_id,
+		    "scopes", scope_array(info.scopes), "expires_in",
+		    (json_int_t)info.expires_in);
 	idp_token_info_clear(&info);
 	req_reply_json(req, 200, body);
 }

@@ -10,6 +10,9 @@ void
 idp_config_defaults(struct idp_config *cfg)
 {
 	cfg->app_token_ttl = TW_APP_TOKEN_TTL;
+	cfg->user_token_ttl = TW_USER_TOKEN_TTL;
+	cfg->code_ttl = TW_CODE_TTL;
+	cfg->session_ttl = TW_SESSION_TTL;
 }
 
 struct idp *
@@ -19,12 +22,20 @@ idp_new(struct store *store, const struct idp_config *cfg)
 
 	idp->store = store;
 	idp->cfg = *cfg;
+	idp->login_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_LOGIN_FREE_FAILURES,
+	    TW_THROTTLE_MAX_DELAY);
+	idp->addr_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_IP_FREE_FAILURES,
+	    TW_THROTTLE_MAX_DELAY);
 	return idp;
 }
 
 void
 idp_free(struct idp *idp)
 {
+	if (idp == NULL)
+		return;
+	throttle_free(idp->login_throttle);
+	throttle_free(idp->addr_throttle);
 	free(idp);
 }
 

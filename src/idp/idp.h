@@ -18,6 +18,9 @@
 
 struct idp_config {
 	int64_t	app_token_ttl;		/* seconds */
+	int64_t	user_token_ttl;		/* seconds */
+	int64_t	code_ttl;		/* seconds */
+	int64_t	session_ttl;		/* seconds */
 };
 
 struct idp;
@@ -59,20 +62,30 @@ struct idp_token_request {
 	const char	*client_id;
 	const char	*client_secret;
 	const char	*scope;
+	const char	*code;
+	const char	*redirect_uri;
+	const char	*refresh_token;
 };
 
 struct idp_token_response {
-	char	access_token[TW_ID_LEN + 1];
-	int64_t	expires_in;
+	char	 access_token[TW_ID_LEN + 1];
+	int64_t	 expires_in;
+	char	 refresh_token[TW_MAX_TOKEN_LEN + 1];	/* "" for app tokens */
+	int	 user_token;		/* scope array and refresh token apply */
+	char	*scopes;		/* space-separated, owned; NULL for app tokens */
+	char	 error_detail[256];	/* the names, for IDP_ERR_INVALID_SCOPE */
 };
 
+/* Handles every grant type; clear resp with idp_token_response_clear. */
 enum idp_err idp_token(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp);
+void idp_token_response_clear(struct idp_token_response *resp);
 
 /* What /oauth2/validate says about a token. */
 struct idp_token_info {
 	char	 client_id[TW_ID_LEN + 1];
 	int64_t	 user_id;		/* 0 for an app token */
+	char	 login[TW_LOGIN_MAX + 1];
 	char	*scopes;		/* space-separated; owned */
 	int64_t	 expires_in;
 };
@@ -87,5 +100,100 @@ enum idp_err idp_validate(struct idp *idp, const char *token, size_t token_len,
  * never when the store failed.
  */
 enum idp_err idp_revoke(struct idp *idp, const char *client_id, const char *token);
+
+/* ---- users (users.c) ---- */
+
+struct idp_user_new {
+	const char	*login;
+	const char	*display_name;		/* NULL: the login as typed */
+	const char	*email;			/* NULL: none */
+	int		 email_verified;
+	const char	*profile_image_url;	/* NULL: none */
+	const char	*password;
+	size_t		 password_len;
+};
+
+/* True if login follows Twitch's rules (4-25 of [A-Za-z0-9_]). */
+int idp_login_ok(const char *login);
+/* Creates a user (password hashed with argon2id); *out freed by store_user_clear. */
+enum idp_err idp_user_create(struct idp *idp, const struct idp_user_new *nu,
+    struct store_user *out);
+/* Looks a user up by login, case-insensitively. */
+enum idp_err idp_user_get(struct idp *idp, const char *login, struct store_user *out);
+enum idp_err idp_user_delete(struct idp *idp, const char *login);
+/* New password; every token, grant and session of the user ends at once. */
+enum idp_err idp_user_passwd(struct idp *idp, const char *login, const char *password,
+    size_t password_len);
+/* The apps a user has authorized; free with store_connections_free. */
+enum idp_err idp_connections(struct idp *idp, int64_t user_id,
+    struct store_connection **out, size_t *n);
+/* Ends every grant between the user and the app at once. */
+enum idp_err idp_user_disconnect(struct idp *idp, int64_t user_id, const char *client_id);
+
+/*
+ * Checks a sign-in.  client_addr keys the per-address throttle.  Returns
+ * IDP_OK with *out filled, IDP_ERR_SIGNIN_FAILED (never saying which part
+ * was wrong), or IDP_ERR_SIGNIN_THROTTLED with *retry_after seconds.
+ */
+enum idp_err idp_sign_in(struct idp *idp, const char *login, const char *password,
+    size_t password_len, const char *client_addr, struct store_user *out,
+    int64_t *retry_after);
+
+/* ---- browser sessions (sessions.c) ---- */
+
+/* Starts a session for user_id; value receives the cookie value. */
+enum idp_err idp_session_start(struct idp *idp, int64_t user_id,
+    char value[TW_SESSION_LEN + 1]);
+/* The user of a session cookie value; IDP_ERR_UNKNOWN_USER if none. */
+enum idp_err idp_session_user(struct idp *idp, const char *value, size_t len,
+    struct store_user *out);
+void idp_session_end(struct idp *idp, const char *value, size_t len);
+
+/* ---- authorize (authorize.c) ---- */
+
+/* What GET /oauth2/authorize received; NULL means absent. */
+struct idp_authz_request {
+	const char	*client_id;
+	const char	*redirect_uri;
+	const char	*response_type;
+	const char	*scope;
+	const char	*state;
+	const char	*force_verify;
+	const char	*nonce;
+	const char	*claims;
+};
+
+enum idp_authz_outcome {
+	AUTHZ_SHOW_ERROR,	/* no trustworthy redirect URI: show error_page */
+	AUTHZ_REDIRECT,		/* send the browser to location (an error there) */
+	AUTHZ_PROCEED,		/* valid: sign in, consent, then idp_authorize_* */
+};
+
+struct idp_authz {
+	enum idp_authz_outcome	 outcome;
+	const char		*error_page;	/* for AUTHZ_SHOW_ERROR */
+	char			*location;	/* for AUTHZ_REDIRECT; owned */
+	struct store_app	 app;		/* for AUTHZ_PROCEED */
+	char			*scopes;	/* canonical; owned */
+	int			 implicit;	/* response_type=token */
+	int			 force_verify;
+};
+
+/* Checks an authorization request; clear *out with idp_authz_clear. */
+void idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
+    struct idp_authz *out);
+void idp_authz_clear(struct idp_authz *a);
+/* IDP_OK if user already consented to exactly this scope set for the app. */
+enum idp_err idp_authorize_consented(struct idp *idp, const struct store_user *user,
+    const struct idp_authz *a);
+/*
+ * The user said yes: remembers the consent and mints a code (or, for the
+ * implicit flow, an access token).  *location (malloc'd) is where to send
+ * the browser.
+ */
+enum idp_err idp_authorize_approve(struct idp *idp, const struct store_user *user,
+    const struct idp_authz *a, const struct idp_authz_request *req, char **location);
+/* The user said no: *location carries error=access_denied. */
+void idp_authorize_deny(const struct idp_authz_request *req, char **location);
 
 #endif

@@ -3,11 +3,24 @@
 #define IDP_IMPL_H
 
 #include "idp.h"
+#include "throttle.h"
 
 struct idp {
 	struct store		*store;
 	struct idp_config	 cfg;
+	struct throttle		*login_throttle;	/* failed sign-ins per login */
+	struct throttle		*addr_throttle;		/* ... per client address */
 };
+
+/*
+ * Checks a client's credentials for the user-token grants: the app must
+ * exist and, if confidential, the secret must match (constant time).
+ * Fills *app on IDP_OK (clear with store_app_clear).
+ */
+enum idp_err idp_client_auth(struct idp *idp, const char *client_id, const char *secret,
+    struct store_app *app);
+/* A fresh random token of len characters and its digest. */
+void idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN]);
 
 /* Maps a store result: NOTFOUND becomes not_found, failures UNAVAILABLE. */
 enum idp_err idp_from_store(enum store_rc rc, enum idp_err not_found);

@@ -5,6 +5,7 @@
  * so validation hashes what it is shown and looks the digest up.  Client
  * secrets are checked the same way, comparing digests in constant time.
  */
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,13 +13,29 @@
 #include "../common/hash.h"
 #include "../common/rand.h"
 #include "../common/xmalloc.h"
+#include "../common/log.h"
 #include "idp_impl.h"
+#include "scopes.h"
 
 void
 idp_token_info_clear(struct idp_token_info *info)
 {
 	free(info->scopes);
 	memset(info, 0, sizeof(*info));
+}
+
+void
+idp_token_response_clear(struct idp_token_response *resp)
+{
+	free(resp->scopes);
+	OPENSSL_cleanse(resp, sizeof(*resp));
+}
+
+void
+idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN])
+{
+	rand_alnum(out, len);
+	hash_sha256(out, len, digest);
 }
 
 /*
@@ -46,8 +63,7 @@ issue_access_token(struct idp *idp, const char *client_id, const uint8_t *secret
 	tok.created_at = now;
 	tok.expires_at = now + ttl;
 	for (int attempt = 0; attempt < 3; attempt++) {
-		rand_alnum(out, TW_ID_LEN);
-		hash_sha256(out, TW_ID_LEN, tok.hash);
+		idp_new_secret(out, TW_ID_LEN, tok.hash);
 		if ((rc = store_token_insert(idp->store, &tok, secret_hash)) != STORE_CONFLICT)
 			break;
 	}
@@ -104,15 +120,185 @@ client_credentials(struct idp *idp, const struct idp_token_request *req,
 }
 
 enum idp_err
+idp_client_auth(struct idp *idp, const char *client_id, const char *secret,
+    struct store_app *app)
+{
+	uint8_t digest[HASH_LEN];
+	enum idp_err err;
+
+	memset(app, 0, sizeof(*app));
+	if (strlen(client_id) > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	err = idp_from_store(store_app_get(idp->store, client_id, app), IDP_ERR_INVALID_CLIENT);
+	if (err != IDP_OK || app->is_public)
+		return err;
+	if (idp_blank(secret))
+		err = IDP_ERR_MISSING_CLIENT_SECRET;
+	else {
+		hash_sha256(secret, strlen(secret), digest);
+		if (!app->has_secret || !hash_equal(app->secret_hash, digest))
+			err = IDP_ERR_INVALID_CLIENT_SECRET;
+	}
+	if (err != IDP_OK)
+		store_app_clear(app);
+	return err;
+}
+
+/* Fresh access (and refresh) tokens for issue, in clear in resp. */
+static void
+mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refresh,
+    struct idp_token_response *resp)
+{
+	int64_t now = clock_now();
+
+	memset(issue, 0, sizeof(*issue));
+	idp_new_secret(resp->access_token, TW_ID_LEN, issue->access.hash);
+	issue->access.created_at = now;
+	issue->access.expires_at = now + idp->cfg.user_token_ttl;
+	if (with_refresh) {
+		issue->has_refresh = 1;
+		idp_new_secret(resp->refresh_token, TW_REFRESH_LEN, issue->refresh_hash);
+	}
+	resp->expires_in = idp->cfg.user_token_ttl;
+	resp->user_token = 1;
+}
+
+static enum idp_err
+authorization_code(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp)
+{
+	struct store_app app;
+	struct store_issue issue;
+	struct store_code code;
+	uint8_t digest[HASH_LEN];
+	enum idp_err err;
+	enum store_rc rc;
+
+	if ((err = idp_client_auth(idp, req->client_id, req->client_secret, &app)) != IDP_OK)
+		return err;
+	err = app.is_public ? IDP_ERR_PUBLIC_CLIENT_CODE : IDP_OK;
+	store_app_clear(&app);
+	if (err != IDP_OK)
+		return err;
+	if (idp_blank(req->code))
+		return IDP_ERR_MISSING_CODE;
+	if (idp_blank(req->redirect_uri))
+		return IDP_ERR_REDIRECT_MISMATCH;
+	if (strlen(req->code) > TW_MAX_TOKEN_LEN)
+		return IDP_ERR_INVALID_CODE;
+	hash_sha256(req->code, strlen(req->code), digest);
+	mint_user_tokens(idp, &issue, 1, resp);
+	rc = store_code_redeem(idp->store, digest, req->client_id, req->redirect_uri, &issue,
+	    &code);
+	switch (rc) {
+	case STORE_OK:
+		resp->scopes = code.scopes;
+		code.scopes = NULL;
+		store_code_clear(&code);
+		return IDP_OK;
+	case STORE_MISMATCH:
+		return IDP_ERR_REDIRECT_MISMATCH;
+	case STORE_REPLAY:
+		log_warn("authorization code of client %s used twice: its tokens are revoked",
+		    req->client_id);
+		return IDP_ERR_INVALID_CODE;
+	case STORE_NOTFOUND:
+		return IDP_ERR_INVALID_CODE;
+	default:
+		return IDP_ERR_UNAVAILABLE;
+	}
+}
+
+/*
+ * Confidential clients keep their refresh token (Twitch's behaviour: the
+ * response repeats it).  Public clients cannot prove who they are, so
+ * theirs are single-use and rotate, expiring after 30 days unused.
+ */
+static enum idp_err
+refresh_token(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp)
+{
+	struct store_app app;
+	struct store_issue issue;
+	struct store_grant grant;
+	uint8_t digest[HASH_LEN];
+	char *wanted = NULL;
+	size_t len;
+	int rotate;
+	enum idp_err err;
+	enum store_rc rc;
+
+	if (idp_blank(req->refresh_token))
+		return IDP_ERR_MISSING_REFRESH_TOKEN;
+	if ((err = idp_client_auth(idp, req->client_id, req->client_secret, &app)) != IDP_OK)
+		return err;
+	rotate = app.is_public;
+	store_app_clear(&app);
+	if (!idp_blank(req->scope) && scopes_canonical(req->scope, &wanted,
+	    resp->error_detail, sizeof(resp->error_detail)) == -1)
+		return IDP_ERR_INVALID_SCOPE;
+	len = strlen(req->refresh_token);
+	if (len > TW_MAX_TOKEN_LEN) {
+		free(wanted);
+		return IDP_ERR_INVALID_REFRESH_TOKEN;
+	}
+	hash_sha256(req->refresh_token, len, digest);
+	mint_user_tokens(idp, &issue, rotate, resp);
+	issue.access.scopes = wanted;
+	if (rotate)
+		issue.refresh_expires_at = issue.access.created_at + TW_PUBLIC_REFRESH_IDLE;
+	else
+		memcpy(resp->refresh_token, req->refresh_token, len + 1);
+	rc = store_refresh_use(idp->store, digest, req->client_id, &issue, &grant);
+	if (rc == STORE_OK) {
+		resp->scopes = wanted ? wanted : xstrdup(grant.scopes);
+		wanted = NULL;
+	}
+	free(wanted);
+	store_grant_clear(&grant);
+	switch (rc) {
+	case STORE_OK:
+		return IDP_OK;
+	case STORE_MISMATCH:
+		return IDP_ERR_REFRESH_WIDENS;
+	case STORE_REPLAY:
+		log_warn("a used refresh token of client %s came back: its grant is revoked",
+		    req->client_id);
+		return IDP_ERR_INVALID_REFRESH_TOKEN;
+	case STORE_NOTFOUND:
+		return IDP_ERR_INVALID_REFRESH_TOKEN;
+	default:
+		return IDP_ERR_UNAVAILABLE;
+	}
+}
+
+enum idp_err
 idp_token(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp)
 {
+	enum idp_err err;
+
 	memset(resp, 0, sizeof(*resp));
 	if (idp_blank(req->client_id))
 		return IDP_ERR_MISSING_CLIENT_ID;
-	if (idp_blank(req->grant_type) || strcmp(req->grant_type, "client_credentials") != 0)
+	if (idp_blank(req->grant_type))
 		return IDP_ERR_INVALID_GRANT_TYPE;
-	return client_credentials(idp, req, resp);
+	if (strcmp(req->grant_type, "client_credentials") == 0)
+		return client_credentials(idp, req, resp);
+	if (strcmp(req->grant_type, "authorization_code") == 0)
+		err = authorization_code(idp, req, resp);
+	else if (strcmp(req->grant_type, "refresh_token") == 0)
+		err = refresh_token(idp, req, resp);
+	else
+		return IDP_ERR_INVALID_GRANT_TYPE;
+	if (err != IDP_OK) {
+		char detail[sizeof(resp->error_detail)];
+
+		memcpy(detail, resp->error_detail, sizeof(detail));
+		idp_token_response_clear(resp);
+		memcpy(resp->error_detail, detail, sizeof(detail));
+	}
+	return err;
 }
 
 enum idp_err
@@ -139,6 +325,7 @@ idp_validate(struct idp *idp, const char *token, size_t token_len,
 		return IDP_ERR_INVALID_ACCESS_TOKEN;
 	}
 	memcpy(info->client_id, tok.client_id, sizeof(info->client_id));
+	memcpy(info->login, tok.login, sizeof(info->login));
 	info->user_id = tok.user_id;
 	info->scopes = tok.scopes;
 	tok.scopes = NULL;

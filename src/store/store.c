@@ -56,7 +56,8 @@ const char *
 store_rc_name(enum store_rc rc)
 {
 	static const char *names[STORE__MAX] = {
-		"ok", "not found", "conflict", "limit reached", "database error"
+		"ok", "not found", "conflict", "limit reached", "mismatch", "replay",
+		"database error"
 	};
 
 	return (rc >= 0 && rc < STORE__MAX) ? names[rc] : "unknown";
@@ -145,6 +146,161 @@ enum store_rc
 store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id)
 {
 	return st->ops->token_revoke(st->impl, hash, client_id);
+}
+
+void
+store_user_clear(struct store_user *u)
+{
+	free(u->display_name);
+	free(u->email);
+	free(u->profile_image_url);
+	if (u->password_hash != NULL)
+		xfree_secret(u->password_hash, strlen(u->password_hash));
+	memset(u, 0, sizeof(*u));
+}
+
+void
+store_user_list_free(struct store_user *users, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		store_user_clear(&users[i]);
+	free(users);
+}
+
+void
+store_code_clear(struct store_code *code)
+{
+	free(code->redirect_uri);
+	free(code->scopes);
+	free(code->nonce);
+	free(code->claims);
+	memset(code, 0, sizeof(*code));
+}
+
+void
+store_grant_clear(struct store_grant *g)
+{
+	free(g->scopes);
+	memset(g, 0, sizeof(*g));
+}
+
+void
+store_connections_free(struct store_connection *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].app_name);
+		free(c[i].scopes);
+	}
+	free(c);
+}
+
+enum store_rc
+store_user_insert(struct store *st, struct store_user *u)
+{
+	return st->ops->user_insert(st->impl, u);
+}
+
+enum store_rc
+store_user_get_by_login(struct store *st, const char *login, struct store_user *out)
+{
+	return st->ops->user_get_by_login(st->impl, login, out);
+}
+
+enum store_rc
+store_user_get(struct store *st, int64_t id, struct store_user *out)
+{
+	return st->ops->user_get(st->impl, id, out);
+}
+
+enum store_rc
+store_user_list(struct store *st, struct store_user **out, size_t *n)
+{
+	return st->ops->user_list(st->impl, out, n);
+}
+
+enum store_rc
+store_user_delete(struct store *st, int64_t id)
+{
+	return st->ops->user_delete(st->impl, id);
+}
+
+enum store_rc
+store_user_set_password(struct store *st, int64_t id, const char *password_hash, int64_t now)
+{
+	return st->ops->user_set_password(st->impl, id, password_hash, now);
+}
+
+enum store_rc
+store_session_insert(struct store *st, const uint8_t hash[HASH_LEN], int64_t user_id,
+    int64_t created_at, int64_t expires_at)
+{
+	return st->ops->session_insert(st->impl, hash, user_id, created_at, expires_at);
+}
+
+enum store_rc
+store_session_get(struct store *st, const uint8_t hash[HASH_LEN], int64_t now,
+    struct store_user *out)
+{
+	return st->ops->session_get(st->impl, hash, now, out);
+}
+
+enum store_rc
+store_session_delete(struct store *st, const uint8_t hash[HASH_LEN])
+{
+	return st->ops->session_delete(st->impl, hash);
+}
+
+enum store_rc
+store_consent_get(struct store *st, int64_t user_id, const char *client_id,
+    const char *scopes)
+{
+	return st->ops->consent_get(st->impl, user_id, client_id, scopes);
+}
+
+enum store_rc
+store_consent_put(struct store *st, int64_t user_id, const char *client_id,
+    const char *scopes, int64_t now)
+{
+	return st->ops->consent_put(st->impl, user_id, client_id, scopes, now);
+}
+
+enum store_rc
+store_grant_issue(struct store *st, struct store_grant *grant, const struct store_issue *issue)
+{
+	return st->ops->grant_issue(st->impl, grant, issue);
+}
+
+enum store_rc
+store_connections_list(struct store *st, int64_t user_id, struct store_connection **out,
+    size_t *n)
+{
+	return st->ops->connections_list(st->impl, user_id, out, n);
+}
+
+enum store_rc
+store_grants_delete(struct store *st, int64_t user_id, const char *client_id)
+{
+	return st->ops->grants_delete(st->impl, user_id, client_id);
+}
+
+enum store_rc
+store_code_insert(struct store *st, const struct store_code *code)
+{
+	return st->ops->code_insert(st->impl, code);
+}
+
+enum store_rc
+store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
+    const char *redirect_uri, const struct store_issue *issue, struct store_code *out)
+{
+	return st->ops->code_redeem(st->impl, hash, client_id, redirect_uri, issue, out);
+}
+
+enum store_rc
+store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
+    const struct store_issue *issue, struct store_grant *grant)
+{
+	return st->ops->refresh_use(st->impl, hash, client_id, issue, grant);
 }
 
 char *

@@ -26,6 +26,8 @@ enum store_rc {
 	STORE_NOTFOUND,		/* no such row (or nothing to change) */
 	STORE_CONFLICT,		/* already exists */
 	STORE_LIMIT,		/* a named limit would be crossed */
+	STORE_MISMATCH,		/* found, but a condition of the call failed */
+	STORE_REPLAY,		/* single-use value used again: its grant is revoked */
 	STORE_ERROR,		/* the database failed; logged, retry later */
 	STORE__MAX
 };
@@ -45,9 +47,67 @@ struct store_token {
 	uint8_t	 hash[HASH_LEN];
 	char	 client_id[TW_ID_LEN + 1];
 	int64_t	 user_id;		/* 0 for an app access token */
+	int64_t	 grant_id;		/* 0 for an app access token */
 	char	*scopes;		/* space-separated, "" for none */
 	int64_t	 created_at;
 	int64_t	 expires_at;
+	char	 login[TW_LOGIN_MAX + 1];	/* filled by store_token_get */
+};
+
+struct store_user {
+	int64_t	 id;
+	char	 login[TW_LOGIN_MAX + 1];	/* lowercase */
+	char	*display_name;
+	char	*email;			/* "" when none */
+	int	 email_verified;
+	char	*profile_image_url;	/* "" when none */
+	char	*password_hash;		/* argon2id encoded string */
+	int64_t	 created_at;
+	int64_t	 updated_at;
+};
+
+/*
+ * A grant is one authorization of an app by a user: the tokens that a code
+ * redemption, an implicit authorization or a device approval produced, and
+ * every token refreshed from them.  Deleting the grant invalidates them all
+ * in the same instant (lookups join it), which is how code replay, password
+ * changes, disconnects and refresh-token reuse revoke tokens.
+ */
+struct store_grant {
+	int64_t	 id;
+	int64_t	 user_id;
+	char	 client_id[TW_ID_LEN + 1];
+	char	*scopes;		/* the ceiling for refreshes */
+	int64_t	 created_at;
+};
+
+/* An authorization code, as minted at /oauth2/authorize. */
+struct store_code {
+	uint8_t	 hash[HASH_LEN];
+	char	 client_id[TW_ID_LEN + 1];
+	int64_t	 user_id;
+	char	*redirect_uri;
+	char	*scopes;
+	char	*nonce;			/* "" when none (OpenID Connect) */
+	char	*claims;		/* "" when none (OpenID Connect) */
+	int64_t	 created_at;
+	int64_t	 expires_at;
+};
+
+/* What redeeming a code or a refresh token issues, all in one commit. */
+struct store_issue {
+	struct store_token	 access;	/* hash, scopes, created/expires */
+	int			 has_refresh;
+	uint8_t			 refresh_hash[HASH_LEN];
+	int64_t			 refresh_expires_at;	/* 0: never */
+};
+
+/* One line of a user's connections page: an app they authorized. */
+struct store_connection {
+	char	 client_id[TW_ID_LEN + 1];
+	char	*app_name;
+	char	*scopes;		/* union of the grants' scopes */
+	int64_t	 first_authorized;
 };
 
 /*
@@ -94,8 +154,95 @@ enum store_rc store_token_insert(struct store *st, const struct store_token *tok
 /* Looks a token up by digest, whatever its expiry (the caller decides). */
 enum store_rc store_token_get(struct store *st, const uint8_t hash[HASH_LEN],
     struct store_token *out);
-/* Deletes the token if it exists and belongs to client_id; else NOTFOUND. */
+/*
+ * Deletes the access token if it exists and belongs to client_id.  A refresh
+ * token's digest revokes its whole grant (RFC 7009 2.1).  Else NOTFOUND.
+ */
 enum store_rc store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN],
     const char *client_id);
+
+/* ---- users ---- */
+
+void store_user_clear(struct store_user *u);
+void store_user_list_free(struct store_user *users, size_t n);
+/* Assigns u->id (the next free id).  STORE_CONFLICT if the login is taken. */
+enum store_rc store_user_insert(struct store *st, struct store_user *u);
+/* login must be lowercase. */
+enum store_rc store_user_get_by_login(struct store *st, const char *login,
+    struct store_user *out);
+enum store_rc store_user_get(struct store *st, int64_t id, struct store_user *out);
+enum store_rc store_user_list(struct store *st, struct store_user **out, size_t *n);
+/* Deletes the user with their grants, sessions, consents and codes. */
+enum store_rc store_user_delete(struct store *st, int64_t id);
+/* Sets the password hash and deletes every grant and session of the user. */
+enum store_rc store_user_set_password(struct store *st, int64_t id,
+    const char *password_hash, int64_t now);
+
+/* ---- browser sessions ---- */
+
+enum store_rc store_session_insert(struct store *st, const uint8_t hash[HASH_LEN],
+    int64_t user_id, int64_t created_at, int64_t expires_at);
+/* The signed-in user if the session exists and has not expired at now. */
+enum store_rc store_session_get(struct store *st, const uint8_t hash[HASH_LEN],
+    int64_t now, struct store_user *out);
+enum store_rc store_session_delete(struct store *st, const uint8_t hash[HASH_LEN]);
+
+/* ---- consent, grants, codes, refresh ---- */
+
+/* scopes is the canonical (sorted, space-separated) scope set. */
+enum store_rc store_consent_get(struct store *st, int64_t user_id,
+    const char *client_id, const char *scopes);
+enum store_rc store_consent_put(struct store *st, int64_t user_id,
+    const char *client_id, const char *scopes, int64_t now);
+
+/*
+ * Creates a grant for (grant->user_id, grant->client_id) and issues its
+ * tokens, if both the user and the app exist (else NOTFOUND).  Sets
+ * grant->id.  The implicit flow's one step.
+ */
+enum store_rc store_grant_issue(struct store *st, struct store_grant *grant,
+    const struct store_issue *issue);
+/* Connections: the apps user_id has live grants with, oldest first. */
+enum store_rc store_connections_list(struct store *st, int64_t user_id,
+    struct store_connection **out, size_t *n);
+void store_connections_free(struct store_connection *c, size_t n);
+/*
+ * Deletes every grant and consent between the user and the app: their
+ * tokens stop validating at once.  NOTFOUND if there was none.
+ */
+enum store_rc store_grants_delete(struct store *st, int64_t user_id,
+    const char *client_id);
+
+/* Stores a fresh code, if the app and user exist (else NOTFOUND). */
+enum store_rc store_code_insert(struct store *st, const struct store_code *code);
+void store_code_clear(struct store_code *code);
+/*
+ * Redeems a code in one transaction: it must exist, belong to client_id,
+ * be unexpired at issue->access.created_at and unused.  Then it is marked
+ * used, a grant is created and the tokens of issue stored in it, and *out
+ * receives the code's contents.
+ *   NOTFOUND  no such code, another client's, or expired
+ *   MISMATCH  redirect_uri differs from the one at authorize (nothing used)
+ *   REPLAY    used before: the grant it produced is deleted now
+ */
+enum store_rc store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN],
+    const char *client_id, const char *redirect_uri, const struct store_issue *issue,
+    struct store_code *out);
+
+/*
+ * Uses a refresh token of client_id in one transaction: stores the access
+ * token of issue in the token's grant and, when issue->has_refresh, replaces
+ * the refresh token by issue->refresh_hash (rotation: the old row is kept,
+ * marked used, so that presenting it again is recognised).  The access
+ * token's scopes are issue->access.scopes if not NULL (they must lie within
+ * the grant's: a refresh never widens) or else the grant's.  *grant
+ * receives the grant.
+ *   NOTFOUND  unknown, another client's, or expired
+ *   MISMATCH  asked for a scope the grant does not hold (nothing changed)
+ *   REPLAY    a rotated-out token presented again: its grant is deleted
+ */
+enum store_rc store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN],
+    const char *client_id, const struct store_issue *issue, struct store_grant *grant);
+void store_grant_clear(struct store_grant *g);
 
 #endif

@@ -22,6 +22,26 @@ struct store_ops {
 	enum store_rc (*token_insert)(void *, const struct store_token *, const uint8_t *);
 	enum store_rc (*token_get)(void *, const uint8_t *, struct store_token *);
 	enum store_rc (*token_revoke)(void *, const uint8_t *, const char *);
+	enum store_rc (*user_insert)(void *, struct store_user *);
+	enum store_rc (*user_get_by_login)(void *, const char *, struct store_user *);
+	enum store_rc (*user_get)(void *, int64_t, struct store_user *);
+	enum store_rc (*user_list)(void *, struct store_user **, size_t *);
+	enum store_rc (*user_delete)(void *, int64_t);
+	enum store_rc (*user_set_password)(void *, int64_t, const char *, int64_t);
+	enum store_rc (*session_insert)(void *, const uint8_t *, int64_t, int64_t, int64_t);
+	enum store_rc (*session_get)(void *, const uint8_t *, int64_t, struct store_user *);
+	enum store_rc (*session_delete)(void *, const uint8_t *);
+	enum store_rc (*consent_get)(void *, int64_t, const char *, const char *);
+	enum store_rc (*consent_put)(void *, int64_t, const char *, const char *, int64_t);
+	enum store_rc (*grant_issue)(void *, struct store_grant *, const struct store_issue *);
+	enum store_rc (*connections_list)(void *, int64_t, struct store_connection **,
+	    size_t *);
+	enum store_rc (*grants_delete)(void *, int64_t, const char *);
+	enum store_rc (*code_insert)(void *, const struct store_code *);
+	enum store_rc (*code_redeem)(void *, const uint8_t *, const char *, const char *,
+	    const struct store_issue *, struct store_code *);
+	enum store_rc (*refresh_use)(void *, const uint8_t *, const char *,
+	    const struct store_issue *, struct store_grant *);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -27,8 +27,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,28 +35,10 @@
 
 #include "../common/log.h"
 #include "../common/xmalloc.h"
-#include "store_impl.h"
+#include "store_sqlite.h"
 
-#define READERS 8
 #define BUSY_TIMEOUT_MS 5000
 #define WAL_SIZE_LIMIT "67108864"		/* bytes kept after a checkpoint */
-
-enum stmt_id {
-	ST_BEGIN,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_APP_INSERT,
-	ST_APP_GET,
-	ST_APP_LIST,
-	ST_APP_SET_SECRET,
-	ST_APP_GET_URIS,
-	ST_APP_SET_URIS,
-	ST_APP_DELETE,
-	ST_TOKEN_INSERT,
-	ST_TOKEN_GET,
-	ST_TOKEN_REVOKE,
-	ST__MAX
-};
 
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -84,9 +64,68 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, client_id, user_id, scopes, "
 	    "created_at, expires_at) SELECT ?1, client_id, ?3, ?4, ?5, ?6 FROM apps "
 	    "WHERE client_id = ?2 AND (?7 IS NULL OR (is_public = 0 AND secret_hash = ?7))",
-	[ST_TOKEN_GET] = "SELECT t.client_id, t.user_id, t.scopes, t.created_at, t.expires_at "
-	    "FROM tokens t JOIN apps a ON a.client_id = t.client_id WHERE t.hash = ?1",
+	[ST_TOKEN_INSERT_GRANT] = "INSERT INTO tokens (hash, client_id, user_id, grant_id, "
+	    "scopes, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/*
+	 * A user token is valid while its grant (and so its user) exists;
+	 * an app token while its app does.
+	 */
+	[ST_TOKEN_GET] = "SELECT t.client_id, t.user_id, t.grant_id, t.scopes, t.created_at, "
+	    "t.expires_at, u.login FROM tokens t JOIN apps a ON a.client_id = t.client_id "
+	    "LEFT JOIN grants g ON g.id = t.grant_id LEFT JOIN users u ON u.id = g.user_id "
+	    "WHERE t.hash = ?1 AND (t.grant_id IS NULL OR u.id IS NOT NULL)",
 	[ST_TOKEN_REVOKE] = "DELETE FROM tokens WHERE hash = ?1 AND client_id = ?2",
+	[ST_REFRESH_REVOKE_GRANT] = "DELETE FROM grants WHERE id = (SELECT grant_id FROM "
+	    "refresh_tokens WHERE hash = ?1 AND client_id = ?2)",
+
+#define USER_COLS "u.id, u.login, u.display_name, u.email, u.email_verified, " \
+	"u.profile_image_url, u.password_hash, u.created_at, u.updated_at"
+	[ST_USER_INSERT] = "INSERT INTO users (login, display_name, email, email_verified, "
+	    "profile_image_url, password_hash, created_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users u WHERE u.login = ?1",
+	[ST_USER_GET_ID] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1",
+	[ST_USER_LIST] = "SELECT " USER_COLS " FROM users u ORDER BY u.id",
+	[ST_USER_DELETE] = "DELETE FROM users WHERE id = ?1",
+	[ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2, updated_at = ?3 "
+	    "WHERE id = ?1",
+	[ST_USER_DELETE_GRANTS] = "DELETE FROM grants WHERE user_id = ?1",
+	[ST_USER_DELETE_SESSIONS] = "DELETE FROM sessions WHERE user_id = ?1",
+	[ST_SESSION_INSERT] = "INSERT INTO sessions (hash, user_id, created_at, expires_at) "
+	    "SELECT ?1, id, ?3, ?4 FROM users WHERE id = ?2",
+	[ST_SESSION_GET] = "SELECT " USER_COLS " FROM sessions s JOIN users u ON "
+	    "u.id = s.user_id WHERE s.hash = ?1 AND s.expires_at > ?2",
+	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE hash = ?1",
+	[ST_CONSENT_GET] = "SELECT 1 FROM consents WHERE user_id = ?1 AND client_id = ?2 "
+	    "AND scopes = ?3",
+	[ST_CONSENT_PUT] = "INSERT INTO consents (user_id, client_id, scopes, created_at) "
+	    "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
+	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = ?2) ON CONFLICT DO NOTHING",
+	[ST_GRANT_INSERT] = "INSERT INTO grants (user_id, client_id, scopes, created_at) "
+	    "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
+	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = ?2)",
+	[ST_GRANT_DELETE] = "DELETE FROM grants WHERE id = ?1",
+	[ST_GRANTS_DELETE] = "DELETE FROM grants WHERE user_id = ?1 AND client_id = ?2",
+	[ST_CONSENTS_DELETE] = "DELETE FROM consents WHERE user_id = ?1 AND client_id = ?2",
+	[ST_CONNECTIONS] = "SELECT g.client_id, a.name, group_concat(g.scopes, ' '), "
+	    "MIN(g.created_at) AS first FROM grants g JOIN apps a ON a.client_id = g.client_id "
+	    "WHERE g.user_id = ?1 GROUP BY g.client_id ORDER BY first, g.client_id",
+	[ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, grant_id, client_id, "
+	    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_REFRESH_GET] = "SELECT r.grant_id, r.client_id, r.expires_at, r.used_at, "
+	    "g.user_id, g.scopes, g.created_at FROM refresh_tokens r "
+	    "JOIN grants g ON g.id = r.grant_id WHERE r.hash = ?1",
+	[ST_REFRESH_MARK_USED] = "UPDATE refresh_tokens SET used_at = ?2 WHERE hash = ?1 "
+	    "AND used_at IS NULL",
+	[ST_CODE_INSERT] = "INSERT INTO codes (hash, client_id, user_id, redirect_uri, scopes, "
+	    "nonce, claims, created_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
+	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3) "
+	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = ?2)",
+	[ST_CODE_GET] = "SELECT client_id, user_id, redirect_uri, scopes, nonce, claims, "
+	    "created_at, expires_at, used, grant_id FROM codes WHERE hash = ?1",
+	[ST_CODE_MARK_USED] = "UPDATE codes SET used = 1, grant_id = ?2 WHERE hash = ?1 "
+	    "AND used = 0",
+#undef USER_COLS
 };
 
 /*
@@ -112,45 +151,97 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  expires_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+
+	/*
+	 * 2: users and what they authorize.  AUTOINCREMENT so that a deleted
+	 * user's or grant's id is never given out again: tokens of a deleted
+	 * grant are left in place (see store_sqlite_users.c) and must never
+	 * come back to life.  User ids start above 100000000, like Twitch's.
+	 */
+	"CREATE TABLE users ("
+	"  id                INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  login             TEXT NOT NULL UNIQUE,"	/* lowercase */
+	"  display_name      TEXT NOT NULL,"
+	"  email             TEXT NOT NULL,"
+	"  email_verified    INTEGER NOT NULL,"
+	"  profile_image_url TEXT NOT NULL,"
+	"  password_hash     TEXT NOT NULL,"		/* argon2id encoded */
+	"  created_at        INTEGER NOT NULL,"
+	"  updated_at        INTEGER NOT NULL"
+	");"
+	"INSERT INTO sqlite_sequence (name, seq) VALUES ('users', 100000000);"
+	"CREATE TABLE sessions ("
+	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the cookie */
+	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE grants ("
+	"  id         INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes     TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX grants_user_client ON grants(user_id, client_id);"
+	"CREATE INDEX grants_client ON grants(client_id);"
+	"CREATE TABLE consents ("
+	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes     TEXT NOT NULL,"			/* sorted, space-separated */
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, client_id, scopes)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX consents_client ON consents(client_id);"
+	"CREATE TABLE codes ("
+	"  hash         BLOB PRIMARY KEY,"		/* SHA-256 of the code */
+	"  client_id    TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  redirect_uri TEXT NOT NULL,"
+	"  scopes       TEXT NOT NULL,"
+	"  nonce        TEXT NOT NULL,"
+	"  claims       TEXT NOT NULL,"
+	"  created_at   INTEGER NOT NULL,"
+	"  expires_at   INTEGER NOT NULL,"
+	"  used         INTEGER NOT NULL DEFAULT 0,"
+	"  grant_id     INTEGER"			/* what redeeming it created */
+	") WITHOUT ROWID;"
+	"CREATE INDEX codes_user ON codes(user_id);"
+	"CREATE INDEX codes_client ON codes(client_id);"
+	"CREATE TABLE refresh_tokens ("
+	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the token */
+	"  grant_id   INTEGER NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"				/* NULL: never */
+	"  used_at    INTEGER"				/* set when rotated out */
+	") WITHOUT ROWID;"
+	"CREATE INDEX refresh_grant ON refresh_tokens(grant_id);"
+	"ALTER TABLE tokens ADD COLUMN grant_id INTEGER;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-struct conn {
-	sqlite3		*db;
-	sqlite3_stmt	*stmts[ST__MAX];
-};
-
-struct sq {
-	pthread_mutex_t	 write_lock;
-	struct conn	 writer;
-	pthread_mutex_t	 pool_lock;
-	pthread_cond_t	 pool_cond;
-	struct conn	 readers[READERS];
-	struct conn	*free_readers[READERS];
-	size_t		 n_free;
-	int		 version;
-};
-
-static void
-db_error(struct conn *c, const char *what)
+void
+sq_db_error(struct conn *c, const char *what)
 {
 	log_error("sqlite: %s: %s", what, sqlite3_errmsg(c->db));
 }
 
-static sqlite3_stmt *
-stmt(struct conn *c, enum stmt_id id)
+sqlite3_stmt *
+sq_stmt(struct conn *c, enum stmt_id id)
 {
 	if (c->stmts[id] == NULL &&
 	    sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
 	    &c->stmts[id], NULL) != SQLITE_OK) {
-		db_error(c, "prepare");
+		sq_db_error(c, "prepare");
 		return NULL;
 	}
 	return c->stmts[id];
 }
 
-static void
-stmt_done(sqlite3_stmt *s)
+void
+sq_stmt_done(sqlite3_stmt *s)
 {
 	if (s != NULL) {
 		sqlite3_reset(s);
@@ -158,19 +249,18 @@ stmt_done(sqlite3_stmt *s)
 	}
 }
 
-/* Runs a statement that returns no rows.  Returns the sqlite3_step code. */
-static int
-exec_stmt(struct conn *c, enum stmt_id id)
+int
+sq_exec_stmt(struct conn *c, enum stmt_id id)
 {
-	sqlite3_stmt *s = stmt(c, id);
+	sqlite3_stmt *s = sq_stmt(c, id);
 	int rc;
 
 	if (s == NULL)
 		return SQLITE_ERROR;
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE)
-		db_error(c, stmt_sql[id]);
-	stmt_done(s);
+		sq_db_error(c, stmt_sql[id]);
+	sq_stmt_done(s);
 	return rc;
 }
 
@@ -295,7 +385,7 @@ sq_open(const char *path, char *err, size_t err_len)
 	    conn_open(&q->writer, path, SQLITE_OPEN_READWRITE, err, err_len) == -1 ||
 	    migrate(q, err, err_len) == -1)
 		goto fail;
-	for (size_t i = 0; i < READERS; i++) {
+	for (size_t i = 0; i < SQ_READERS; i++) {
 		if (conn_open(&q->readers[i], path, SQLITE_OPEN_READONLY, err, err_len) == -1)
 			goto fail;
 		q->free_readers[q->n_free++] = &q->readers[i];
@@ -311,7 +401,7 @@ sq_close(void *impl)
 {
 	struct sq *q = impl;
 
-	for (size_t i = 0; i < READERS; i++)
+	for (size_t i = 0; i < SQ_READERS; i++)
 		conn_close(&q->readers[i]);
 	/* The last connection to close checkpoints the WAL into the file. */
 	conn_close(&q->writer);
@@ -327,8 +417,8 @@ sq_schema_version(void *impl)
 	return ((struct sq *)impl)->version;
 }
 
-static struct conn *
-reader_get(struct sq *q)
+struct conn *
+sq_reader_get(struct sq *q)
 {
 	struct conn *c;
 
@@ -340,8 +430,8 @@ reader_get(struct sq *q)
 	return c;
 }
 
-static void
-reader_put(struct sq *q, struct conn *c)
+void
+sq_reader_put(struct sq *q, struct conn *c)
 {
 	pthread_mutex_lock(&q->pool_lock);
 	q->free_readers[q->n_free++] = c;
@@ -349,71 +439,76 @@ reader_put(struct sq *q, struct conn *c)
 	pthread_mutex_unlock(&q->pool_lock);
 }
 
-static struct conn *
-writer_get(struct sq *q)
+struct conn *
+sq_writer_get(struct sq *q)
 {
 	pthread_mutex_lock(&q->write_lock);
 	return &q->writer;
 }
 
-static void
-writer_put(struct sq *q)
+void
+sq_writer_put(struct sq *q)
 {
 	pthread_mutex_unlock(&q->write_lock);
 }
 
-static int
-begin(struct conn *c)
+int
+sq_begin(struct conn *c)
 {
-	return exec_stmt(c, ST_BEGIN) == SQLITE_DONE ? 0 : -1;
+	return sq_exec_stmt(c, ST_BEGIN) == SQLITE_DONE ? 0 : -1;
 }
 
-/* Commits when rc is STORE_OK (or a no-change outcome), else rolls back. */
-static enum store_rc
-finish(struct conn *c, enum store_rc rc)
+enum store_rc
+sq_finish(struct conn *c, enum store_rc rc)
 {
 	if (rc == STORE_ERROR || rc == STORE_LIMIT || rc == STORE_CONFLICT) {
-		exec_stmt(c, ST_ROLLBACK);
+		sq_exec_stmt(c, ST_ROLLBACK);
 		return rc;
 	}
-	if (exec_stmt(c, ST_COMMIT) != SQLITE_DONE) {
-		exec_stmt(c, ST_ROLLBACK);
+	if (sq_exec_stmt(c, ST_COMMIT) != SQLITE_DONE) {
+		sq_exec_stmt(c, ST_ROLLBACK);
 		return STORE_ERROR;
 	}
 	return rc;
 }
 
-static const char *
-col_text(sqlite3_stmt *s, int i)
+const char *
+sq_col_text(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return t ? (const char *)t : "";
 }
 
-static void
-copy_id(char dst[TW_ID_LEN + 1], const char *src)
+void
+sq_copy_id(char *dst, size_t dst_size, const char *src)
 {
 	size_t n = strlen(src);
 
-	if (n > TW_ID_LEN)
-		n = TW_ID_LEN;
+	if (n >= dst_size)
+		n = dst_size - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+void
+sq_bind_hash(sqlite3_stmt *s, int i, const uint8_t *hash)
+{
+	sqlite3_bind_blob(s, i, hash, HASH_LEN, SQLITE_STATIC);
 }
 
 static void
 row_to_app(sqlite3_stmt *s, struct store_app *app)
 {
 	memset(app, 0, sizeof(*app));
-	copy_id(app->client_id, col_text(s, 0));
-	app->name = xstrdup(col_text(s, 1));
+	sq_copy_id(app->client_id, sizeof(app->client_id), sq_col_text(s, 0));
+	app->name = xstrdup(sq_col_text(s, 1));
 	if (sqlite3_column_type(s, 2) == SQLITE_BLOB && sqlite3_column_bytes(s, 2) == HASH_LEN) {
 		memcpy(app->secret_hash, sqlite3_column_blob(s, 2), HASH_LEN);
 		app->has_secret = 1;
 	}
 	app->is_public = sqlite3_column_int(s, 3);
-	store_split_uris(col_text(s, 4), &app->redirect_uris, &app->n_redirect_uris);
+	store_split_uris(sq_col_text(s, 4), &app->redirect_uris, &app->n_redirect_uris);
 	app->created_at = sqlite3_column_int64(s, 5);
 }
 
@@ -421,8 +516,8 @@ static enum store_rc
 sq_app_insert(void *impl, const struct store_app *app)
 {
 	struct sq *q = impl;
-	struct conn *c = writer_get(q);
-	sqlite3_stmt *s = stmt(c, ST_APP_INSERT);
+	struct conn *c = sq_writer_get(q);
+	sqlite3_stmt *s = sq_stmt(c, ST_APP_INSERT);
 	char *uris = store_join_uris(app->redirect_uris, app->n_redirect_uris);
 	enum store_rc rc = STORE_ERROR;
 	int step;
@@ -444,10 +539,10 @@ sq_app_insert(void *impl, const struct store_app *app)
 	else if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
 		rc = STORE_CONFLICT;
 	else
-		db_error(c, "app insert");
+		sq_db_error(c, "app insert");
 out:
-	stmt_done(s);
-	writer_put(q);
+	sq_stmt_done(s);
+	sq_writer_put(q);
 	free(uris);
 	return rc;
 }
@@ -456,8 +551,8 @@ static enum store_rc
 sq_app_get(void *impl, const char *client_id, struct store_app *out)
 {
 	struct sq *q = impl;
-	struct conn *c = reader_get(q);
-	sqlite3_stmt *s = stmt(c, ST_APP_GET);
+	struct conn *c = sq_reader_get(q);
+	sqlite3_stmt *s = sq_stmt(c, ST_APP_GET);
 	enum store_rc rc = STORE_ERROR;
 	int step;
 
@@ -471,10 +566,10 @@ sq_app_get(void *impl, const char *client_id, struct store_app *out)
 	} else if (step == SQLITE_DONE)
 		rc = STORE_NOTFOUND;
 	else
-		db_error(c, "app get");
+		sq_db_error(c, "app get");
 out:
-	stmt_done(s);
-	reader_put(q, c);
+	sq_stmt_done(s);
+	sq_reader_put(q, c);
 	return rc;
 }
 
@@ -482,8 +577,8 @@ static enum store_rc
 sq_app_list(void *impl, struct store_app **out, size_t *n)
 {
 	struct sq *q = impl;
-	struct conn *c = reader_get(q);
-	sqlite3_stmt *s = stmt(c, ST_APP_LIST);
+	struct conn *c = sq_reader_get(q);
+	sqlite3_stmt *s = sq_stmt(c, ST_APP_LIST);
 	enum store_rc rc = STORE_ERROR;
 	int step;
 
@@ -498,14 +593,14 @@ sq_app_list(void *impl, struct store_app **out, size_t *n)
 	if (step == SQLITE_DONE)
 		rc = STORE_OK;
 	else {
-		db_error(c, "app list");
+		sq_db_error(c, "app list");
 		store_app_list_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 	}
 out:
-	stmt_done(s);
-	reader_put(q, c);
+	sq_stmt_done(s);
+	sq_reader_put(q, c);
 	return rc;
 }
 
@@ -513,8 +608,8 @@ static enum store_rc
 sq_app_set_secret(void *impl, const char *client_id, const uint8_t *hash)
 {
 	struct sq *q = impl;
-	struct conn *c = writer_get(q);
-	sqlite3_stmt *s = stmt(c, ST_APP_SET_SECRET);
+	struct conn *c = sq_writer_get(q);
+	sqlite3_stmt *s = sq_stmt(c, ST_APP_SET_SECRET);
 	enum store_rc rc = STORE_ERROR;
 
 	if (s == NULL)
@@ -522,12 +617,12 @@ sq_app_set_secret(void *impl, const char *client_id, const uint8_t *hash)
 	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, hash, HASH_LEN, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		db_error(c, "app set secret");
+		sq_db_error(c, "app set secret");
 	else
 		rc = sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOTFOUND;
 out:
-	stmt_done(s);
-	writer_put(q);
+	sq_stmt_done(s);
+	sq_writer_put(q);
 	return rc;
 }
 
@@ -539,29 +634,29 @@ out:
 static enum store_rc
 edit_uris(struct sq *q, const char *client_id, const char *uri, int add)
 {
-	struct conn *c = writer_get(q);
+	struct conn *c = sq_writer_get(q);
 	sqlite3_stmt *s;
 	char **uris = NULL, *joined = NULL;
 	size_t n = 0, found = (size_t)-1;
 	enum store_rc rc = STORE_ERROR;
 	int step;
 
-	if (begin(c) == -1) {
-		writer_put(q);
+	if (sq_begin(c) == -1) {
+		sq_writer_put(q);
 		return STORE_ERROR;
 	}
-	if ((s = stmt(c, ST_APP_GET_URIS)) == NULL)
+	if ((s = sq_stmt(c, ST_APP_GET_URIS)) == NULL)
 		goto out;
 	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW)
-		store_split_uris(col_text(s, 0), &uris, &n);
-	stmt_done(s);
+		store_split_uris(sq_col_text(s, 0), &uris, &n);
+	sq_stmt_done(s);
 	if (step != SQLITE_ROW) {
 		if (step == SQLITE_DONE)
 			rc = STORE_NOTFOUND;
 		else
-			db_error(c, "app uris");
+			sq_db_error(c, "app uris");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -592,19 +687,19 @@ edit_uris(struct sq *q, const char *client_id, const char *uri, int add)
 		n--;
 	}
 	joined = store_join_uris(uris, n);
-	if ((s = stmt(c, ST_APP_SET_URIS)) == NULL)
+	if ((s = sq_stmt(c, ST_APP_SET_URIS)) == NULL)
 		goto out;
 	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, joined, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_DONE)
 		rc = STORE_OK;
 	else
-		db_error(c, "app set uris");
-	stmt_done(s);
+		sq_db_error(c, "app set uris");
+	sq_stmt_done(s);
 out:
 	/* NOTFOUND changed nothing; commit or roll back alike. */
-	rc = finish(c, rc);
-	writer_put(q);
+	rc = sq_finish(c, rc);
+	sq_writer_put(q);
 	for (size_t i = 0; i < n; i++)
 		free(uris[i]);
 	free(uris);
@@ -633,20 +728,20 @@ static enum store_rc
 sq_app_delete(void *impl, const char *client_id)
 {
 	struct sq *q = impl;
-	struct conn *c = writer_get(q);
-	sqlite3_stmt *s = stmt(c, ST_APP_DELETE);
+	struct conn *c = sq_writer_get(q);
+	sqlite3_stmt *s = sq_stmt(c, ST_APP_DELETE);
 	enum store_rc rc = STORE_ERROR;
 
 	if (s == NULL)
 		goto out;
 	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		db_error(c, "app delete");
+		sq_db_error(c, "app delete");
 	else
 		rc = sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOTFOUND;
 out:
-	stmt_done(s);
-	writer_put(q);
+	sq_stmt_done(s);
+	sq_writer_put(q);
 	return rc;
 }
 
@@ -654,8 +749,8 @@ static enum store_rc
 sq_token_insert(void *impl, const struct store_token *tok, const uint8_t *secret_hash)
 {
 	struct sq *q = impl;
-	struct conn *c = writer_get(q);
-	sqlite3_stmt *s = stmt(c, ST_TOKEN_INSERT);
+	struct conn *c = sq_writer_get(q);
+	sqlite3_stmt *s = sq_stmt(c, ST_TOKEN_INSERT);
 	enum store_rc rc = STORE_ERROR;
 	int step;
 
@@ -680,10 +775,10 @@ sq_token_insert(void *impl, const struct store_token *tok, const uint8_t *secret
 	else if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
 		rc = STORE_CONFLICT;
 	else
-		db_error(c, "token insert");
+		sq_db_error(c, "token insert");
 out:
-	stmt_done(s);
-	writer_put(q);
+	sq_stmt_done(s);
+	sq_writer_put(q);
 	return rc;
 }
 
@@ -691,8 +786,8 @@ static enum store_rc
 sq_token_get(void *impl, const uint8_t *hash, struct store_token *out)
 {
 	struct sq *q = impl;
-	struct conn *c = reader_get(q);
-	sqlite3_stmt *s = stmt(c, ST_TOKEN_GET);
+	struct conn *c = sq_reader_get(q);
+	sqlite3_stmt *s = sq_stmt(c, ST_TOKEN_GET);
 	enum store_rc rc = STORE_ERROR;
 	int step;
 
@@ -703,41 +798,50 @@ sq_token_get(void *impl, const uint8_t *hash, struct store_token *out)
 	if (step == SQLITE_ROW) {
 		memset(out, 0, sizeof(*out));
 		memcpy(out->hash, hash, HASH_LEN);
-		copy_id(out->client_id, col_text(s, 0));
+		sq_copy_id(out->client_id, sizeof(out->client_id), sq_col_text(s, 0));
 		out->user_id = sqlite3_column_int64(s, 1);
-		out->scopes = xstrdup(col_text(s, 2));
-		out->created_at = sqlite3_column_int64(s, 3);
-		out->expires_at = sqlite3_column_int64(s, 4);
+		out->grant_id = sqlite3_column_int64(s, 2);
+		out->scopes = xstrdup(sq_col_text(s, 3));
+		out->created_at = sqlite3_column_int64(s, 4);
+		out->expires_at = sqlite3_column_int64(s, 5);
+		sq_copy_id(out->login, sizeof(out->login), sq_col_text(s, 6));
 		rc = STORE_OK;
 	} else if (step == SQLITE_DONE)
 		rc = STORE_NOTFOUND;
 	else
-		db_error(c, "token get");
+		sq_db_error(c, "token get");
 out:
-	stmt_done(s);
-	reader_put(q, c);
+	sq_stmt_done(s);
+	sq_reader_put(q, c);
 	return rc;
 }
 
+/* An access token is deleted; a refresh token takes its grant with it. */
 static enum store_rc
 sq_token_revoke(void *impl, const uint8_t *hash, const char *client_id)
 {
+	static const enum stmt_id tries[] = { ST_TOKEN_REVOKE, ST_REFRESH_REVOKE_GRANT };
 	struct sq *q = impl;
-	struct conn *c = writer_get(q);
-	sqlite3_stmt *s = stmt(c, ST_TOKEN_REVOKE);
-	enum store_rc rc = STORE_ERROR;
+	struct conn *c = sq_writer_get(q);
+	enum store_rc rc = STORE_NOTFOUND;
 
-	if (s == NULL)
-		goto out;
-	sqlite3_bind_blob(s, 1, hash, HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, client_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		db_error(c, "token revoke");
-	else
-		rc = sqlite3_changes(c->db) > 0 ? STORE_OK : STORE_NOTFOUND;
-out:
-	stmt_done(s);
-	writer_put(q);
+	for (size_t i = 0; i < 2 && rc == STORE_NOTFOUND; i++) {
+		sqlite3_stmt *s = sq_stmt(c, tries[i]);
+
+		if (s == NULL) {
+			rc = STORE_ERROR;
+			break;
+		}
+		sq_bind_hash(s, 1, hash);
+		sqlite3_bind_text(s, 2, client_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sq_db_error(c, "token revoke");
+			rc = STORE_ERROR;
+		} else if (sqlite3_changes(c->db) > 0)
+			rc = STORE_OK;
+		sq_stmt_done(s);
+	}
+	sq_writer_put(q);
 	return rc;
 }
 
@@ -756,4 +860,21 @@ const struct store_ops store_sqlite_ops = {
 	.token_insert = sq_token_insert,
 	.token_get = sq_token_get,
 	.token_revoke = sq_token_revoke,
+	.user_insert = sq_user_insert,
+	.user_get_by_login = sq_user_get_by_login,
+	.user_get = sq_user_get,
+	.user_list = sq_user_list,
+	.user_delete = sq_user_delete,
+	.user_set_password = sq_user_set_password,
+	.session_insert = sq_session_insert,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
+	.consent_get = sq_consent_get,
+	.consent_put = sq_consent_put,
+	.grant_issue = sq_grant_issue,
+	.connections_list = sq_connections_list,
+	.grants_delete = sq_grants_delete,
+	.code_insert = sq_code_insert,
+	.code_redeem = sq_code_redeem,
+	.refresh_use = sq_refresh_use,
 };

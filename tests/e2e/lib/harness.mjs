@@ -148,3 +148,92 @@ export function twitchError(r, status, message) {
   assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text ?? r.body}`);
   assert.deepEqual(r.json, { status, message });
 }
+
+// Creates a user through the CLI; returns its JSON ({user_id, login, ...}).
+export function createUser(db, login, password = 'correct horse battery', extra = []) {
+  const r = cli(['user', 'create', '--login', login, '--password-stdin', '--json', ...extra],
+    { db, input: `${password}\n` });
+  assert.equal(r.status, 0, r.stderr);
+  return r.json;
+}
+
+// A browser without a browser: follows nothing by itself, keeps cookies.
+export class Browser {
+  constructor(base) { this.base = base; this.cookies = new Map(); }
+  cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+  keep(res) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i);
+      const value = pair.slice(i + 1);
+      if (/Max-Age=0/i.test(c)) this.cookies.delete(name); else this.cookies.set(name, value);
+    }
+  }
+  async request(url, { method = 'GET', form, headers = {} } = {}) {
+    const full = url.startsWith('http') ? url : this.base + url;
+    const init = { method, redirect: 'manual', headers: { Cookie: this.cookieHeader(), ...headers } };
+    if (form) {
+      init.body = new URLSearchParams(form).toString();
+      init.headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    }
+    const res = await fetch(full, init);
+    this.keep(res);
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+  get(url) { return this.request(url); }
+  post(url, form) { return this.request(url, { method: 'POST', form }); }
+}
+
+// The CSRF token in a page's forms.
+export function csrfOf(html) {
+  const m = html.match(/name="csrf" value="([0-9a-z]+)"/);
+  assert.ok(m, `no csrf field in:\n${html.slice(0, 400)}`);
+  return m[1];
+}
+
+export function authorizeUrl(app, { responseType = 'code', scope = 'chat:read', state = 'st4te',
+  redirectUri = app.redirect_uris[0], extra = {} } = {}) {
+  const q = new URLSearchParams({ response_type: responseType, client_id: app.client_id,
+    redirect_uri: redirectUri, scope, state, ...extra });
+  return `/oauth2/authorize?${q}`;
+}
+
+// Signs the browser in through the login form that url shows.
+export async function signIn(browser, url, login, password = 'correct horse battery') {
+  const page = await browser.get(url);
+  assert.equal(page.status, 200, page.text.slice(0, 300));
+  assert.match(page.text, /name="password"/);
+  const r = await browser.post(url, { step: 'login', csrf: csrfOf(page.text), login, password });
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  return r;
+}
+
+// Runs authorize to the end (consenting if asked) and returns the redirect.
+export async function authorize(browser, url) {
+  let r = await browser.get(url);
+  if (r.status === 200 && /name="decision"/.test(r.text)) {
+    r = await browser.post(url, { csrf: csrfOf(r.text), decision: 'authorize' });
+    assert.equal(r.status, 303, r.text.slice(0, 300));
+  } else {
+    assert.equal(r.status, 302, r.text.slice(0, 300));
+  }
+  return new URL(r.location);
+}
+
+// The whole code flow for a user, returning the token response JSON.
+export async function userTokens(server, app, login, opts = {}) {
+  const b = new Browser(server.url);
+  const url = authorizeUrl(app, opts);
+  await signIn(b, url, login);
+  const loc = await authorize(b, url);
+  const code = loc.searchParams.get('code');
+  assert.ok(code, `no code in ${loc}`);
+  const r = await read(postForm(`${server.url}/oauth2/token`, {
+    client_id: app.client_id, client_secret: app.client_secret, code,
+    grant_type: 'authorization_code', redirect_uri: opts.redirectUri ?? app.redirect_uris[0],
+  }));
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}

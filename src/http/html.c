@@ -1,0 +1,96 @@
+/* HTML building; see html.h. */
+#include "html.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/xmalloc.h"
+
+/* A page larger than this is a bug of ours, not a property of the input. */
+#define HTML_CAP	(512 * 1024)
+
+static void
+add(struct html *h, const char *p, size_t n)
+{
+	if (buf_add(&h->b, p, n) == -1)
+		fatal("page larger than %d bytes", HTML_CAP);
+}
+
+void
+html_raw(struct html *h, const char *markup)
+{
+	add(h, markup, strlen(markup));
+}
+
+void
+html_rawf(struct html *h, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		fatal("html_rawf: line too long");
+	add(h, line, (size_t)n);
+}
+
+void
+html_text(struct html *h, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *esc;
+
+		switch (*s) {
+		case '&': esc = "&amp;"; break;
+		case '<': esc = "&lt;"; break;
+		case '>': esc = "&gt;"; break;
+		case '"': esc = "&quot;"; break;
+		case '\'': esc = "&#39;"; break;
+		default: continue;
+		}
+		add(h, run, (size_t)(s - run));
+		html_raw(h, esc);
+		run = s + 1;
+	}
+	add(h, run, (size_t)(s - run));
+}
+
+void
+html_hidden(struct html *h, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	html_raw(h, "<input type=\"hidden\" name=\"");
+	html_text(h, name);
+	html_raw(h, "\" value=\"");
+	html_text(h, value);
+	html_raw(h, "\">\n");
+}
+
+void
+html_begin(struct html *h, const char *title)
+{
+	buf_init(&h->b, HTML_CAP);
+	html_raw(h, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<link rel=\"stylesheet\" href=\"/assets/twauth.css\">\n<title>");
+	html_text(h, title);
+	html_raw(h, " - twauth</title></head>\n<body><main class=\"card\">\n"
+	    "<div class=\"brand\">twauth</div>\n<h1>");
+	html_text(h, title);
+	html_raw(h, "</h1>\n");
+}
+
+char *
+html_end(struct html *h, size_t *len)
+{
+	html_raw(h, "</main></body></html>\n");
+	*len = h->b.len;
+	return h->b.data;
+}

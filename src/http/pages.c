@@ -1,0 +1,211 @@
+/*
+ * The sign-in, consent, connections and error pages.  Everything that came
+ * from outside (app names, logins, scopes, state) goes through html_text.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../common/url.h"
+#include "../idp/scopes.h"
+#include "html.h"
+#include "web.h"
+
+static void
+send(struct request *req, unsigned status, struct html *h)
+{
+	size_t len;
+	char *text = html_end(h, &len);
+
+	req_reply_html(req, status, text, len);
+}
+
+static void
+notice(struct html *h, const char *cls, const char *message)
+{
+	if (message == NULL)
+		return;
+	html_rawf(h, "<p class=\"%s\" role=\"alert\">", cls);
+	html_text(h, message);
+	html_raw(h, "</p>\n");
+}
+
+/* "Signed in as X" with a sign-out button. */
+static void
+whoami(struct request *req, struct html *h, const struct store_user *user)
+{
+	char csrf[WEB_CSRF_LEN + 1];
+
+	const char *q = req_query(req);
+	char next[TW_MAX_PARAM_VALUE];
+
+	web_csrf_token(req, csrf);
+	html_raw(h, "<form class=\"who\" method=\"post\" action=\"/logout\">Signed in as <b>");
+	html_text(h, user->display_name);
+	html_raw(h, "</b>\n");
+	html_hidden(h, "csrf", csrf);
+	/* Signing out of a consent page comes back to it, to sign in as another. */
+	if (q != NULL && strcmp(req_path(req), "/oauth2/authorize") == 0 &&
+	    (size_t)snprintf(next, sizeof(next), "/oauth2/authorize?%s", q) < sizeof(next))
+		html_hidden(h, "next", next);
+	html_raw(h, "<button class=\"link\" type=\"submit\">Not you? Sign out</button></form>\n");
+}
+
+void
+page_login(struct request *req, unsigned status, const struct login_page *p)
+{
+	char csrf[WEB_CSRF_LEN + 1];
+	struct html h;
+
+	web_csrf_token(req, csrf);
+	html_begin(&h, "Sign in");
+	if (p->app_name != NULL) {
+		html_raw(&h, "<p class=\"lead\">to continue to <b>");
+		html_text(&h, p->app_name);
+		html_raw(&h, "</b></p>\n");
+	}
+	notice(&h, "error", p->error);
+	/* No action: the form posts to the URL it is on (see web.h). */
+	html_raw(&h, "<form method=\"post\"");
+	if (p->action != NULL) {
+		html_raw(&h, " action=\"");
+		html_text(&h, p->action);
+		html_raw(&h, "\"");
+	}
+	html_raw(&h, ">\n");
+	html_hidden(&h, "csrf", csrf);
+	html_hidden(&h, "step", "login");
+	html_rawf(&h, "<label for=\"login\">Username</label>\n"
+	    "<input id=\"login\" name=\"login\" autocomplete=\"username\" autocapitalize=\"none\" "
+	    "spellcheck=\"false\" required maxlength=\"%d\" value=\"", TW_LOGIN_MAX);
+	html_text(&h, p->login ? p->login : "");
+	html_raw(&h, "\">\n");
+	html_rawf(&h, "<label for=\"password\">Password</label>\n"
+	    "<input id=\"password\" name=\"password\" type=\"password\" "
+	    "autocomplete=\"current-password\" required maxlength=\"%d\">\n", TW_PASSWORD_MAX);
+	html_raw(&h, "<div class=\"actions\"><button class=\"primary\" type=\"submit\">"
+	    "Sign in</button></div>\n</form>\n");
+	send(req, status, &h);
+}
+
+/* The scheme and host of a redirect URI, for "you will be sent to". */
+static void
+redirect_host(struct html *h, const char *uri)
+{
+	char host[300];
+	struct url u;
+
+	if (url_parse(str_cstr(uri), &u) != 0) {
+		html_text(h, uri);
+		return;
+	}
+	snprintf(host, sizeof(host), "%.*s://%.*s", (int)u.scheme.len, u.scheme.p,
+	    (int)u.host.len, u.host.p);
+	html_text(h, host);
+}
+
+void
+page_consent(struct request *req, const struct consent_page *p)
+{
+	const struct idp_authz *a = p->authz;
+	const struct idp_authz_request *q = p->params;
+	char csrf[WEB_CSRF_LEN + 1], title[160];
+	const char *s = a->scopes;
+	struct html h;
+
+	web_csrf_token(req, csrf);
+	snprintf(title, sizeof(title), "Authorize %s", a->app.name);
+	html_begin(&h, title);
+	whoami(req, &h, p->user);
+	html_raw(&h, "<p class=\"lead\"><b>");
+	html_text(&h, a->app.name);
+	html_raw(&h, "</b> wants to access your account");
+	if (*s == '\0')
+		html_raw(&h, ". It asks only for your public profile: your user name, "
+		    "display name and picture.</p>\n");
+	else
+		html_raw(&h, " and will be able to:</p>\n<ul class=\"scopes\">\n");
+	while (*s != '\0') {
+		size_t len = strcspn(s, " ");
+		const struct scope_info *si = scope_find(s, len);
+
+		if (si != NULL) {
+			html_raw(&h, "<li><span>");
+			html_text(&h, si->description);
+			html_raw(&h, "</span> <code>");
+			html_text(&h, si->name);
+			html_raw(&h, "</code></li>\n");
+		}
+		s += len;
+		s += strspn(s, " ");
+	}
+	if (*a->scopes != '\0')
+		html_raw(&h, "</ul>\n");
+	html_raw(&h, "<p class=\"note\">Once you decide, you will be sent to <code>");
+	redirect_host(&h, q->redirect_uri);
+	html_raw(&h, "</code>. You can disconnect this app at any time in "
+	    "<a href=\"/settings/connections\">Connections</a>.</p>\n");
+	/* Posts to this URL: the request's parameters travel in its query. */
+	html_raw(&h, "<form method=\"post\">\n");
+	html_hidden(&h, "csrf", csrf);
+	html_raw(&h, "<div class=\"actions\">"
+	    "<button type=\"submit\" name=\"decision\" value=\"cancel\">Cancel</button>\n"
+	    "<button class=\"primary\" type=\"submit\" name=\"decision\" value=\"authorize\">"
+	    "Authorize</button></div>\n</form>\n");
+	send(req, 200, &h);
+}
+
+void
+page_error(struct request *req, unsigned status, const char *title, const char *message)
+{
+	struct html h;
+
+	html_begin(&h, title);
+	notice(&h, "error", message);
+	html_raw(&h, "<p class=\"note\">If you followed a link from an app, tell its "
+	    "developer: the link is not a valid sign-in request.</p>\n");
+	send(req, status, &h);
+}
+
+void
+page_connections(struct request *req, const struct store_user *user,
+    const struct store_connection *conns, size_t n, const char *message)
+{
+	char csrf[WEB_CSRF_LEN + 1], when[32];
+	struct html h;
+
+	web_csrf_token(req, csrf);
+	html_begin(&h, "Connections");
+	whoami(req, &h, user);
+	notice(&h, "ok", message);
+	if (n == 0) {
+		html_raw(&h, "<p class=\"lead\">You have not authorized any apps.</p>\n");
+		send(req, 200, &h);
+		return;
+	}
+	html_raw(&h, "<p class=\"lead\">These apps can act on your account. Disconnecting "
+	    "one ends its access at once.</p>\n<ul class=\"apps\">\n");
+	for (size_t i = 0; i < n; i++) {
+		time_t t = (time_t)conns[i].first_authorized;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+		html_raw(&h, "<li><div><b>");
+		html_text(&h, conns[i].app_name);
+		html_raw(&h, "</b><small>Connected since ");
+		html_text(&h, when);
+		if (*conns[i].scopes != '\0') {
+			html_raw(&h, " &middot; <code>");
+			html_text(&h, conns[i].scopes);
+			html_raw(&h, "</code>");
+		}
+		html_raw(&h, "</small></div>\n<form method=\"post\" action=\"/settings/connections\">\n");
+		html_hidden(&h, "csrf", csrf);
+		html_hidden(&h, "client_id", conns[i].client_id);
+		html_raw(&h, "<button type=\"submit\" class=\"danger\">Disconnect</button>"
+		    "</form></li>\n");
+	}
+	html_raw(&h, "</ul>\n");
+	send(req, 200, &h);
+}

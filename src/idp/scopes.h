@@ -1,0 +1,32 @@
+/*
+ * The catalog of scopes Twitch defines (../shared/TWITCH-WIRE.md), each with
+ * the plain-words line the consent page shows, and the one way scope lists
+ * are read: split on spaces, checked against the catalog, deduplicated and
+ * sorted, so that "chat:read chat:edit" and "chat:edit  chat:read" are the
+ * same scope set everywhere (consent memory, tokens, responses).
+ */
+#ifndef IDP_SCOPES_H
+#define IDP_SCOPES_H
+
+#include <stddef.h>
+
+struct scope_info {
+	const char	*name;
+	const char	*description;	/* "View your email address" */
+};
+
+/* The catalog entry for name, or NULL. */
+const struct scope_info *scope_find(const char *name, size_t len);
+size_t scope_catalog_len(void);
+const struct scope_info *scope_catalog_at(size_t i);
+
+/*
+ * Reads a space-separated scope list (NULL or "" is the empty set).  On
+ * success returns 0 and *canonical (malloc'd) holds the sorted, distinct
+ * scopes joined by single spaces.  Otherwise returns -1, *canonical is NULL,
+ * and bad (bad_len bytes) lists the unknown names as "'x', 'y'" (truncated
+ * with "..." if long); also -1 past TW_MAX_SCOPES scopes.
+ */
+int scopes_canonical(const char *list, char **canonical, char *bad, size_t bad_len);
+
+#endif

@@ -1,0 +1,215 @@
+// GET/POST /oauth2/authorize over HTTP, with a cookie-keeping client: every
+// error of the request, sign-in, consent and its memory, force_verify,
+// cancel, the implicit flow, and the page security headers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  startServer, createApp, createUser, Browser, csrfOf, authorizeUrl, signIn, authorize,
+  postForm, read, validate, tempDir,
+} from './lib/harness.mjs';
+
+let server, app, other, pub, db;
+
+before(async () => {
+  db = path.join(tempDir(), 'twauth.db');
+  app = createApp(db, 'Poll Bot <b>&', ['http://localhost:3000', 'http://localhost:3000/other']);
+  other = createApp(db, 'Other App');
+  pub = createApp(db, 'Public App', ['http://localhost:3000'], ['--public']);
+  createUser(db, 'Alice');
+  createUser(db, 'bob_the_builder');
+  createUser(db, 'carol');
+  server = await startServer({ db });
+});
+after(async () => { await server.stop(); });
+
+const b = () => new Browser(server.url);
+
+test('unknown or missing client: an error page, never a redirect', async () => {
+  for (const q of ['client_id=nosuchclient000000000000000000&redirect_uri=http://localhost:3000',
+    'redirect_uri=http://localhost:3000&response_type=code']) {
+    const r = await b().get(`/oauth2/authorize?${q}&response_type=code`);
+    assert.equal(r.status, 400);
+    assert.equal(r.location, null);
+    assert.match(r.headers.get('content-type'), /^text\/html/);
+    assert.match(r.text, /invalid client|missing client id/);
+  }
+});
+
+test('redirect_uri not registered: sent to the first registered URI with redirect_mismatch', async () => {
+  for (const redirectUri of ['http://evil.example/', 'http://localhost:3000/', 'http://localhost:300', '']) {
+    const r = await b().get(authorizeUrl(app, { redirectUri, state: 's 1' }));
+    assert.equal(r.status, 302);
+    const loc = new URL(r.location);
+    assert.equal(`${loc.origin}${loc.pathname}`, 'http://localhost:3000/');
+    assert.ok(r.location.startsWith('http://localhost:3000?'), r.location);
+    assert.equal(loc.searchParams.get('error'), 'redirect_mismatch');
+    assert.equal(loc.searchParams.get('state'), 's 1');
+  }
+  // The second registered URI is accepted as is.
+  const r = await b().get(authorizeUrl(app, { redirectUri: 'http://localhost:3000/other' }));
+  assert.equal(r.status, 200);
+});
+
+test('unknown scopes are named in an invalid_scope redirect', async () => {
+  const r = await b().get(authorizeUrl(app, { scope: 'chat:read bogus x:y' }));
+  assert.equal(r.status, 302);
+  const loc = new URL(r.location);
+  assert.equal(loc.searchParams.get('error'), 'invalid_scope');
+  assert.equal(loc.searchParams.get('error_description'), "invalid scope requested: 'bogus', 'x:y'");
+  assert.equal(loc.searchParams.get('state'), 'st4te');
+});
+
+test('bad response_type and public clients are refused at the redirect URI', async () => {
+  let loc = new URL((await b().get(authorizeUrl(app, { responseType: 'password' }))).location);
+  assert.equal(loc.searchParams.get('error'), 'unsupported_response_type');
+  loc = new URL((await b().get(authorizeUrl(pub))).location);
+  assert.equal(loc.searchParams.get('error'), 'unauthorized_client');
+});
+
+test('not signed in: the login page, with the page security headers and cookies', async () => {
+  const r = await b().get(authorizeUrl(app));
+  assert.equal(r.status, 200);
+  assert.match(r.text, /to continue to <b>Poll Bot &lt;b&gt;&amp;<\/b>/);
+  assert.equal(r.headers.get('x-frame-options'), 'DENY');
+  assert.match(r.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+  assert.match(r.headers.get('content-security-policy'), /default-src 'none'/);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+  const cookie = r.headers.getSetCookie().find((c) => c.startsWith('twauth_csrf='));
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Lax/);
+  assert.doesNotMatch(cookie, /Secure/);	// plain http here
+  assert.doesNotMatch(r.text, /<script|https?:\/\/(?!localhost)/, 'no scripts or external assets');
+  const css = await fetch(`${server.url}/assets/twauth.css`);
+  assert.equal(css.status, 200);
+  assert.match(css.headers.get('content-type'), /^text\/css/);
+});
+
+test('wrong password or unknown login: the same message, no session', async () => {
+  const url = authorizeUrl(app);
+  for (const [login, password] of [['carol', 'wrong password!'], ['nobody_here', 'whatever123']]) {
+    const br = b();
+    const page = await br.get(url);
+    const r = await br.post(url, { step: 'login', csrf: csrfOf(page.text), login, password });
+    assert.equal(r.status, 401);
+    assert.match(r.text, /Incorrect username or password\./);
+    assert.ok(!br.cookies.has('twauth_session'));
+  }
+});
+
+test('a login form without the CSRF cookie and field is refused', async () => {
+  const url = authorizeUrl(app);
+  const br = b();
+  await br.get(url);
+  const r = await br.post(url, { step: 'login', csrf: 'x'.repeat(30), login: 'carol', password: 'correct horse battery' });
+  assert.equal(r.status, 403);
+  assert.ok(!br.cookies.has('twauth_session'));
+  const stranger = new Browser(server.url);
+  const r2 = await stranger.post(url, { step: 'login', login: 'carol', password: 'correct horse battery' });
+  assert.equal(r2.status, 403);
+});
+
+test('code flow: sign in, consent names the app and scopes, code comes back with scope and state', async () => {
+  const br = b();
+  const url = authorizeUrl(app, { scope: 'channel:read:polls channel:manage:polls', state: 'c3ab8aa6' });
+  const s = await signIn(br, url, 'ALICE');	// logins are case-insensitive
+  assert.equal(s.location, url);
+  const consent = await br.get(url);
+  assert.equal(consent.status, 200);
+  assert.match(consent.text, /Authorize Poll Bot &lt;b&gt;&amp;/);
+  assert.match(consent.text, /Manage polls on your channel/);
+  assert.match(consent.text, /View polls on your channel/);
+  assert.match(consent.text, /Signed in as <b>Alice<\/b>/);
+  const r = await br.post(url, { csrf: csrfOf(consent.text), decision: 'authorize' });
+  assert.equal(r.status, 303);
+  assert.match(r.location, /^http:\/\/localhost:3000\?code=[0-9a-z]{30}&scope=channel%3Amanage%3Apolls\+channel%3Aread%3Apolls&state=c3ab8aa6$/);
+  const code = new URL(r.location).searchParams.get('code');
+  const t = await read(postForm(`${server.url}/oauth2/token`, {
+    client_id: app.client_id, client_secret: app.client_secret, code,
+    grant_type: 'authorization_code', redirect_uri: 'http://localhost:3000',
+  }));
+  assert.equal(t.status, 200, t.text);
+  assert.deepEqual(Object.keys(t.json), ['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
+  assert.match(t.json.access_token, /^[0-9a-z]{30}$/);
+  assert.match(t.json.refresh_token, /^[0-9a-z]{50}$/);
+  assert.deepEqual(t.json.scope, ['channel:manage:polls', 'channel:read:polls']);
+  assert.equal(t.json.expires_in, 4 * 3600);
+  assert.equal(t.json.token_type, 'bearer');
+  const v = await validate(server, t.json.access_token);
+  assert.equal(v.status, 200);
+  assert.deepEqual(Object.keys(v.json), ['client_id', 'login', 'scopes', 'user_id', 'expires_in']);
+  assert.equal(v.json.login, 'alice');
+  assert.match(v.json.user_id, /^\d+$/);
+  assert.equal(v.json.client_id, app.client_id);
+});
+
+test('consent is remembered per scope set; force_verify asks again', async () => {
+  const br = b();
+  const url = authorizeUrl(app, { scope: 'chat:read chat:edit' });
+  await signIn(br, url, 'bob_the_builder');
+  await authorize(br, url);			// consents
+  // Same set, other order and spacing: straight back with a code.
+  const again = await br.get(authorizeUrl(app, { scope: 'chat:edit  chat:read' }));
+  assert.equal(again.status, 302);
+  assert.ok(new URL(again.location).searchParams.get('code'));
+  // Another set: asked again.
+  const wider = await br.get(authorizeUrl(app, { scope: 'chat:edit chat:read user:read:email' }));
+  assert.equal(wider.status, 200);
+  assert.match(wider.text, /name="decision"/);
+  // force_verify=true: asked again even for the remembered set.
+  const forced = await br.get(authorizeUrl(app, { scope: 'chat:read chat:edit', extra: { force_verify: 'true' } }));
+  assert.equal(forced.status, 200);
+  assert.match(forced.text, /name="decision"/);
+});
+
+test('cancel sends access_denied with the state', async () => {
+  const br = b();
+  const url = authorizeUrl(app, { scope: 'bits:read', state: 'c3ab8aa609ea11e793ae92361f002671' });
+  await signIn(br, url, 'carol');
+  const consent = await br.get(url);
+  const r = await br.post(url, { csrf: csrfOf(consent.text), decision: 'cancel' });
+  assert.equal(r.status, 303);
+  assert.equal(r.location, 'http://localhost:3000?error=access_denied&error_description=The+user+denied+you+access&state=c3ab8aa609ea11e793ae92361f002671');
+});
+
+test('a consent post with another browser\'s CSRF token is refused', async () => {
+  const br = b();
+  const url = authorizeUrl(app, { scope: 'clips:edit' });
+  await signIn(br, url, 'carol');
+  await br.get(url);
+  const r = await br.post(url, { csrf: 'a'.repeat(30), decision: 'authorize' });
+  assert.equal(r.status, 403);
+  assert.equal(r.location, null);
+});
+
+test('implicit flow: the token arrives in the fragment and validates', async () => {
+  const br = b();
+  const url = authorizeUrl(other, { responseType: 'token', scope: 'channel:manage:polls channel:read:polls',
+    state: 'c3ab8aa609ea11e793ae92361f002671' });
+  await signIn(br, url, 'carol');
+  const loc = await authorize(br, url);
+  assert.equal(loc.search, '');
+  const f = new URLSearchParams(loc.hash.slice(1));
+  assert.deepEqual([...f.keys()], ['access_token', 'scope', 'state', 'token_type']);
+  assert.equal(f.get('scope'), 'channel:manage:polls channel:read:polls');
+  assert.equal(f.get('token_type'), 'bearer');
+  assert.equal(f.get('state'), 'c3ab8aa609ea11e793ae92361f002671');
+  const v = await validate(server, f.get('access_token'));
+  assert.equal(v.status, 200);
+  assert.equal(v.json.login, 'carol');
+  assert.ok(v.json.expires_in <= 4 * 3600 && v.json.expires_in > 4 * 3600 - 60);
+});
+
+test('sign out ends the session; the consent page then asks to sign in', async () => {
+  const br = b();
+  const url = authorizeUrl(other, { scope: 'user:read:follows' });
+  await signIn(br, url, 'carol');
+  const consent = await br.get(url);
+  const next = consent.text.match(/name="next" value="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  const r = await br.post('/logout', { csrf: csrfOf(consent.text), next });
+  assert.equal(r.status, 303);
+  assert.equal(r.location, url);
+  const after = await br.get(url);
+  assert.match(after.text, /name="password"/);
+});
