@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages twauth needs, if any are missing.
 #   scripts/deps.sh build   compiler and libraries (make, make run)
-#   scripts/deps.sh test    + Node.js (>= 18, for the end-to-end tests) and curl
+#   scripts/deps.sh test    + Node.js (>= 18) and npm for the end-to-end tests,
+#                           curl, Debian's chromium for the browser tests, and
+#                           playwright-core from npm (tests/e2e/package-lock.json)
 #   scripts/deps.sh bench   + wrk and curl
 # Runs apt-get as root, or through sudo when that needs no password; otherwise
 # prints the command to run.  Safe with CI=true and no stdin.
@@ -11,7 +13,7 @@ purpose=${1:-build}
 want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev)
 case "$purpose" in
 build) ;;
-test) want+=(curl) ;;
+test) want+=(curl chromium fonts-dejavu-core) ;;
 bench) want+=(wrk curl) ;;
 *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
@@ -20,7 +22,18 @@ esac
 if [ "$purpose" = test ]; then
 	major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 	if [ "$major" -lt 18 ]; then want+=(nodejs); fi
+	command -v npm >/dev/null || want+=(npm)
 fi
+
+# playwright-core, pinned by the lock file, into tests/e2e/node_modules.
+npm_deps() {
+	[ "$purpose" = test ] || return 0
+	local e2e
+	e2e="$(dirname "$0")/../tests/e2e"
+	[ -f "$e2e/node_modules/playwright-core/package.json" ] && return 0
+	echo "twauth: installing the browser test driver (npm ci in tests/e2e)"
+	(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+}
 
 missing=()
 for p in "${want[@]}"; do
@@ -28,7 +41,10 @@ for p in "${want[@]}"; do
 		missing+=("$p")
 	fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+	npm_deps
+	exit 0
+fi
 
 echo "twauth: installing missing Debian packages: ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
@@ -42,3 +58,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -q </dev/null
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+npm_deps

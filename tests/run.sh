@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 build=${TWAUTH_BUILD:-build}
 out=${TWAUTH_TEST_OUT:-tests/out/$build}
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 export TWAUTH_BUILD=$build
+# Browser tests save their screenshots under $out/screenshots.
+export TWAUTH_TEST_OUT=$out
 # Sanitizer builds: leaks and undefined behaviour are failures.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -99,8 +99,10 @@ redirect_host(struct html *h, const char *uri)
 		html_text(h, uri);
 		return;
 	}
-	snprintf(host, sizeof(host), "%.*s://%.*s", (int)u.scheme.len, u.scheme.p,
-	    (int)u.host.len, u.host.p);
+	int default_port = u.port == (str_eq_cstr(u.scheme, "https") ? 443 : 80);
+
+	snprintf(host, sizeof(host), default_port ? "%.*s://%.*s" : "%.*s://%.*s:%u",
+	    (int)u.scheme.len, u.scheme.p, (int)u.host.len, u.host.p, (unsigned)u.port);
 	html_text(h, host);
 }
 

@@ -67,6 +67,7 @@ main(void)
 	suite_auth_header();
 	suite_store();
 	suite_idp();
+	suite_signin();
 	hash_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_root);
 	if (system(cmd) != 0)

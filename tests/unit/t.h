@@ -29,5 +29,6 @@ void suite_url(void);
 void suite_auth_header(void);
 void suite_store(void);
 void suite_idp(void);
+void suite_signin(void);
 
 #endif

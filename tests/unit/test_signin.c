@@ -1,0 +1,290 @@
+/*
+ * Unit tests of what issue 3 added below HTTP: the scope catalog, scope
+ * lists, cookies, HTML escaping, the throttle, and the store's single-use
+ * transitions (code redemption, refresh rotation and reuse).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../src/common/cookie.h"
+#include "../../src/common/str.h"
+#include "../../src/http/html.h"
+#include "../../src/idp/idp.h"
+#include "../../src/idp/scopes.h"
+#include "../../src/idp/throttle.h"
+#include "../../src/store/store.h"
+#include "t.h"
+
+static void
+scope_catalog_is_sorted_and_complete(void)
+{
+	/* ../shared/TWITCH-WIRE.md lists 83 scopes, openid among them. */
+	CHECK(scope_catalog_len() == 83);
+	for (size_t i = 1; i < scope_catalog_len(); i++)
+		CHECK(strcmp(scope_catalog_at(i - 1)->name, scope_catalog_at(i)->name) < 0);
+	for (size_t i = 0; i < scope_catalog_len(); i++) {
+		const struct scope_info *si = scope_catalog_at(i);
+
+		CHECK(scope_find(si->name, strlen(si->name)) == si);
+		CHECK(strlen(si->description) > 5);
+	}
+	CHECK(scope_find("chat:rea", 8) == NULL);
+	CHECK(scope_find("chat:readx", 10) == NULL);
+	CHECK(scope_find("chat:read", 9) != NULL);
+}
+
+static void
+scopes_canonical_sorts_dedups_and_names_unknowns(void)
+{
+	char bad[64], *c = NULL, many[TW_MAX_SCOPES * 10 + 10] = "";
+
+	CHECK(scopes_canonical("  chat:read chat:edit chat:read ", &c, bad, sizeof(bad)) == 0);
+	CHECK_STR(c, "chat:edit chat:read");
+	free(c);
+	CHECK(scopes_canonical(NULL, &c, bad, sizeof(bad)) == 0);
+	CHECK_STR(c, "");
+	free(c);
+	CHECK(scopes_canonical("chat:read bogus x:y", &c, bad, sizeof(bad)) == -1);
+	CHECK(c == NULL);
+	CHECK_STR(bad, "'bogus', 'x:y'");
+	/* Long lists of bad names are cut, not overflowed. */
+	CHECK(scopes_canonical("aaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbb cccccccccccccccccccc "
+	    "dddddddddddddddd", &c, bad, sizeof(bad)) == -1);
+	CHECK(strlen(bad) < sizeof(bad));
+	CHECK(strstr(bad, "...") != NULL);
+	for (int i = 0; i <= TW_MAX_SCOPES; i++)
+		strcat(many, "chat:read ");	/* test code: sized above */
+	CHECK(scopes_canonical(many, &c, bad, sizeof(bad)) == -1);
+	CHECK(strstr(bad, "more than") != NULL);
+}
+
+static void
+words_within_checks_every_word(void)
+{
+	CHECK(words_within("", "a b"));
+	CHECK(words_within("a", "a b"));
+	CHECK(words_within("b  a", "a b"));
+	CHECK(!words_within("c", "a b"));
+	CHECK(!words_within("a", "ab"));
+	CHECK(!words_within("ab", "a b"));
+	CHECK(!words_within("a", ""));
+}
+
+static void
+cookie_get_finds_exact_names(void)
+{
+	struct str h = str_cstr("a=1; twauth_session=abc ;twauth_csrf=x=y; empty=");
+	struct str v;
+
+	v = cookie_get(h, "twauth_session");
+	CHECK(v.p != NULL && str_eq_cstr(v, "abc"));
+	v = cookie_get(h, "twauth_csrf");
+	CHECK(v.p != NULL && str_eq_cstr(v, "x=y"));
+	v = cookie_get(h, "empty");
+	CHECK(v.p != NULL && v.len == 0);
+	CHECK(cookie_get(h, "twauth").p == NULL);
+	CHECK(cookie_get(h, "session").p == NULL);
+	CHECK(cookie_get(str_cstr(""), "a").p == NULL);
+	CHECK(cookie_get(str_cstr(";;; ;"), "a").p == NULL);
+	/* The first of two wins. */
+	v = cookie_get(str_cstr("a=1; a=2"), "a");
+	CHECK(v.p != NULL && str_eq_cstr(v, "1"));
+}
+
+static void
+html_text_escapes_everything_that_matters(void)
+{
+	struct html h;
+	size_t len;
+	char *out;
+
+	buf_init(&h.b, 4096);
+	html_text(&h, "<script>alert('x')</script> & \"q\"");
+	out = h.b.data;
+	CHECK_STR(out, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	buf_free(&h.b);
+	html_begin(&h, "A <b>");
+	out = html_end(&h, &len);
+	CHECK(strstr(out, "<title>A &lt;b&gt; - twauth</title>") != NULL);
+	CHECK(strlen(out) == len);
+	free(out);
+}
+
+static void
+throttle_delays_after_free_failures_and_forgets(void)
+{
+	struct throttle *t = throttle_new(64, 3, 300);
+	int64_t now = 1000;
+
+	for (int i = 0; i < 3; i++) {
+		CHECK(throttle_wait(t, "login:eve", now) == 0);
+		throttle_fail(t, "login:eve", now);
+	}
+	CHECK(throttle_wait(t, "login:eve", now) == 1);
+	CHECK(throttle_wait(t, "login:eve", now + 1) == 0);
+	throttle_fail(t, "login:eve", now + 1);
+	CHECK(throttle_wait(t, "login:eve", now + 1) == 2);
+	for (int i = 0; i < 30; i++)
+		throttle_fail(t, "login:eve", now + 2);
+	CHECK(throttle_wait(t, "login:eve", now + 2) == 300);	/* capped */
+	CHECK(throttle_wait(t, "login:other", now + 2) == 0);
+	CHECK(throttle_wait(t, "login:eve", now + 2 + 3600) == 0);	/* an hour: forgotten */
+	throttle_fail(t, "login:eve", now + 5000);
+	CHECK(throttle_wait(t, "login:eve", now + 5000) == 0);	/* counting from scratch */
+	throttle_clear(t, "login:eve");
+	/* Bounded memory: thousands of keys in 64 slots. */
+	for (int i = 0; i < 5000; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "addr:%d", i);
+		throttle_fail(t, key, now);
+	}
+	throttle_free(t);
+}
+
+/* A store with app "c1" (confidential) and one user; returns the user id. */
+static struct store *
+store_with_user(int64_t *user_id)
+{
+	static char *uris[] = { "http://localhost:3000" };
+	struct store_app app;
+	struct store_user u;
+	char path[256], err[256];
+	struct store *st;
+
+	snprintf(path, sizeof(path), "%s/t.db", t_tmpdir());
+	if ((st = store_open(path, err, sizeof(err))) == NULL)
+		return NULL;
+	memset(&app, 0, sizeof(app));
+	snprintf(app.client_id, sizeof(app.client_id), "c1");
+	app.name = "one";
+	app.redirect_uris = uris;
+	app.n_redirect_uris = 1;
+	app.has_secret = 1;
+	CHECK(store_app_insert(st, &app) == STORE_OK);
+	memset(&u, 0, sizeof(u));
+	snprintf(u.login, sizeof(u.login), "alice");
+	u.display_name = "Alice";
+	u.password_hash = "$argon2id$not-checked-here";
+	CHECK(store_user_insert(st, &u) == STORE_OK);
+	CHECK(u.id > 100000000);
+	CHECK(store_user_insert(st, &u) == STORE_CONFLICT);
+	*user_id = u.id;
+	return st;
+}
+
+static void
+issue_for(struct store_issue *is, uint8_t tag, int refresh, int64_t now)
+{
+	memset(is, 0, sizeof(*is));
+	memset(is->access.hash, tag, HASH_LEN);
+	is->access.created_at = now;
+	is->access.expires_at = now + 100;
+	is->has_refresh = refresh;
+	memset(is->refresh_hash, tag + 100, HASH_LEN);
+}
+
+static void
+store_code_redeem_is_single_use(void)
+{
+	struct store_code code, out;
+	struct store_issue is;
+	struct store_token tok;
+	int64_t uid;
+	struct store *st = store_with_user(&uid);
+
+	if (st == NULL)
+		return;
+	memset(&code, 0, sizeof(code));
+	memset(code.hash, 7, HASH_LEN);
+	snprintf(code.client_id, sizeof(code.client_id), "c1");
+	code.user_id = uid;
+	code.redirect_uri = "http://localhost:3000";
+	code.scopes = "chat:read";
+	code.created_at = 1000;
+	code.expires_at = 1600;
+	CHECK(store_code_insert(st, &code) == STORE_OK);
+	issue_for(&is, 1, 1, 1001);
+	CHECK(store_code_redeem(st, code.hash, "c2", "http://localhost:3000", &is, &out) ==
+	    STORE_NOTFOUND);
+	CHECK(store_code_redeem(st, code.hash, "c1", "http://localhost:3000/", &is, &out) ==
+	    STORE_MISMATCH);
+	issue_for(&is, 1, 1, 1600);
+	CHECK(store_code_redeem(st, code.hash, "c1", "http://localhost:3000", &is, &out) ==
+	    STORE_NOTFOUND);	/* expired at 1600 */
+	issue_for(&is, 1, 1, 1001);
+	CHECK(store_code_redeem(st, code.hash, "c1", "http://localhost:3000", &is, &out) ==
+	    STORE_OK);
+	CHECK_STR(out.scopes, "chat:read");
+	CHECK(out.user_id == uid);
+	store_code_clear(&out);
+	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_OK);
+	CHECK_STR(tok.login, "alice");
+	CHECK(tok.grant_id > 0);
+	store_token_clear(&tok);
+	/* Again: refused, and the first redemption's token dies with its grant. */
+	issue_for(&is, 2, 1, 1002);
+	CHECK(store_code_redeem(st, code.hash, "c1", "http://localhost:3000", &is, &out) ==
+	    STORE_REPLAY);
+	issue_for(&is, 1, 1, 1001);
+	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_NOTFOUND);
+	store_close(st);
+}
+
+static void
+store_refresh_rotation_detects_reuse(void)
+{
+	struct store_grant g;
+	struct store_issue is, r1, r2;
+	struct store_token tok;
+	int64_t uid;
+	struct store *st = store_with_user(&uid);
+
+	if (st == NULL)
+		return;
+	memset(&g, 0, sizeof(g));
+	g.user_id = uid;
+	snprintf(g.client_id, sizeof(g.client_id), "c1");
+	g.scopes = "chat:edit chat:read";
+	g.created_at = 1000;
+	issue_for(&is, 10, 1, 1000);
+	is.refresh_expires_at = 5000;
+	CHECK(store_grant_issue(st, &g, &is) == STORE_OK);
+	CHECK(g.id > 0);
+	/* Rotate: is.refresh_hash -> r1.refresh_hash. */
+	issue_for(&r1, 11, 1, 1100);
+	r1.refresh_expires_at = 6000;
+	r1.access.scopes = "chat:read bits:read";
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_MISMATCH);
+	r1.access.scopes = "chat:read";
+	CHECK(store_refresh_use(st, is.refresh_hash, "c2", &r1, &g) == STORE_NOTFOUND);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
+	CHECK_STR(g.scopes, "chat:edit chat:read");
+	store_grant_clear(&g);
+	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_OK);
+	CHECK_STR(tok.scopes, "chat:read");
+	store_token_clear(&tok);
+	/* The new refresh token expires unused. */
+	issue_for(&r2, 12, 1, 6000);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_NOTFOUND);
+	/* The old one comes back: the whole grant goes. */
+	issue_for(&r2, 12, 1, 1200);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_REPLAY);
+	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_NOTFOUND);
+	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_NOTFOUND);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_NOTFOUND);
+	store_close(st);
+}
+
+void
+suite_signin(void)
+{
+	RUN(scope_catalog_is_sorted_and_complete);
+	RUN(scopes_canonical_sorts_dedups_and_names_unknowns);
+	RUN(words_within_checks_every_word);
+	RUN(cookie_get_finds_exact_names);
+	RUN(html_text_escapes_everything_that_matters);
+	RUN(throttle_delays_after_free_failures_and_forgets);
+	RUN(store_code_redeem_is_single_use);
+	RUN(store_refresh_rotation_detects_reuse);
+}
