@@ -36,7 +36,7 @@ scope_catalog_is_sorted_and_complete(void)
 static void
 scopes_canonical_sorts_dedups_and_names_unknowns(void)
 {
-	char bad[64], *c = NULL, many[TW_MAX_SCOPES * 10 + 10] = "";
+	char bad[64], *c = NULL, many[(TW_MAX_SCOPES + 1) * 10 + 1];
 
 	CHECK(scopes_canonical("  chat:read chat:edit chat:read ", &c, bad, sizeof(bad)) == 0);
 	CHECK_STR(c, "chat:edit chat:read");
@@ -53,7 +53,8 @@ scopes_canonical_sorts_dedups_and_names_unknowns(void)
 	CHECK(strlen(bad) < sizeof(bad));
 	CHECK(strstr(bad, "...") != NULL);
 	for (int i = 0; i <= TW_MAX_SCOPES; i++)
-		strcat(many, "chat:read ");	/* test code: sized above */
+		memcpy(many + i * 10, "chat:read ", 10);
+	many[(TW_MAX_SCOPES + 1) * 10] = '\0';
 	CHECK(scopes_canonical(many, &c, bad, sizeof(bad)) == -1);
 	CHECK(strstr(bad, "more than") != NULL);
 }
