@@ -43,6 +43,55 @@ wrk.body = "$body"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 LUA
 
+# A signed-in user who has approved the bench app once, so /oauth2/authorize
+# answers at once with a code: what a returning user's browser sees.
+printf 'bench password 1\n' | "$bin" user create --login bencher --password-stdin --db "$db" >/dev/null
+authz="/oauth2/authorize?response_type=code&client_id=$client_id&redirect_uri=http%3A%2F%2Flocalhost%3A3000&scope=chat%3Aread&state=b"
+jar=$work/jar
+csrf_of() { grep -o 'name="csrf" value="[0-9a-z]*"' | head -1 | sed 's/.*value="//; s/"//'; }
+csrf=$(curl -s -c "$jar" -b "$jar" "$url$authz" | csrf_of)
+curl -s -c "$jar" -b "$jar" -o /dev/null "$url$authz" \
+    --data-urlencode step=login --data-urlencode "csrf=$csrf" \
+    --data-urlencode login=bencher --data-urlencode 'password=bench password 1'
+curl -s -c "$jar" -b "$jar" -o /dev/null "$url$authz" -d "csrf=$csrf&decision=authorize"
+session=$(awk '$6 == "twauth_session" {print $7}' "$jar")
+[ -n "$session" ] || { echo "bench: could not sign in" >&2; exit 1; }
+
+# The refresh row reuses one refresh token (confidential apps keep theirs).
+code=$(curl -s -b "$jar" -o /dev/null -w '%{redirect_url}' "$url$authz" | sed -n 's/.*code=\([0-9a-z]*\).*/\1/p')
+refresh_token=$(curl -s -X POST "$url/oauth2/token" \
+    -d "client_id=$client_id&client_secret=$client_secret&grant_type=authorization_code&redirect_uri=http://localhost:3000&code=$code" |
+    sed -n 's/.*"refresh_token":"\([^"]*\)".*/\1/p')
+[ -n "$refresh_token" ] || { echo "bench: code exchange failed" >&2; exit 1; }
+cat >"$work/refresh.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "client_id=$client_id&client_secret=$client_secret&grant_type=refresh_token&refresh_token=$refresh_token"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+
+# Code flow: each connection alternates an authorize (302 with a fresh code)
+# and the exchange of that code.  Every code is used once.
+cat >"$work/code.lua" <<LUA
+local codes = {}
+function request()
+	local c = table.remove(codes)
+	if c then
+		return wrk.format("POST", "/oauth2/token",
+		    { ["Content-Type"] = "application/x-www-form-urlencoded" },
+		    "client_id=$client_id&client_secret=$client_secret&grant_type=authorization_code" ..
+		    "&redirect_uri=http%3A%2F%2Flocalhost%3A3000&code=" .. c)
+	end
+	return wrk.format("GET", "$authz", { ["Cookie"] = "twauth_session=$session" })
+end
+function response(status, headers, body)
+	local loc = headers["Location"]
+	if loc then
+		local c = loc:match("code=([0-9a-z]+)")
+		if c then table.insert(codes, c) end
+	end
+end
+LUA
+
 # run NAME ARGS...: one wrk run; appends "name rps p50 p99 non2xx" to rows.
 rows=$work/rows
 run() {
@@ -61,6 +110,8 @@ echo "benchmarking $url: wrk -t$threads -c$conns -d${secs}s per row" >&2
 run healthz "$url/healthz"
 run validate -H "Authorization: OAuth $token" "$url/oauth2/validate"
 run client_credentials -s "$work/cc.lua" "$url/oauth2/token"
+run refresh -s "$work/refresh.lua" "$url/oauth2/token"
+run code_flow -s "$work/code.lua" "$url"
 
 table=$work/table.md
 {
@@ -72,6 +123,8 @@ table=$work/table.md
 		healthz) label='`GET /healthz`' ;;
 		validate) label='`GET /oauth2/validate`' ;;
 		client_credentials) label='`POST /oauth2/token` client_credentials' ;;
+		refresh) label='`POST /oauth2/token` refresh_token' ;;
+		code_flow) label='`GET /oauth2/authorize` (signed in, consented) + `POST /oauth2/token` authorization_code, alternating' ;;
 		esac
 		ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN {printf "%.2f", a / b}')
 		printf '| %s | %.0f | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "$ratio" "$bad"
