@@ -193,7 +193,11 @@ enum idp_err idp_authorize_consented(struct idp *idp, const struct store_user *u
  */
 enum idp_err idp_authorize_approve(struct idp *idp, const struct store_user *user,
     const struct idp_authz *a, const struct idp_authz_request *req, char **location);
-/* The user said no: *location carries error=access_denied. */
+/*
+ * The user said no: *location carries error=access_denied.  Only for a
+ * request that idp_authorize_check let proceed (its redirect_uri is
+ * registered).
+ */
 void idp_authorize_deny(const struct idp_authz_request *req, char **location);
 
 #endif

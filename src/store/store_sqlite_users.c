@@ -68,7 +68,10 @@ out:
 	return rc;
 }
 
-/* Runs a one-row user query bound by bind(); fills out on a row. */
+/*
+ * Runs a query for one user row and fills out.  ?1 is text (a login), or
+ * for ST_SESSION_GET the HASH_LEN digest at text with ?2 = now, or else num.
+ */
 static enum store_rc
 user_query(struct sq *q, enum stmt_id id, const char *text, int64_t num, int64_t now,
     struct store_user *out)
@@ -151,13 +154,14 @@ out:
 }
 
 /*
- * Runs the statements ids[0..n) on the writer in one transaction, each with
- * ?1 = num and, if text is not NULL, ?2 = text.  Returns NOTFOUND if the
- * first changed nothing, ERROR if any failed (then nothing changed).
+ * Runs the statements ids[0..n) on the writer in one transaction, binding
+ * ?1 = id, ?2 = text, ?3 = num to each as far as it has parameters.  Returns
+ * NOTFOUND if the first changed nothing (then the rest do not run), ERROR if
+ * any failed (then nothing changed).
  */
 static enum store_rc
-write_all(struct sq *q, const enum stmt_id *ids, size_t n, int64_t num, const char *text,
-    const char *text3, int64_t num3)
+write_all(struct sq *q, const enum stmt_id *ids, size_t n, int64_t id, const char *text,
+    int64_t num)
 {
 	struct conn *c = sq_writer_get(q);
 	enum store_rc rc = STORE_OK;
@@ -168,18 +172,18 @@ write_all(struct sq *q, const enum stmt_id *ids, size_t n, int64_t num, const ch
 	}
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		sqlite3_stmt *s = sq_stmt(c, ids[i]);
+		int params;
 
 		if (s == NULL) {
 			rc = STORE_ERROR;
 			break;
 		}
-		sqlite3_bind_int64(s, 1, num);
-		if (text != NULL)
+		params = sqlite3_bind_parameter_count(s);
+		sqlite3_bind_int64(s, 1, id);
+		if (params >= 2)
 			sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-		if (text3 != NULL) {
-			sqlite3_bind_text(s, 2, text3, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 3, num3);
-		}
+		if (params >= 3)
+			sqlite3_bind_int64(s, 3, num);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			sq_db_error(c, "write");
 			rc = STORE_ERROR;
@@ -187,7 +191,6 @@ write_all(struct sq *q, const enum stmt_id *ids, size_t n, int64_t num, const ch
 			rc = STORE_NOTFOUND;
 		sq_stmt_done(s);
 	}
-	/* NOTFOUND from the first statement: nothing else ran; commit is a no-op. */
 	rc = sq_finish(c, rc);
 	sq_writer_put(q);
 	return rc;
@@ -199,7 +202,7 @@ sq_user_delete(void *impl, int64_t id)
 	/* Grants, sessions, consents and codes go by foreign key cascade. */
 	static const enum stmt_id ids[] = { ST_USER_DELETE };
 
-	return write_all(impl, ids, 1, id, NULL, NULL, 0);
+	return write_all(impl, ids, 1, id, NULL, 0);
 }
 
 enum store_rc
@@ -209,7 +212,7 @@ sq_user_set_password(void *impl, int64_t id, const char *password_hash, int64_t 
 		ST_USER_SET_PASSWORD, ST_USER_DELETE_GRANTS, ST_USER_DELETE_SESSIONS
 	};
 
-	return write_all(impl, ids, 3, id, NULL, password_hash, now);
+	return write_all(impl, ids, 3, id, password_hash, now);
 }
 
 enum store_rc
@@ -217,7 +220,7 @@ sq_grants_delete(void *impl, int64_t user_id, const char *client_id)
 {
 	static const enum stmt_id ids[] = { ST_GRANTS_DELETE, ST_CONSENTS_DELETE };
 
-	return write_all(impl, ids, 2, user_id, client_id, NULL, 0);
+	return write_all(impl, ids, 2, user_id, client_id, 0);
 }
 
 enum store_rc
