@@ -213,3 +213,45 @@ test('sign out ends the session; the consent page then asks to sign in', async (
   const after = await br.get(url);
   assert.match(after.text, /name="password"/);
 });
+
+test('behind https (--public-url https://...): cookies are Secure with the __Host- prefix', async () => {
+  const dir = tempDir();
+  const db2 = path.join(dir, 'twauth.db');
+  const a = createApp(db2, 'TLS App');
+  createUser(db2, 'tls_user');
+  const s = await startServer({ db: db2, args: ['--public-url', 'https://id.example.test'] });
+  try {
+    const br = new Browser(s.url);
+    const url = authorizeUrl(a);
+    const page = await br.get(url);
+    const csrf = page.headers.getSetCookie().find((c) => c.startsWith('__Host-twauth_csrf='));
+    assert.ok(csrf, page.headers.getSetCookie().join('\n'));
+    assert.match(csrf, /; Secure/);
+    assert.match(csrf, /Path=\//);
+    const r = await br.post(url, { step: 'login', csrf: csrfOf(page.text), login: 'tls_user', password: 'correct horse battery' });
+    assert.equal(r.status, 303);
+    const session = r.headers.getSetCookie().find((c) => c.startsWith('__Host-twauth_session='));
+    assert.match(session, /; HttpOnly; SameSite=Lax; .*; Secure/);
+    // The prefixed cookie is the one read back.
+    assert.match((await br.get(url)).text, /name="decision"/);
+  } finally { await s.stop(); }
+});
+
+test('many failed sign-ins from one address, across logins, are slowed down too', async () => {
+  const dir = tempDir();
+  const db2 = path.join(dir, 'twauth.db');
+  const a = createApp(db2, 'Throttle App');
+  const s = await startServer({ db: db2 });
+  try {
+    const url = authorizeUrl(a);
+    const statuses = [];
+    for (let i = 0; i < 22; i++) {
+      const br = new Browser(s.url);
+      const p = await br.get(url);
+      statuses.push((await br.post(url, { step: 'login', csrf: csrfOf(p.text), login: `guess_${i}`,
+        password: 'wrong password' })).status);
+    }
+    assert.ok(statuses.slice(0, 20).every((x) => x === 401), statuses.join(','));
+    assert.equal(statuses[21], 429, statuses.join(','));
+  } finally { await s.stop(); }
+});
