@@ -65,8 +65,7 @@ http_authorize(struct request *req)
 	memset(&user, 0, sizeof(user));
 	switch (a.outcome) {
 	case AUTHZ_SHOW_ERROR:
-		page_error(req, strcmp(a.error_page, idp_err_info(IDP_ERR_UNAVAILABLE)->message)
-		    == 0 ? 503 : 400, "Cannot authorize this app", a.error_page);
+		answer_error(req, a.error);
 		goto out;
 	case AUTHZ_REDIRECT:
 		req_reply_redirect(req, post ? 303 : 302, a.location);

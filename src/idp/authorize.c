@@ -101,13 +101,13 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 	memset(out, 0, sizeof(*out));
 	out->outcome = AUTHZ_SHOW_ERROR;
 	if (idp_blank(req->client_id)) {
-		out->error_page = idp_err_info(IDP_ERR_MISSING_CLIENT_ID)->message;
+		out->error = IDP_ERR_MISSING_CLIENT_ID;
 		return;
 	}
 	rc = strlen(req->client_id) > TW_ID_LEN ? STORE_NOTFOUND :
 	    store_app_get(idp->store, req->client_id, &out->app);
 	if (rc != STORE_OK) {
-		out->error_page = idp_err_info(idp_from_store(rc, IDP_ERR_INVALID_CLIENT))->message;
+		out->error = idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
 		return;
 	}
 	if (idp_blank(req->redirect_uri) || !registered(&out->app, req->redirect_uri)) {

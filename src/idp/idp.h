@@ -164,14 +164,14 @@ struct idp_authz_request {
 };
 
 enum idp_authz_outcome {
-	AUTHZ_SHOW_ERROR,	/* no trustworthy redirect URI: show error_page */
+	AUTHZ_SHOW_ERROR,	/* no trustworthy redirect URI: show error */
 	AUTHZ_REDIRECT,		/* send the browser to location (an error there) */
 	AUTHZ_PROCEED,		/* valid: sign in, consent, then idp_authorize_* */
 };
 
 struct idp_authz {
 	enum idp_authz_outcome	 outcome;
-	const char		*error_page;	/* for AUTHZ_SHOW_ERROR */
+	enum idp_err		 error;		/* for AUTHZ_SHOW_ERROR */
 	char			*location;	/* for AUTHZ_REDIRECT; owned */
 	struct store_app	 app;		/* for AUTHZ_PROCEED */
 	char			*scopes;	/* canonical; owned */
