@@ -41,6 +41,11 @@ void req_reply_static(struct request *req, const char *content_type, const char 
 /* Adds a header to the coming answer (Set-Cookie, Retry-After); copied. */
 void req_add_header(struct request *req, const char *name, const char *value);
 
+/*
+ * The CSRF token chosen for this answer's forms: TW_ID_LEN + 1 bytes, ""
+ * until web_csrf_token sets it, so every form of one page repeats one token.
+ */
+char *req_csrf(struct request *req);
 /* The value of a cookie, or a view with p == NULL. */
 struct str req_cookie(struct request *req, const char *name);
 /* The client's address as text ("127.0.0.1"), for throttling and logs. */

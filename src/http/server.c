@@ -79,6 +79,7 @@ struct request {
 	char			*extra_name[REQ_MAX_HEADERS];	/* headers to add */
 	char			*extra_value[REQ_MAX_HEADERS];
 	size_t			 n_extra;
+	char			 csrf[TW_ID_LEN + 1];	/* see req_csrf */
 };
 
 /* ---- responses ---- */
@@ -246,6 +247,12 @@ req_cookie(struct request *req, const char *name)
 	struct str h = req_header(req, MHD_HTTP_HEADER_COOKIE);
 
 	return h.p ? cookie_get(h, name) : h;
+}
+
+char *
+req_csrf(struct request *req)
+{
+	return req->csrf;
 }
 
 int

@@ -72,15 +72,20 @@ web_session_end(struct request *req)
 void
 web_csrf_token(struct request *req, char out[WEB_CSRF_LEN + 1])
 {
-	struct str v = get_cookie(req, "twauth_csrf");
+	char *chosen = req_csrf(req);
+	struct str v;
 
-	if (v.p != NULL && v.len == WEB_CSRF_LEN) {
-		memcpy(out, v.p, WEB_CSRF_LEN);
-		out[WEB_CSRF_LEN] = '\0';
-		return;
+	if (chosen[0] == '\0') {
+		v = get_cookie(req, "twauth_csrf");
+		if (v.p != NULL && v.len == WEB_CSRF_LEN) {
+			memcpy(chosen, v.p, WEB_CSRF_LEN);
+			chosen[WEB_CSRF_LEN] = '\0';
+		} else {
+			rand_alnum(chosen, WEB_CSRF_LEN);
+			set_cookie(req, "twauth_csrf", chosen, TW_SESSION_TTL);
+		}
 	}
-	rand_alnum(out, WEB_CSRF_LEN);
-	set_cookie(req, "twauth_csrf", out, TW_SESSION_TTL);
+	memcpy(out, chosen, WEB_CSRF_LEN + 1);
 }
 
 int

@@ -255,3 +255,19 @@ test('many failed sign-ins from one address, across logins, are slowed down too'
     assert.equal(statuses[21], 429, statuses.join(','));
   } finally { await s.stop(); }
 });
+
+test('a page with several forms sets one CSRF cookie that every form repeats', async () => {
+  const br = b();
+  const url = authorizeUrl(other, { scope: 'moderator:read:chatters' });
+  await signIn(br, url, 'carol');
+  br.cookies.delete('twauth_csrf');	// signed in, CSRF cookie gone (e.g. cleared)
+  const page = await br.get(url);
+  const set = page.headers.getSetCookie().filter((c) => c.startsWith('twauth_csrf='));
+  assert.equal(set.length, 1, set.join('\n'));
+  const value = set[0].split(';')[0].split('=')[1];
+  const fields = [...page.text.matchAll(/name="csrf" value="([0-9a-z]+)"/g)].map((m) => m[1]);
+  assert.equal(fields.length, 2, 'consent and sign-out forms');
+  assert.deepEqual(fields, [value, value]);
+  const r = await br.post(url, { csrf: fields[0], decision: 'authorize' });
+  assert.equal(r.status, 303);
+});
