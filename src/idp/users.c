@@ -244,9 +244,10 @@ idp_sign_in(struct idp *idp, const char *login, const char *password, size_t pas
 	    IDP_ERR_SIGNIN_FAILED) : IDP_ERR_SIGNIN_FAILED;
 	if (err == IDP_ERR_UNAVAILABLE)
 		return err;
+	/* One argon2 computation on every path, so timing tells nothing. */
 	if (err == IDP_OK)
-		ok = password_len > 0 &&
-		    argon2id_verify(out->password_hash, password, password_len) == ARGON2_OK;
+		ok = argon2id_verify(out->password_hash, password ? password : "",
+		    password_len) == ARGON2_OK && password_len > 0;
 	else
 		burn_one_hash(password ? password : "", password_len);
 	if (ok) {
