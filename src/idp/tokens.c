@@ -292,11 +292,12 @@ idp_token(struct idp *idp, const struct idp_token_request *req,
 	else
 		return IDP_ERR_INVALID_GRANT_TYPE;
 	if (err != IDP_OK) {
-		char detail[sizeof(resp->error_detail)];
-
-		memcpy(detail, resp->error_detail, sizeof(detail));
-		idp_token_response_clear(resp);
-		memcpy(resp->error_detail, detail, sizeof(detail));
+		/* Tokens minted for a failed store call never leave; the detail does. */
+		OPENSSL_cleanse(resp->access_token, sizeof(resp->access_token));
+		OPENSSL_cleanse(resp->refresh_token, sizeof(resp->refresh_token));
+		free(resp->scopes);
+		resp->scopes = NULL;
+		resp->user_token = 0;
 	}
 	return err;
 }

@@ -52,6 +52,14 @@ test('code exchange errors: every row of the contract', async () => {
     'Parameter redirect_uri does not match registered URI');
   twitchError(await exchange(code, { redirect_uri: '' }), 400,
     'Parameter redirect_uri does not match registered URI');
+  // A public app has no secret to exchange a code with (and gets no codes).
+  const pub = createApp(db, 'Public Exchanger', ['http://localhost:3000'], ['--public']);
+  twitchError(await token({ client_id: pub.client_id, code, grant_type: 'authorization_code',
+    redirect_uri: 'http://localhost:3000' }), 400,
+  'invalid client: public clients have no secret to exchange a code with; use the device code flow');
+  // Public apps refresh without a secret: an unknown token is just invalid.
+  twitchError(await token({ client_id: pub.client_id, grant_type: 'refresh_token',
+    refresh_token: 'q'.repeat(50) }), 400, 'Invalid refresh token');
   // None of the failures used the code up.
   const r = await exchange(code);
   assert.equal(r.status, 200, r.text);
