@@ -12,7 +12,8 @@ import {
 } from './lib/harness.mjs';
 
 const CHROMIUM = process.env.TWAUTH_CHROMIUM || '/usr/bin/chromium';
-const shots = path.join(process.env.TWAUTH_TEST_OUT || 'tests/out', 'screenshots');
+const shots = path.join(process.env.TWAUTH_TEST_OUT
+  || new URL('../out/manual', import.meta.url).pathname, 'screenshots');
 mkdirSync(shots, { recursive: true });
 
 let server, browser, catcher, caught, app, db, redirectUri;
@@ -168,11 +169,15 @@ test('the pages refuse to be framed', async () => {
     res.end(`<!doctype html><iframe id="f" src="${url()}"></iframe>`);
   });
   await new Promise((r) => framer.listen(0, '127.0.0.1', r));
-  await page.goto(`http://127.0.0.1:${framer.address().port}/`);
-  await page.waitForTimeout(500);
-  const frame = page.frames().find((f) => f !== page.mainFrame());
-  const hasForm = frame ? await frame.$('#password').then((e) => e !== null).catch(() => false) : false;
-  assert.equal(hasForm, false, 'the login form rendered inside a frame');
-  framer.close();
-  await ctx.close();
+  try {
+    // goto waits for the load event, which waits for the iframe too.
+    await page.goto(`http://127.0.0.1:${framer.address().port}/`);
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    assert.ok(frame, 'the framing page has its frame');
+    const hasForm = await frame.$('#password').then((e) => e !== null).catch(() => false);
+    assert.equal(hasForm, false, 'the login form rendered inside a frame');
+  } finally {
+    framer.close();
+    await ctx.close();
+  }
 });

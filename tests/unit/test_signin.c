@@ -133,13 +133,21 @@ throttle_delays_after_free_failures_and_forgets(void)
 	throttle_fail(t, "login:eve", now + 5000);
 	CHECK(throttle_wait(t, "login:eve", now + 5000) == 0);	/* counting from scratch */
 	throttle_clear(t, "login:eve");
-	/* Bounded memory: thousands of keys in 64 slots. */
+	CHECK(throttle_wait(t, "login:eve", now + 5000) == 0);
+	/*
+	 * Bounded memory: a key throttled for minutes is forgotten once
+	 * thousands of newer keys fail, where a growing table would keep it.
+	 */
+	for (int i = 0; i < 10; i++)
+		throttle_fail(t, "login:old", now);
+	CHECK(throttle_wait(t, "login:old", now + 1) > 100);
 	for (int i = 0; i < 5000; i++) {
 		char key[32];
 
 		snprintf(key, sizeof(key), "addr:%d", i);
-		throttle_fail(t, key, now);
+		throttle_fail(t, key, now + 1);
 	}
+	CHECK(throttle_wait(t, "login:old", now + 2) == 0);
 	throttle_free(t);
 }
 
