@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../common/xmalloc.h"
 
@@ -82,4 +83,14 @@ cli_print_json(json_t *j)
 	OPENSSL_cleanse(text, strlen(text));
 	free(text);
 	json_decref(j);
+}
+
+void
+cli_format_time(int64_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%SZ", &tm);
 }

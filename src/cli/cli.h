@@ -33,6 +33,8 @@ int cli_idp_error(enum idp_err err);
 /* Prints "see 'twauth CMD --help'" and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
+/* "2026-11-25 03:42:00Z" for a Unix time, into out (at least 32 bytes). */
+void cli_format_time(int64_t t, char *out, size_t len);
 /* Prints j indented on stdout, wipes the text (it may hold a secret), frees j. */
 void cli_print_json(json_t *j);
 

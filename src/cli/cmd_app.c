@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../common/xmalloc.h"
 #include "cli.h"
@@ -129,11 +128,8 @@ static void
 print_app(const struct store_app *app)
 {
 	char when[32];
-	time_t t = (time_t)app->created_at;
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	cli_format_time(app->created_at, when, sizeof(when));
 	printf("name:          %s\n", app->name);
 	printf("client id:     %s\n", app->client_id);
 	printf("type:          %s\n", app->is_public ? "public (no client secret)" :

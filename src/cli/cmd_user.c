@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -180,11 +179,8 @@ static void
 print_user(const struct store_user *u)
 {
 	char when[32];
-	time_t t = (time_t)u->created_at;
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	cli_format_time(u->created_at, when, sizeof(when));
 	printf("login:         %s\n", u->login);
 	printf("user id:       %lld\n", (long long)u->id);
 	printf("display name:  %s\n", u->display_name);
