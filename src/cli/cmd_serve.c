@@ -16,7 +16,10 @@ usage(FILE *f)
 	    "\n"
 	    "Runs a server that answers like id.twitch.tv:\n"
 	    "  GET  /oauth2/authorize    sign-in and consent pages; code and implicit flows\n"
-	    "  POST /oauth2/token        client_credentials, authorization_code, refresh_token\n"
+	    "  POST /oauth2/token        client_credentials, authorization_code, refresh_token,\n"
+	    "                            urn:ietf:params:oauth:grant-type:device_code\n"
+	    "  POST /oauth2/device       starts the device code flow\n"
+	    "  GET  /activate            where users type a device's code and decide\n"
 	    "  GET  /oauth2/validate     POST /oauth2/revoke\n"
 	    "  GET  /settings/connections   a user's authorized apps, with Disconnect\n"
 	    "  GET  /healthz\n"
@@ -29,10 +32,13 @@ usage(FILE *f)
 	    "  --db PATH              database file (default $TWAUTH_DB, else\n"
 	    "                         " CLI_DEFAULT_DB "); created 0600 if missing\n"
 	    "  --public-url URL       the URL clients use to reach this server, when it\n"
-	    "                         differs from the listen address (a proxy); with\n"
+	    "                         differs from the listen address (a proxy); links we\n"
+	    "                         hand out (verification_uri) start with it; with\n"
 	    "                         https, cookies are Secure and __Host- prefixed\n"
 	    "  --app-token-ttl SECS   lifetime of app access tokens (default 5184000,\n"
 	    "                         about 60 days, as on Twitch)\n"
+	    "  --device-code-ttl SECS how long a device code waits for its user (default\n"
+	    "                         1800, as on Twitch)\n"
 	    "  --threads N            worker threads (default: one per core)\n"
 	    "  --idle-timeout SECS    close connections idle this long (default 15)\n"
 	    "  --body-timeout SECS    close a request whose body has not fully arrived\n"
@@ -61,13 +67,14 @@ parse_uint(const char *flag, const char *s, int64_t min, int64_t max, int64_t *o
 int
 cmd_serve(int argc, char **argv)
 {
-	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_THREADS, O_IDLE,
+	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_DEVICE_TTL, O_THREADS, O_IDLE,
 	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "db", required_argument, NULL, O_DB },
 		{ "public-url", required_argument, NULL, O_PUBLIC_URL },
 		{ "app-token-ttl", required_argument, NULL, O_APP_TTL },
+		{ "device-code-ttl", required_argument, NULL, O_DEVICE_TTL },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "idle-timeout", required_argument, NULL, O_IDLE },
 		{ "body-timeout", required_argument, NULL, O_BODY_TIMEOUT },
@@ -111,6 +118,11 @@ cmd_serve(int argc, char **argv)
 			if (parse_uint("--app-token-ttl", optarg, 1, 10LL * 365 * 86400, &v) == -1)
 				return EXIT_USAGE;
 			icfg.app_token_ttl = v;
+			break;
+		case O_DEVICE_TTL:
+			if (parse_uint("--device-code-ttl", optarg, 1, 86400, &v) == -1)
+				return EXIT_USAGE;
+			icfg.device_code_ttl = v;
 			break;
 		case O_THREADS:
 			if (parse_uint("--threads", optarg, 1, 64, &v) == -1)

@@ -54,6 +54,24 @@
 #define TW_CODE_TTL		(10 * 60)		/* authorization codes */
 #define TW_SESSION_TTL		(14 * 24 * 3600)	/* browser sign-in */
 #define TW_PUBLIC_REFRESH_IDLE	(30 * 24 * 3600)	/* public clients' refresh tokens */
+#define TW_DEVICE_CODE_TTL	(30 * 60)		/* device authorizations, as on Twitch */
+
+/* Device code flow (RFC 8628) */
+#define TW_DEVICE_CODE_LEN	40	/* what the device polls with */
+#define TW_USER_CODE_LEN	8	/* what the user types at /activate */
+#define TW_DEVICE_INTERVAL	5	/* seconds a device must wait between polls */
+#define TW_DEVICE_SLOW_DOWN	5	/* ... grows by this on each too-early poll */
+#define TW_DEVICE_MAX_INTERVAL	60	/* ... up to this */
+/*
+ * Wrong codes typed at /activate: per client address, as sign-in (free
+ * failures, then a doubling wait); for everyone together, a bucket of
+ * TW_ACTIVATE_ALL_BURST failures refilled at TW_ACTIVATE_ALL_PER_HOUR, so
+ * guessing someone's code is hopeless however many addresses try
+ * (docs/LIMITS.md has the arithmetic).
+ */
+#define TW_ACTIVATE_IP_FREE_FAILURES	10
+#define TW_ACTIVATE_ALL_BURST		600
+#define TW_ACTIVATE_ALL_PER_HOUR	600
 
 /*
  * Sign-in throttling (src/idp/throttle.c): after this many failures for one

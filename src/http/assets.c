@@ -46,7 +46,10 @@ static const char css[] =
 	"padding:12px 0;border-top:1px solid var(--line)}\n"
 	"ul.apps small{display:block;color:var(--muted);overflow-wrap:anywhere}\n"
 	"code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;"
-	"overflow-wrap:anywhere}\n";
+	"overflow-wrap:anywhere}\n"
+	".code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.6rem;"
+	"letter-spacing:.25em;text-transform:uppercase;text-align:center}\n"
+	"p.code{font-weight:700;margin:4px 0 12px}\n";
 
 void
 http_assets_css(struct request *req)

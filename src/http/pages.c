@@ -44,9 +44,9 @@ whoami(struct request *req, struct html *h, const struct store_user *user)
 	html_text(h, user->display_name);
 	html_raw(h, "</b>\n");
 	html_hidden(h, "csrf", csrf);
-	/* Signing out of a consent page comes back to it, to sign in as another. */
-	if (q != NULL && strcmp(req_path(req), "/oauth2/authorize") == 0 &&
-	    (size_t)snprintf(next, sizeof(next), "/oauth2/authorize?%s", q) < sizeof(next))
+	/* Signing out of a flow's page comes back to it, to sign in as another. */
+	if ((size_t)snprintf(next, sizeof(next), "%s%s%s", req_path(req), q ? "?" : "",
+	    q ? q : "") < sizeof(next) && web_return_ok(next))
 		html_hidden(h, "next", next);
 	html_raw(h, "<button class=\"link\" type=\"submit\">Not you? Sign out</button></form>\n");
 }
@@ -106,13 +106,44 @@ redirect_host(struct html *h, const char *uri)
 	html_text(h, host);
 }
 
+/*
+ * Ends the "X wants to access your account" sentence with what the scopes
+ * let the app do, in plain words.
+ */
+static void
+scope_list(struct html *h, const char *scopes)
+{
+	const char *s = scopes;
+
+	if (*s == '\0') {
+		html_raw(h, ". It asks only for your public profile: your user name, "
+		    "display name and picture.</p>\n");
+		return;
+	}
+	html_raw(h, " and will be able to:</p>\n<ul class=\"scopes\">\n");
+	while (*s != '\0') {
+		size_t len = strcspn(s, " ");
+		const struct scope_info *si = scope_find(s, len);
+
+		if (si != NULL) {
+			html_raw(h, "<li><span>");
+			html_text(h, si->description);
+			html_raw(h, "</span> <code>");
+			html_text(h, si->name);
+			html_raw(h, "</code></li>\n");
+		}
+		s += len;
+		s += strspn(s, " ");
+	}
+	html_raw(h, "</ul>\n");
+}
+
 void
 page_consent(struct request *req, const struct consent_page *p)
 {
 	const struct idp_authz *a = p->authz;
 	const struct idp_authz_request *q = p->params;
 	char csrf[WEB_CSRF_LEN + 1], title[160];
-	const char *s = a->scopes;
 	struct html h;
 
 	web_csrf_token(req, csrf);
@@ -122,27 +153,7 @@ page_consent(struct request *req, const struct consent_page *p)
 	html_raw(&h, "<p class=\"lead\"><b>");
 	html_text(&h, a->app.name);
 	html_raw(&h, "</b> wants to access your account");
-	if (*s == '\0')
-		html_raw(&h, ". It asks only for your public profile: your user name, "
-		    "display name and picture.</p>\n");
-	else
-		html_raw(&h, " and will be able to:</p>\n<ul class=\"scopes\">\n");
-	while (*s != '\0') {
-		size_t len = strcspn(s, " ");
-		const struct scope_info *si = scope_find(s, len);
-
-		if (si != NULL) {
-			html_raw(&h, "<li><span>");
-			html_text(&h, si->description);
-			html_raw(&h, "</span> <code>");
-			html_text(&h, si->name);
-			html_raw(&h, "</code></li>\n");
-		}
-		s += len;
-		s += strspn(s, " ");
-	}
-	if (*a->scopes != '\0')
-		html_raw(&h, "</ul>\n");
+	scope_list(&h, a->scopes);
 	html_raw(&h, "<p class=\"note\">Once you decide, you will be sent to <code>");
 	redirect_host(&h, q->redirect_uri);
 	html_raw(&h, "</code>. You can disconnect this app at any time in "
@@ -154,6 +165,78 @@ page_consent(struct request *req, const struct consent_page *p)
 	    "<button type=\"submit\" name=\"decision\" value=\"cancel\">Cancel</button>\n"
 	    "<button class=\"primary\" type=\"submit\" name=\"decision\" value=\"authorize\">"
 	    "Authorize</button></div>\n</form>\n");
+	send(req, 200, &h);
+}
+
+void
+page_activate(struct request *req, unsigned status, const struct activate_page *p)
+{
+	char csrf[WEB_CSRF_LEN + 1];
+	struct html h;
+
+	web_csrf_token(req, csrf);
+	html_begin(&h, "Activate your device");
+	whoami(req, &h, p->user);
+	html_raw(&h, "<p class=\"lead\">Enter the code your device shows.</p>\n");
+	notice(&h, "error", p->error);
+	html_raw(&h, "<form method=\"post\">\n");
+	html_hidden(&h, "csrf", csrf);
+	html_hidden(&h, "step", "code");
+	html_rawf(&h, "<label for=\"user_code\">Code</label>\n"
+	    "<input id=\"user_code\" class=\"code\" name=\"user_code\" required "
+	    "maxlength=\"%d\" autocomplete=\"one-time-code\" autocapitalize=\"characters\" "
+	    "spellcheck=\"false\" placeholder=\"ABCDEFGH\" value=\"", 2 * TW_USER_CODE_LEN);
+	html_text(&h, p->code ? p->code : "");
+	html_raw(&h, "\">\n<div class=\"actions\"><button class=\"primary\" type=\"submit\">"
+	    "Continue</button></div>\n</form>\n");
+	send(req, status, &h);
+}
+
+void
+page_device_consent(struct request *req, const struct store_user *user,
+    const struct idp_device_view *v)
+{
+	char csrf[WEB_CSRF_LEN + 1], title[160];
+	struct html h;
+
+	web_csrf_token(req, csrf);
+	snprintf(title, sizeof(title), "Authorize %s", v->app_name);
+	html_begin(&h, title);
+	whoami(req, &h, user);
+	html_raw(&h, "<p class=\"lead\"><b>");
+	html_text(&h, v->app_name);
+	html_raw(&h, "</b> on your device wants to access your account");
+	scope_list(&h, v->scopes);
+	html_raw(&h, "<p class=\"note\">Only continue if your device shows this code:</p>\n"
+	    "<p class=\"code\">");
+	html_text(&h, v->user_code);
+	html_raw(&h, "</p>\n<p class=\"note\">You can disconnect this app at any time in "
+	    "<a href=\"/settings/connections\">Connections</a>.</p>\n");
+	html_raw(&h, "<form method=\"post\">\n");
+	html_hidden(&h, "csrf", csrf);
+	html_hidden(&h, "step", "decide");
+	html_hidden(&h, "user_code", v->user_code);
+	html_raw(&h, "<div class=\"actions\">"
+	    "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>\n"
+	    "<button class=\"primary\" type=\"submit\" name=\"decision\" value=\"authorize\">"
+	    "Authorize</button></div>\n</form>\n");
+	send(req, 200, &h);
+}
+
+void
+page_device_done(struct request *req, int approved)
+{
+	struct html h;
+
+	html_begin(&h, approved ? "Device connected" : "Access denied");
+	if (approved)
+		notice(&h, "ok", "You may return to your device: it will finish signing in "
+		    "by itself within a few seconds.");
+	else
+		notice(&h, "ok", "The device will not get access to your account. You may "
+		    "close this page.");
+	html_raw(&h, "<p class=\"note\">See the apps that can use your account in "
+	    "<a href=\"/settings/connections\">Connections</a>.</p>\n");
 	send(req, 200, &h);
 }
 

@@ -50,6 +50,12 @@ char *req_csrf(struct request *req);
 struct str req_cookie(struct request *req, const char *name);
 /* The client's address as text ("127.0.0.1"), for throttling and logs. */
 void req_client_addr(struct request *req, char *out, size_t len);
+/*
+ * The URL clients reach this server at, for links we hand out
+ * (verification_uri): --public-url, else http:// and the Host the client
+ * used, else the listen address.  No trailing slash.
+ */
+const char *req_base_url(struct request *req);
 /* True when the public URL is https: cookies get Secure and __Host-. */
 int req_secure(struct request *req);
 const char *req_method(struct request *req);

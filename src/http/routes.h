@@ -27,6 +27,8 @@ const char *routes_allow(const char *path);
 
 /* A space-separated scope list as a JSON array (token.c). */
 json_t *scope_array(const char *scopes);
+/* Answers err in Twitch's format, naming the bad scopes for invalid_scope. */
+void reply_idp_error(struct request *req, enum idp_err err, const char *detail);
 
 /* Handlers, one file per endpoint group. */
 void http_health(struct request *req);
@@ -34,6 +36,8 @@ void http_token(struct request *req);
 void http_validate(struct request *req);
 void http_revoke(struct request *req);
 void http_authorize(struct request *req);
+void http_device(struct request *req);
+void http_activate(struct request *req);
 void http_login(struct request *req);
 void http_logout(struct request *req);
 void http_connections(struct request *req);

@@ -20,6 +20,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -49,6 +50,7 @@
 struct server {
 	const struct server_config	*cfg;
 	struct idp			*idp;
+	char				 bound[300];	/* "HOST:PORT" listened on */
 	atomic_int			 draining;
 	atomic_long			 in_flight;
 };
@@ -80,6 +82,7 @@ struct request {
 	char			*extra_value[REQ_MAX_HEADERS];
 	size_t			 n_extra;
 	char			 csrf[TW_ID_LEN + 1];	/* see req_csrf */
+	char			 base_url[320];		/* see req_base_url */
 };
 
 /* ---- responses ---- */
@@ -261,6 +264,40 @@ req_secure(struct request *req)
 	const char *u = req->srv->cfg->public_url;
 
 	return u != NULL && strncmp(u, "https://", 8) == 0;
+}
+
+/* True if h (len bytes) can be a Host header: a name or address, a port. */
+static int
+host_ok(struct str h)
+{
+	if (h.p == NULL || h.len == 0 || h.len > 255)
+		return 0;
+	for (size_t i = 0; i < h.len; i++)
+		if (!isalnum((unsigned char)h.p[i]) && strchr(".-:[]", h.p[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+const char *
+req_base_url(struct request *req)
+{
+	const char *pub = req->srv->cfg->public_url;
+	struct str host;
+
+	if (req->base_url[0] != '\0')
+		return req->base_url;
+	if (pub != NULL) {
+		size_t len = strlen(pub);
+
+		while (len > 0 && pub[len - 1] == '/')
+			len--;
+		snprintf(req->base_url, sizeof(req->base_url), "%.*s", (int)len, pub);
+	} else if (host_ok(host = req_header(req, MHD_HTTP_HEADER_HOST)))
+		snprintf(req->base_url, sizeof(req->base_url), "http://%.*s", (int)host.len,
+		    host.p);
+	else
+		snprintf(req->base_url, sizeof(req->base_url), "http://%s", req->srv->bound);
+	return req->base_url;
 }
 
 const char *
@@ -659,7 +696,7 @@ server_run(const struct server_config *cfg, struct idp *idp)
 {
 	struct server srv = { .cfg = cfg, .idp = idp };
 	struct MHD_Daemon *d;
-	char bound[300];
+	char *bound = srv.bound;
 	sigset_t set;
 	unsigned threads = cfg->threads ? cfg->threads : default_threads();
 	int fd, sig = 0;
@@ -667,7 +704,7 @@ server_run(const struct server_config *cfg, struct idp *idp)
 	log_access_enable(cfg->access_log);
 	server_block_signals();	/* again, in case the caller did not */
 	stop_signals(&set);
-	if ((fd = open_listener(cfg->listen, bound, sizeof(bound))) == -1)
+	if ((fd = open_listener(cfg->listen, bound, sizeof(srv.bound))) == -1)
 		return -1;
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 	    0, NULL, NULL, on_request, &srv,

@@ -32,9 +32,7 @@ http_logout(struct request *req)
 		return;
 	}
 	web_session_end(req);
-	/* Only back to our own authorize page, never to another site. */
-	if (next != NULL && strncmp(next, "/oauth2/authorize?", 18) == 0 &&
-	    strpbrk(next, "\r\n\\") == NULL)
+	if (next != NULL && web_return_ok(next))
 		req_reply_redirect(req, 303, next);
 	else
 		req_reply_redirect(req, 303, "/login");

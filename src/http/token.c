@@ -27,6 +27,19 @@ scope_array(const char *scopes)
 }
 
 void
+reply_idp_error(struct request *req, enum idp_err err, const char *detail)
+{
+	char message[400];
+
+	if (err != IDP_ERR_INVALID_SCOPE || detail == NULL || *detail == '\0') {
+		req_reply_error(req, err);
+		return;
+	}
+	snprintf(message, sizeof(message), "%s: %s", idp_err_info(err)->message, detail);
+	req_reply_message(req, (unsigned)idp_err_info(err)->status, message);
+}
+
+void
 http_token(struct request *req)
 {
 	struct idp_token_request tr = {
@@ -37,6 +50,7 @@ http_token(struct request *req)
 		.code = req_param(req, "code"),
 		.redirect_uri = req_param(req, "redirect_uri"),
 		.refresh_token = req_param(req, "refresh_token"),
+		.device_code = req_param(req, "device_code"),
 	};
 	struct idp_token_response resp;
 	enum idp_err err;
@@ -45,14 +59,8 @@ http_token(struct request *req)
 	if (tr.scope == NULL)
 		tr.scope = req_param(req, "scopes");
 	err = idp_token(req_idp(req), &tr, &resp);
-	if (err == IDP_ERR_INVALID_SCOPE) {
-		char message[400];
-
-		snprintf(message, sizeof(message), "%s: %s", idp_err_info(err)->message,
-		    resp.error_detail);
-		req_reply_message(req, 400, message);
-	} else if (err != IDP_OK)
-		req_reply_error(req, err);
+	if (err != IDP_OK)
+		reply_idp_error(req, err, resp.error_detail);
 	else if (!resp.user_token)
 		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s}",
 		    "access_token", resp.access_token,

@@ -170,3 +170,21 @@ web_require_user(struct request *req, const char *app_name, const char *after_lo
 	page_login(req, strcmp(req_method(req), "POST") == 0 ? 401 : 200, &lp);
 	return 0;
 }
+
+int
+web_return_ok(const char *next)
+{
+	/* Only back to our own flow pages, never to another site or path. */
+	static const char *const pages[] = { "/oauth2/authorize?", "/activate?" };
+
+	if (strcmp(next, "/activate") != 0) {
+		size_t i;
+
+		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+			if (strncmp(next, pages[i], strlen(pages[i])) == 0)
+				break;
+		if (i == sizeof(pages) / sizeof(pages[0]))
+			return 0;
+	}
+	return strpbrk(next, "\r\n\\") == NULL;
+}

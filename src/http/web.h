@@ -41,6 +41,12 @@ int web_csrf_ok(struct request *req);
 int web_require_user(struct request *req, const char *app_name, const char *after_login,
     struct store_user *user);
 
+/*
+ * True if next is a page of ours a sign-out may return to: a flow's page
+ * (authorize, activate) and nothing that could lead elsewhere.
+ */
+int web_return_ok(const char *next);
+
 /* ---- pages.c ---- */
 
 struct login_page {
@@ -58,6 +64,17 @@ struct consent_page {
 
 void page_login(struct request *req, unsigned status, const struct login_page *p);
 void page_consent(struct request *req, const struct consent_page *p);
+struct activate_page {
+	const struct store_user	*user;
+	const char		*code;		/* prefill, or NULL */
+	const char		*error;		/* message above the form, or NULL */
+};
+
+/* /activate: the code-entry form, the app's request, the outcome. */
+void page_activate(struct request *req, unsigned status, const struct activate_page *p);
+void page_device_consent(struct request *req, const struct store_user *user,
+    const struct idp_device_view *v);
+void page_device_done(struct request *req, int approved);
 void page_error(struct request *req, unsigned status, const char *title,
     const char *message);
 void page_connections(struct request *req, const struct store_user *user,

@@ -13,6 +13,7 @@ idp_config_defaults(struct idp_config *cfg)
 	cfg->user_token_ttl = TW_USER_TOKEN_TTL;
 	cfg->code_ttl = TW_CODE_TTL;
 	cfg->session_ttl = TW_SESSION_TTL;
+	cfg->device_code_ttl = TW_DEVICE_CODE_TTL;
 }
 
 struct idp *
@@ -26,6 +27,9 @@ idp_new(struct store *store, const struct idp_config *cfg)
 	    TW_THROTTLE_MAX_DELAY);
 	idp->addr_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_IP_FREE_FAILURES,
 	    TW_THROTTLE_MAX_DELAY);
+	idp->activate_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_ACTIVATE_IP_FREE_FAILURES,
+	    TW_THROTTLE_MAX_DELAY);
+	idp->activate_bucket = bucket_new(TW_ACTIVATE_ALL_BURST, TW_ACTIVATE_ALL_PER_HOUR);
 	return idp;
 }
 
@@ -36,6 +40,8 @@ idp_free(struct idp *idp)
 		return;
 	throttle_free(idp->login_throttle);
 	throttle_free(idp->addr_throttle);
+	throttle_free(idp->activate_throttle);
+	bucket_free(idp->activate_bucket);
 	free(idp);
 }
 

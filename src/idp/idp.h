@@ -21,6 +21,7 @@ struct idp_config {
 	int64_t	user_token_ttl;		/* seconds */
 	int64_t	code_ttl;		/* seconds */
 	int64_t	session_ttl;		/* seconds */
+	int64_t	device_code_ttl;	/* seconds */
 };
 
 struct idp;
@@ -65,6 +66,7 @@ struct idp_token_request {
 	const char	*code;
 	const char	*redirect_uri;
 	const char	*refresh_token;
+	const char	*device_code;
 };
 
 struct idp_token_response {
@@ -74,9 +76,12 @@ struct idp_token_response {
 	int	 user_token;		/* scope array and refresh token apply */
 	char	*scopes;		/* space-separated, owned; NULL for app tokens */
 	char	 error_detail[256];	/* the names, for IDP_ERR_INVALID_SCOPE */
+	int64_t	 interval;		/* for IDP_ERR_SLOW_DOWN: the new interval */
 };
 
-/* Handles every grant type; clear resp with idp_token_response_clear. */
+/*
+ * Handles every grant type: client_credentials, authorization_code,
+ * refresh_token and urn:ietf:params:oauth:grant-type:device_code; clear resp with idp_token_response_clear. */
 enum idp_err idp_token(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp);
 void idp_token_response_clear(struct idp_token_response *resp);
@@ -199,5 +204,53 @@ enum idp_err idp_authorize_approve(struct idp *idp, const struct store_user *use
  * registered).
  */
 void idp_authorize_deny(const struct idp_authz_request *req, char **location);
+
+/* ---- device code flow (device.c) ---- */
+
+/* What POST /oauth2/device answers. */
+struct idp_device_auth {
+	char	 device_code[TW_DEVICE_CODE_LEN + 1];
+	char	 user_code[TW_USER_CODE_LEN + 1];
+	int64_t	 expires_in;
+	int64_t	 interval;
+	char	 error_detail[256];	/* the names, for IDP_ERR_INVALID_SCOPE */
+};
+
+/*
+ * Starts a device authorization for client_id (public or confidential; no
+ * secret is needed to start) asking for scopes.  Clear *out with
+ * idp_device_auth_clear: it holds the device code in clear.
+ */
+enum idp_err idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
+    struct idp_device_auth *out);
+void idp_device_auth_clear(struct idp_device_auth *out);
+
+/* What the activation page shows about a code the user typed. */
+struct idp_device_view {
+	char	 user_code[TW_USER_CODE_LEN + 1];	/* as we print it */
+	char	 client_id[TW_ID_LEN + 1];
+	char	*app_name;
+	char	*scopes;
+	int64_t	 expires_in;
+};
+
+/*
+ * Finds the pending authorization of a code typed at /activate (case,
+ * spaces and dashes do not matter).  Every miss counts against client_addr
+ * and against everyone together; past the limits this answers
+ * IDP_ERR_ACTIVATE_THROTTLED with *retry_after seconds, before looking.
+ * Else IDP_OK or IDP_ERR_WRONG_USER_CODE.
+ */
+enum idp_err idp_device_find(struct idp *idp, const char *typed, const char *client_addr,
+    struct idp_device_view *out, int64_t *retry_after);
+void idp_device_view_clear(struct idp_device_view *v);
+/*
+ * The user's answer for the code typed: approve (the device's next poll
+ * gets tokens for user) or deny.  Same limits and errors as idp_device_find.
+ */
+enum idp_err idp_device_decide(struct idp *idp, const struct store_user *user,
+    const char *typed, int approve, const char *client_addr, int64_t *retry_after);
+/* True if c is a character user codes are made of (for the page's input). */
+int idp_user_code_char(int c);
 
 #endif

@@ -10,6 +10,8 @@ struct idp {
 	struct idp_config	 cfg;
 	struct throttle		*login_throttle;	/* failed sign-ins per login */
 	struct throttle		*addr_throttle;		/* ... per client address */
+	struct throttle		*activate_throttle;	/* wrong user codes per address */
+	struct bucket		*activate_bucket;	/* ... from everyone together */
 };
 
 /*
@@ -21,6 +23,15 @@ enum idp_err idp_client_auth(struct idp *idp, const char *client_id, const char 
     struct store_app *app);
 /* A fresh random token of len characters and its digest. */
 void idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN]);
+/*
+ * Fresh user access (and, with with_refresh, refresh) tokens in clear in
+ * resp, their digests and lifetimes in *issue, for the store to keep.
+ */
+void idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refresh,
+    struct idp_token_response *resp);
+/* The device code grant of idp_token (device.c). */
+enum idp_err idp_device_token(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp);
 
 /* Maps a store result: NOTFOUND becomes not_found, failures UNAVAILABLE. */
 enum idp_err idp_from_store(enum store_rc rc, enum idp_err not_found);

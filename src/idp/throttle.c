@@ -146,3 +146,72 @@ throttle_clear(struct throttle *t, const char *key)
 		memset(s, 0, sizeof(*s));
 	pthread_mutex_unlock(&t->lock);
 }
+
+struct bucket {
+	pthread_mutex_t	lock;
+	double		level;		/* failures still allowed */
+	int64_t		last;		/* when level was last brought up to date */
+	unsigned	burst;
+	unsigned	per_hour;
+};
+
+struct bucket *
+bucket_new(unsigned burst, unsigned per_hour)
+{
+	struct bucket *b = xcalloc(1, sizeof(*b));
+
+	pthread_mutex_init(&b->lock, NULL);
+	b->burst = burst;
+	b->per_hour = per_hour ? per_hour : 1;
+	b->level = burst;
+	return b;
+}
+
+void
+bucket_free(struct bucket *b)
+{
+	if (b == NULL)
+		return;
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}
+
+/* Refills for the time since the last update; call with the lock held. */
+static void
+refill(struct bucket *b, int64_t now)
+{
+	if (now > b->last) {
+		b->level += (double)(now - b->last) * b->per_hour / 3600.0;
+		if (b->level > b->burst)
+			b->level = b->burst;
+	}
+	b->last = now;
+}
+
+int64_t
+bucket_wait(struct bucket *b, int64_t now)
+{
+	int64_t wait = 0;
+
+	pthread_mutex_lock(&b->lock);
+	refill(b, now);
+	if (b->level < 1.0) {
+		double need = (1.0 - b->level) * 3600.0 / b->per_hour;
+
+		wait = (int64_t)need;
+		if ((double)wait < need || wait == 0)
+			wait++;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return wait;
+}
+
+void
+bucket_take(struct bucket *b, int64_t now)
+{
+	pthread_mutex_lock(&b->lock);
+	refill(b, now);
+	if (b->level >= 1.0)
+		b->level -= 1.0;
+	pthread_mutex_unlock(&b->lock);
+}

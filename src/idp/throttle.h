@@ -1,5 +1,5 @@
 /*
- * Slowing down repeated failures (sign-in now; more later), in bounded
+ * Slowing down repeated failures (sign-in, /activate), in bounded
  * memory.  A throttle remembers failure counts for at most `slots` keys; when
  * full, it forgets the key seen least recently among the few it probes, so
  * memory never grows with the number of attackers.  After `free_failures`
@@ -24,5 +24,19 @@ void throttle_free(struct throttle *t);
 int64_t throttle_wait(struct throttle *t, const char *key, int64_t now);
 void throttle_fail(struct throttle *t, const char *key, int64_t now);
 void throttle_clear(struct throttle *t, const char *key);
+
+/*
+ * A token bucket for one shared budget of failures: it holds up to burst
+ * and refills at per_hour.  Unlike a throttle it forgets steadily, so a
+ * trickle of honest mistakes never adds up to a lock-out.  Thread-safe.
+ */
+struct bucket;
+
+struct bucket *bucket_new(unsigned burst, unsigned per_hour);
+void bucket_free(struct bucket *b);
+/* Seconds until the bucket allows one more failure; 0 if it does now. */
+int64_t bucket_wait(struct bucket *b, int64_t now);
+/* Spends one failure (a no-op when empty: bucket_wait already says no). */
+void bucket_take(struct bucket *b, int64_t now);
 
 #endif

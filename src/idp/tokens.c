@@ -144,9 +144,8 @@ idp_client_auth(struct idp *idp, const char *client_id, const char *secret,
 	return err;
 }
 
-/* Fresh access (and refresh) tokens for issue, in clear in resp. */
-static void
-mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refresh,
+void
+idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refresh,
     struct idp_token_response *resp)
 {
 	int64_t now = clock_now();
@@ -187,7 +186,7 @@ authorization_code(struct idp *idp, const struct idp_token_request *req,
 	if (strlen(req->code) > TW_MAX_TOKEN_LEN)
 		return IDP_ERR_INVALID_CODE;
 	hash_sha256(req->code, strlen(req->code), digest);
-	mint_user_tokens(idp, &issue, 1, resp);
+	idp_mint_user_tokens(idp, &issue, 1, resp);
 	rc = store_code_redeem(idp->store, digest, req->client_id, req->redirect_uri, &issue,
 	    &code);
 	switch (rc) {
@@ -243,7 +242,7 @@ refresh_token(struct idp *idp, const struct idp_token_request *req,
 		return IDP_ERR_INVALID_REFRESH_TOKEN;
 	}
 	hash_sha256(req->refresh_token, len, digest);
-	mint_user_tokens(idp, &issue, rotate, resp);
+	idp_mint_user_tokens(idp, &issue, rotate, resp);
 	issue.access.scopes = wanted;
 	if (rotate)
 		issue.refresh_expires_at = issue.access.created_at + TW_PUBLIC_REFRESH_IDLE;
@@ -289,6 +288,8 @@ idp_token(struct idp *idp, const struct idp_token_request *req,
 		err = authorization_code(idp, req, resp);
 	else if (strcmp(req->grant_type, "refresh_token") == 0)
 		err = refresh_token(idp, req, resp);
+	else if (strcmp(req->grant_type, "urn:ietf:params:oauth:grant-type:device_code") == 0)
+		err = idp_device_token(idp, req, resp);
 	else
 		return IDP_ERR_INVALID_GRANT_TYPE;
 	if (err != IDP_OK) {

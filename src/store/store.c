@@ -303,6 +303,48 @@ store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
 	return st->ops->refresh_use(st->impl, hash, client_id, issue, grant);
 }
 
+void
+store_device_clear(struct store_device *d)
+{
+	free(d->scopes);
+	free(d->app_name);
+	memset(d, 0, sizeof(*d));
+}
+
+void
+store_poll_result_clear(struct store_poll_result *r)
+{
+	free(r->scopes);
+	memset(r, 0, sizeof(*r));
+}
+
+enum store_rc
+store_device_insert(struct store *st, const struct store_device *d)
+{
+	return st->ops->device_insert(st->impl, d);
+}
+
+enum store_rc
+store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t now,
+    struct store_device *out)
+{
+	return st->ops->device_find(st->impl, user_hash, now, out);
+}
+
+enum store_rc
+store_device_decide(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t user_id,
+    int approve, int64_t now)
+{
+	return st->ops->device_decide(st->impl, user_hash, user_id, approve, now);
+}
+
+enum store_rc
+store_device_poll(struct store *st, const uint8_t device_hash[HASH_LEN],
+    const char *client_id, const struct store_issue *issue, struct store_poll_result *out)
+{
+	return st->ops->device_poll(st->impl, device_hash, client_id, issue, out);
+}
+
 char *
 store_join_uris(char *const *uris, size_t n)
 {

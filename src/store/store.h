@@ -245,4 +245,72 @@ enum store_rc store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN],
     const char *client_id, const struct store_issue *issue, struct store_grant *grant);
 void store_grant_clear(struct store_grant *g);
 
+/* ---- device authorizations (RFC 8628) ---- */
+
+enum store_device_state {
+	DEVICE_PENDING = 0,	/* waiting for the user at /activate */
+	DEVICE_APPROVED,	/* the user said yes; the device has not polled since */
+	DEVICE_DENIED,
+	DEVICE_REDEEMED,	/* tokens issued: the device code is spent */
+};
+
+/* One device authorization, as POST /oauth2/device starts it. */
+struct store_device {
+	uint8_t			 device_hash[HASH_LEN];	/* SHA-256 of the device code */
+	uint8_t			 user_hash[HASH_LEN];	/* SHA-256 of the user code */
+	char			 client_id[TW_ID_LEN + 1];
+	char			*scopes;		/* canonical */
+	int64_t			 created_at;
+	int64_t			 expires_at;
+	int64_t			 interval;		/* seconds between polls */
+	enum store_device_state	 state;
+	char			*app_name;		/* filled by store_device_find */
+};
+
+/* What a device's poll found (store_device_poll). */
+enum store_poll {
+	POLL_PENDING,		/* the user has not decided yet */
+	POLL_SLOW_DOWN,		/* too soon after the last poll: interval grew */
+	POLL_DENIED,
+	POLL_ISSUED,		/* approved: the tokens of issue are stored */
+};
+
+struct store_poll_result {
+	enum store_poll	 outcome;
+	int64_t		 interval;	/* the interval the device must now keep */
+	char		*scopes;	/* for POLL_ISSUED; owned */
+};
+
+void store_device_clear(struct store_device *d);
+/*
+ * Stores a new authorization if its app exists (else NOTFOUND).  CONFLICT
+ * if a live authorization has the same device or user code (an expired one
+ * with that user code is replaced, so codes can be reused after expiry).
+ */
+enum store_rc store_device_insert(struct store *st, const struct store_device *d);
+/*
+ * The pending, unexpired-at-now authorization whose user code digest is
+ * user_hash, with its app's name; else NOTFOUND.
+ */
+enum store_rc store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN],
+    int64_t now, struct store_device *out);
+/*
+ * Records the user's decision on a pending, unexpired authorization (one
+ * conditional update, so two decisions cannot both win): approved for
+ * user_id, or denied.  NOTFOUND if it was not pending.
+ */
+enum store_rc store_device_decide(struct store *st, const uint8_t user_hash[HASH_LEN],
+    int64_t user_id, int approve, int64_t now);
+/*
+ * A device polls, in one transaction, at issue->access.created_at.  The
+ * authorization must exist, belong to client_id, be unexpired and unspent
+ * (else NOTFOUND).  A poll sooner than the interval after the previous one
+ * grows the interval by TW_DEVICE_SLOW_DOWN (up to TW_DEVICE_MAX_INTERVAL)
+ * and answers POLL_SLOW_DOWN; otherwise an approved authorization becomes a
+ * grant holding the tokens of issue and is spent (POLL_ISSUED).
+ */
+enum store_rc store_device_poll(struct store *st, const uint8_t device_hash[HASH_LEN],
+    const char *client_id, const struct store_issue *issue, struct store_poll_result *out);
+void store_poll_result_clear(struct store_poll_result *r);
+
 #endif

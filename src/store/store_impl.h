@@ -42,6 +42,11 @@ struct store_ops {
 	    const struct store_issue *, struct store_code *);
 	enum store_rc (*refresh_use)(void *, const uint8_t *, const char *,
 	    const struct store_issue *, struct store_grant *);
+	enum store_rc (*device_insert)(void *, const struct store_device *);
+	enum store_rc (*device_find)(void *, const uint8_t *, int64_t, struct store_device *);
+	enum store_rc (*device_decide)(void *, const uint8_t *, int64_t, int, int64_t);
+	enum store_rc (*device_poll)(void *, const uint8_t *, const char *,
+	    const struct store_issue *, struct store_poll_result *);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -125,6 +125,24 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "created_at, expires_at, used, grant_id FROM codes WHERE hash = ?1",
 	[ST_CODE_MARK_USED] = "UPDATE codes SET used = 1, grant_id = ?2 WHERE hash = ?1 "
 	    "AND used = 0",
+	[ST_DEVICE_REPLACE_EXPIRED] = "DELETE FROM device_codes WHERE user_hash = ?1 "
+	    "AND expires_at <= ?2",
+	[ST_DEVICE_INSERT] = "INSERT INTO device_codes (device_hash, user_hash, client_id, "
+	    "scopes, created_at, expires_at, interval) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+	    "WHERE EXISTS (SELECT 1 FROM apps WHERE client_id = ?3)",
+	[ST_DEVICE_FIND] = "SELECT d.device_hash, d.client_id, d.scopes, d.created_at, "
+	    "d.expires_at, d.interval, a.name FROM device_codes d "
+	    "JOIN apps a ON a.client_id = d.client_id "
+	    "WHERE d.user_hash = ?1 AND d.state = 0 AND d.expires_at > ?2",
+	[ST_DEVICE_DECIDE] = "UPDATE device_codes SET state = ?3, user_id = ?4 "
+	    "WHERE user_hash = ?1 AND state = 0 AND expires_at > ?2 "
+	    "AND EXISTS (SELECT 1 FROM users WHERE id = ?4)",
+	[ST_DEVICE_GET] = "SELECT client_id, scopes, expires_at, interval, last_poll, state, "
+	    "user_id FROM device_codes WHERE device_hash = ?1",
+	[ST_DEVICE_POLLED] = "UPDATE device_codes SET last_poll = ?2, interval = ?3 "
+	    "WHERE device_hash = ?1",
+	[ST_DEVICE_REDEEMED] = "UPDATE device_codes SET state = 3, grant_id = ?2 "
+	    "WHERE device_hash = ?1 AND state = 1",
 #undef USER_COLS
 };
 
@@ -219,6 +237,26 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE INDEX refresh_grant ON refresh_tokens(grant_id);"
 	"ALTER TABLE tokens ADD COLUMN grant_id INTEGER;",
+
+	/*
+	 * 3: device authorizations (RFC 8628).  Both codes are kept as digests;
+	 * a user code is unique only among live rows (expired ones are replaced).
+	 */
+	"CREATE TABLE device_codes ("
+	"  device_hash BLOB PRIMARY KEY,"		/* SHA-256 of the device code */
+	"  user_hash   BLOB NOT NULL UNIQUE,"		/* SHA-256 of the user code */
+	"  client_id   TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes      TEXT NOT NULL,"
+	"  created_at  INTEGER NOT NULL,"
+	"  expires_at  INTEGER NOT NULL,"
+	"  interval    INTEGER NOT NULL,"
+	"  last_poll   INTEGER,"				/* NULL: never polled */
+	"  state       INTEGER NOT NULL DEFAULT 0,"	/* enum store_device_state */
+	"  user_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	"  grant_id    INTEGER"				/* what redeeming it created */
+	") WITHOUT ROWID;"
+	"CREATE INDEX device_codes_client ON device_codes(client_id);"
+	"CREATE INDEX device_codes_user ON device_codes(user_id);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -877,4 +915,8 @@ const struct store_ops store_sqlite_ops = {
 	.code_insert = sq_code_insert,
 	.code_redeem = sq_code_redeem,
 	.refresh_use = sq_refresh_use,
+	.device_insert = sq_device_insert,
+	.device_find = sq_device_find,
+	.device_decide = sq_device_decide,
+	.device_poll = sq_device_poll,
 };

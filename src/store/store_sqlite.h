@@ -53,6 +53,13 @@ enum stmt_id {
 	ST_CODE_INSERT,
 	ST_CODE_GET,
 	ST_CODE_MARK_USED,
+	ST_DEVICE_REPLACE_EXPIRED,
+	ST_DEVICE_INSERT,
+	ST_DEVICE_FIND,
+	ST_DEVICE_DECIDE,
+	ST_DEVICE_GET,
+	ST_DEVICE_POLLED,
+	ST_DEVICE_REDEEMED,
 	ST__MAX
 };
 
@@ -115,5 +122,17 @@ enum store_rc sq_code_redeem(void *, const uint8_t *, const char *, const char *
     const struct store_issue *, struct store_code *);
 enum store_rc sq_refresh_use(void *, const uint8_t *, const char *,
     const struct store_issue *, struct store_grant *);
+/* Inside a writer transaction: a grant row (sets g->id; NOTFOUND if its
+ * user or app is gone), and the tokens of issue stored in grant_id. */
+enum store_rc sq_insert_grant(struct conn *c, struct store_grant *g);
+enum store_rc sq_store_issued(struct conn *c, int64_t grant_id, int64_t user_id,
+    const char *client_id, const struct store_issue *issue, const char *scopes);
+
+/* store_sqlite_device.c */
+enum store_rc sq_device_insert(void *, const struct store_device *);
+enum store_rc sq_device_find(void *, const uint8_t *, int64_t, struct store_device *);
+enum store_rc sq_device_decide(void *, const uint8_t *, int64_t, int, int64_t);
+enum store_rc sq_device_poll(void *, const uint8_t *, const char *,
+    const struct store_issue *, struct store_poll_result *);
 
 #endif

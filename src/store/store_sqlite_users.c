@@ -326,8 +326,8 @@ out:
 }
 
 /* Stores the access token (and refresh token) of issue in grant_id. */
-static enum store_rc
-store_issued(struct conn *c, int64_t grant_id, int64_t user_id, const char *client_id,
+enum store_rc
+sq_store_issued(struct conn *c, int64_t grant_id, int64_t user_id, const char *client_id,
     const struct store_issue *issue, const char *scopes)
 {
 	sqlite3_stmt *s = sq_stmt(c, ST_TOKEN_INSERT_GRANT);
@@ -374,8 +374,8 @@ store_issued(struct conn *c, int64_t grant_id, int64_t user_id, const char *clie
 }
 
 /* Inserts a grant row; NOTFOUND if its user or app is gone. */
-static enum store_rc
-insert_grant(struct conn *c, struct store_grant *g)
+enum store_rc
+sq_insert_grant(struct conn *c, struct store_grant *g)
 {
 	sqlite3_stmt *s = sq_stmt(c, ST_GRANT_INSERT);
 	enum store_rc rc = STORE_ERROR;
@@ -427,9 +427,9 @@ sq_grant_issue(void *impl, struct store_grant *grant, const struct store_issue *
 		sq_writer_put(q);
 		return STORE_ERROR;
 	}
-	rc = insert_grant(c, grant);
+	rc = sq_insert_grant(c, grant);
 	if (rc == STORE_OK)
-		rc = store_issued(c, grant->id, grant->user_id, grant->client_id, issue,
+		rc = sq_store_issued(c, grant->id, grant->user_id, grant->client_id, issue,
 		    issue->access.scopes ? issue->access.scopes : grant->scopes);
 	rc = sq_finish(c, rc);
 	sq_writer_put(q);
@@ -589,9 +589,9 @@ redeem(struct conn *c, const uint8_t *hash, const char *client_id, const char *r
 	memcpy(g.client_id, out->client_id, sizeof(g.client_id));
 	g.scopes = out->scopes;
 	g.created_at = issue->access.created_at;
-	if ((rc = insert_grant(c, &g)) != STORE_OK)
+	if ((rc = sq_insert_grant(c, &g)) != STORE_OK)
 		return rc;
-	if ((rc = store_issued(c, g.id, g.user_id, g.client_id, issue, out->scopes)) != STORE_OK)
+	if ((rc = sq_store_issued(c, g.id, g.user_id, g.client_id, issue, out->scopes)) != STORE_OK)
 		return rc;
 	if ((s = sq_stmt(c, ST_CODE_MARK_USED)) == NULL)
 		return STORE_ERROR;
@@ -680,7 +680,7 @@ refresh(struct conn *c, const uint8_t *hash, const char *client_id,
 			return STORE_ERROR;
 		}
 	}
-	return store_issued(c, g->id, g->user_id, g->client_id, issue, scopes);
+	return sq_store_issued(c, g->id, g->user_id, g->client_id, issue, scopes);
 }
 
 enum store_rc

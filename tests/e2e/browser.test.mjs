@@ -98,6 +98,39 @@ test('code flow in the browser: login, consent, redirect to the app, exchange', 
   await ctx.close();
 });
 
+test('device activation in the browser: from verification_uri to "return to your device"', async () => {
+  const tv = createApp(db, 'Living Room TV', ['http://localhost:3000'], ['--public']);
+  const d = await read(postForm(`${server.url}/oauth2/device`, {
+    client_id: tv.client_id, scopes: 'chat:read user:read:follows',
+  }));
+  assert.equal(d.status, 200, d.text);
+  const { ctx, page } = await newPage({ width: 390, height: 844 });	// a phone
+  await page.goto(d.json.verification_uri);
+  assert.match(await page.textContent('main'), /to continue to your device/);
+  await signIn(page);
+  await page.waitForSelector('#user_code');
+  assert.equal(await page.inputValue('#user_code'), d.json.user_code);
+  await shot(page, '10-activate-code');
+  await page.click('button[type=submit].primary');
+  await page.waitForSelector('button[value=authorize]');
+  const text = await page.textContent('main');
+  assert.match(text, /Living Room TV/);
+  assert.match(text, /View the channels you follow/);
+  assert.match(text, new RegExp(d.json.user_code));
+  await shot(page, '11-activate-consent');
+  await page.click('button[value=authorize]');
+  await page.waitForSelector('.ok');
+  assert.match(await page.textContent('.ok'), /You may return to your device/);
+  await shot(page, '12-activate-done');
+  const t = await read(postForm(`${server.url}/oauth2/token`, {
+    client_id: tv.client_id, device_code: d.json.device_code,
+    grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+  }));
+  assert.equal(t.status, 200, t.text);
+  assert.equal((await validate(server, t.json.access_token)).json.login, 'streamer');
+  await ctx.close();
+});
+
 test('implicit flow in the browser: the token arrives in the fragment', async () => {
   const { ctx, page } = await newPage();
   await page.goto(url({ response_type: 'token', scope: 'chat:read' }));

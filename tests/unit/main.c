@@ -68,6 +68,7 @@ main(void)
 	suite_store();
 	suite_idp();
 	suite_signin();
+	suite_device();
 	hash_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_root);
 	if (system(cmd) != 0)

@@ -6,6 +6,7 @@
 #ifndef T_H
 #define T_H
 
+#include <stdint.h>
 #include <string.h>
 
 void t_fail(const char *file, int line, const char *expr);
@@ -30,5 +31,13 @@ void suite_auth_header(void);
 void suite_store(void);
 void suite_idp(void);
 void suite_signin(void);
+void suite_device(void);
+
+/* test_signin.c: a fresh store with app "c1" and user "alice" (*user_id). */
+struct store;
+struct store_issue;
+struct store *t_store_with_user(int64_t *user_id);
+/* Fills *is with digests made of tag, created at now, living 100 s. */
+void t_issue_for(struct store_issue *is, uint8_t tag, int refresh, int64_t now);
 
 #endif

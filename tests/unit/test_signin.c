@@ -152,8 +152,8 @@ throttle_delays_after_free_failures_and_forgets(void)
 }
 
 /* A store with app "c1" (confidential) and one user; returns the user id. */
-static struct store *
-store_with_user(int64_t *user_id)
+struct store *
+t_store_with_user(int64_t *user_id)
 {
 	static char *uris[] = { "http://localhost:3000" };
 	struct store_app app;
@@ -182,8 +182,8 @@ store_with_user(int64_t *user_id)
 	return st;
 }
 
-static void
-issue_for(struct store_issue *is, uint8_t tag, int refresh, int64_t now)
+void
+t_issue_for(struct store_issue *is, uint8_t tag, int refresh, int64_t now)
 {
 	memset(is, 0, sizeof(*is));
 	memset(is->access.hash, tag, HASH_LEN);
@@ -200,7 +200,7 @@ store_code_redeem_is_single_use(void)
 	struct store_issue is;
 	struct store_token tok;
 	int64_t uid;
-	struct store *st = store_with_user(&uid);
+	struct store *st = t_store_with_user(&uid);
 
 	if (st == NULL)
 		return;
@@ -213,15 +213,15 @@ store_code_redeem_is_single_use(void)
 	code.created_at = 1000;
 	code.expires_at = 1600;
 	CHECK(store_code_insert(st, &code) == STORE_OK);
-	issue_for(&is, 1, 1, 1001);
+	t_issue_for(&is, 1, 1, 1001);
 	CHECK(store_code_redeem(st, code.hash, "c2", "http://localhost:3000", &is, &out) ==
 	    STORE_NOTFOUND);
 	CHECK(store_code_redeem(st, code.hash, "c1", "http://localhost:3000/", &is, &out) ==
 	    STORE_MISMATCH);
-	issue_for(&is, 1, 1, 1600);
+	t_issue_for(&is, 1, 1, 1600);
 	CHECK(store_code_redeem(st, code.hash, "c1", "http://localhost:3000", &is, &out) ==
 	    STORE_NOTFOUND);	/* expired at 1600 */
-	issue_for(&is, 1, 1, 1001);
+	t_issue_for(&is, 1, 1, 1001);
 	CHECK(store_code_redeem(st, code.hash, "c1", "http://localhost:3000", &is, &out) ==
 	    STORE_OK);
 	CHECK_STR(out.scopes, "chat:read");
@@ -232,10 +232,10 @@ store_code_redeem_is_single_use(void)
 	CHECK(tok.grant_id > 0);
 	store_token_clear(&tok);
 	/* Again: refused, and the first redemption's token dies with its grant. */
-	issue_for(&is, 2, 1, 1002);
+	t_issue_for(&is, 2, 1, 1002);
 	CHECK(store_code_redeem(st, code.hash, "c1", "http://localhost:3000", &is, &out) ==
 	    STORE_REPLAY);
-	issue_for(&is, 1, 1, 1001);
+	t_issue_for(&is, 1, 1, 1001);
 	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_NOTFOUND);
 	store_close(st);
 }
@@ -247,7 +247,7 @@ store_refresh_rotation_detects_reuse(void)
 	struct store_issue is, r1, r2;
 	struct store_token tok;
 	int64_t uid;
-	struct store *st = store_with_user(&uid);
+	struct store *st = t_store_with_user(&uid);
 
 	if (st == NULL)
 		return;
@@ -256,12 +256,12 @@ store_refresh_rotation_detects_reuse(void)
 	snprintf(g.client_id, sizeof(g.client_id), "c1");
 	g.scopes = "chat:edit chat:read";
 	g.created_at = 1000;
-	issue_for(&is, 10, 1, 1000);
+	t_issue_for(&is, 10, 1, 1000);
 	is.refresh_expires_at = 5000;
 	CHECK(store_grant_issue(st, &g, &is) == STORE_OK);
 	CHECK(g.id > 0);
 	/* Rotate: is.refresh_hash -> r1.refresh_hash. */
-	issue_for(&r1, 11, 1, 1100);
+	t_issue_for(&r1, 11, 1, 1100);
 	r1.refresh_expires_at = 6000;
 	r1.access.scopes = "chat:read bits:read";
 	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_MISMATCH);
@@ -274,10 +274,10 @@ store_refresh_rotation_detects_reuse(void)
 	CHECK_STR(tok.scopes, "chat:read");
 	store_token_clear(&tok);
 	/* The new refresh token expires unused. */
-	issue_for(&r2, 12, 1, 6000);
+	t_issue_for(&r2, 12, 1, 6000);
 	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_NOTFOUND);
 	/* The old one comes back: the whole grant goes. */
-	issue_for(&r2, 12, 1, 1200);
+	t_issue_for(&r2, 12, 1, 1200);
 	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_REPLAY);
 	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_NOTFOUND);
 	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_NOTFOUND);

@@ -1,0 +1,279 @@
+/*
+ * The device code flow (RFC 8628, as Twitch runs it): a device asks for a
+ * device code and a user code, the user types the user code at /activate
+ * and decides, and the device polls the token endpoint until then.
+ *
+ * Both codes are stored as digests.  The device code is 40 random
+ * characters; the user code is 8 letters a person can read aloud, which is
+ * guessable in principle, so wrong guesses are limited per address and for
+ * everyone together before any lookup (limits.h, docs/LIMITS.md).
+ */
+#include <ctype.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/hash.h"
+#include "../common/log.h"
+#include "../common/rand.h"
+#include "../common/xmalloc.h"
+#include "idp_impl.h"
+#include "scopes.h"
+
+/*
+ * RFC 8628 6.1's advice: consonants only (no words), no look-alikes (no
+ * digits, no I or O), one case.  20^8 is about 2.6e10 codes.
+ */
+static const char user_alphabet[] = "BCDFGHJKLMNPQRSTVWXZ";
+
+int
+idp_user_code_char(int c)
+{
+	return c != '\0' && strchr(user_alphabet, toupper((unsigned char)c)) != NULL;
+}
+
+void
+idp_device_auth_clear(struct idp_device_auth *out)
+{
+	OPENSSL_cleanse(out, sizeof(*out));
+}
+
+void
+idp_device_view_clear(struct idp_device_view *v)
+{
+	free(v->app_name);
+	free(v->scopes);
+	memset(v, 0, sizeof(*v));
+}
+
+enum idp_err
+idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
+    struct idp_device_auth *out)
+{
+	struct store_device d;
+	struct store_app app;
+	enum idp_err err;
+	enum store_rc rc = STORE_ERROR;
+	int64_t now = clock_now();
+
+	memset(out, 0, sizeof(*out));
+	if (idp_blank(client_id))
+		return IDP_ERR_MISSING_CLIENT_ID;
+	if (strlen(client_id) > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	memset(&app, 0, sizeof(app));
+	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
+	store_app_clear(&app);
+	if (err != IDP_OK)
+		return err;
+	memset(&d, 0, sizeof(d));
+	if (scopes_canonical(scopes, &d.scopes, out->error_detail,
+	    sizeof(out->error_detail)) == -1)
+		return IDP_ERR_INVALID_SCOPE;
+	memcpy(d.client_id, client_id, strlen(client_id) + 1);
+	d.created_at = now;
+	d.expires_at = now + idp->cfg.device_code_ttl;
+	d.interval = TW_DEVICE_INTERVAL;
+	/* A user code is short: another live one may have it.  Draw again. */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		idp_new_secret(out->device_code, TW_DEVICE_CODE_LEN, d.device_hash);
+		rand_from_alphabet(out->user_code, TW_USER_CODE_LEN, user_alphabet);
+		hash_sha256(out->user_code, TW_USER_CODE_LEN, d.user_hash);
+		if ((rc = store_device_insert(idp->store, &d)) != STORE_CONFLICT)
+			break;
+	}
+	store_device_clear(&d);
+	if (rc != STORE_OK) {
+		idp_device_auth_clear(out);
+		return idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
+	}
+	out->expires_in = idp->cfg.device_code_ttl;
+	out->interval = TW_DEVICE_INTERVAL;
+	return IDP_OK;
+}
+
+/*
+ * Reads what a person typed into the 8 letters of a user code: case,
+ * spaces and dashes do not matter.  -1 if it cannot be a user code.
+ */
+static int
+normalize(const char *typed, char out[TW_USER_CODE_LEN + 1])
+{
+	size_t n = 0;
+
+	for (const char *p = typed ? typed : ""; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (n == TW_USER_CODE_LEN || !idp_user_code_char(*p))
+			return -1;
+		out[n++] = (char)toupper((unsigned char)*p);
+	}
+	out[n] = '\0';
+	return n == TW_USER_CODE_LEN ? 0 : -1;
+}
+
+static void
+addr_key(const char *client_addr, char *key, size_t len)
+{
+	snprintf(key, len, "activate:%s", client_addr ? client_addr : "-");
+}
+
+/*
+ * The gate every typed code passes: refuses while this address or everyone
+ * has failed too often, then normalizes and hashes the code.  IDP_OK, or the
+ * error to answer (a malformed code counts as a wrong one).
+ */
+static enum idp_err
+gate(struct idp *idp, const char *typed, const char *client_addr, int64_t now,
+    char code[TW_USER_CODE_LEN + 1], uint8_t hash[HASH_LEN], int64_t *retry_after)
+{
+	char key[80];
+	int64_t wait, all_wait;
+
+	*retry_after = 0;
+	addr_key(client_addr, key, sizeof(key));
+	wait = throttle_wait(idp->activate_throttle, key, now);
+	all_wait = bucket_wait(idp->activate_bucket, now);
+	if (all_wait > wait)
+		wait = all_wait;
+	if (wait > 0) {
+		*retry_after = wait;
+		return IDP_ERR_ACTIVATE_THROTTLED;
+	}
+	if (normalize(typed, code) == -1)
+		return IDP_ERR_WRONG_USER_CODE;
+	hash_sha256(code, TW_USER_CODE_LEN, hash);
+	return IDP_OK;
+}
+
+/* Counts a wrong code against its address and against everyone. */
+static void
+count_miss(struct idp *idp, const char *client_addr, int64_t now)
+{
+	char key[80];
+
+	addr_key(client_addr, key, sizeof(key));
+	throttle_fail(idp->activate_throttle, key, now);
+	bucket_take(idp->activate_bucket, now);
+	log_info("wrong device activation code from %s", client_addr ? client_addr : "-");
+}
+
+enum idp_err
+idp_device_find(struct idp *idp, const char *typed, const char *client_addr,
+    struct idp_device_view *out, int64_t *retry_after)
+{
+	struct store_device d;
+	uint8_t hash[HASH_LEN];
+	int64_t now = clock_now();
+	enum idp_err err;
+
+	memset(out, 0, sizeof(*out));
+	err = gate(idp, typed, client_addr, now, out->user_code, hash, retry_after);
+	if (err == IDP_OK)
+		err = idp_from_store(store_device_find(idp->store, hash, now, &d),
+		    IDP_ERR_WRONG_USER_CODE);
+	if (err == IDP_ERR_WRONG_USER_CODE)
+		count_miss(idp, client_addr, now);
+	if (err != IDP_OK) {
+		memset(out, 0, sizeof(*out));
+		return err;
+	}
+	memcpy(out->client_id, d.client_id, sizeof(out->client_id));
+	out->app_name = d.app_name;
+	out->scopes = d.scopes;
+	out->expires_in = d.expires_at - now;
+	d.app_name = NULL;
+	d.scopes = NULL;
+	store_device_clear(&d);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_device_decide(struct idp *idp, const struct store_user *user, const char *typed,
+    int approve, const char *client_addr, int64_t *retry_after)
+{
+	char code[TW_USER_CODE_LEN + 1];
+	uint8_t hash[HASH_LEN];
+	int64_t now = clock_now();
+	enum idp_err err;
+
+	err = gate(idp, typed, client_addr, now, code, hash, retry_after);
+	if (err == IDP_OK)
+		err = idp_from_store(store_device_decide(idp->store, hash, user->id, approve, now),
+		    IDP_ERR_WRONG_USER_CODE);
+	if (err == IDP_ERR_WRONG_USER_CODE)
+		count_miss(idp, client_addr, now);
+	else if (err == IDP_OK)
+		log_info("device authorization %s by user %lld", approve ? "approved" : "denied",
+		    (long long)user->id);
+	return err;
+}
+
+/*
+ * The token endpoint's device grant.  No secret is needed (public clients
+ * have none; Twitch's confidential clients poll with client_id alone), but
+ * a secret that is sent must be right.  The scopes parameter Twitch's docs
+ * send is checked against the catalog and otherwise ignored: the user
+ * approved the scopes of /oauth2/device.
+ */
+enum idp_err
+idp_device_token(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp)
+{
+	struct store_app app;
+	struct store_issue issue;
+	struct store_poll_result poll;
+	uint8_t digest[HASH_LEN];
+	char *checked = NULL;
+	int is_public;
+	enum idp_err err;
+	enum store_rc rc;
+
+	if (idp_blank(req->device_code))
+		return IDP_ERR_MISSING_DEVICE_CODE;
+	if (strlen(req->client_id) > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	if (idp_blank(req->client_secret))
+		err = idp_from_store(store_app_get(idp->store, req->client_id, &app),
+		    IDP_ERR_INVALID_CLIENT);
+	else
+		err = idp_client_auth(idp, req->client_id, req->client_secret, &app);
+	if (err != IDP_OK)
+		return err;
+	is_public = app.is_public;
+	store_app_clear(&app);
+	if (scopes_canonical(req->scope, &checked, resp->error_detail,
+	    sizeof(resp->error_detail)) == -1)
+		return IDP_ERR_INVALID_SCOPE;
+	free(checked);
+	if (strlen(req->device_code) > TW_MAX_TOKEN_LEN)
+		return IDP_ERR_INVALID_DEVICE_CODE;
+	hash_sha256(req->device_code, strlen(req->device_code), digest);
+	idp_mint_user_tokens(idp, &issue, 1, resp);
+	if (is_public)
+		issue.refresh_expires_at = issue.access.created_at + TW_PUBLIC_REFRESH_IDLE;
+	rc = store_device_poll(idp->store, digest, req->client_id, &issue, &poll);
+	if (rc != STORE_OK)
+		return idp_from_store(rc, IDP_ERR_INVALID_DEVICE_CODE);
+	switch (poll.outcome) {
+	case POLL_ISSUED:
+		resp->scopes = poll.scopes;
+		poll.scopes = NULL;
+		err = IDP_OK;
+		break;
+	case POLL_SLOW_DOWN:
+		resp->interval = poll.interval;
+		err = IDP_ERR_SLOW_DOWN;
+		break;
+	case POLL_DENIED:
+		err = IDP_ERR_DEVICE_DENIED;
+		break;
+	default:
+		err = IDP_ERR_AUTHORIZATION_PENDING;
+		break;
+	}
+	store_poll_result_clear(&poll);
+	return err;
+}
