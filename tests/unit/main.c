@@ -69,6 +69,7 @@ main(void)
 	suite_idp();
 	suite_signin();
 	suite_device();
+	suite_jws();
 	hash_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_root);
 	if (system(cmd) != 0)

@@ -32,6 +32,7 @@ void suite_store(void);
 void suite_idp(void);
 void suite_signin(void);
 void suite_device(void);
+void suite_jws(void);
 
 /* test_signin.c: a fresh store with app "c1" and user "alice" (*user_id). */
 struct store;
