@@ -34,7 +34,8 @@ cli_db_path(const char *flag)
 }
 
 int
-cli_open(const char *db, const struct idp_config *cfg, struct store **st, struct idp **idp)
+cli_open(const char *db, const struct idp_config *cfg, int key_secret, struct store **st,
+    struct idp **idp)
 {
 	struct idp_config defaults;
 	char err[512];
@@ -47,7 +48,21 @@ cli_open(const char *db, const struct idp_config *cfg, struct store **st, struct
 		cli_error("%s", err);
 		return -1;
 	}
+	/* After the store: opening it makes the directory the file goes in. */
+	if (key_secret) {
+		if (cfg != &defaults) {
+			defaults = *cfg;
+			cfg = &defaults;
+		}
+		if (cli_key_secret(db, 1, &defaults) == -1) {
+			OPENSSL_cleanse(&defaults, sizeof(defaults));
+			store_close(*st);
+			*st = NULL;
+			return -1;
+		}
+	}
 	*idp = idp_new(*st, cfg);
+	OPENSSL_cleanse(&defaults, sizeof(defaults));
 	return 0;
 }
 
@@ -62,7 +77,7 @@ int
 cli_idp_error(enum idp_err err)
 {
 	cli_error("%s", idp_err_info(err)->message);
-	return err == IDP_ERR_UNAVAILABLE ? EXIT_FAIL : EXIT_USAGE;
+	return idp_err_info(err)->status >= 500 ? EXIT_FAIL : EXIT_USAGE;
 }
 
 int

@@ -20,12 +20,19 @@
 /* --db if given, else $TWAUTH_DB, else CLI_DEFAULT_DB. */
 const char *cli_db_path(const char *flag);
 /*
- * Opens the store at db and an idp on it with cfg (defaults when NULL).
- * Prints the reason and returns -1 on failure.
+ * Opens the store at db and an idp on it with cfg (defaults when NULL),
+ * and with key_secret the secret file that seals the signing keys (made if
+ * missing).  Prints the reason and returns -1 on failure.
  */
-int cli_open(const char *db, const struct idp_config *cfg, struct store **st,
-    struct idp **idp);
+int cli_open(const char *db, const struct idp_config *cfg, int key_secret,
+    struct store **st, struct idp **idp);
 void cli_close(struct store *st, struct idp *idp);
+/*
+ * Reads the secret file that seals the OpenID Connect signing keys into
+ * cfg: $TWAUTH_SECRET_FILE, else "<db>.secret".  With create, a missing
+ * file is made (0600, random).  Prints the reason and returns -1 on failure.
+ */
+int cli_key_secret(const char *db, int create, struct idp_config *cfg);  /* secret.c */
 /* "twauth: <msg>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints an idp error and returns the exit status it deserves. */
@@ -41,5 +48,6 @@ void cli_print_json(json_t *j);
 int cmd_serve(int argc, char **argv);
 int cmd_app(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif

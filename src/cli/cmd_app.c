@@ -30,10 +30,14 @@ usage(FILE *f)
 	    "  redirect add CLIENT_ID URI      registers another redirect URI (at most 10)\n"
 	    "  redirect remove CLIENT_ID URI   unregisters one (an app keeps at least one)\n"
 	    "  delete CLIENT_ID          deletes the app; its tokens stop validating now\n"
+	    "  scope-format CLIENT_ID array|string   how token responses spell scope\n"
 	    "\n"
 	    "Options:\n"
 	    "  --json        machine-readable output\n"
 	    "  --public      (create) a public client: no secret\n"
+	    "  --scope-string  (create) token responses say \"scope\":\"a b\" as RFC 6749\n"
+	    "                wants, for generic OAuth/OIDC libraries (openid-client,\n"
+	    "                Cognito, logto) that reject Twitch's array \"scope\":[\"a\",\"b\"]\n"
 	    "  --db PATH     database file (default $TWAUTH_DB, else " CLI_DEFAULT_DB ")\n"
 	    "  -h, --help    this help\n"
 	    "\n"
@@ -54,6 +58,7 @@ struct app_opts {
 	char		**uris;
 	size_t		  n_uris;
 	int		  is_public;
+	int		  scope_string;
 	int		  json;
 	char		**args;		/* positional arguments after the subcommand */
 	int		  n_args;
@@ -63,12 +68,13 @@ struct app_opts {
 static int
 parse_opts(int argc, char **argv, int allow_create, struct app_opts *o)
 {
-	enum { O_DB = 256, O_NAME, O_URI, O_PUBLIC, O_JSON };
+	enum { O_DB = 256, O_NAME, O_URI, O_PUBLIC, O_SCOPE_STRING, O_JSON };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "name", required_argument, NULL, O_NAME },
 		{ "redirect-uri", required_argument, NULL, O_URI },
 		{ "public", no_argument, NULL, O_PUBLIC },
+		{ "scope-string", no_argument, NULL, O_SCOPE_STRING },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -89,6 +95,7 @@ parse_opts(int argc, char **argv, int allow_create, struct app_opts *o)
 		case O_NAME:
 		case O_URI:
 		case O_PUBLIC:
+		case O_SCOPE_STRING:
 			if (!allow_create) {
 				cli_error("%s is only for 'twauth app create'", argv[optind - 1]);
 				return -1;
@@ -97,6 +104,8 @@ parse_opts(int argc, char **argv, int allow_create, struct app_opts *o)
 				o->name = optarg;
 			else if (c == O_PUBLIC)
 				o->is_public = 1;
+			else if (c == O_SCOPE_STRING)
+				o->scope_string = 1;
 			else {
 				o->uris = xrealloc(o->uris, (o->n_uris + 1) * sizeof(char *));
 				o->uris[o->n_uris++] = optarg;
@@ -118,9 +127,10 @@ app_json(const struct store_app *app)
 
 	for (size_t i = 0; i < app->n_redirect_uris; i++)
 		json_array_append_new(uris, json_string(app->redirect_uris[i]));
-	return json_pack("{s:s, s:s, s:o, s:s, s:I}", "client_id", app->client_id,
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:I}", "client_id", app->client_id,
 	    "name", app->name, "redirect_uris", uris,
 	    "type", app->is_public ? "public" : "confidential",
+	    "scope_format", app->scope_string ? "string" : "array",
 	    "created_at", (json_int_t)app->created_at);
 }
 
@@ -134,6 +144,8 @@ print_app(const struct store_app *app)
 	printf("client id:     %s\n", app->client_id);
 	printf("type:          %s\n", app->is_public ? "public (no client secret)" :
 	    "confidential");
+	printf("scope format:  %s\n", app->scope_string ? "string (RFC 6749)" :
+	    "array (Twitch)");
 	printf("created:       %s\n", when);
 	for (size_t i = 0; i < app->n_redirect_uris; i++)
 		printf("%s %s\n", i == 0 ? "redirect URIs:" : "              ",
@@ -157,7 +169,9 @@ app_create(struct idp *idp, struct app_opts *o)
 		    o->args[0]);
 		return cli_usage_hint("app");
 	}
-	err = idp_app_create(idp, o->name, o->uris, o->n_uris, o->is_public, &app, secret);
+	err = idp_app_create(idp, o->name, o->uris, o->n_uris,
+	    (o->is_public ? IDP_APP_PUBLIC : 0) | (o->scope_string ? IDP_APP_SCOPE_STRING : 0),
+	    &app, secret);
 	if (err != IDP_OK)
 		return cli_idp_error(err);
 	if (o->json) {
@@ -248,7 +262,7 @@ cmd_app(int argc, char **argv)
 		argv++;
 	} else if (strcmp(sub, "create") != 0 && strcmp(sub, "list") != 0 &&
 	    strcmp(sub, "show") != 0 && strcmp(sub, "reset-secret") != 0 &&
-	    strcmp(sub, "delete") != 0) {
+	    strcmp(sub, "delete") != 0 && strcmp(sub, "scope-format") != 0) {
 		cli_error("unknown app subcommand '%s'", sub);
 		return cli_usage_hint("app");
 	}
@@ -271,7 +285,14 @@ cmd_app(int argc, char **argv)
 		free(o.uris);
 		return cli_usage_hint("app");
 	}
-	if (cli_open(cli_db_path(o.db), NULL, &st, &idp) == -1) {
+	if (strcmp(sub, "scope-format") == 0 && (want_args(&o, 2, "CLIENT_ID array|string") ==
+	    -1 || (strcmp(o.args[1], "array") != 0 && strcmp(o.args[1], "string") != 0))) {
+		if (o.n_args == 2)
+			cli_error("scope format is 'array' or 'string', not '%s'", o.args[1]);
+		free(o.uris);
+		return cli_usage_hint("app");
+	}
+	if (cli_open(cli_db_path(o.db), NULL, 0, &st, &idp) == -1) {
 		free(o.uris);
 		return EXIT_FAIL;
 	}
@@ -310,6 +331,19 @@ cmd_app(int argc, char **argv)
 			printf("%s %s.\n\n", redirect_add ? "Registered" : "Unregistered",
 			    o.args[1]);
 		if (err == IDP_OK && (err = idp_app_get(idp, o.args[0], &app)) == IDP_OK) {
+			if (o.json)
+				cli_print_json(app_json(&app));
+			else
+				print_app(&app);
+			store_app_clear(&app);
+		}
+	} else if (strcmp(sub, "scope-format") == 0) {
+		err = idp_app_set_scope_string(idp, o.args[0], strcmp(o.args[1], "string") == 0);
+		if (err == IDP_OK)
+			err = idp_app_get(idp, o.args[0], &app);
+		if (err != IDP_OK)
+			rc = cli_idp_error(err);
+		else {
 			if (o.json)
 				cli_print_json(app_json(&app));
 			else

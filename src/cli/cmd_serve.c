@@ -21,10 +21,17 @@ usage(FILE *f)
 	    "  POST /oauth2/device       starts the device code flow\n"
 	    "  GET  /activate            where users type a device's code and decide\n"
 	    "  GET  /oauth2/validate     POST /oauth2/revoke\n"
+	    "  GET  /oauth2/.well-known/openid-configuration, /oauth2/keys, /oauth2/userinfo\n"
+	    "                            OpenID Connect (also /.well-known/openid-configuration)\n"
 	    "  GET  /settings/connections   a user's authorized apps, with Disconnect\n"
 	    "  GET  /healthz\n"
 	    "Register apps with 'twauth app create' and users with 'twauth user create';\n"
 	    "the server sees them at once.  Stops cleanly on Ctrl-C or SIGTERM.\n"
+	    "\n"
+	    "On first start it makes an RSA key to sign id_tokens, sealed in the database\n"
+	    "with the secret file $TWAUTH_SECRET_FILE (default: the database path plus\n"
+	    "'.secret', created 0600).  Keep that file with the database, and give every\n"
+	    "server of one database the same file.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --listen HOST:PORT     where to listen (default 127.0.0.1:8080;\n"
@@ -39,6 +46,7 @@ usage(FILE *f)
 	    "                         about 60 days, as on Twitch)\n"
 	    "  --device-code-ttl SECS how long a device code waits for its user (default\n"
 	    "                         1800, as on Twitch)\n"
+	    "  --id-token-ttl SECS    lifetime of OpenID Connect id_tokens (default 900)\n"
 	    "  --threads N            worker threads (default: one per core)\n"
 	    "  --idle-timeout SECS    close connections idle this long (default 15)\n"
 	    "  --body-timeout SECS    close a request whose body has not fully arrived\n"
@@ -67,7 +75,7 @@ parse_uint(const char *flag, const char *s, int64_t min, int64_t max, int64_t *o
 int
 cmd_serve(int argc, char **argv)
 {
-	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_DEVICE_TTL, O_THREADS, O_IDLE,
+	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_DEVICE_TTL, O_ID_TOKEN_TTL, O_THREADS, O_IDLE,
 	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -75,6 +83,7 @@ cmd_serve(int argc, char **argv)
 		{ "public-url", required_argument, NULL, O_PUBLIC_URL },
 		{ "app-token-ttl", required_argument, NULL, O_APP_TTL },
 		{ "device-code-ttl", required_argument, NULL, O_DEVICE_TTL },
+		{ "id-token-ttl", required_argument, NULL, O_ID_TOKEN_TTL },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "idle-timeout", required_argument, NULL, O_IDLE },
 		{ "body-timeout", required_argument, NULL, O_BODY_TIMEOUT },
@@ -90,6 +99,7 @@ cmd_serve(int argc, char **argv)
 	const char *db = NULL;
 	int64_t v;
 	int c, rc;
+	enum idp_err err;
 
 	server_config_defaults(&scfg);
 	idp_config_defaults(&icfg);
@@ -123,6 +133,11 @@ cmd_serve(int argc, char **argv)
 			if (parse_uint("--device-code-ttl", optarg, 1, 86400, &v) == -1)
 				return EXIT_USAGE;
 			icfg.device_code_ttl = v;
+			break;
+		case O_ID_TOKEN_TTL:
+			if (parse_uint("--id-token-ttl", optarg, 60, 86400, &v) == -1)
+				return EXIT_USAGE;
+			icfg.id_token_ttl = v;
 			break;
 		case O_THREADS:
 			if (parse_uint("--threads", optarg, 1, 64, &v) == -1)
@@ -160,8 +175,13 @@ cmd_serve(int argc, char **argv)
 	}
 	db = cli_db_path(db);
 	server_block_signals();
-	if (cli_open(db, &icfg, &st, &idp) == -1)
+	if (cli_open(db, &icfg, 1, &st, &idp) == -1)
 		return EXIT_FAIL;
+	if ((err = idp_keys_ensure(idp)) != IDP_OK) {
+		cli_error("%s", idp_err_info(err)->message);
+		cli_close(st, idp);
+		return EXIT_FAIL;
+	}
 	log_info("database %s (schema version %d)", db, store_schema_version(st));
 	rc = server_run(&scfg, idp) == 0 ? EXIT_OK : EXIT_FAIL;
 	cli_close(st, idp);

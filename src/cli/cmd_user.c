@@ -332,7 +332,7 @@ cmd_user(int argc, char **argv)
 		o.nu.password = password;
 		o.nu.password_len = (size_t)len;
 	}
-	if (cli_open(cli_db_path(o.db), NULL, &st, &idp) == -1)
+	if (cli_open(cli_db_path(o.db), NULL, 0, &st, &idp) == -1)
 		rc = EXIT_FAIL;
 	else
 		rc = run(sub, &o, st, idp);

@@ -21,6 +21,7 @@ static const struct {
 	{ "serve", cmd_serve, "run the identity server (Twitch's id.twitch.tv API)" },
 	{ "app", cmd_app, "register and manage apps: client ids, secrets, redirect URIs" },
 	{ "user", cmd_user, "create and manage users who sign in to apps" },
+	{ "keys", cmd_keys, "list and rotate the keys that sign OpenID Connect id_tokens" },
 };
 
 static void

@@ -55,6 +55,19 @@
 #define TW_SESSION_TTL		(14 * 24 * 3600)	/* browser sign-in */
 #define TW_PUBLIC_REFRESH_IDLE	(30 * 24 * 3600)	/* public clients' refresh tokens */
 #define TW_DEVICE_CODE_TTL	(30 * 60)		/* device authorizations, as on Twitch */
+#define TW_ID_TOKEN_TTL		(15 * 60)		/* OpenID Connect id_tokens */
+
+/* OpenID Connect signing keys */
+#define TW_RSA_BITS		2048	/* RS256 keys made by serve and keys rotate */
+#define TW_KID_LEN		16	/* key ids */
+#define TW_KEY_SECRET_LEN	32	/* the secret file that encrypts private keys */
+#define TW_MAX_KEYS		100	/* newest keys read; older ones are long expired */
+/*
+ * A retired key stays in the JWKS for the id_token lifetime plus this, so
+ * a token signed a moment before rotation (or on a server whose clock is a
+ * little behind) can still be verified until it expires.
+ */
+#define TW_KEY_PUBLISH_GRACE	300
 
 /* Device code flow (RFC 8628) */
 #define TW_DEVICE_CODE_LEN	40	/* what the device polls with */

@@ -60,7 +60,11 @@ http_authorize(struct request *req)
 	struct store_user user;
 	int post = strcmp(req_method(req), "POST") == 0;
 
+	char issuer[400];
+
 	read_request(req, &q);
+	http_issuer(req, issuer, sizeof(issuer));
+	q.issuer = issuer;
 	idp_authorize_check(req_idp(req), &q, &a);
 	memset(&user, 0, sizeof(user));
 	switch (a.outcome) {

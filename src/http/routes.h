@@ -37,6 +37,11 @@ void http_validate(struct request *req);
 void http_revoke(struct request *req);
 void http_authorize(struct request *req);
 void http_device(struct request *req);
+void http_discovery(struct request *req);
+void http_jwks(struct request *req);
+void http_userinfo(struct request *req);
+/* "<public url>/oauth2", the OpenID Connect issuer (oidc.c). */
+void http_issuer(struct request *req, char *out, size_t len);
 void http_activate(struct request *req);
 void http_login(struct request *req);
 void http_logout(struct request *req);

@@ -55,9 +55,13 @@ http_token(struct request *req)
 	struct idp_token_response resp;
 	enum idp_err err;
 
+	char issuer[400];
+
 	/* Device-flow clients say "scopes"; accept it on every grant. */
 	if (tr.scope == NULL)
 		tr.scope = req_param(req, "scopes");
+	http_issuer(req, issuer, sizeof(issuer));
+	tr.issuer = issuer;
 	err = idp_token(req_idp(req), &tr, &resp);
 	if (err != IDP_OK)
 		reply_idp_error(req, err, resp.error_detail);
@@ -66,12 +70,19 @@ http_token(struct request *req)
 		    "access_token", resp.access_token,
 		    "expires_in", (json_int_t)resp.expires_in,
 		    "token_type", "bearer"));
-	else
-		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s, s:o, s:s}",
+	else {
+		/* Twitch's scope is an array; RFC 6749's (apps with --scope-string) a string. */
+		json_t *body = json_pack("{s:s, s:I, s:s, s:o, s:s}",
 		    "access_token", resp.access_token,
 		    "expires_in", (json_int_t)resp.expires_in,
 		    "refresh_token", resp.refresh_token,
-		    "scope", scope_array(resp.scopes),
-		    "token_type", "bearer"));
+		    "scope", resp.scope_string ? json_string(resp.scopes) :
+		    scope_array(resp.scopes),
+		    "token_type", "bearer");
+
+		if (resp.id_token != NULL)
+			json_object_set_new(body, "id_token", json_string(resp.id_token));
+		req_reply_json(req, 200, body);
+	}
 	idp_token_response_clear(&resp);
 }

@@ -48,7 +48,7 @@ new_secret(char secret[TW_ID_LEN + 1], uint8_t digest[HASH_LEN])
 
 enum idp_err
 idp_app_create(struct idp *idp, const char *name, char *const *uris, size_t n_uris,
-    int is_public, struct store_app *app, char secret[TW_ID_LEN + 1])
+    unsigned flags, struct store_app *app, char secret[TW_ID_LEN + 1])
 {
 	enum store_rc rc;
 
@@ -68,7 +68,8 @@ idp_app_create(struct idp *idp, const char *name, char *const *uris, size_t n_ur
 				return IDP_ERR_REDIRECT_URI_EXISTS;
 	}
 	app->name = xstrdup(name);
-	app->is_public = is_public;
+	app->is_public = (flags & IDP_APP_PUBLIC) != 0;
+	app->scope_string = (flags & IDP_APP_SCOPE_STRING) != 0;
 	app->created_at = clock_now();
 	app->redirect_uris = xcalloc(n_uris, sizeof(char *));
 	for (size_t i = 0; i < n_uris; i++)
@@ -77,7 +78,7 @@ idp_app_create(struct idp *idp, const char *name, char *const *uris, size_t n_ur
 	/* A 30-character id collides with odds of 36^-30; retry regardless. */
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rand_alnum(app->client_id, TW_ID_LEN);
-		if (!is_public) {
+		if (!app->is_public) {
 			new_secret(secret, app->secret_hash);
 			app->has_secret = 1;
 		}
@@ -91,6 +92,15 @@ idp_app_create(struct idp *idp, const char *name, char *const *uris, size_t n_ur
 		return IDP_ERR_UNAVAILABLE;
 	}
 	return IDP_OK;
+}
+
+enum idp_err
+idp_app_set_scope_string(struct idp *idp, const char *client_id, int on)
+{
+	if (idp_blank(client_id) || strlen(client_id) > TW_ID_LEN)
+		return IDP_ERR_UNKNOWN_APP;
+	return idp_from_store(store_app_set_scope_string(idp->store, client_id, on),
+	    IDP_ERR_UNKNOWN_APP);
 }
 
 enum idp_err

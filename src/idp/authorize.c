@@ -7,6 +7,7 @@
  * sends the user to the first registered URI with error=redirect_mismatch
  * (as Twitch does); an unknown client gets an error page and no redirect.
  */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,11 +92,45 @@ idp_authz_clear(struct idp_authz *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/*
+ * Reads response_type as a set of words: code, token, id_token, or
+ * id_token with token or with code (OIDC Core 3.2, 3.3), in any order.
+ */
+static int
+read_response_type(const char *rt, struct idp_authz *out)
+{
+	const char *p = rt;
+	int n = 0;
+
+	if (rt == NULL)
+		return -1;
+	while (*(p += strspn(p, " ")) != '\0') {
+		size_t len = strcspn(p, " ");
+		int *flag = NULL;
+
+		if (len == 4 && strncmp(p, "code", 4) == 0)
+			flag = &out->want_code;
+		else if (len == 5 && strncmp(p, "token", 5) == 0)
+			flag = &out->want_token;
+		else if (len == 8 && strncmp(p, "id_token", 8) == 0)
+			flag = &out->want_id_token;
+		if (flag == NULL || *flag)
+			return -1;
+		*flag = 1;
+		n++;
+		p += len;
+	}
+	if (n == 1 || (n == 2 && out->want_id_token && !(out->want_code && out->want_token)))
+		return 0;
+	return -1;
+}
+
 void
 idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
     struct idp_authz *out)
 {
 	char bad[256], description[320];
+	const char *problem = NULL;
 	enum store_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -116,10 +151,10 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 		return;
 	}
 	/* From here on, errors go to the (registered) redirect URI. */
-	if (req->response_type == NULL || (strcmp(req->response_type, "code") != 0 &&
-	    strcmp(req->response_type, "token") != 0)) {
+	if (read_response_type(req->response_type, out) == -1) {
 		redirect_error(out, req->redirect_uri, "unsupported_response_type",
-		    "response_type must be code or token", req->state);
+		    "response_type must be code, token, id_token, token id_token or "
+		    "code id_token", req->state);
 		return;
 	}
 	if (out->app.is_public) {
@@ -134,7 +169,17 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 		redirect_error(out, req->redirect_uri, "invalid_scope", description, req->state);
 		return;
 	}
-	out->implicit = strcmp(req->response_type, "token") == 0;
+	if (idp_claims_ok(req->claims) == -1)
+		problem = "claims must be a JSON object, e.g. {\"id_token\":{\"email\":null}}";
+	else if (out->want_id_token && !idp_has_openid(out->scopes))
+		problem = "an id_token needs the openid scope";
+	else if (out->want_id_token && idp_blank(req->nonce))
+		problem = "nonce is required when the id_token comes from the authorization "
+		    "endpoint";
+	if (problem != NULL) {
+		redirect_error(out, req->redirect_uri, "invalid_request", problem, req->state);
+		return;
+	}
 	out->force_verify = req->force_verify != NULL &&
 	    strcmp(req->force_verify, "true") == 0;
 	out->outcome = AUTHZ_PROCEED;
@@ -150,50 +195,34 @@ idp_authorize_consented(struct idp *idp, const struct store_user *user,
 	    a->scopes), IDP_ERR_NOT_CONNECTED);
 }
 
-/* The implicit flow: a grant with one access token, sent in the fragment. */
+/* The implicit flows' access token: a grant of its own holding it. */
 static enum idp_err
-approve_implicit(struct idp *idp, const struct store_user *user, const struct idp_authz *a,
-    const struct idp_authz_request *req, char **location)
+mint_token(struct idp *idp, const struct store_user *user, const struct idp_authz *a,
+    const struct idp_authz_request *req, char token[TW_ID_LEN + 1])
 {
 	struct store_grant g;
 	struct store_issue issue;
-	struct location l;
-	char token[TW_ID_LEN + 1];
 	int64_t now = clock_now();
-	enum store_rc rc;
 
 	memset(&g, 0, sizeof(g));
 	g.user_id = user->id;
 	memcpy(g.client_id, a->app.client_id, sizeof(g.client_id));
 	g.scopes = a->scopes;
+	g.claims = (char *)(req->claims ? req->claims : "");
 	g.created_at = now;
 	memset(&issue, 0, sizeof(issue));
 	idp_new_secret(token, TW_ID_LEN, issue.access.hash);
 	issue.access.created_at = now;
 	issue.access.expires_at = now + idp->cfg.user_token_ttl;
-	if ((rc = store_grant_issue(idp->store, &g, &issue)) != STORE_OK) {
-		memset(token, 0, sizeof(token));
-		return idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
-	}
-	loc_start(&l, req->redirect_uri, 1);
-	loc_add(&l, "access_token", token);
-	loc_add(&l, "scope", a->scopes);
-	loc_add(&l, "state", req->state);
-	loc_add(&l, "token_type", "bearer");
-	memset(token, 0, sizeof(token));
-	*location = loc_finish(&l);
-	return IDP_OK;
+	return idp_from_store(store_grant_issue(idp->store, &g, &issue), IDP_ERR_INVALID_CLIENT);
 }
 
 static enum idp_err
-approve_code(struct idp *idp, const struct store_user *user, const struct idp_authz *a,
-    const struct idp_authz_request *req, char **location)
+mint_code(struct idp *idp, const struct store_user *user, const struct idp_authz *a,
+    const struct idp_authz_request *req, char value[TW_CODE_LEN + 1])
 {
 	struct store_code code;
-	struct location l;
-	char value[TW_CODE_LEN + 1];
 	int64_t now = clock_now();
-	enum store_rc rc;
 
 	memset(&code, 0, sizeof(code));
 	idp_new_secret(value, TW_CODE_LEN, code.hash);
@@ -205,31 +234,55 @@ approve_code(struct idp *idp, const struct store_user *user, const struct idp_au
 	code.claims = (char *)(req->claims ? req->claims : "");
 	code.created_at = now;
 	code.expires_at = now + idp->cfg.code_ttl;
-	if ((rc = store_code_insert(idp->store, &code)) != STORE_OK) {
-		memset(value, 0, sizeof(value));
-		return idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
-	}
-	loc_start(&l, req->redirect_uri, 0);
-	loc_add(&l, "code", value);
-	loc_add(&l, "scope", a->scopes);
-	loc_add(&l, "state", req->state);
-	memset(value, 0, sizeof(value));
-	*location = loc_finish(&l);
-	return IDP_OK;
+	return idp_from_store(store_code_insert(idp->store, &code), IDP_ERR_INVALID_CLIENT);
 }
 
+/*
+ * The user said yes: mints what response_type asked for and builds the
+ * redirect.  The code alone goes in the query (Twitch's code flow); anything
+ * with a token or id_token goes in the fragment, which browsers never send
+ * to servers.
+ */
 enum idp_err
 idp_authorize_approve(struct idp *idp, const struct store_user *user,
     const struct idp_authz *a, const struct idp_authz_request *req, char **location)
 {
-	enum store_rc rc;
+	char code[TW_CODE_LEN + 1] = "", token[TW_ID_LEN + 1] = "";
+	char *id_token = NULL;
+	struct location l;
+	enum idp_err err;
 
 	*location = NULL;
-	rc = store_consent_put(idp->store, user->id, a->app.client_id, a->scopes, clock_now());
-	if (rc != STORE_OK)
-		return idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
-	return a->implicit ? approve_implicit(idp, user, a, req, location) :
-	    approve_code(idp, user, a, req, location);
+	err = idp_from_store(store_consent_put(idp->store, user->id, a->app.client_id,
+	    a->scopes, clock_now()), IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_OK && a->want_code)
+		err = mint_code(idp, user, a, req, code);
+	if (err == IDP_OK && a->want_token)
+		err = mint_token(idp, user, a, req, token);
+	if (err == IDP_OK && a->want_id_token) {
+		struct id_token_in in = {
+			.issuer = req->issuer, .client_id = a->app.client_id, .user = user,
+			.nonce = req->nonce, .claims = req->claims,
+			.access_token = a->want_token ? token : NULL,
+			.code = a->want_code ? code : NULL,
+		};
+
+		err = idp_id_token(idp, &in, &id_token);
+	}
+	if (err == IDP_OK) {
+		loc_start(&l, req->redirect_uri, a->want_token || a->want_id_token);
+		loc_add(&l, "code", a->want_code ? code : NULL);
+		loc_add(&l, "access_token", a->want_token ? token : NULL);
+		loc_add(&l, "id_token", id_token);
+		loc_add(&l, "scope", a->scopes);
+		loc_add(&l, "state", req->state);
+		loc_add(&l, "token_type", a->want_token ? "bearer" : NULL);
+		*location = loc_finish(&l);
+	}
+	OPENSSL_cleanse(code, sizeof(code));
+	OPENSSL_cleanse(token, sizeof(token));
+	free(id_token);
+	return err;
 }
 
 void

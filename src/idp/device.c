@@ -243,6 +243,7 @@ idp_device_token(struct idp *idp, const struct idp_token_request *req,
 	if (err != IDP_OK)
 		return err;
 	is_public = app.is_public;
+	resp->scope_string = app.scope_string;
 	store_app_clear(&app);
 	if (scopes_canonical(req->scope, &checked, resp->error_detail,
 	    sizeof(resp->error_detail)) == -1)

@@ -33,6 +33,13 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	    "codes work once and expire after 30 minutes." },
 	[IDP_ERR_ACTIVATE_THROTTLED] = { 429,
 	    "Too many wrong codes; wait a moment and try again" },
+	[IDP_ERR_USERINFO_NEEDS_OPENID] = { 401,
+	    "the access token was not granted the openid scope" },
+	[IDP_ERR_NO_SIGNING_KEY] = { 503, "no OpenID Connect signing key; run 'twauth keys rotate'" },
+	[IDP_ERR_NO_KEY_SECRET] = { 503, "no secret file to seal OpenID Connect signing keys with" },
+	[IDP_ERR_KEY_SECRET_MISMATCH] = { 503,
+	    "the secret file does not open the signing key (was the database moved without "
+	    "its secret file?)" },
 	[IDP_ERR_MISSING_AUTHORIZATION] = { 401, "missing authorization token" },
 	[IDP_ERR_INVALID_ACCESS_TOKEN] = { 401, "invalid access token" },
 	[IDP_ERR_MISSING_OAUTH_TOKEN] = { 400, "missing oauth token" },

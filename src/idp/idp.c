@@ -1,6 +1,7 @@
 /* The idp handle and its configuration; see idp.h. */
 #include "idp.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 
 #include "../common/xmalloc.h"
@@ -14,6 +15,7 @@ idp_config_defaults(struct idp_config *cfg)
 	cfg->code_ttl = TW_CODE_TTL;
 	cfg->session_ttl = TW_SESSION_TTL;
 	cfg->device_code_ttl = TW_DEVICE_CODE_TTL;
+	cfg->id_token_ttl = TW_ID_TOKEN_TTL;
 }
 
 struct idp *
@@ -30,6 +32,7 @@ idp_new(struct store *store, const struct idp_config *cfg)
 	idp->activate_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_ACTIVATE_IP_FREE_FAILURES,
 	    TW_THROTTLE_MAX_DELAY);
 	idp->activate_bucket = bucket_new(TW_ACTIVATE_ALL_BURST, TW_ACTIVATE_ALL_PER_HOUR);
+	pthread_mutex_init(&idp->key_lock, NULL);
 	return idp;
 }
 
@@ -42,6 +45,9 @@ idp_free(struct idp *idp)
 	throttle_free(idp->addr_throttle);
 	throttle_free(idp->activate_throttle);
 	bucket_free(idp->activate_bucket);
+	pthread_mutex_destroy(&idp->key_lock);
+	EVP_PKEY_free(idp->key);
+	OPENSSL_cleanse(&idp->cfg, sizeof(idp->cfg));
 	free(idp);
 }
 

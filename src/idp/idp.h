@@ -9,6 +9,7 @@
 #ifndef IDP_H
 #define IDP_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,10 @@ struct idp_config {
 	int64_t	code_ttl;		/* seconds */
 	int64_t	session_ttl;		/* seconds */
 	int64_t	device_code_ttl;	/* seconds */
+	int64_t	id_token_ttl;		/* seconds */
+	/* Seals the OIDC private keys in the database (keys.c); from a file. */
+	int	has_key_secret;
+	uint8_t	key_secret[TW_KEY_SECRET_LEN];
 };
 
 struct idp;
@@ -33,14 +38,19 @@ void idp_config_defaults(struct idp_config *cfg);
 
 /* ---- apps (apps.c) ---- */
 
+#define IDP_APP_PUBLIC		0x1	/* no secret: device flow only */
+#define IDP_APP_SCOPE_STRING	0x2	/* token responses: "scope":"a b" (RFC 6749) */
+
 /*
- * Registers an app.  On success *app is filled (free with store_app_clear)
- * and, for a confidential app, secret receives the client secret: the only
- * time it exists in clear.
+ * Registers an app (flags: IDP_APP_*).  On success *app is filled (free
+ * with store_app_clear) and, for a confidential app, secret receives the
+ * client secret: the only time it exists in clear.
  */
 enum idp_err idp_app_create(struct idp *idp, const char *name,
-    char *const *redirect_uris, size_t n_redirect_uris, int is_public,
+    char *const *redirect_uris, size_t n_redirect_uris, unsigned flags,
     struct store_app *app, char secret[TW_ID_LEN + 1]);
+/* Switches how token responses spell scope: an array (Twitch) or a string. */
+enum idp_err idp_app_set_scope_string(struct idp *idp, const char *client_id, int on);
 /* Makes a new secret; the old one stops working at once. */
 enum idp_err idp_app_reset_secret(struct idp *idp, const char *client_id,
     char secret[TW_ID_LEN + 1]);
@@ -67,6 +77,7 @@ struct idp_token_request {
 	const char	*redirect_uri;
 	const char	*refresh_token;
 	const char	*device_code;
+	const char	*issuer;	/* "<public url>/oauth2", for id_tokens */
 };
 
 struct idp_token_response {
@@ -77,6 +88,8 @@ struct idp_token_response {
 	char	*scopes;		/* space-separated, owned; NULL for app tokens */
 	char	 error_detail[256];	/* the names, for IDP_ERR_INVALID_SCOPE */
 	int64_t	 interval;		/* for IDP_ERR_SLOW_DOWN: the new interval */
+	char	*id_token;		/* OpenID Connect, when openid was granted; owned */
+	int	 scope_string;		/* the app wants "scope" as one string */
 };
 
 /*
@@ -166,6 +179,7 @@ struct idp_authz_request {
 	const char	*force_verify;
 	const char	*nonce;
 	const char	*claims;
+	const char	*issuer;	/* "<public url>/oauth2", for id_tokens */
 };
 
 enum idp_authz_outcome {
@@ -180,7 +194,10 @@ struct idp_authz {
 	char			*location;	/* for AUTHZ_REDIRECT; owned */
 	struct store_app	 app;		/* for AUTHZ_PROCEED */
 	char			*scopes;	/* canonical; owned */
-	int			 implicit;	/* response_type=token */
+	/* What response_type asks for: "code", "token", "id_token", or pairs. */
+	int			 want_code;
+	int			 want_token;
+	int			 want_id_token;
 	int			 force_verify;
 };
 
@@ -204,6 +221,38 @@ enum idp_err idp_authorize_approve(struct idp *idp, const struct store_user *use
  * registered).
  */
 void idp_authorize_deny(const struct idp_authz_request *req, char **location);
+
+/* ---- OpenID Connect (keys.c, oidc.c) ---- */
+
+enum idp_key_state { KEY_SIGNING, KEY_PUBLISHED, KEY_EXPIRED };
+
+struct idp_key_info {
+	char			 kid[TW_KID_LEN + 1];
+	int64_t			 created_at;
+	int64_t			 retired_at;	/* 0 while signing */
+	enum idp_key_state	 state;
+	char			*n, *e;		/* the JWK members, base64url */
+};
+
+/*
+ * Makes the first signing key if there is none; otherwise checks that the
+ * secret opens the signing key (IDP_ERR_KEY_SECRET_MISMATCH if not).
+ */
+enum idp_err idp_keys_ensure(struct idp *idp);
+/* A new signing key; the old one is published until its tokens expire. */
+enum idp_err idp_keys_rotate(struct idp *idp, char kid[TW_KID_LEN + 1]);
+/* Every key (or only those in the JWKS), newest first. */
+enum idp_err idp_keys_list(struct idp *idp, int published_only, struct idp_key_info **out,
+    size_t *n);
+void idp_key_info_free(struct idp_key_info *keys, size_t n);
+
+/*
+ * GET /oauth2/userinfo: sub and the claims the grant's claims request asked
+ * for under "userinfo".  *out is a JSON object.  The token must be a user
+ * token granted openid (IDP_ERR_USERINFO_NEEDS_OPENID otherwise).
+ */
+enum idp_err idp_userinfo(struct idp *idp, const char *token, size_t token_len,
+    json_t **out);
 
 /* ---- device code flow (device.c) ---- */
 

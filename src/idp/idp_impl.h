@@ -2,6 +2,9 @@
 #ifndef IDP_IMPL_H
 #define IDP_IMPL_H
 
+#include <openssl/evp.h>
+#include <pthread.h>
+
 #include "idp.h"
 #include "throttle.h"
 
@@ -12,6 +15,9 @@ struct idp {
 	struct throttle		*addr_throttle;		/* ... per client address */
 	struct throttle		*activate_throttle;	/* wrong user codes per address */
 	struct bucket		*activate_bucket;	/* ... from everyone together */
+	pthread_mutex_t		 key_lock;		/* guards the two below */
+	char			 key_kid[TW_KID_LEN + 1];
+	EVP_PKEY		*key;			/* decrypted signing key, cached */
 };
 
 /*
@@ -29,6 +35,27 @@ void idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN]);
  */
 void idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refresh,
     struct idp_token_response *resp);
+/* Signs payload_json as a JWT with the signing key (keys.c). */
+enum idp_err idp_sign_jwt(struct idp *idp, const char *payload_json, char **out);
+
+/* What an id_token says (oidc.c). */
+struct id_token_in {
+	const char		*issuer;
+	const char		*client_id;
+	const struct store_user	*user;
+	const char		*nonce;		/* NULL or "": none */
+	const char		*claims;	/* the claims request, or NULL */
+	const char		*access_token;	/* for at_hash, or NULL */
+	const char		*code;		/* for c_hash, or NULL */
+};
+
+/* A signed id_token (malloc'd) in *out. */
+enum idp_err idp_id_token(struct idp *idp, const struct id_token_in *in, char **out);
+/* True if the space-separated scopes include openid. */
+int idp_has_openid(const char *scopes);
+/* -1 if claims (NULL or "" is none) is not a JSON object of objects. */
+int idp_claims_ok(const char *claims);
+
 /* The device code grant of idp_token (device.c). */
 enum idp_err idp_device_token(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp);

@@ -28,6 +28,7 @@ void
 idp_token_response_clear(struct idp_token_response *resp)
 {
 	free(resp->scopes);
+	free(resp->id_token);
 	OPENSSL_cleanse(resp, sizeof(*resp));
 }
 
@@ -162,6 +163,29 @@ idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refres
 	resp->user_token = 1;
 }
 
+/* The id_token of a code granted openid, with the nonce and claims of its request. */
+static enum idp_err
+code_id_token(struct idp *idp, const struct idp_token_request *req,
+    const struct store_code *code, struct idp_token_response *resp)
+{
+	struct store_user u;
+	enum idp_err err;
+
+	memset(&u, 0, sizeof(u));
+	err = idp_from_store(store_user_get(idp->store, code->user_id, &u),
+	    IDP_ERR_INVALID_CODE);
+	if (err == IDP_OK) {
+		struct id_token_in in = {
+			.issuer = req->issuer ? req->issuer : "", .client_id = code->client_id,
+			.user = &u, .nonce = code->nonce, .claims = code->claims,
+		};
+
+		err = idp_id_token(idp, &in, &resp->id_token);
+	}
+	store_user_clear(&u);
+	return err;
+}
+
 static enum idp_err
 authorization_code(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp)
@@ -176,6 +200,7 @@ authorization_code(struct idp *idp, const struct idp_token_request *req,
 	if ((err = idp_client_auth(idp, req->client_id, req->client_secret, &app)) != IDP_OK)
 		return err;
 	err = app.is_public ? IDP_ERR_PUBLIC_CLIENT_CODE : IDP_OK;
+	resp->scope_string = app.scope_string;
 	store_app_clear(&app);
 	if (err != IDP_OK)
 		return err;
@@ -191,10 +216,11 @@ authorization_code(struct idp *idp, const struct idp_token_request *req,
 	    &code);
 	switch (rc) {
 	case STORE_OK:
+		err = idp_has_openid(code.scopes) ? code_id_token(idp, req, &code, resp) : IDP_OK;
 		resp->scopes = code.scopes;
 		code.scopes = NULL;
 		store_code_clear(&code);
-		return IDP_OK;
+		return err;
 	case STORE_MISMATCH:
 		return IDP_ERR_REDIRECT_MISMATCH;
 	case STORE_REPLAY:
@@ -232,6 +258,7 @@ refresh_token(struct idp *idp, const struct idp_token_request *req,
 	if ((err = idp_client_auth(idp, req->client_id, req->client_secret, &app)) != IDP_OK)
 		return err;
 	rotate = app.is_public;
+	resp->scope_string = app.scope_string;
 	store_app_clear(&app);
 	if (!idp_blank(req->scope) && scopes_canonical(req->scope, &wanted,
 	    resp->error_detail, sizeof(resp->error_detail)) == -1)
@@ -298,6 +325,8 @@ idp_token(struct idp *idp, const struct idp_token_request *req,
 		OPENSSL_cleanse(resp->refresh_token, sizeof(resp->refresh_token));
 		free(resp->scopes);
 		resp->scopes = NULL;
+		free(resp->id_token);
+		resp->id_token = NULL;
 		resp->user_token = 0;
 	}
 	return err;

@@ -85,6 +85,7 @@ void
 store_token_clear(struct store_token *tok)
 {
 	free(tok->scopes);
+	free(tok->claims);
 	memset(tok, 0, sizeof(*tok));
 }
 
@@ -181,6 +182,7 @@ void
 store_grant_clear(struct store_grant *g)
 {
 	free(g->scopes);
+	free(g->claims);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -301,6 +303,35 @@ store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
     const struct store_issue *issue, struct store_grant *grant)
 {
 	return st->ops->refresh_use(st->impl, hash, client_id, issue, grant);
+}
+
+enum store_rc
+store_app_set_scope_string(struct store *st, const char *client_id, int on)
+{
+	return st->ops->app_set_scope_string(st->impl, client_id, on);
+}
+
+enum store_rc
+store_key_add(struct store *st, const struct store_key *k, int rotate)
+{
+	return st->ops->key_add(st->impl, k, rotate);
+}
+
+enum store_rc
+store_key_list(struct store *st, struct store_key **out, size_t *n)
+{
+	return st->ops->key_list(st->impl, out, n);
+}
+
+void
+store_key_list_free(struct store_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(keys[i].public_der);
+		if (keys[i].private_enc != NULL)
+			xfree_secret(keys[i].private_enc, keys[i].private_len);
+	}
+	free(keys);
 }
 
 void

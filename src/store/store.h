@@ -36,6 +36,7 @@ struct store_app {
 	char	  client_id[TW_ID_LEN + 1];
 	char	 *name;
 	int	  is_public;
+	int	  scope_string;		/* token responses say "scope":"a b" (RFC 6749) */
 	int	  has_secret;
 	uint8_t	  secret_hash[HASH_LEN];
 	char	**redirect_uris;	/* in registration order */
@@ -52,6 +53,7 @@ struct store_token {
 	int64_t	 created_at;
 	int64_t	 expires_at;
 	char	 login[TW_LOGIN_MAX + 1];	/* filled by store_token_get */
+	char	*claims;		/* ditto: the grant's OIDC claims request */
 };
 
 struct store_user {
@@ -78,6 +80,7 @@ struct store_grant {
 	int64_t	 user_id;
 	char	 client_id[TW_ID_LEN + 1];
 	char	*scopes;		/* the ceiling for refreshes */
+	char	*claims;		/* OIDC claims request ("" none), for userinfo */
 	int64_t	 created_at;
 };
 
@@ -141,6 +144,7 @@ enum store_rc store_app_redirect_remove(struct store *st, const char *client_id,
     const char *uri);
 /* Deletes the app and every token it holds, at once. */
 enum store_rc store_app_delete(struct store *st, const char *client_id);
+enum store_rc store_app_set_scope_string(struct store *st, const char *client_id, int on);
 
 void store_token_clear(struct store_token *tok);
 /*
@@ -312,5 +316,28 @@ enum store_rc store_device_decide(struct store *st, const uint8_t user_hash[HASH
 enum store_rc store_device_poll(struct store *st, const uint8_t device_hash[HASH_LEN],
     const char *client_id, const struct store_issue *issue, struct store_poll_result *out);
 void store_poll_result_clear(struct store_poll_result *r);
+
+/* ---- OpenID Connect signing keys ---- */
+
+struct store_key {
+	char	 kid[TW_KID_LEN + 1];
+	uint8_t	*public_der;		/* SubjectPublicKeyInfo */
+	size_t	 public_len;
+	uint8_t	*private_enc;		/* encrypted by the idp; opaque here */
+	size_t	 private_len;
+	int64_t	 created_at;
+	int64_t	 retired_at;		/* 0 while it signs */
+};
+
+/*
+ * Adds k as the signing key.  With rotate, the keys signing until now are
+ * retired at k->created_at in the same transaction.  Without, k is added
+ * only if no key signs yet (else CONFLICT: another server made the first
+ * key a moment ago).
+ */
+enum store_rc store_key_add(struct store *st, const struct store_key *k, int rotate);
+/* The TW_MAX_KEYS newest keys, newest first; free with store_key_list_free. */
+enum store_rc store_key_list(struct store *st, struct store_key **out, size_t *n);
+void store_key_list_free(struct store_key *keys, size_t n);
 
 #endif

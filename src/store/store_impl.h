@@ -42,6 +42,9 @@ struct store_ops {
 	    const struct store_issue *, struct store_code *);
 	enum store_rc (*refresh_use)(void *, const uint8_t *, const char *,
 	    const struct store_issue *, struct store_grant *);
+	enum store_rc (*app_set_scope_string)(void *, const char *, int);
+	enum store_rc (*key_add)(void *, const struct store_key *, int);
+	enum store_rc (*key_list)(void *, struct store_key **, size_t *);
 	enum store_rc (*device_insert)(void *, const struct store_device *);
 	enum store_rc (*device_find)(void *, const uint8_t *, int64_t, struct store_device *);
 	enum store_rc (*device_decide)(void *, const uint8_t *, int64_t, int, int64_t);

@@ -45,11 +45,12 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_APP_INSERT] = "INSERT INTO apps (client_id, name, secret_hash, is_public, "
-	    "redirect_uris, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "redirect_uris, created_at, scope_string) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_APP_GET] = "SELECT client_id, name, secret_hash, is_public, redirect_uris, "
-	    "created_at FROM apps WHERE client_id = ?1",
+	    "created_at, scope_string FROM apps WHERE client_id = ?1",
 	[ST_APP_LIST] = "SELECT client_id, name, secret_hash, is_public, redirect_uris, "
-	    "created_at FROM apps ORDER BY created_at, client_id",
+	    "created_at, scope_string FROM apps ORDER BY created_at, client_id",
+	[ST_APP_SET_SCOPE_STRING] = "UPDATE apps SET scope_string = ?2 WHERE client_id = ?1",
 	[ST_APP_SET_SECRET] = "UPDATE apps SET secret_hash = ?2 WHERE client_id = ?1 "
 	    "AND is_public = 0",
 	[ST_APP_GET_URIS] = "SELECT redirect_uris FROM apps WHERE client_id = ?1",
@@ -71,7 +72,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	 * an app token while its app does.
 	 */
 	[ST_TOKEN_GET] = "SELECT t.client_id, t.user_id, t.grant_id, t.scopes, t.created_at, "
-	    "t.expires_at, u.login FROM tokens t JOIN apps a ON a.client_id = t.client_id "
+	    "t.expires_at, u.login, g.claims FROM tokens t "
+	    "JOIN apps a ON a.client_id = t.client_id "
 	    "LEFT JOIN grants g ON g.id = t.grant_id LEFT JOIN users u ON u.id = g.user_id "
 	    "WHERE t.hash = ?1 AND (t.grant_id IS NULL OR u.id IS NOT NULL)",
 	[ST_TOKEN_REVOKE] = "DELETE FROM tokens WHERE hash = ?1 AND client_id = ?2",
@@ -101,8 +103,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_CONSENT_PUT] = "INSERT INTO consents (user_id, client_id, scopes, created_at) "
 	    "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
 	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = ?2) ON CONFLICT DO NOTHING",
-	[ST_GRANT_INSERT] = "INSERT INTO grants (user_id, client_id, scopes, created_at) "
-	    "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
+	[ST_GRANT_INSERT] = "INSERT INTO grants (user_id, client_id, scopes, created_at, claims) "
+	    "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
 	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = ?2)",
 	[ST_GRANT_DELETE] = "DELETE FROM grants WHERE id = ?1",
 	[ST_GRANTS_DELETE] = "DELETE FROM grants WHERE user_id = ?1 AND client_id = ?2",
@@ -141,6 +143,14 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "user_id FROM device_codes WHERE device_hash = ?1",
 	[ST_DEVICE_POLLED] = "UPDATE device_codes SET last_poll = ?2, interval = ?3 "
 	    "WHERE device_hash = ?1",
+	[ST_KEY_INSERT] = "INSERT INTO signing_keys (kid, public_der, private_enc, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[ST_KEY_INSERT_FIRST] = "INSERT INTO signing_keys (kid, public_der, private_enc, "
+	    "created_at) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS "
+	    "(SELECT 1 FROM signing_keys WHERE retired_at IS NULL)",
+	[ST_KEY_RETIRE] = "UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL",
+	[ST_KEY_LIST] = "SELECT kid, public_der, private_enc, created_at, retired_at "
+	    "FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT ?1",
 	[ST_DEVICE_REDEEMED] = "UPDATE device_codes SET state = 3, grant_id = ?2 "
 	    "WHERE device_hash = ?1 AND state = 1",
 #undef USER_COLS
@@ -257,6 +267,21 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE INDEX device_codes_client ON device_codes(client_id);"
 	"CREATE INDEX device_codes_user ON device_codes(user_id);",
+
+	/*
+	 * 4: OpenID Connect.  Signing keys (the private half encrypted with
+	 * the secret file, see src/idp/keys.c), the claims request a grant was
+	 * made with (for userinfo), and the per-app token response style.
+	 */
+	"CREATE TABLE signing_keys ("
+	"  kid         TEXT PRIMARY KEY,"
+	"  public_der  BLOB NOT NULL,"
+	"  private_enc BLOB NOT NULL,"
+	"  created_at  INTEGER NOT NULL,"
+	"  retired_at  INTEGER"				/* NULL: signing now */
+	");"
+	"ALTER TABLE grants ADD COLUMN claims TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -548,6 +573,7 @@ row_to_app(sqlite3_stmt *s, struct store_app *app)
 	app->is_public = sqlite3_column_int(s, 3);
 	store_split_uris(sq_col_text(s, 4), &app->redirect_uris, &app->n_redirect_uris);
 	app->created_at = sqlite3_column_int64(s, 5);
+	app->scope_string = sqlite3_column_int(s, 6);
 }
 
 static enum store_rc
@@ -571,6 +597,7 @@ sq_app_insert(void *impl, const struct store_app *app)
 	sqlite3_bind_int(s, 4, app->is_public);
 	sqlite3_bind_text(s, 5, uris, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, app->created_at);
+	sqlite3_bind_int(s, 7, app->scope_string);
 	step = sqlite3_step(s);
 	if (step == SQLITE_DONE)
 		rc = STORE_OK;
@@ -656,6 +683,28 @@ sq_app_set_secret(void *impl, const char *client_id, const uint8_t *hash)
 	sqlite3_bind_blob(s, 2, hash, HASH_LEN, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		sq_db_error(c, "app set secret");
+	else
+		rc = sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOTFOUND;
+out:
+	sq_stmt_done(s);
+	sq_writer_put(q);
+	return rc;
+}
+
+static enum store_rc
+sq_app_set_scope_string(void *impl, const char *client_id, int on)
+{
+	struct sq *q = impl;
+	struct conn *c = sq_writer_get(q);
+	sqlite3_stmt *s = sq_stmt(c, ST_APP_SET_SCOPE_STRING);
+	enum store_rc rc = STORE_ERROR;
+
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, on != 0);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		sq_db_error(c, "app set scope style");
 	else
 		rc = sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOTFOUND;
 out:
@@ -843,6 +892,7 @@ sq_token_get(void *impl, const uint8_t *hash, struct store_token *out)
 		out->created_at = sqlite3_column_int64(s, 4);
 		out->expires_at = sqlite3_column_int64(s, 5);
 		sq_copy_id(out->login, sizeof(out->login), sq_col_text(s, 6));
+		out->claims = xstrdup(sq_col_text(s, 7));
 		rc = STORE_OK;
 	} else if (step == SQLITE_DONE)
 		rc = STORE_NOTFOUND;
@@ -892,6 +942,9 @@ const struct store_ops store_sqlite_ops = {
 	.app_get = sq_app_get,
 	.app_list = sq_app_list,
 	.app_set_secret = sq_app_set_secret,
+	.app_set_scope_string = sq_app_set_scope_string,
+	.key_add = sq_key_add,
+	.key_list = sq_key_list,
 	.app_redirect_add = sq_app_redirect_add,
 	.app_redirect_remove = sq_app_redirect_remove,
 	.app_delete = sq_app_delete,

@@ -60,6 +60,11 @@ enum stmt_id {
 	ST_DEVICE_GET,
 	ST_DEVICE_POLLED,
 	ST_DEVICE_REDEEMED,
+	ST_APP_SET_SCOPE_STRING,
+	ST_KEY_INSERT,
+	ST_KEY_INSERT_FIRST,
+	ST_KEY_RETIRE,
+	ST_KEY_LIST,
 	ST__MAX
 };
 
@@ -127,6 +132,10 @@ enum store_rc sq_refresh_use(void *, const uint8_t *, const char *,
 enum store_rc sq_insert_grant(struct conn *c, struct store_grant *g);
 enum store_rc sq_store_issued(struct conn *c, int64_t grant_id, int64_t user_id,
     const char *client_id, const struct store_issue *issue, const char *scopes);
+
+/* store_sqlite_keys.c */
+enum store_rc sq_key_add(void *, const struct store_key *, int);
+enum store_rc sq_key_list(void *, struct store_key **, size_t *);
 
 /* store_sqlite_device.c */
 enum store_rc sq_device_insert(void *, const struct store_device *);

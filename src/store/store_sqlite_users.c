@@ -386,6 +386,7 @@ sq_insert_grant(struct conn *c, struct store_grant *g)
 	sqlite3_bind_text(s, 2, g->client_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, g->scopes, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, g->created_at);
+	sqlite3_bind_text(s, 5, g->claims ? g->claims : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		sq_db_error(c, "grant insert");
 	else if (sqlite3_changes(c->db) == 0)
@@ -588,10 +589,12 @@ redeem(struct conn *c, const uint8_t *hash, const char *client_id, const char *r
 	g.user_id = out->user_id;
 	memcpy(g.client_id, out->client_id, sizeof(g.client_id));
 	g.scopes = out->scopes;
+	g.claims = out->claims;
 	g.created_at = issue->access.created_at;
 	if ((rc = sq_insert_grant(c, &g)) != STORE_OK)
 		return rc;
-	if ((rc = sq_store_issued(c, g.id, g.user_id, g.client_id, issue, out->scopes)) != STORE_OK)
+	rc = sq_store_issued(c, g.id, g.user_id, g.client_id, issue, out->scopes);
+	if (rc != STORE_OK)
 		return rc;
 	if ((s = sq_stmt(c, ST_CODE_MARK_USED)) == NULL)
 		return STORE_ERROR;

@@ -1,0 +1,202 @@
+/*
+ * OpenID Connect: id_tokens (OIDC Core 2, 3.1.3.6, 3.2.2.10, 3.3.2.11) and
+ * userinfo (5.3), with the claims request parameter (5.5).
+ *
+ * An id_token always has iss, sub (the user id), aud and azp (the client
+ * id), iat, exp, and nonce when the request had one.  The profile claims
+ * appear only when the claims parameter asks for them, as on Twitch; email
+ * only when the address is verified.  at_hash and c_hash bind an id_token
+ * to the access token or code returned beside it from /oauth2/authorize.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/b64url.h"
+#include "../common/clock.h"
+#include "../common/hash.h"
+#include "../common/str.h"
+#include "../common/xmalloc.h"
+#include "idp_impl.h"
+
+enum claim {
+	CLAIM_EMAIL = 1 << 0,
+	CLAIM_EMAIL_VERIFIED = 1 << 1,
+	CLAIM_PICTURE = 1 << 2,
+	CLAIM_PREFERRED_USERNAME = 1 << 3,
+	CLAIM_UPDATED_AT = 1 << 4,
+};
+
+static const struct {
+	const char	*name;
+	enum claim	 bit;
+} known_claims[] = {
+	{ "email", CLAIM_EMAIL },
+	{ "email_verified", CLAIM_EMAIL_VERIFIED },
+	{ "picture", CLAIM_PICTURE },
+	{ "preferred_username", CLAIM_PREFERRED_USERNAME },
+	{ "updated_at", CLAIM_UPDATED_AT },
+};
+
+int
+idp_has_openid(const char *scopes)
+{
+	return scopes != NULL && words_within("openid", scopes);
+}
+
+/* The claims member ("id_token" or "userinfo") asks for: a set of bits. */
+static unsigned
+asked(json_t *req, const char *member)
+{
+	json_t *m = json_object_get(req, member);
+	unsigned bits = 0;
+
+	for (size_t i = 0; m != NULL && i < sizeof(known_claims) / sizeof(known_claims[0]); i++)
+		if (json_object_get(m, known_claims[i].name) != NULL)
+			bits |= known_claims[i].bit;
+	return bits;
+}
+
+/*
+ * Parses a claims request; NULL or "" asks for nothing.  -1 if it is not a
+ * JSON object whose id_token and userinfo members (if any) are objects.
+ */
+static int
+claims_parse(const char *claims, unsigned *id_token, unsigned *userinfo)
+{
+	json_t *req, *m;
+	int ok = 1;
+
+	*id_token = *userinfo = 0;
+	if (claims == NULL || *claims == '\0')
+		return 0;
+	if ((req = json_loads(claims, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return -1;
+	if (!json_is_object(req))
+		ok = 0;
+	if ((m = json_object_get(req, "id_token")) != NULL && !json_is_object(m))
+		ok = 0;
+	if ((m = json_object_get(req, "userinfo")) != NULL && !json_is_object(m))
+		ok = 0;
+	if (ok) {
+		*id_token = asked(req, "id_token");
+		*userinfo = asked(req, "userinfo");
+	}
+	json_decref(req);
+	return ok ? 0 : -1;
+}
+
+int
+idp_claims_ok(const char *claims)
+{
+	unsigned a, b;
+
+	return claims_parse(claims, &a, &b);
+}
+
+/* Adds the claims in bits about u to obj. */
+static void
+add_claims(json_t *obj, unsigned bits, const struct store_user *u)
+{
+	if ((bits & CLAIM_EMAIL) && u->email_verified && u->email[0] != '\0')
+		json_object_set_new(obj, "email", json_string(u->email));
+	if (bits & (CLAIM_EMAIL | CLAIM_EMAIL_VERIFIED))
+		json_object_set_new(obj, "email_verified", json_boolean(u->email_verified));
+	if ((bits & CLAIM_PICTURE) && u->profile_image_url[0] != '\0')
+		json_object_set_new(obj, "picture", json_string(u->profile_image_url));
+	if (bits & CLAIM_PREFERRED_USERNAME)
+		json_object_set_new(obj, "preferred_username", json_string(u->display_name));
+	if (bits & CLAIM_UPDATED_AT)
+		json_object_set_new(obj, "updated_at", json_integer(u->updated_at));
+}
+
+static json_t *
+subject(int64_t user_id)
+{
+	char sub[24];
+
+	snprintf(sub, sizeof(sub), "%lld", (long long)user_id);
+	return json_string(sub);
+}
+
+/* at_hash / c_hash: the left half of SHA-256 of value, base64url. */
+static json_t *
+half_hash(const char *value)
+{
+	uint8_t d[HASH_LEN];
+	char out[HASH_LEN];
+
+	hash_sha256(value, strlen(value), d);
+	b64url_encode(d, HASH_LEN / 2, out);
+	return json_string(out);
+}
+
+enum idp_err
+idp_id_token(struct idp *idp, const struct id_token_in *in, char **out)
+{
+	unsigned bits, unused;
+	int64_t now = clock_now();
+	json_t *t;
+	char *payload;
+	enum idp_err err;
+
+	*out = NULL;
+	if (claims_parse(in->claims, &bits, &unused) == -1)
+		bits = 0;	/* checked at authorize; never fail sign-in over it */
+	t = json_pack("{s:s, s:o, s:s, s:s, s:I, s:I}",
+	    "iss", in->issuer, "sub", subject(in->user->id), "aud", in->client_id,
+	    "azp", in->client_id, "iat", (json_int_t)now,
+	    "exp", (json_int_t)(now + idp->cfg.id_token_ttl));
+	if (in->nonce != NULL && *in->nonce != '\0')
+		json_object_set_new(t, "nonce", json_string(in->nonce));
+	if (in->access_token != NULL)
+		json_object_set_new(t, "at_hash", half_hash(in->access_token));
+	if (in->code != NULL)
+		json_object_set_new(t, "c_hash", half_hash(in->code));
+	add_claims(t, bits, in->user);
+	payload = json_dumps(t, JSON_COMPACT);
+	json_decref(t);
+	if (payload == NULL)
+		fatal("cannot encode an id_token");
+	err = idp_sign_jwt(idp, payload, out);
+	free(payload);
+	return err;
+}
+
+enum idp_err
+idp_userinfo(struct idp *idp, const char *token, size_t token_len, json_t **out)
+{
+	struct idp_token_info info;
+	struct store_token tok;
+	struct store_user u;
+	uint8_t digest[HASH_LEN];
+	unsigned unused, bits;
+	enum idp_err err;
+
+	*out = NULL;
+	if ((err = idp_validate(idp, token, token_len, &info)) != IDP_OK)
+		return err;
+	err = info.user_id != 0 && idp_has_openid(info.scopes) ? IDP_OK :
+	    IDP_ERR_USERINFO_NEEDS_OPENID;
+	idp_token_info_clear(&info);
+	if (err != IDP_OK)
+		return err;
+	/* The claims request lives with the grant; the token leads to it. */
+	hash_sha256(token, token_len, digest);
+	memset(&tok, 0, sizeof(tok));
+	memset(&u, 0, sizeof(u));
+	err = idp_from_store(store_token_get(idp->store, digest, &tok),
+	    IDP_ERR_INVALID_ACCESS_TOKEN);
+	if (err == IDP_OK)
+		err = idp_from_store(store_user_get(idp->store, tok.user_id, &u),
+		    IDP_ERR_INVALID_ACCESS_TOKEN);
+	if (err == IDP_OK) {
+		if (claims_parse(tok.claims, &unused, &bits) == -1)
+			bits = 0;
+		*out = json_pack("{s:o}", "sub", subject(u.id));
+		add_claims(*out, bits, &u);
+	}
+	store_user_clear(&u);
+	store_token_clear(&tok);
+	return err;
+}
