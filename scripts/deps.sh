@@ -3,7 +3,8 @@
 #   scripts/deps.sh build   compiler and libraries (make, make run)
 #   scripts/deps.sh test    + Node.js (>= 18) and npm for the end-to-end tests,
 #                           curl, Debian's chromium for the browser tests, and
-#                           playwright-core from npm (tests/e2e/package-lock.json)
+#                           playwright-core, openid-client and jose from npm
+#                           (tests/e2e/package-lock.json)
 #   scripts/deps.sh bench   + wrk and curl
 # Runs apt-get as root, or through sudo when that needs no password; otherwise
 # prints the command to run.  Safe with CI=true and no stdin.
@@ -25,14 +26,19 @@ if [ "$purpose" = test ]; then
 	command -v npm >/dev/null || want+=(npm)
 fi
 
-# playwright-core, pinned by the lock file, into tests/e2e/node_modules.
+# The test drivers, pinned by the lock file, into tests/e2e/node_modules:
+# playwright-core (browser), openid-client and jose (a real OIDC relying party).
 npm_deps() {
 	[ "$purpose" = test ] || return 0
-	local e2e
+	local e2e pkg
 	e2e="$(dirname "$0")/../tests/e2e"
-	[ -f "$e2e/node_modules/playwright-core/package.json" ] && return 0
-	echo "twauth: installing the browser test driver (npm ci in tests/e2e)"
-	(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+	for pkg in playwright-core openid-client jose; do
+		if [ ! -f "$e2e/node_modules/$pkg/package.json" ]; then
+			echo "twauth: installing the test drivers (npm ci in tests/e2e)"
+			(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+			return
+		fi
+	done
 }
 
 missing=()

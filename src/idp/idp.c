@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../common/xmalloc.h"
 #include "idp_impl.h"
@@ -10,6 +11,7 @@
 void
 idp_config_defaults(struct idp_config *cfg)
 {
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->app_token_ttl = TW_APP_TOKEN_TTL;
 	cfg->user_token_ttl = TW_USER_TOKEN_TTL;
 	cfg->code_ttl = TW_CODE_TTL;
