@@ -225,6 +225,23 @@ app_list(struct idp *idp, struct store *st, struct app_opts *o)
 	return EXIT_OK;
 }
 
+/* Prints the app as it is now, or the error; the exit status. */
+static int
+show_app(struct idp *idp, const char *client_id, int json)
+{
+	struct store_app app;
+	enum idp_err err;
+
+	if ((err = idp_app_get(idp, client_id, &app)) != IDP_OK)
+		return cli_idp_error(err);
+	if (json)
+		cli_print_json(app_json(&app));
+	else
+		print_app(&app);
+	store_app_clear(&app);
+	return EXIT_OK;
+}
+
 static int
 want_args(struct app_opts *o, int n, const char *what)
 {
@@ -240,7 +257,6 @@ cmd_app(int argc, char **argv)
 	struct app_opts o;
 	struct store *st = NULL;
 	struct idp *idp = NULL;
-	struct store_app app;
 	char secret[TW_ID_LEN + 1];
 	const char *sub;
 	enum idp_err err;
@@ -301,17 +317,9 @@ cmd_app(int argc, char **argv)
 		rc = app_create(idp, &o);
 	else if (strcmp(sub, "list") == 0)
 		rc = app_list(idp, st, &o);
-	else if (strcmp(sub, "show") == 0) {
-		if ((err = idp_app_get(idp, o.args[0], &app)) != IDP_OK)
-			rc = cli_idp_error(err);
-		else {
-			if (o.json)
-				cli_print_json(app_json(&app));
-			else
-				print_app(&app);
-			store_app_clear(&app);
-		}
-	} else if (strcmp(sub, "reset-secret") == 0) {
+	else if (strcmp(sub, "show") == 0)
+		rc = show_app(idp, o.args[0], o.json);
+	else if (strcmp(sub, "reset-secret") == 0) {
 		if ((err = idp_app_reset_secret(idp, o.args[0], secret)) != IDP_OK)
 			rc = cli_idp_error(err);
 		else if (o.json)
@@ -330,26 +338,11 @@ cmd_app(int argc, char **argv)
 		else if (!o.json)
 			printf("%s %s.\n\n", redirect_add ? "Registered" : "Unregistered",
 			    o.args[1]);
-		if (err == IDP_OK && (err = idp_app_get(idp, o.args[0], &app)) == IDP_OK) {
-			if (o.json)
-				cli_print_json(app_json(&app));
-			else
-				print_app(&app);
-			store_app_clear(&app);
-		}
+		if (err == IDP_OK)
+			rc = show_app(idp, o.args[0], o.json);
 	} else if (strcmp(sub, "scope-format") == 0) {
 		err = idp_app_set_scope_string(idp, o.args[0], strcmp(o.args[1], "string") == 0);
-		if (err == IDP_OK)
-			err = idp_app_get(idp, o.args[0], &app);
-		if (err != IDP_OK)
-			rc = cli_idp_error(err);
-		else {
-			if (o.json)
-				cli_print_json(app_json(&app));
-			else
-				print_app(&app);
-			store_app_clear(&app);
-		}
+		rc = err == IDP_OK ? show_app(idp, o.args[0], o.json) : cli_idp_error(err);
 	} else if (strcmp(sub, "delete") == 0) {
 		if ((err = idp_app_delete(idp, o.args[0])) != IDP_OK)
 			rc = cli_idp_error(err);

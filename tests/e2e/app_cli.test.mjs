@@ -135,3 +135,20 @@ test('serve: a clear error when the database cannot be opened', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /cannot (create directory|open)/);
 });
+
+test('app scope-format switches how token responses spell scope', () => {
+  const db = freshDb();
+  const a = cli(['app', 'create', '--name', 'RP', '--redirect-uri', 'http://localhost:3000',
+    '--scope-string', '--json'], { db }).json;
+  assert.equal(a.scope_format, 'string');
+  const r = cli(['app', 'scope-format', a.client_id, 'array', '--json'], { db });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.json.scope_format, 'array');
+  assert.equal(cli(['app', 'show', a.client_id, '--json'], { db }).json.scope_format, 'array');
+  const bad = cli(['app', 'scope-format', a.client_id, 'list'], { db });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /'array' or 'string'/);
+  const unknown = cli(['app', 'scope-format', 'nosuchapp', 'string'], { db });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /no app with that client id/);
+});

@@ -221,14 +221,19 @@ test('hybrid response_type=code id_token with openid-client (c_hash checked)', a
   assert.equal(tokens.claims().sub, user.user_id);
 });
 
-test('Twitch-style apps get the id_token beside the usual array scope', async () => {
+// The code flow for the Twitch-style app, as plain HTTP; the token response.
+async function twitchCodeFlow(scope) {
   const q = new URLSearchParams({ response_type: 'code', client_id: twitchStyle.client_id,
-    redirect_uri: REDIRECT, scope: 'openid chat:read', state: 's' });
+    redirect_uri: REDIRECT, scope, state: 's' });
   const back = await browse(new URL(`${server.url}/oauth2/authorize?${q}`));
-  const r = await read(postForm(`${server.url}/oauth2/token`, {
+  return read(postForm(`${server.url}/oauth2/token`, {
     client_id: twitchStyle.client_id, client_secret: twitchStyle.client_secret,
     code: back.searchParams.get('code'), grant_type: 'authorization_code', redirect_uri: REDIRECT,
   }));
+}
+
+test('Twitch-style apps get the id_token beside the usual array scope', async () => {
+  const r = await twitchCodeFlow('openid chat:read');
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.scope, ['chat:read', 'openid']);
   const { payload } = await jose.jwtVerify(r.json.id_token,
@@ -236,13 +241,7 @@ test('Twitch-style apps get the id_token beside the usual array scope', async ()
     { issuer: issuer(), audience: twitchStyle.client_id });
   assert.equal(payload.nonce, undefined, 'no nonce was sent');
   // Without openid there is no id_token.
-  const q2 = new URLSearchParams({ response_type: 'code', client_id: twitchStyle.client_id,
-    redirect_uri: REDIRECT, scope: 'chat:read', state: 's' });
-  const back2 = await browse(new URL(`${server.url}/oauth2/authorize?${q2}`));
-  const r2 = await read(postForm(`${server.url}/oauth2/token`, {
-    client_id: twitchStyle.client_id, client_secret: twitchStyle.client_secret,
-    code: back2.searchParams.get('code'), grant_type: 'authorization_code', redirect_uri: REDIRECT,
-  }));
+  const r2 = await twitchCodeFlow('chat:read');
   assert.equal(r2.json.id_token, undefined);
   // userinfo wants openid.
   const ui = await read(fetch(`${server.url}/oauth2/userinfo`,
