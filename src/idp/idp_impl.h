@@ -35,6 +35,12 @@ void idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN]);
  */
 void idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refresh,
     struct idp_token_response *resp);
+/*
+ * The stored token presented (any length) if it exists and is unexpired at
+ * now; else IDP_ERR_INVALID_ACCESS_TOKEN.  Clear *tok with store_token_clear.
+ */
+enum idp_err idp_live_token(struct idp *idp, const char *token, size_t token_len,
+    int64_t now, struct store_token *tok);
 /* Signs payload_json as a JWT with the signing key (keys.c). */
 enum idp_err idp_sign_jwt(struct idp *idp, const char *payload_json, char **out);
 

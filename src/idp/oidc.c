@@ -166,31 +166,22 @@ idp_id_token(struct idp *idp, const struct id_token_in *in, char **out)
 enum idp_err
 idp_userinfo(struct idp *idp, const char *token, size_t token_len, json_t **out)
 {
-	struct idp_token_info info;
 	struct store_token tok;
 	struct store_user u;
-	uint8_t digest[HASH_LEN];
 	unsigned unused, bits;
 	enum idp_err err;
 
 	*out = NULL;
-	if ((err = idp_validate(idp, token, token_len, &info)) != IDP_OK)
-		return err;
-	err = info.user_id != 0 && idp_has_openid(info.scopes) ? IDP_OK :
-	    IDP_ERR_USERINFO_NEEDS_OPENID;
-	idp_token_info_clear(&info);
-	if (err != IDP_OK)
-		return err;
-	/* The claims request lives with the grant; the token leads to it. */
-	hash_sha256(token, token_len, digest);
-	memset(&tok, 0, sizeof(tok));
 	memset(&u, 0, sizeof(u));
-	err = idp_from_store(store_token_get(idp->store, digest, &tok),
-	    IDP_ERR_INVALID_ACCESS_TOKEN);
-	if (err == IDP_OK)
+	if ((err = idp_live_token(idp, token, token_len, clock_now(), &tok)) != IDP_OK)
+		return err;
+	if (tok.user_id == 0 || !idp_has_openid(tok.scopes))
+		err = IDP_ERR_USERINFO_NEEDS_OPENID;
+	else
 		err = idp_from_store(store_user_get(idp->store, tok.user_id, &u),
 		    IDP_ERR_INVALID_ACCESS_TOKEN);
 	if (err == IDP_OK) {
+		/* The claims request lives with the grant the token belongs to. */
 		if (claims_parse(tok.claims, &unused, &bits) == -1)
 			bits = 0;
 		*out = json_pack("{s:o}", "sub", subject(u.id));

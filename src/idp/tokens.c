@@ -333,28 +333,36 @@ idp_token(struct idp *idp, const struct idp_token_request *req,
 }
 
 enum idp_err
+idp_live_token(struct idp *idp, const char *token, size_t token_len, int64_t now,
+    struct store_token *tok)
+{
+	uint8_t digest[HASH_LEN];
+	enum idp_err err;
+
+	memset(tok, 0, sizeof(*tok));
+	if (token_len == 0 || token_len > TW_MAX_TOKEN_LEN)
+		return IDP_ERR_INVALID_ACCESS_TOKEN;
+	hash_sha256(token, token_len, digest);
+	err = idp_from_store(store_token_get(idp->store, digest, tok),
+	    IDP_ERR_INVALID_ACCESS_TOKEN);
+	if (err == IDP_OK && tok->expires_at <= now) {
+		store_token_clear(tok);
+		err = IDP_ERR_INVALID_ACCESS_TOKEN;
+	}
+	return err;
+}
+
+enum idp_err
 idp_validate(struct idp *idp, const char *token, size_t token_len,
     struct idp_token_info *info)
 {
 	struct store_token tok;
-	uint8_t digest[HASH_LEN];
+	int64_t now = clock_now();
 	enum idp_err err;
-	int64_t now;
 
 	memset(info, 0, sizeof(*info));
-	if (token_len == 0 || token_len > TW_MAX_TOKEN_LEN)
-		return IDP_ERR_INVALID_ACCESS_TOKEN;
-	hash_sha256(token, token_len, digest);
-	memset(&tok, 0, sizeof(tok));
-	err = idp_from_store(store_token_get(idp->store, digest, &tok),
-	    IDP_ERR_INVALID_ACCESS_TOKEN);
-	if (err != IDP_OK)
+	if ((err = idp_live_token(idp, token, token_len, now, &tok)) != IDP_OK)
 		return err;
-	now = clock_now();
-	if (tok.expires_at <= now) {
-		store_token_clear(&tok);
-		return IDP_ERR_INVALID_ACCESS_TOKEN;
-	}
 	memcpy(info->client_id, tok.client_id, sizeof(info->client_id));
 	memcpy(info->login, tok.login, sizeof(info->login));
 	info->user_id = tok.user_id;
