@@ -157,15 +157,24 @@ test('the same after twauth keys rotate, and old tokens still verify until they 
   } finally { await later.stop(); }
 });
 
-test('implicit response_type=id_token: openid-client validates it; a tampered one is refused', async () => {
+// at_hash / c_hash of value: the left half of its SHA-256, base64url.
+const halfHash = (value) => createHash('sha256').update(value).digest().subarray(0, 16)
+  .toString('base64url');
+
+// A flow whose answer comes in the fragment, set up by openid-client's
+// useIdTokenResponseType or useCodeIdTokenResponseType.
+async function fragmentFlow(useResponseType) {
   const config = await discover();
-  client.useIdTokenResponseType(config);
+  useResponseType(config);
   const nonce = client.randomNonce();
   const state = client.randomState();
-  const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid',
-    nonce, state });
-  const back = await browse(url);
-  const f = new URLSearchParams(back.hash.slice(1));
+  const back = await browse(client.buildAuthorizationUrl(config,
+    { redirect_uri: REDIRECT, scope: 'openid', nonce, state }));
+  return { config, nonce, state, back, f: new URLSearchParams(back.hash.slice(1)) };
+}
+
+test('implicit response_type=id_token: openid-client validates it; a tampered one is refused', async () => {
+  const { config, nonce, state, back, f } = await fragmentFlow(client.useIdTokenResponseType);
   assert.equal(f.get('access_token'), null, 'no access token was asked for');
   const c = await client.implicitAuthentication(config, back, nonce, { expectedState: state });
   assert.equal(c.sub, user.user_id);
@@ -197,8 +206,7 @@ test('implicit response_type=token id_token: at_hash binds the token; userinfo w
   const { payload } = await jose.jwtVerify(f.get('id_token'), jwks,
     { issuer: issuer(), audience: rp.client_id, algorithms: ['RS256'] });
   assert.equal(payload.nonce, nonce);
-  const half = createHash('sha256').update(f.get('access_token')).digest().subarray(0, 16);
-  assert.equal(payload.at_hash, half.toString('base64url'));
+  assert.equal(payload.at_hash, halfHash(f.get('access_token')));
   const info = await read(fetch(`${server.url}/oauth2/userinfo`,
     { headers: { Authorization: `Bearer ${f.get('access_token')}` } }));
   assert.equal(info.status, 200);
@@ -206,16 +214,8 @@ test('implicit response_type=token id_token: at_hash binds the token; userinfo w
 });
 
 test('hybrid response_type=code id_token with openid-client (c_hash checked)', async () => {
-  const config = await discover();
-  client.useCodeIdTokenResponseType(config);
-  const nonce = client.randomNonce();
-  const state = client.randomState();
-  const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid',
-    nonce, state });
-  const back = await browse(url);
-  const f = new URLSearchParams(back.hash.slice(1));
-  const half = createHash('sha256').update(f.get('code')).digest().subarray(0, 16);
-  assert.equal(jose.decodeJwt(f.get('id_token')).c_hash, half.toString('base64url'));
+  const { config, nonce, state, back, f } = await fragmentFlow(client.useCodeIdTokenResponseType);
+  assert.equal(jose.decodeJwt(f.get('id_token')).c_hash, halfHash(f.get('code')));
   const tokens = await client.authorizationCodeGrant(config, back,
     { expectedNonce: nonce, expectedState: state });
   assert.equal(tokens.claims().sub, user.user_id);
