@@ -69,6 +69,9 @@
  */
 #define TW_KEY_PUBLISH_GRACE	300
 
+/* Helix: ids and logins one request may name together (/helix/users, channels) */
+#define TW_HELIX_MAX_IDS	100
+
 /* Device code flow (RFC 8628) */
 #define TW_DEVICE_CODE_LEN	40	/* what the device polls with */
 #define TW_USER_CODE_LEN	8	/* what the user types at /activate */

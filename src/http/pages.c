@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "../common/url.h"
-#include "../idp/scopes.h"
+#include "../common/scopes.h"
 #include "html.h"
 #include "web.h"
 

@@ -19,6 +19,8 @@ static const struct route table[] = {
 	{ "GET",  "/oauth2/keys",	0,		http_jwks },
 	{ "GET",  "/oauth2/userinfo",	ROUTE_PARAMS,	http_userinfo },
 	{ "POST", "/oauth2/userinfo",	ROUTE_PARAMS,	http_userinfo },
+	{ "GET",  "/helix/users",	0,		http_helix_users },
+	{ "GET",  "/helix/channels",	0,		http_helix_channels },
 	{ "GET",  "/login",		ROUTE_PARAMS,	http_login },
 	{ "POST", "/login",		ROUTE_PARAMS,	http_login },
 	{ "POST", "/logout",		ROUTE_PARAMS,	http_logout },

@@ -40,6 +40,9 @@ void http_device(struct request *req);
 void http_discovery(struct request *req);
 void http_jwks(struct request *req);
 void http_userinfo(struct request *req);
+/* helix.c */
+void http_helix_users(struct request *req);
+void http_helix_channels(struct request *req);
 /* "<public url>/oauth2", the OpenID Connect issuer (oidc.c). */
 void http_issuer(struct request *req, char *out, size_t len);
 void http_activate(struct request *req);

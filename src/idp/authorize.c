@@ -19,7 +19,7 @@
 #include "../common/log.h"
 #include "../common/xmalloc.h"
 #include "idp_impl.h"
-#include "scopes.h"
+#include "../common/scopes.h"
 
 /* Enough for a redirect URI and every parameter at its limit, encoded. */
 #define LOCATION_CAP	(64 * 1024)

@@ -20,7 +20,7 @@
 #include "../common/rand.h"
 #include "../common/xmalloc.h"
 #include "idp_impl.h"
-#include "scopes.h"
+#include "../common/scopes.h"
 
 /*
  * RFC 8628 6.1's advice: consonants only (no words), no look-alikes (no

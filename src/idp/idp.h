@@ -254,6 +254,40 @@ void idp_key_info_free(struct idp_key_info *keys, size_t n);
 enum idp_err idp_userinfo(struct idp *idp, const char *token, size_t token_len,
     json_t **out);
 
+/* ---- Helix, the slice of api.twitch.tv that makes tokens useful (helix.c) ---- */
+
+/* Who calls: the Bearer token, checked against the Client-Id header. */
+struct idp_helix_caller {
+	char	 client_id[TW_ID_LEN + 1];
+	int64_t	 user_id;		/* 0 for an app token */
+	char	*scopes;		/* owned */
+};
+
+/*
+ * Checks a Helix call's credentials as api.twitch.tv does: the token (NULL
+ * when there was no Bearer token), then the Client-Id header (NULL when
+ * absent) against the token's app.  Clear *out with idp_helix_caller_clear.
+ */
+enum idp_err idp_helix_auth(struct idp *idp, const char *token, size_t token_len,
+    const char *client_id, struct idp_helix_caller *out);
+void idp_helix_caller_clear(struct idp_helix_caller *c);
+
+/* One user as /helix/users shows them. */
+struct idp_helix_user {
+	struct store_user	 user;
+	int			 show_email;	/* the caller's own, with user:read:email */
+};
+
+/*
+ * The users named by ids and logins (unknown ones are left out, each user
+ * once), or, when both are empty, the caller's own user.  At most
+ * TW_HELIX_MAX_IDS names in all.  Free *out with idp_helix_users_free.
+ */
+enum idp_err idp_helix_users(struct idp *idp, const struct idp_helix_caller *c,
+    char *const *ids, size_t n_ids, char *const *logins, size_t n_logins,
+    struct idp_helix_user **out, size_t *n);
+void idp_helix_users_free(struct idp_helix_user *users, size_t n);
+
 /* ---- device code flow (device.c) ---- */
 
 /* What POST /oauth2/device answers. */

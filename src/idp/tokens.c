@@ -15,7 +15,7 @@
 #include "../common/xmalloc.h"
 #include "../common/log.h"
 #include "idp_impl.h"
-#include "scopes.h"
+#include "../common/scopes.h"
 
 void
 idp_token_info_clear(struct idp_token_info *info)

@@ -10,7 +10,7 @@
 #include "../../src/common/str.h"
 #include "../../src/http/html.h"
 #include "../../src/idp/idp.h"
-#include "../../src/idp/scopes.h"
+#include "../../src/common/scopes.h"
 #include "../../src/idp/throttle.h"
 #include "../../src/store/store.h"
 #include "t.h"

@@ -5,8 +5,8 @@
  * sorted, so that "chat:read chat:edit" and "chat:edit  chat:read" are the
  * same scope set everywhere (consent memory, tokens, responses).
  */
-#ifndef IDP_SCOPES_H
-#define IDP_SCOPES_H
+#ifndef SCOPES_H
+#define SCOPES_H
 
 #include <stddef.h>
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/limits.h"
-#include "../common/xmalloc.h"
+#include "limits.h"
+#include "xmalloc.h"
 
 /* Sorted by name (scope_find bisects). */
 static const struct scope_info catalog[] = {
