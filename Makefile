@@ -15,7 +15,7 @@ OPT	= -O2
 endif
 
 CC	?= cc
-PKGS	= libmicrohttpd jansson libcrypto sqlite3 libargon2
+PKGS	= libmicrohttpd jansson libcrypto sqlite3 libargon2 libcurl
 WARN	= -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wvla $(if $(WERROR),-Werror)
 CFLAGS	+= -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP \
@@ -23,7 +23,7 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP \
 LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 LDFLAGS	+= $(SANFLAGS)
 
-LIB_SRC	= $(wildcard src/common/*.c src/store/*.c src/idp/*.c src/http/*.c) \
+LIB_SRC	= $(wildcard src/common/*.c src/store/*.c src/idp/*.c src/http/*.c src/client/*.c) \
 	  $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 LIB_OBJ	= $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ = $(BUILD)/obj/src/cli/main.o

@@ -11,7 +11,7 @@
 set -euo pipefail
 
 purpose=${1:-build}
-want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev)
+want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev libcurl4-openssl-dev ca-certificates)
 case "$purpose" in
 build) ;;
 test) want+=(curl chromium fonts-dejavu-core) ;;

@@ -49,5 +49,12 @@ int cmd_serve(int argc, char **argv);
 int cmd_app(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_api(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_configure(int argc, char **argv);
 
 #endif

@@ -7,7 +7,9 @@
 
 #include "../common/clock.h"
 #include "../common/hash.h"
+#include "../client/http.h"
 #include "cli.h"
+#include "client_cli.h"
 
 #ifndef TWAUTH_VERSION
 #define TWAUTH_VERSION "0.1.0"
@@ -22,6 +24,13 @@ static const struct {
 	{ "app", cmd_app, "register and manage apps: client ids, secrets, redirect URIs" },
 	{ "user", cmd_user, "create and manage users who sign in to apps" },
 	{ "keys", cmd_keys, "list and rotate the keys that sign OpenID Connect id_tokens" },
+	{ "token", cmd_token, "get a token in any flow, keep it, print it (client)" },
+	{ "validate", cmd_validate, "ask the issuer whether a token is valid (client)" },
+	{ "refresh", cmd_refresh, "refresh a stored token now (client)" },
+	{ "revoke", cmd_revoke, "revoke a token and forget it (client)" },
+	{ "api", cmd_api, "call the Helix API with a stored token (client)" },
+	{ "exec", cmd_exec, "run a command with TWITCH_TOKEN set (client)" },
+	{ "configure", cmd_configure, "save the client id, secret and issuer (client)" },
 };
 
 static void
@@ -33,12 +42,19 @@ usage(FILE *f)
 	    "\n"
 	    "Commands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
-	    "Every command takes --db PATH (or $TWAUTH_DB) to choose the database;\n"
-	    "the default is " CLI_DEFAULT_DB ".\n"
+	    "The server commands (serve, app, user, keys) take --db PATH (or\n"
+	    "$TWAUTH_DB) to choose the database; the default is " CLI_DEFAULT_DB ".\n"
+	    "The client commands talk to https://id.twitch.tv, or to --issuer URL.\n"
 	    "\n"
-	    "Start here:\n"
+	    "Get a Twitch token (client):\n"
+	    "  export TWITCH_CLIENT_ID=... TWITCH_CLIENT_SECRET=...\n"
+	    "  twauth token --user --scopes \"chat:read chat:edit\"   # register "
+	    CLIENT_DEFAULT_REDIRECT "\n"
+	    "  twauth api get users -q login=twitchdev\n"
+	    "\n"
+	    "Run your own id.twitch.tv (server):\n"
 	    "  twauth serve                                   # http://127.0.0.1:8080\n"
 	    "  twauth app create --name \"My Bot\" --redirect-uri http://localhost:3000\n"
 	    "  curl -X POST http://127.0.0.1:8080/oauth2/token \\\n"
@@ -70,7 +86,9 @@ main(int argc, char **argv)
 	hash_init();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
+			client_http_init();
 			rc = commands[i].run(argc - 1, argv + 1);
+			client_http_cleanup();
 			hash_cleanup();
 			return rc;
 		}

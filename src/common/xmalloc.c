@@ -67,6 +67,13 @@ xstrdup(const char *s)
 }
 
 void
+xfree_secret_str(char *s)
+{
+	if (s != NULL)
+		xfree_secret(s, strlen(s));
+}
+
+void
 xfree_secret(void *p, size_t len)
 {
 	if (p == NULL)

@@ -17,6 +17,8 @@ char *xstrdup(const char *s);
 char *xmemdup0(const void *p, size_t len);
 /* Wipes len bytes at p with OPENSSL_cleanse, then frees p.  NULL is a no-op. */
 void xfree_secret(void *p, size_t len);
+/* xfree_secret for a NUL-terminated string. */
+void xfree_secret_str(char *s);
 /* Prints "twauth: fatal: ..." and exits with status 1. */
 void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

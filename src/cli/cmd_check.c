@@ -1,0 +1,255 @@
+/*
+ * twauth validate, refresh and revoke: one call each to the issuer, on a
+ * token given as an argument or on a stored one, with honest exit statuses
+ * (0 yes, 1 the issuer said no, 2 usage or network error).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "cli.h"
+#include "client_cli.h"
+
+enum check_cmd { CHECK_VALIDATE, CHECK_REFRESH, CHECK_REVOKE };
+
+static const struct {
+	const char	*name;
+	const char	*usage;
+} check_help[] = {
+	[CHECK_VALIDATE] = { "validate",
+	    "Usage: twauth validate [TOKEN] [options]\n"
+	    "\n"
+	    "Asks the issuer whether TOKEN (else the stored token: --login's, the only\n"
+	    "user token, else the app token) is valid, and prints what it says: client\n"
+	    "id, login, user id, scopes and seconds left.  The stored token is checked\n"
+	    "as it is, not refreshed first.\n"
+	    "\n"
+	    "Exit status: 0 valid; 1 invalid, expired or revoked; 2 usage or network\n"
+	    "error (no verdict).\n"
+	    "\n"
+	    "Options:\n"
+	    "  --json                only the issuer's answer, as JSON\n" },
+	[CHECK_REFRESH] = { "refresh",
+	    "Usage: twauth refresh [REFRESH_TOKEN] [options]\n"
+	    "\n"
+	    "Refreshes the stored token now (--login's, or the only user token; an\n"
+	    "app token is replaced by a new one) and prints the new access token.\n"
+	    "The new refresh token is saved: with public apps the old one is spent.\n"
+	    "Given REFRESH_TOKEN, refreshes that one and prints the issuer's answer\n"
+	    "(nothing is saved).\n"
+	    "\n"
+	    "Exit status: 0 refreshed; 1 the issuer refused (revoked, spent, wrong\n"
+	    "secret); 2 usage or network error.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --json                print the whole record\n" },
+	[CHECK_REVOKE] = { "revoke",
+	    "Usage: twauth revoke [TOKEN] [options]\n"
+	    "\n"
+	    "Revokes TOKEN (needs its client id), else the stored token, which is then\n"
+	    "removed from the store.\n"
+	    "\n"
+	    "Exit status: 0 revoked; 1 the issuer refused; 2 usage or network error.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --json                (accepted; revoke prints nothing on success)\n" },
+};
+
+static void
+usage(enum check_cmd cmd, FILE *f)
+{
+	fputs(check_help[cmd].usage, f);
+	fputs(CLIENT_OPTIONS_HELP "  -h, --help            this help\n", f);
+}
+
+static int
+do_validate(struct client_opts *o, const char *token, int json)
+{
+	struct oauth_validation v;
+	struct oauth_err err;
+	enum oauth_rc rc;
+	char left[32];
+
+	rc = oauth_validate(o->issuer, token, &v, &err);
+	if (rc == OAUTH_REFUSED) {
+		cli_error("the token is not valid: %s", err.message);
+		return CLIENT_EXIT_REFUSED;
+	}
+	if (rc != OAUTH_OK)
+		return client_oauth_error("validating", rc, &err);
+	if (json) {
+		json_t *j = json_pack("{s:s, s:s, s:I}", "client_id", v.client_id,
+		    "scopes", v.scopes, "expires_in", (json_int_t)v.expires_in);
+
+		if (v.login != NULL) {
+			json_object_set_new(j, "login", json_string(v.login));
+			json_object_set_new(j, "user_id", json_string(v.user_id));
+		}
+		cli_print_json(j);
+	} else {
+		client_duration(v.expires_in, left, sizeof(left));
+		if (v.login != NULL)
+			printf("valid: user token of %s (user id %s)\n", v.login, v.user_id);
+		else
+			printf("valid: app token\n");
+		printf("client id: %s\nscopes:    %s\nexpires in %s\n", v.client_id,
+		    v.scopes[0] ? v.scopes : "(none)", left);
+	}
+	oauth_validation_clear(&v);
+	return EXIT_OK;
+}
+
+static int
+do_refresh_given(struct client_opts *o, const char *refresh_token)
+{
+	struct oauth_tokens t;
+	struct oauth_err err;
+	enum oauth_rc rc;
+	json_t *j;
+
+	if (o->client_id == NULL) {
+		cli_error("refreshing a given token needs its --client-id");
+		return CLIENT_EXIT_ERROR;
+	}
+	rc = oauth_refresh(o->issuer, o->client_id, o->client_secret, refresh_token, &t, &err);
+	if (rc != OAUTH_OK)
+		return client_oauth_error("refreshing", rc, &err);
+	j = json_pack("{s:s, s:s, s:s, s:I}", "access_token", t.access_token,
+	    "refresh_token", t.refresh_token ? t.refresh_token : "", "scope", t.scopes,
+	    "expires_in", (json_int_t)t.expires_in);
+	cli_print_json(j);
+	oauth_tokens_clear(&t);
+	return EXIT_OK;
+}
+
+static int
+do_revoke(struct client_opts *o, const char *token, int stored)
+{
+	struct oauth_err err;
+	struct tokstore ts;
+	enum oauth_rc rc;
+	char why[512];
+	struct tok_record rec;
+	int ret;
+
+	if (stored) {
+		if ((ret = client_stored_token(o, PICK_AUTO, FRESH_NONE, &rec)) != 0)
+			return ret;
+	} else if (o->client_id == NULL) {
+		cli_error("revoking needs the token's --client-id (or $TWITCH_CLIENT_ID)");
+		return CLIENT_EXIT_ERROR;
+	}
+	rc = oauth_revoke(o->issuer, o->client_id, stored ? rec.access_token : token, &err);
+	if (rc != OAUTH_OK) {
+		ret = client_oauth_error("revoking", rc, &err);
+		if (stored)
+			tok_record_clear(&rec);
+		return ret;
+	}
+	if (!stored) {
+		fprintf(stderr, "twauth: revoked\n");
+		return EXIT_OK;
+	}
+	ret = EXIT_OK;
+	if (tokstore_open(&ts, why, sizeof(why)) == -1) {
+		cli_error("revoked, but the store could not be opened to forget it: %s", why);
+		ret = CLIENT_EXIT_ERROR;
+	} else {
+		tokstore_remove(&ts, rec.issuer, rec.client_id, rec.login);
+		if (tokstore_save(&ts, why, sizeof(why)) == -1) {
+			cli_error("revoked, but not removed from the store: %s", why);
+			ret = CLIENT_EXIT_ERROR;
+		}
+		tokstore_close(&ts);
+	}
+	if (ret == EXIT_OK)
+		fprintf(stderr, "twauth: revoked the %s token%s%s and removed it from the "
+		    "store\n", rec.login[0] ? "user" : "app", rec.login[0] ? " of " : "",
+		    rec.login);
+	tok_record_clear(&rec);
+	return ret;
+}
+
+static int
+run_check(enum check_cmd cmd, int argc, char **argv)
+{
+	enum { O_JSON = CO__NEXT };
+	static const struct option opts[] = {
+		CLIENT_LONG_OPTIONS,
+		{ "json", no_argument, NULL, O_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct client_opts o = { 0 };
+	struct tok_record rec = { 0 };
+	const char *given = NULL;
+	int c, json = 0, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (client_opts_take(&o, c, optarg))
+			continue;
+		switch (c) {
+		case O_JSON: json = 1; break;
+		case 'h': usage(cmd, stdout); return EXIT_OK;
+		default: return cli_usage_hint(check_help[cmd].name);
+		}
+	}
+	if (optind < argc)
+		given = argv[optind++];
+	if (optind < argc) {
+		cli_error("unexpected argument '%s'", argv[optind]);
+		return cli_usage_hint(check_help[cmd].name);
+	}
+	if (given != NULL && given[0] == '\0') {
+		cli_error("the token is empty");
+		return cli_usage_hint(check_help[cmd].name);
+	}
+	if ((ret = client_opts_resolve(&o)) != 0)
+		return ret;
+	switch (cmd) {
+	case CHECK_VALIDATE:
+		if (given == NULL &&
+		    (ret = client_stored_token(&o, PICK_AUTO, FRESH_NONE, &rec)) != 0)
+			break;
+		ret = do_validate(&o, given ? given : rec.access_token, json);
+		break;
+	case CHECK_REFRESH:
+		if (given != NULL) {
+			ret = do_refresh_given(&o, given);
+			break;
+		}
+		if ((ret = client_stored_token(&o, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
+			break;
+		if (json)
+			cli_print_json(tok_record_json(&rec, 1));
+		else
+			printf("%s\n", rec.access_token);
+		break;
+	case CHECK_REVOKE:
+		ret = do_revoke(&o, given, given == NULL);
+		break;
+	}
+	tok_record_clear(&rec);
+	client_opts_free(&o);
+	return ret;
+}
+
+int
+cmd_validate(int argc, char **argv)
+{
+	return run_check(CHECK_VALIDATE, argc, argv);
+}
+
+int
+cmd_refresh(int argc, char **argv)
+{
+	return run_check(CHECK_REFRESH, argc, argv);
+}
+
+int
+cmd_revoke(int argc, char **argv)
+{
+	return run_check(CHECK_REVOKE, argc, argv);
+}

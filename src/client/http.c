@@ -1,0 +1,159 @@
+/* libcurl behind one function; see http.h. */
+#include "http.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/num.h"
+#include "../common/url.h"
+
+void
+client_http_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void
+client_http_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+int
+client_url_allowed(const char *url)
+{
+	struct url u;
+
+	if (url_parse(str_cstr(url), &u) == -1)
+		return -1;
+	if (str_eq_cstr(u.scheme, "https"))
+		return 0;
+	return url_is_loopback(&u) ? 0 : -1;
+}
+
+struct sink {
+	struct buf	*body;
+	int		 overflow;
+};
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+
+	if (buf_add(s->body, data, size * n) == -1) {
+		s->overflow = 1;
+		return 0;	/* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	return size * n;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct client_reply *r = arg;
+	size_t len = size * n;
+	const char *name = "retry-after:";
+	char value[16];
+	size_t i, j = 0;
+	int64_t v;
+
+	if (len > strlen(name) && strncasecmp(data, name, strlen(name)) == 0) {
+		for (i = strlen(name); i < len && j + 1 < sizeof(value); i++)
+			if (data[i] >= '0' && data[i] <= '9')
+				value[j++] = data[i];
+		value[j] = '\0';
+		if (num_parse_i64(value, 0, 86400, &v) == 0)
+			r->retry_after = (long)v;
+	}
+	return len;
+}
+
+int
+client_http(const struct client_call *call, struct client_reply *reply,
+    char *err, size_t err_len)
+{
+	struct curl_slist *headers = NULL;
+	struct sink sink;
+	char line[512], curl_err[CURL_ERROR_SIZE] = "";
+	CURL *c;
+	CURLcode rc;
+	int ret = -1;
+
+	memset(reply, 0, sizeof(*reply));
+	buf_init(&reply->body, CLIENT_MAX_RESPONSE);
+	reply->retry_after = -1;
+	if (client_url_allowed(call->url) == -1) {
+		snprintf(err, err_len, "refusing %s: only https:// URLs, or http:// to "
+		    "localhost, carry tokens", call->url);
+		return -1;
+	}
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(err, err_len, "out of memory");
+		return -1;
+	}
+	sink.body = &reply->body;
+	sink.overflow = 0;
+	curl_easy_setopt(c, CURLOPT_URL, call->url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, call->method);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)CLIENT_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)CLIENT_TOTAL_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE, (long)CLIENT_MAX_RESPONSE);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "twauth");
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, reply);
+	/* Proxies from the environment would see tokens; loopback never needs one. */
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+
+	headers = curl_slist_append(headers, "Accept: application/json");
+	if (call->authorization != NULL) {
+		snprintf(line, sizeof(line), "Authorization: %s", call->authorization);
+		headers = curl_slist_append(headers, line);
+		explicit_bzero(line, sizeof(line));
+	}
+	if (call->client_id != NULL) {
+		snprintf(line, sizeof(line), "Client-Id: %s", call->client_id);
+		headers = curl_slist_append(headers, line);
+	}
+	if (call->body != NULL) {
+		snprintf(line, sizeof(line), "Content-Type: %s", call->content_type ?
+		    call->content_type : "application/x-www-form-urlencoded");
+		headers = curl_slist_append(headers, line);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, call->body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)call->body_len);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply->status);
+		ret = 0;
+	} else if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED)
+		snprintf(err, err_len, "the answer from %s is larger than %d bytes",
+		    call->url, CLIENT_MAX_RESPONSE);
+	else
+		snprintf(err, err_len, "%s: %s", call->url,
+		    curl_err[0] ? curl_err : curl_easy_strerror(rc));
+	/* The slist held the Authorization line. */
+	for (struct curl_slist *h = headers; h != NULL; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(c);
+	return ret;
+}
+
+void
+client_reply_free(struct client_reply *reply)
+{
+	buf_free_secret(&reply->body);
+}
