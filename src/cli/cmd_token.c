@@ -142,7 +142,7 @@ open_browser(const char *url)
 static void
 add_param(struct buf *b, const char *name, const char *value)
 {
-	if (value == NULL)
+	if (value == NULL || value[0] == '\0')
 		return;
 	if (buf_printf(b, "%s%s=", strchr(b->data, '?') ? "&" : "?", name) == -1 ||
 	    form_encode(b, value) == -1)

@@ -97,6 +97,8 @@ reply(struct MHD_Connection *conn, unsigned status, struct catcher *c, const cha
 	MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "Content-Security-Policy", csp);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* A one-shot server: no connection may outlive it in a client's pool. */
+	MHD_add_response_header(resp, "Connection", "close");
 	/* The URL held the code: never send it on as a Referer. */
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	rc = MHD_queue_response(conn, status, resp);
@@ -172,11 +174,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (strcmp(url, c->path) != 0)
-		return reply(conn, 404, c, "Not found", "twauth only waits at its redirect "
-		    "URI.", 0);
 	params_init(&ps);
-	if (strcmp(method, "POST") == 0 && c->implicit) {
+	if (strcmp(url, c->path) != 0) {
+		/*
+		 * Twitch reports an unregistered redirect URI by sending the
+		 * browser to the app's first registered one, which may be
+		 * another path on our port: take that report anywhere.
+		 */
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &ps);
+		if (get(&ps, "error") != NULL && strcmp(get(&ps, "error"),
+		    "redirect_mismatch") == 0)
+			rc = answer(conn, c, &ps);
+		else
+			rc = reply(conn, 404, c, "Not found", "twauth only waits at its "
+			    "redirect URI.", 0);
+	} else if (strcmp(method, "POST") == 0 && c->implicit) {
 		if (p->too_big || form_parse(&ps, p->body.data ? p->body.data : "",
 		    p->body.len) != PARAMS_OK)
 			rc = reply(conn, 400, c, "Bad answer", "The page sent a malformed "

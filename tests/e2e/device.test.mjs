@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   startServer, createApp, createUser, Browser, csrfOf, signIn, postForm, read, validate,
-  twitchError, tempDir,
+  twitchError, tempDir, activateDevice,
 } from './lib/harness.mjs';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -47,23 +47,7 @@ const refresh = (app, refreshToken, extra = {}) => read(postForm(`${server.url}/
   client_id: app.client_id, grant_type: 'refresh_token', refresh_token: refreshToken, ...extra,
 }));
 
-// Opens the verification link as `login`, confirms the code and decides.
-// Returns the final page.
-async function activate(link, login, decision = 'authorize') {
-  const b = new Browser(server.url);
-  const rel = link.slice(new URL(link).origin.length);
-  await signIn(b, rel, login);
-  const entry = await b.get(rel);
-  assert.equal(entry.status, 200);
-  const code = new URL(link).searchParams.get('device-code');
-  assert.match(entry.text, new RegExp(`name="user_code"[^>]*value="${code}"`), 'code prefilled');
-  const consent = await b.post(rel, { csrf: csrfOf(entry.text), step: 'code', user_code: code });
-  assert.equal(consent.status, 200, consent.text.slice(0, 400));
-  const done = await b.post(rel, { csrf: csrfOf(consent.text), step: 'decide', user_code: code,
-    decision });
-  assert.equal(done.status, 200, done.text.slice(0, 400));
-  return { consent, done, browser: b };
-}
+const activate = (link, login, decision) => activateDevice(server.url, link, login, decision);
 
 // The whole flow to tokens at the current clock (first poll comes at once).
 async function deviceTokens(app, login, scopes) {

@@ -237,3 +237,61 @@ export async function userTokens(server, app, login, opts = {}) {
   assert.equal(r.status, 200, r.text);
   return r.json;
 }
+
+// Opens a device flow's verification link as `login` in a cookie-keeping
+// browser, confirms the prefilled code and decides.  Returns the pages.
+export async function activateDevice(base, link, login, decision = 'authorize') {
+  const b = new Browser(base);
+  const rel = link.slice(new URL(link).origin.length);
+  await signIn(b, rel, login);
+  const entry = await b.get(rel);
+  assert.equal(entry.status, 200);
+  const code = new URL(link).searchParams.get('device-code');
+  assert.match(entry.text, new RegExp(`name="user_code"[^>]*value="${code}"`), 'code prefilled');
+  const consent = await b.post(rel, { csrf: csrfOf(entry.text), step: 'code', user_code: code });
+  assert.equal(consent.status, 200, consent.text.slice(0, 400));
+  const done = await b.post(rel, { csrf: csrfOf(consent.text), step: 'decide', user_code: code,
+    decision });
+  assert.equal(done.status, 200, done.text.slice(0, 400));
+  return { consent, done, browser: b };
+}
+
+// A TCP port nobody listens on right now.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+// Starts the CLI in the background.  Returns { child, done, stderr(), waitFor(re) }:
+// done resolves with { status, stdout, stderr } when it exits.
+export function spawnCli(args, { env = {}, input } = {}) {
+  const child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters = [];
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    for (const w of waiters.splice(0)) {
+      const m = stderr.match(w.re);
+      if (m) w.resolve(m); else waiters.push(w);
+    }
+  });
+  if (input !== undefined) child.stdin.end(input); else child.stdin.end();
+  const done = new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+  return {
+    child, done,
+    stderr: () => stderr,
+    waitFor(re, ms = 15000) {
+      const m = stderr.match(re);
+      if (m) return Promise.resolve(m);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${stderr}`)), ms);
+        waiters.push({ re, resolve: (x) => { clearTimeout(timer); resolve(x); } });
+      });
+    },
+  };
+}
