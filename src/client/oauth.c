@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/form.h"
+#include "../common/jws.h"
 #include "../common/xmalloc.h"
 #include "http.h"
 
@@ -77,44 +78,51 @@ scope_list(json_t *v, char **out)
 	return 0;
 }
 
+/*
+ * An optional string member: absent, null or "" leave *out NULL; anything
+ * else must be usable text.  -1 when present but not usable.
+ */
+static int
+optional_text(json_t *root, const char *name, size_t max, char **out)
+{
+	json_t *v = json_object_get(root, name);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
+		return 0;
+	return (*out = text_copy(v, max)) != NULL ? 0 : -1;
+}
+
 int
 oauth_parse_tokens(const char *json, size_t len, struct oauth_tokens *out,
     struct oauth_err *err)
 {
-	json_t *root, *v;
+	json_t *root, *exp;
+	const char *why = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if ((root = parse_object(json, len, err)) == NULL)
 		return -1;
+	exp = json_object_get(root, "expires_in");
 	out->access_token = text_copy(json_object_get(root, "access_token"),
 	    OAUTH_MAX_TOKEN_LEN);
-	v = json_object_get(root, "refresh_token");
-	if (v != NULL && !json_is_null(v) && json_string_length(v) > 0)
-		out->refresh_token = text_copy(v, OAUTH_MAX_TOKEN_LEN);
-	v = json_object_get(root, "id_token");
-	if (v != NULL && !json_is_null(v))
-		out->id_token = text_copy(v, 16384);
-	v = json_object_get(root, "expires_in");
 	if (out->access_token == NULL)
-		set_err(err, err->status, "the answer has no usable access_token");
-	else if (!json_is_integer(v) || json_integer_value(v) < 0)
-		set_err(err, err->status, "the answer has no expires_in");
-	else if (json_object_get(root, "refresh_token") != NULL &&
-	    !json_is_null(json_object_get(root, "refresh_token")) &&
-	    json_string_length(json_object_get(root, "refresh_token")) > 0 &&
-	    out->refresh_token == NULL)
-		set_err(err, err->status, "the answer's refresh_token is not usable");
-	else if (json_object_get(root, "id_token") != NULL &&
-	    !json_is_null(json_object_get(root, "id_token")) && out->id_token == NULL)
-		set_err(err, err->status, "the answer's id_token is not usable");
+		why = "the answer has no usable access_token";
+	else if (!json_is_integer(exp) || json_integer_value(exp) < 0)
+		why = "the answer has no expires_in";
+	else if (optional_text(root, "refresh_token", OAUTH_MAX_TOKEN_LEN,
+	    &out->refresh_token) == -1)
+		why = "the answer's refresh_token is not usable";
+	else if (optional_text(root, "id_token", JWS_MAX_LEN, &out->id_token) == -1)
+		why = "the answer's id_token is not usable";
 	else if (scope_list(json_object_get(root, "scope"), &out->scopes) == -1)
-		set_err(err, err->status, "the answer's scope is neither a list nor a string");
-	else {
-		out->expires_in = json_integer_value(v);
-		json_decref(root);
-		return 0;
-	}
+		why = "the answer's scope is neither a list nor a string";
+	else
+		out->expires_in = json_integer_value(exp);
 	json_decref(root);
+	if (why == NULL)
+		return 0;
+	set_err(err, err->status, why);
 	oauth_tokens_clear(out);
 	return -1;
 }

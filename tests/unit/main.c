@@ -70,6 +70,7 @@ main(void)
 	suite_signin();
 	suite_device();
 	suite_jws();
+	suite_client();
 	hash_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_root);
 	if (system(cmd) != 0)
