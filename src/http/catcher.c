@@ -31,7 +31,8 @@ struct catcher {
 	char			 nonce[CATCHER_NONCE_LEN + 1];	/* the page's script */
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 done;
-	int			 got;
+	int			 stored;	/* result holds the answer */
+	int			 got;		/* ... and the browser has its page */
 	struct catcher_result	 result;
 };
 
@@ -39,6 +40,7 @@ struct catcher {
 struct pending {
 	struct buf	body;
 	int		too_big;
+	int		answered;	/* this request carried the answer */
 };
 
 static const char *
@@ -120,7 +122,8 @@ collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *val
 
 /* Records the answer in ps and says so to the browser. */
 static enum MHD_Result
-answer(struct MHD_Connection *conn, struct catcher *c, const struct params *ps)
+answer(struct MHD_Connection *conn, struct catcher *c, struct pending *p,
+    const struct params *ps)
 {
 	const char *state = get(ps, "state"), *error = get(ps, "error");
 	int mismatch_report = error != NULL && strcmp(error, "redirect_mismatch") == 0;
@@ -134,15 +137,15 @@ answer(struct MHD_Connection *conn, struct catcher *c, const struct params *ps)
 		return reply(conn, 400, c, "This is not the answer twauth is waiting for",
 		    "The state parameter does not match. Start again from the terminal.", 0);
 	pthread_mutex_lock(&c->lock);
-	if (!c->got) {
+	if (!c->stored) {
 		c->result.code = dup_or_null(get(ps, "code"));
 		c->result.access_token = dup_or_null(get(ps, "access_token"));
 		c->result.id_token = dup_or_null(get(ps, "id_token"));
 		c->result.scope = dup_or_null(get(ps, "scope"));
 		c->result.error = dup_or_null(error);
 		c->result.error_description = dup_or_null(get(ps, "error_description"));
-		c->got = 1;
-		pthread_cond_broadcast(&c->done);
+		c->stored = 1;
+		p->answered = 1;	/* the waiter wakes once the page is sent */
 	}
 	pthread_mutex_unlock(&c->lock);
 	if (error != NULL)
@@ -184,7 +187,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &ps);
 		if (get(&ps, "error") != NULL && strcmp(get(&ps, "error"),
 		    "redirect_mismatch") == 0)
-			rc = answer(conn, c, &ps);
+			rc = answer(conn, c, p, &ps);
 		else
 			rc = reply(conn, 404, c, "Not found", "twauth only waits at its "
 			    "redirect URI.", 0);
@@ -194,7 +197,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			rc = reply(conn, 400, c, "Bad answer", "The page sent a malformed "
 			    "fragment.", 0);
 		else
-			rc = answer(conn, c, &ps);
+			rc = answer(conn, c, p, &ps);
 	} else if (strcmp(method, "GET") == 0) {
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &ps);
 		/* An implicit answer's fragment needs the page; errors come in the query. */
@@ -202,7 +205,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			rc = reply(conn, 200, c, "Finishing sign-in...",
 			    "twauth is reading the answer (this needs JavaScript).", 1);
 		else
-			rc = answer(conn, c, &ps);
+			rc = answer(conn, c, p, &ps);
 	} else
 		rc = reply(conn, 405, c, "Method not allowed", "", 0);
 	params_free(&ps);
@@ -213,11 +216,18 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     enum MHD_RequestTerminationCode code)
 {
+	struct catcher *c = cls;
 	struct pending *p = *req_cls;
 
-	(void)cls;
 	(void)conn;
 	(void)code;
+	if (p != NULL && p->answered) {
+		/* Now, not earlier: stopping the server must not cut the page off. */
+		pthread_mutex_lock(&c->lock);
+		c->got = 1;
+		pthread_cond_broadcast(&c->done);
+		pthread_mutex_unlock(&c->lock);
+	}
 	if (p != NULL) {
 		buf_free_secret(&p->body);
 		free(p);
