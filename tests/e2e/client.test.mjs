@@ -359,3 +359,17 @@ test('configure saves a profile (0600, secret masked) that later commands use', 
   assert.equal(noProfile.status, 2);
   assert.match(noProfile.stderr, /no profile 'nope'/);
 });
+
+test('the default issuer is Twitch; a pasted OIDC issuer URL is understood', async () => {
+  const port2 = await freePort();
+  const args = ['token', '--user', '--no-browser', '--timeout', '1', '--redirect-uri',
+    `http://localhost:${port2}`, '--scopes', 'chat:read'];
+  const r = run(args, { TWAUTH_ISSUER: '' });
+  assert.equal(r.status, 2, 'nobody comes back within 1 s');
+  const url = new URL(r.stderr.match(/(https:\/\/\S+)/)[1]);
+  assert.equal(`${url.origin}${url.pathname}`, 'https://id.twitch.tv/oauth2/authorize');
+  assert.equal(url.searchParams.get('client_id'), app.client_id);
+  assert.match(r.stderr, /no answer came to http:\/\/localhost:\d+ within 1 s/);
+  const pasted = run([...args, '--issuer', 'https://id.twitch.tv/oauth2/'], { TWAUTH_ISSUER: '' });
+  assert.ok(pasted.stderr.includes('https://id.twitch.tv/oauth2/authorize?'), pasted.stderr);
+});
