@@ -4,7 +4,6 @@
  */
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,8 +130,7 @@ open_browser(const char *url)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	/* Nobody waits for it: the child is reaped by init when we exit. */
-	signal(SIGCHLD, SIG_DFL);
+	/* Nobody waits for it: once we exit, init reaps it. */
 	if (posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0)
 		fprintf(stderr, "twauth: could not start '%s'; open the URL yourself.\n",
 		    argv[0]);

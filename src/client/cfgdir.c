@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,16 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int
-fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "../common/str.h"
 
 /* mkdir -p with mode for every directory made. */
 static int
@@ -51,17 +41,17 @@ cfgdir_path(char *out, size_t len, char *err, size_t err_len)
 	else if (home != NULL && home[0] == '/')
 		n = snprintf(out, len, "%s/.config/twauth", home);
 	else
-		return fail(err, err_len, "neither $XDG_CONFIG_HOME nor $HOME is an "
+		return str_errf(err, err_len, "neither $XDG_CONFIG_HOME nor $HOME is an "
 		    "absolute path; set one to say where tokens are kept");
 	if (n < 0 || (size_t)n >= len)
-		return fail(err, err_len, "configuration path too long");
+		return str_errf(err, err_len, "configuration path too long");
 	if (make_dirs(out, 0700) == -1)
-		return fail(err, err_len, "cannot create %s: %s", out, strerror(errno));
+		return str_errf(err, err_len, "cannot create %s: %s", out, strerror(errno));
 	if (stat(out, &st) == -1)
-		return fail(err, err_len, "%s: %s", out, strerror(errno));
+		return str_errf(err, err_len, "%s: %s", out, strerror(errno));
 	/* Tokens live here: nobody else may list or enter it. */
 	if ((st.st_mode & 077) != 0 && chmod(out, 0700) == -1)
-		return fail(err, err_len, "cannot make %s private: %s", out, strerror(errno));
+		return str_errf(err, err_len, "cannot make %s private: %s", out, strerror(errno));
 	return 0;
 }
 
@@ -75,10 +65,10 @@ cfgdir_lock(char *err, size_t err_len)
 		return -1;
 	snprintf(path, sizeof(path), "%s/.lock", dir);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
-		return fail(err, err_len, "%s: %s", path, strerror(errno));
+		return str_errf(err, err_len, "%s: %s", path, strerror(errno));
 	if (flock(fd, LOCK_EX) == -1) {
 		close(fd);
-		return fail(err, err_len, "locking %s: %s", path, strerror(errno));
+		return str_errf(err, err_len, "locking %s: %s", path, strerror(errno));
 	}
 	return fd;
 }
@@ -104,13 +94,13 @@ cfgdir_read(const char *name, json_t **out, char *err, size_t err_len)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((f = fopen(path, "re")) == NULL) {
 		if (errno != ENOENT)
-			return fail(err, err_len, "%s: %s", path, strerror(errno));
+			return str_errf(err, err_len, "%s: %s", path, strerror(errno));
 		*out = json_object();
 		return 0;
 	}
 	if (fstat(fileno(f), &st) == -1 || st.st_size > CFGDIR_MAX_FILE) {
 		fclose(f);
-		return fail(err, err_len, "%s is larger than %d bytes; not ours?", path,
+		return str_errf(err, err_len, "%s is larger than %d bytes; not ours?", path,
 		    CFGDIR_MAX_FILE);
 	}
 	if ((st.st_mode & 077) != 0)
@@ -121,7 +111,7 @@ cfgdir_read(const char *name, json_t **out, char *err, size_t err_len)
 	if (*out == NULL || !json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return fail(err, err_len, "%s is not a JSON object (line %d: %s); move it "
+		return str_errf(err, err_len, "%s is not a JSON object (line %d: %s); move it "
 		    "aside to start afresh", path, je.line, je.text);
 	}
 	return 0;
@@ -141,13 +131,13 @@ cfgdir_write(const char *name, json_t *obj, char *err, size_t err_len)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
 	if ((text = json_dumps(obj, JSON_INDENT(2) | JSON_SORT_KEYS)) == NULL)
-		return fail(err, err_len, "out of memory");
+		return str_errf(err, err_len, "out of memory");
 	len = strlen(text);
 	/* mkstemp makes the file 0600 before a byte is written. */
 	if ((fd = mkstemp(tmp)) == -1) {
 		explicit_bzero(text, len);
 		free(text);
-		return fail(err, err_len, "%s: %s", tmp, strerror(errno));
+		return str_errf(err, err_len, "%s: %s", tmp, strerror(errno));
 	}
 	while (done < len) {
 		if ((w = write(fd, text + done, len - done)) == -1) {
@@ -160,14 +150,14 @@ cfgdir_write(const char *name, json_t *obj, char *err, size_t err_len)
 	explicit_bzero(text, len);
 	free(text);
 	if (done < len || write(fd, "\n", 1) != 1 || fsync(fd) == -1) {
-		fail(err, err_len, "writing %s: %s", tmp, strerror(errno));
+		str_errf(err, err_len, "writing %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return -1;
 	}
 	close(fd);
 	if (rename(tmp, path) == -1) {
-		fail(err, err_len, "replacing %s: %s", path, strerror(errno));
+		str_errf(err, err_len, "replacing %s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}

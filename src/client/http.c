@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/num.h"
 #include "../common/url.h"
 
 void
@@ -50,27 +49,6 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-static size_t
-on_header(char *data, size_t size, size_t n, void *arg)
-{
-	struct client_reply *r = arg;
-	size_t len = size * n;
-	const char *name = "retry-after:";
-	char value[16];
-	size_t i, j = 0;
-	int64_t v;
-
-	if (len > strlen(name) && strncasecmp(data, name, strlen(name)) == 0) {
-		for (i = strlen(name); i < len && j + 1 < sizeof(value); i++)
-			if (data[i] >= '0' && data[i] <= '9')
-				value[j++] = data[i];
-		value[j] = '\0';
-		if (num_parse_i64(value, 0, 86400, &v) == 0)
-			r->retry_after = (long)v;
-	}
-	return len;
-}
-
 int
 client_http(const struct client_call *call, struct client_reply *reply,
     char *err, size_t err_len)
@@ -84,7 +62,6 @@ client_http(const struct client_call *call, struct client_reply *reply,
 
 	memset(reply, 0, sizeof(*reply));
 	buf_init(&reply->body, CLIENT_MAX_RESPONSE);
-	reply->retry_after = -1;
 	if (client_url_allowed(call->url) == -1) {
 		snprintf(err, err_len, "refusing %s: only https:// URLs, or http:// to "
 		    "localhost, carry tokens", call->url);
@@ -110,8 +87,6 @@ client_http(const struct client_call *call, struct client_reply *reply,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, reply);
 	/* Proxies from the environment would see tokens; loopback never needs one. */
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
 

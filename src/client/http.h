@@ -29,7 +29,6 @@ struct client_call {
 struct client_reply {
 	long		status;		/* HTTP status */
 	struct buf	body;		/* capped at CLIENT_MAX_RESPONSE */
-	long		retry_after;	/* seconds from Retry-After, or -1 */
 };
 
 /* Once per process, before threads (curl_global_init). */

@@ -1,7 +1,6 @@
 /* id_token verification for the client; see idtoken.h. */
 #include "idtoken.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,18 +8,8 @@
 #include "../common/b64url.h"
 #include "../common/hash.h"
 #include "../common/jws.h"
+#include "../common/str.h"
 #include "oauth.h"
-
-static int
-fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int
 aud_has(json_t *aud, const char *client_id)
@@ -61,27 +50,27 @@ idtoken_check_claims(const struct idtoken_check *chk, const char *issuer, json_t
 	json_t *iat = json_object_get(claims, "iat");
 
 	if (iss == NULL || strcmp(iss, issuer) != 0)
-		return fail(err, err_len, "id_token iss is \"%s\", not the issuer \"%s\"",
+		return str_errf(err, err_len, "id_token iss is \"%s\", not the issuer \"%s\"",
 		    iss ? iss : "", issuer);
 	if (!json_is_string(json_object_get(claims, "sub")))
-		return fail(err, err_len, "id_token has no sub");
+		return str_errf(err, err_len, "id_token has no sub");
 	if (aud == NULL || !aud_has(aud, chk->client_id))
-		return fail(err, err_len, "id_token aud does not name client %s",
+		return str_errf(err, err_len, "id_token aud does not name client %s",
 		    chk->client_id);
 	if (json_is_array(aud) && json_array_size(aud) > 1 &&
 	    (azp == NULL || strcmp(azp, chk->client_id) != 0))
-		return fail(err, err_len, "id_token has several audiences and azp is not us");
+		return str_errf(err, err_len, "id_token has several audiences and azp is not us");
 	if (!json_is_integer(exp) || json_integer_value(exp) + IDTOKEN_LEEWAY <= chk->now)
-		return fail(err, err_len, "id_token has expired");
+		return str_errf(err, err_len, "id_token has expired");
 	if (!json_is_integer(iat) || json_integer_value(iat) > chk->now + IDTOKEN_LEEWAY)
-		return fail(err, err_len, "id_token iat is missing or in the future");
+		return str_errf(err, err_len, "id_token iat is missing or in the future");
 	if (chk->nonce != NULL && (nonce == NULL || strcmp(nonce, chk->nonce) != 0))
-		return fail(err, err_len, "id_token nonce does not match the request's");
+		return str_errf(err, err_len, "id_token nonce does not match the request's");
 	if (chk->access_token != NULL && at_hash != NULL &&
 	    !at_hash_ok(at_hash, chk->access_token))
-		return fail(err, err_len, "id_token at_hash does not match the access token");
+		return str_errf(err, err_len, "id_token at_hash does not match the access token");
 	if (chk->need_at_hash && at_hash == NULL)
-		return fail(err, err_len, "id_token has no at_hash for its access token");
+		return str_errf(err, err_len, "id_token has no at_hash for its access token");
 	return 0;
 }
 
@@ -103,7 +92,7 @@ find_key(json_t *jwks, const char *kid, char *err, size_t err_len)
 			found = k;
 	}
 	if (found == NULL || (kid == NULL && rsa != 1)) {
-		fail(err, err_len, "the issuer's JWKS has no key \"%s\"", kid ? kid : "");
+		str_errf(err, err_len, "the issuer's JWKS has no key \"%s\"", kid ? kid : "");
 		return NULL;
 	}
 	return jwk_rsa_public(json_string_value(json_object_get(found, "n")),
@@ -125,7 +114,7 @@ idtoken_verify(const struct idtoken_check *chk, const char *id_token, json_t **c
 	snprintf(url, sizeof(url), "%s/oauth2/.well-known/openid-configuration",
 	    chk->issuer_base);
 	if (oauth_get_json(url, (void **)&disco, &oe) != OAUTH_OK) {
-		fail(err, err_len, "discovery failed: %s", oe.message);
+		str_errf(err, err_len, "discovery failed: %s", oe.message);
 		goto out;
 	}
 	issuer = json_string_value(json_object_get(disco, "issuer"));
@@ -133,22 +122,22 @@ idtoken_verify(const struct idtoken_check *chk, const char *id_token, json_t **c
 	/* OIDC Discovery 4.3: the issuer is the URL discovery was fetched under. */
 	snprintf(url, sizeof(url), "%s/oauth2", chk->issuer_base);
 	if (issuer == NULL || strcmp(issuer, url) != 0 || jwks_uri == NULL) {
-		fail(err, err_len, "discovery names issuer \"%s\", expected \"%s\"",
+		str_errf(err, err_len, "discovery names issuer \"%s\", expected \"%s\"",
 		    issuer ? issuer : "", url);
 		goto out;
 	}
 	if (oauth_get_json(jwks_uri, (void **)&jwks, &oe) != OAUTH_OK) {
-		fail(err, err_len, "fetching the JWKS failed: %s", oe.message);
+		str_errf(err, err_len, "fetching the JWKS failed: %s", oe.message);
 		goto out;
 	}
 	if (jws_open_rs256(NULL, id_token, strlen(id_token), &htext, &ptext) == -1 ||
 	    (header = json_loads(htext, 0, NULL)) == NULL) {
-		fail(err, err_len, "the id_token is not a well-formed JWS");
+		str_errf(err, err_len, "the id_token is not a well-formed JWS");
 		goto out;
 	}
 	alg = json_string_value(json_object_get(header, "alg"));
 	if (alg == NULL || strcmp(alg, "RS256") != 0) {
-		fail(err, err_len, "id_token alg is \"%s\"; only RS256 is accepted",
+		str_errf(err, err_len, "id_token alg is \"%s\"; only RS256 is accepted",
 		    alg ? alg : "");
 		goto out;
 	}
@@ -159,11 +148,11 @@ idtoken_verify(const struct idtoken_check *chk, const char *id_token, json_t **c
 	free(ptext);
 	htext = ptext = NULL;
 	if (jws_open_rs256(key, id_token, strlen(id_token), &htext, &ptext) == -1) {
-		fail(err, err_len, "the id_token signature does not verify");
+		str_errf(err, err_len, "the id_token signature does not verify");
 		goto out;
 	}
 	if ((*claims = json_loads(ptext, 0, NULL)) == NULL || !json_is_object(*claims)) {
-		fail(err, err_len, "the id_token payload is not a JSON object");
+		str_errf(err, err_len, "the id_token payload is not a JSON object");
 		goto out;
 	}
 	ret = idtoken_check_claims(chk, issuer, *claims, err, err_len);

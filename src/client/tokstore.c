@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../common/scopes.h"
 #include "../common/xmalloc.h"
 #include "cfgdir.h"
 
@@ -153,30 +154,13 @@ tokstore_find(const struct tokstore *ts, const char *issuer, const char *client_
 	return TOK_FOUND;
 }
 
-static json_t *
-scope_json(const char *scopes)
-{
-	json_t *a = json_array();
-	const char *p = scopes, *sp;
-
-	while (p != NULL && *p != '\0') {
-		sp = strchr(p, ' ');
-		if (sp == NULL)
-			sp = p + strlen(p);
-		if (sp > p)
-			json_array_append_new(a, json_stringn(p, (size_t)(sp - p)));
-		p = *sp ? sp + 1 : sp;
-	}
-	return a;
-}
-
 json_t *
 tok_record_json(const struct tok_record *rec, int with_secrets)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I}",
 	    "issuer", rec->issuer, "client_id", rec->client_id, "login", rec->login,
 	    "user_id", rec->user_id, "kind", rec->login[0] ? "user" : "app",
-	    "scopes", scope_json(rec->scopes), "expires_at", (json_int_t)rec->expires_at,
+	    "scopes", scope_array(rec->scopes), "expires_at", (json_int_t)rec->expires_at,
 	    "obtained_at", (json_int_t)rec->obtained_at,
 	    "validated_at", (json_int_t)rec->validated_at);
 

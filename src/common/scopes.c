@@ -235,3 +235,20 @@ scopes_canonical(const char *list, char **canonical, char *bad, size_t bad_len)
 	*canonical = out;
 	return 0;
 }
+
+json_t *
+scope_array(const char *scopes)
+{
+	json_t *arr = json_array();
+	const char *p = scopes ? scopes : "";
+
+	p += strspn(p, " ");
+	while (*p != '\0') {
+		size_t len = strcspn(p, " ");
+
+		json_array_append_new(arr, json_stringn(p, len));
+		p += len;
+		p += strspn(p, " ");
+	}
+	return arr;
+}

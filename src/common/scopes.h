@@ -8,6 +8,7 @@
 #ifndef SCOPES_H
 #define SCOPES_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 struct scope_info {
@@ -28,5 +29,8 @@ const struct scope_info *scope_catalog_at(size_t i);
  * with "..." if long); also -1 past TW_MAX_SCOPES scopes.
  */
 int scopes_canonical(const char *list, char **canonical, char *bad, size_t bad_len);
+
+/* A space-separated scope list as a JSON array, Twitch's "scope" shape. */
+json_t *scope_array(const char *scopes);
 
 #endif

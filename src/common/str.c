@@ -1,6 +1,9 @@
 /* Helpers over struct str; see str.h. */
 #include "str.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <string.h>
 
 static int
@@ -71,4 +74,15 @@ words_within(const char *words, const char *set)
 		p += strspn(p, " ");
 	}
 	return true;
+}
+
+int
+str_errf(char *err, size_t err_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, err_len, fmt, ap);
+	va_end(ap);
+	return -1;
 }

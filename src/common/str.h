@@ -51,4 +51,11 @@ struct str str_trim(struct str s);
  */
 bool words_within(const char *words, const char *set);
 
+/*
+ * Formats a one-line reason into err (err_len bytes) and returns -1, so an
+ * error path reads "return str_errf(err, len, ...);".
+ */
+int str_errf(char *err, size_t err_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -144,22 +144,13 @@ iso_time(int64_t t)
 }
 
 static json_t *
-user_id_string(int64_t id)
-{
-	char s[24];
-
-	snprintf(s, sizeof(s), "%lld", (long long)id);
-	return json_string(s);
-}
-
-static json_t *
 helix_user_json(const struct idp_helix_user *hu)
 {
 	const struct store_user *u = &hu->user;
 	json_t *o;
 
 	o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o}",
-	    "id", user_id_string(u->id), "login", u->login,
+	    "id", user_id_json(u->id), "login", u->login,
 	    "display_name", u->display_name, "type", "", "broadcaster_type", "",
 	    "description", "", "profile_image_url", u->profile_image_url,
 	    "offline_image_url", "", "view_count", 0, "created_at", iso_time(u->created_at));
@@ -175,7 +166,7 @@ helix_channel_json(const struct idp_helix_user *hu)
 
 	/* twauth keeps no channel settings: these are a new channel's. */
 	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:[], s:[], s:b}",
-	    "broadcaster_id", user_id_string(u->id), "broadcaster_login", u->login,
+	    "broadcaster_id", user_id_json(u->id), "broadcaster_login", u->login,
 	    "broadcaster_name", u->display_name, "broadcaster_language", "en",
 	    "game_id", "", "game_name", "", "title", "", "delay", 0, "tags",
 	    "content_classification_labels", "is_branded_content", 0);

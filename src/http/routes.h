@@ -5,6 +5,7 @@
 #ifndef HTTP_ROUTES_H
 #define HTTP_ROUTES_H
 
+#include "../common/scopes.h"
 #include "request.h"
 
 /* Parse OAuth parameters from the query string and the body. */
@@ -25,8 +26,8 @@ const struct route *routes_find(const char *method, const char *path, int *path_
 /* "GET, HEAD" style Allow header value for path (static storage). */
 const char *routes_allow(const char *path);
 
-/* A space-separated scope list as a JSON array (token.c). */
-json_t *scope_array(const char *scopes);
+/* A user id as Twitch writes it, a decimal string (token.c). */
+json_t *user_id_json(int64_t id);
 /* Answers err in Twitch's format, naming the bad scopes for invalid_scope. */
 void reply_idp_error(struct request *req, enum idp_err err, const char *detail);
 

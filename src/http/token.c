@@ -8,22 +8,14 @@
 
 #include "routes.h"
 
-/* Splits a space-separated scope string into a JSON array. */
+/* A user id as Twitch writes it: a decimal string. */
 json_t *
-scope_array(const char *scopes)
+user_id_json(int64_t id)
 {
-	json_t *arr = json_array();
-	const char *p = scopes ? scopes : "";
+	char s[24];
 
-	p += strspn(p, " ");
-	while (*p != '\0') {
-		size_t len = strcspn(p, " ");
-
-		json_array_append_new(arr, json_stringn(p, len));
-		p += len;
-		p += strspn(p, " ");
-	}
-	return arr;
+	snprintf(s, sizeof(s), "%lld", (long long)id);
+	return json_string(s);
 }
 
 void

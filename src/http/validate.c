@@ -32,14 +32,12 @@ http_validate(struct request *req)
 		req_reply_error(req, err);
 		return;
 	}
-	if (info.user_id != 0) {
-		char user_id[24];
-
-		snprintf(user_id, sizeof(user_id), "%lld", (long long)info.user_id);
-		body = json_pack("{s:s, s:s, s:o, s:s, s:I}", "client_id", info.client_id,
+	if (info.user_id != 0)
+		body = json_pack("{s:s, s:s, s:o, s:o, s:I}", "client_id", info.client_id,
 		    "login", info.login, "scopes", scope_array(info.scopes),
-		    "user_id", user_id, "expires_in", (json_int_t)info.expires_in);
-	} else
+		    "user_id", user_id_json(info.user_id), "expires_in",
+		    (json_int_t)info.expires_in);
+	else
 		body = json_pack("{s:s, s:o, s:I}", "client_id", info.client_id,
 		    "scopes", scope_array(info.scopes), "expires_in",
 		    (json_int_t)info.expires_in);
