@@ -18,8 +18,8 @@
 
 enum oauth_rc {
 	OAUTH_OK,
-	OAUTH_REFUSED,		/* the issuer said no: see err */
-	OAUTH_NETWORK,		/* no usable answer: see err */
+	OAUTH_REFUSED,		/* the issuer said no (a 4xx): see err */
+	OAUTH_NETWORK,		/* no verdict (network, a 5xx, a bad answer): see err */
 	/* device code polling */
 	OAUTH_PENDING,
 	OAUTH_SLOW_DOWN,

@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, existsSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -372,4 +373,79 @@ test('the default issuer is Twitch; a pasted OIDC issuer URL is understood', asy
   assert.match(r.stderr, /no answer came to http:\/\/localhost:\d+ within 1 s/);
   const pasted = run([...args, '--issuer', 'https://id.twitch.tv/oauth2/'], { TWAUTH_ISSUER: '' });
   assert.ok(pasted.stderr.includes('https://id.twitch.tv/oauth2/authorize?'), pasted.stderr);
+});
+
+test('an unknown client id is exit 1 with a hint', () => {
+  const r = run(['token'], { TWITCH_CLIENT_ID: 'z'.repeat(30) });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /refused \(400\): invalid client\n {2}No app has that client id/);
+});
+
+// Polling answers a well-behaved client never provokes from twauth serve
+// (slow_down, expiry, RFC 8628's {"error":...} shape) come from a scripted
+// issuer on loopback, which records when each poll arrived.
+async function scriptedIssuer(answers) {
+  const polls = [];
+  const srv = http.createServer((req, res) => {
+    const send = (status, body) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url.startsWith('/oauth2/device')) {
+      return send(200, { device_code: 'd'.repeat(40), user_code: 'BCDFGHJK', expires_in: 60,
+        interval: 1, verification_uri: 'http://127.0.0.1/activate?public=true&device-code=BCDFGHJK' });
+    }
+    if (req.url.startsWith('/oauth2/token')) {
+      polls.push(Date.now());
+      const [status, body] = answers.shift();
+      return send(status, body);
+    }
+    if (req.url.startsWith('/oauth2/validate')) {
+      return send(200, { client_id: 'c', login: 'scripted', user_id: '7', scopes: [], expires_in: 100 });
+    }
+    return send(404, { status: 404, message: 'not found' });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${srv.address().port}`, polls, close: () => srv.close() };
+}
+
+const deviceAsync = (issuer) => spawnCli(['token', '--device', '--no-save', '--issuer', issuer.url],
+  { env: env({ TWITCH_CLIENT_ID: 'c', TWITCH_CLIENT_SECRET: '' }) }).done;
+
+test('device polling: slow_down adds 5 s to the interval for good', async () => {
+  const issuer = await scriptedIssuer([
+    [400, { status: 400, message: 'slow_down' }],
+    [400, { status: 400, message: 'authorization_pending' }],
+    [200, { access_token: 't'.repeat(30), expires_in: 100, refresh_token: 'r'.repeat(50),
+      scope: [], token_type: 'bearer' }],
+  ]);
+  try {
+    const r = await deviceAsync(issuer);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /asked us to slow down: polling every 6s/);
+    assert.equal(issuer.polls.length, 3);
+    assert.ok(issuer.polls[1] - issuer.polls[0] >= 5900, `${issuer.polls[1] - issuer.polls[0]} ms`);
+    assert.ok(issuer.polls[2] - issuer.polls[1] >= 5900, 'the slower interval stays');
+  } finally { issuer.close(); }
+});
+
+test('device polling: expiry and denial in either shape are exit 1, a 5xx exit 2', async () => {
+  for (const [body, re] of [
+    [{ status: 400, message: 'invalid device code' }, /code expired before it was approved/],
+    [{ error: 'expired_token' }, /code expired before it was approved/],
+    [{ error: 'access_denied', error_description: 'no' }, /denied on the activation page/],
+  ]) {
+    const issuer = await scriptedIssuer([[400, body]]);
+    try {
+      const r = await deviceAsync(issuer);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, re);
+    } finally { issuer.close(); }
+  }
+  const broken = await scriptedIssuer([[500, { status: 500, message: 'boom' }]]);
+  try {
+    const r = await deviceAsync(broken);
+    assert.equal(r.status, 2, 'a 5xx is no verdict');
+    assert.match(r.stderr, /the issuer answered HTTP 500: boom/);
+  } finally { broken.close(); }
 });
