@@ -111,8 +111,9 @@ cfgdir_read(const char *name, json_t **out, char *err, size_t err_len)
 	if (*out == NULL || !json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return str_errf(err, err_len, "%s is not a JSON object (line %d: %s); move it "
-		    "aside to start afresh", path, je.line, je.text);
+		/* Not je.text: it quotes the file, which holds tokens. */
+		return str_errf(err, err_len, "%s is not a JSON object (line %d, column %d); "
+		    "move it aside to start afresh", path, je.line, je.column);
 	}
 	return 0;
 }
