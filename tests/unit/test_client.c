@@ -234,12 +234,13 @@ test_tokstore_files(void)
 	free(r.refresh_token);
 	free(r.scopes);
 
-	/* A damaged file is reported, not overwritten. */
+	/* A damaged file is reported without quoting it, and not overwritten. */
 	FILE *f = fopen(path, "w");
-	fputs("{not json", f);
+	fputs("{\"access_token\":\"secret0token\" oops", f);
 	fclose(f);
 	CHECK(tokstore_open(&ts, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "not a JSON object") != NULL);
+	CHECK(strstr(err, "secret0token") == NULL);	/* never quoted */
 	unsetenv("XDG_CONFIG_HOME");
 }
 
