@@ -14,5 +14,7 @@ void clock_init(void);
 void clock_set_skew(int64_t skew);
 int64_t clock_now(void);
 uint64_t clock_mono_us(void);
+/* Wall-clock milliseconds since the epoch, unskewed (for ordering only). */
+uint64_t clock_wall_ms(void);
 
 #endif

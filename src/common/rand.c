@@ -34,5 +34,5 @@ rand_from_alphabet(char *out, size_t len, const char *alphabet)
 void
 rand_alnum(char *out, size_t len)
 {
-	rand_from_alphabet(out, len, "0123456789abcdefghijklmnopqrstuvwxyz");
+	rand_from_alphabet(out, len, RAND_ALNUM);
 }

@@ -14,6 +14,8 @@ void rand_bytes(void *out, size_t len);
  * shape of Twitch's client ids, secrets and tokens.
  */
 void rand_alnum(char *out, size_t len);
+/* The alphabet of rand_alnum, in order: a character's index is its digit. */
+#define RAND_ALNUM "0123456789abcdefghijklmnopqrstuvwxyz"
 /* As rand_alnum, from a caller's alphabet of at most 256 characters. */
 void rand_from_alphabet(char *out, size_t len, const char *alphabet);
 

@@ -35,6 +35,15 @@ void req_reply_empty(struct request *req, unsigned status);
 void req_reply_html(struct request *req, unsigned status, char *html, size_t len);
 /* Answers status (302 or 303) with Location: location and no body. */
 void req_reply_redirect(struct request *req, unsigned status, const char *location);
+/*
+ * Parks the request until req_wake(req) is called, then calls then(req,
+ * ctx) on a server thread, which must answer.  For work that another thread
+ * finishes (the store's group commit): nothing waits meanwhile.  req_wake
+ * may come first, even before req_park, from any thread; it must come
+ * exactly once per request that parks.
+ */
+void req_park(struct request *req, void (*then)(struct request *, void *), void *ctx);
+void req_wake(void *req);
 /* Answers with static bytes of ours (stylesheet). */
 void req_reply_static(struct request *req, const char *content_type, const char *data,
     size_t len);

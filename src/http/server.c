@@ -55,7 +55,11 @@ struct server {
 	atomic_long			 in_flight;
 };
 
-enum req_state { REQ_NEW, REQ_BODY, REQ_ANSWERED };
+enum req_state { REQ_NEW, REQ_BODY, REQ_PARKED, REQ_ANSWERED };
+
+/* req->wake bits: who came first of req_park and req_wake (see req_park). */
+#define WAKE_WOKEN	0x1
+#define WAKE_PARKED	0x2
 
 #define REQ_MAX_HEADERS	8	/* extra response headers a handler may add */
 
@@ -83,6 +87,9 @@ struct request {
 	size_t			 n_extra;
 	char			 csrf[TW_ID_LEN + 1];	/* see req_csrf */
 	char			 base_url[320];		/* see req_base_url */
+	atomic_int		 wake;			/* WAKE_* */
+	void			(*then)(struct request *, void *);	/* see req_park */
+	void			*then_ctx;
 };
 
 /* ---- responses ---- */
@@ -214,6 +221,33 @@ req_reply_static(struct request *req, const char *content_type, const char *data
     size_t len)
 {
 	reply(req, 200, content_type, xmemdup0(data, len), len, NULL);
+}
+
+/*
+ * Whichever of req_park and req_wake comes second resumes the connection,
+ * so it is resumed exactly once and only after it was suspended; when the
+ * wake came first the connection is not suspended at all.
+ */
+void
+req_park(struct request *req, void (*then)(struct request *, void *), void *ctx)
+{
+	req->then = then;
+	req->then_ctx = ctx;
+	req->state = REQ_PARKED;
+	if (atomic_load(&req->wake) & WAKE_WOKEN)
+		return;		/* on_request calls then at once */
+	MHD_suspend_connection(req->conn);
+	if (atomic_fetch_or(&req->wake, WAKE_PARKED) & WAKE_WOKEN)
+		MHD_resume_connection(req->conn);
+}
+
+void
+req_wake(void *arg)
+{
+	struct request *req = arg;
+
+	if (atomic_fetch_or(&req->wake, WAKE_WOKEN) & WAKE_PARKED)
+		MHD_resume_connection(req->conn);
 }
 
 /* ---- request accessors ---- */
@@ -478,6 +512,16 @@ parse_params(struct request *req)
 }
 
 static enum MHD_Result
+must_be_answered(struct request *req)
+{
+	if (req->state != REQ_ANSWERED) {
+		log_error("http: %s %s left unanswered", req->method, req->path);
+		req_reply_error(req, IDP_ERR_UNAVAILABLE);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
@@ -498,6 +542,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		/* Answered early: discard whatever body still arrives. */
 		*upload_size = 0;
 		return MHD_YES;
+	}
+	if (req->state == REQ_PARKED) {
+		/* Called again once resumed: req_wake has come. */
+		req->then(req, req->then_ctx);
+		return must_be_answered(req);
 	}
 	if (*upload_size > 0) {
 		/*
@@ -531,11 +580,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	if ((req->route->flags & ROUTE_PARAMS) && parse_params(req) == -1)
 		return MHD_YES;
 	req->route->handle(req);
-	if (req->state != REQ_ANSWERED) {
-		log_error("http: %s %s left unanswered", req->method, req->path);
-		req_reply_error(req, IDP_ERR_UNAVAILABLE);
+	if (req->state == REQ_PARKED) {
+		if (atomic_load(&req->wake) & WAKE_PARKED)
+			return MHD_YES;		/* suspended: MHD calls again */
+		req->then(req, req->then_ctx);	/* woken before it was parked */
 	}
-	return MHD_YES;
+	return must_be_answered(req);
 }
 
 static void
@@ -706,7 +756,8 @@ server_run(const struct server_config *cfg, struct idp *idp)
 	stop_signals(&set);
 	if ((fd = open_listener(cfg->listen, bound, sizeof(srv.bound))) == -1)
 		return -1;
-	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ERROR_LOG,
 	    0, NULL, NULL, on_request, &srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &srv,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,

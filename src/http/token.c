@@ -4,7 +4,10 @@
  * process here and nowhere else.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../common/xmalloc.h"
 
 #include "routes.h"
 
@@ -31,6 +34,54 @@ reply_idp_error(struct request *req, enum idp_err err, const char *detail)
 	req_reply_message(req, (unsigned)idp_err_info(err)->status, message);
 }
 
+static void
+token_reply(struct request *req, enum idp_err err, const struct idp_token_response *resp)
+{
+	if (err != IDP_OK)
+		reply_idp_error(req, err, resp->error_detail);
+	else if (!resp->user_token)
+		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s}",
+		    "access_token", resp->access_token,
+		    "expires_in", (json_int_t)resp->expires_in,
+		    "token_type", "bearer"));
+	else {
+		/* Twitch's scope is an array; RFC 6749's (apps with --scope-string) a string. */
+		json_t *body = json_pack("{s:s, s:I, s:s, s:o, s:s}",
+		    "access_token", resp->access_token,
+		    "expires_in", (json_int_t)resp->expires_in,
+		    "refresh_token", resp->refresh_token,
+		    "scope", resp->scope_string ? json_string(resp->scopes) :
+		    scope_array(resp->scopes),
+		    "token_type", "bearer");
+
+		if (resp->id_token != NULL)
+			json_object_set_new(body, "id_token", json_string(resp->id_token));
+		req_reply_json(req, 200, body);
+	}
+}
+
+/* A request whose token waits for the store's group commit. */
+struct token_wait {
+	struct idp_token_response	 resp;
+	struct idp_pending		*pending;
+};
+
+static void
+token_wait_free(struct token_wait *w)
+{
+	idp_token_response_clear(&w->resp);
+	free(w);
+}
+
+static void
+token_committed(struct request *req, void *ctx)
+{
+	struct token_wait *w = ctx;
+
+	token_reply(req, idp_token_finish(req_idp(req), w->pending, &w->resp), &w->resp);
+	token_wait_free(w);
+}
+
 void
 http_token(struct request *req)
 {
@@ -44,37 +95,20 @@ http_token(struct request *req)
 		.refresh_token = req_param(req, "refresh_token"),
 		.device_code = req_param(req, "device_code"),
 	};
-	struct idp_token_response resp;
-	enum idp_err err;
-
+	struct token_wait *w = xcalloc(1, sizeof(*w));
 	char issuer[400];
+	enum idp_err err;
 
 	/* Device-flow clients say "scopes"; accept it on every grant. */
 	if (tr.scope == NULL)
 		tr.scope = req_param(req, "scopes");
 	http_issuer(req, issuer, sizeof(issuer));
 	tr.issuer = issuer;
-	err = idp_token(req_idp(req), &tr, &resp);
-	if (err != IDP_OK)
-		reply_idp_error(req, err, resp.error_detail);
-	else if (!resp.user_token)
-		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s}",
-		    "access_token", resp.access_token,
-		    "expires_in", (json_int_t)resp.expires_in,
-		    "token_type", "bearer"));
-	else {
-		/* Twitch's scope is an array; RFC 6749's (apps with --scope-string) a string. */
-		json_t *body = json_pack("{s:s, s:I, s:s, s:o, s:s}",
-		    "access_token", resp.access_token,
-		    "expires_in", (json_int_t)resp.expires_in,
-		    "refresh_token", resp.refresh_token,
-		    "scope", resp.scope_string ? json_string(resp.scopes) :
-		    scope_array(resp.scopes),
-		    "token_type", "bearer");
-
-		if (resp.id_token != NULL)
-			json_object_set_new(body, "id_token", json_string(resp.id_token));
-		req_reply_json(req, 200, body);
+	err = idp_token_start(req_idp(req), &tr, &w->resp, &w->pending, req_wake, req);
+	if (w->pending != NULL) {
+		req_park(req, token_committed, w);
+		return;
 	}
-	idp_token_response_clear(&resp);
+	token_reply(req, err, &w->resp);
+	token_wait_free(w);
 }

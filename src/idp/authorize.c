@@ -211,7 +211,7 @@ mint_token(struct idp *idp, const struct store_user *user, const struct idp_auth
 	g.claims = (char *)(req->claims ? req->claims : "");
 	g.created_at = now;
 	memset(&issue, 0, sizeof(issue));
-	idp_new_secret(token, TW_ID_LEN, issue.access.hash);
+	idp_new_access_token(token, issue.access.hash);
 	issue.access.created_at = now;
 	issue.access.expires_at = now + idp->cfg.user_token_ttl;
 	return idp_from_store(store_grant_issue(idp->store, &g, &issue), IDP_ERR_INVALID_CLIENT);

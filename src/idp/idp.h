@@ -98,6 +98,20 @@ struct idp_token_response {
 enum idp_err idp_token(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp);
 void idp_token_response_clear(struct idp_token_response *resp);
+/*
+ * idp_token for servers that should not hold a thread while the store
+ * commits.  Client credentials are queued for the store's group commit:
+ * then *pending is set, resume(arg) is called exactly once from another
+ * thread (or before this returns), and idp_token_finish(pending) gives the
+ * outcome, fills resp and frees pending.  Every other request is answered
+ * at once, as by idp_token, with *pending NULL.
+ */
+struct idp_pending;
+enum idp_err idp_token_start(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp, struct idp_pending **pending,
+    void (*resume)(void *), void *arg);
+enum idp_err idp_token_finish(struct idp *idp, struct idp_pending *pending,
+    struct idp_token_response *resp);
 
 /* What /oauth2/validate says about a token. */
 struct idp_token_info {

@@ -27,6 +27,10 @@ struct idp {
  */
 enum idp_err idp_client_auth(struct idp *idp, const char *client_id, const char *secret,
     struct store_app *app);
+/* A fresh access token (stamp and random characters) and its store key. */
+void idp_new_access_token(char out[TW_ID_LEN + 1], uint8_t key[HASH_LEN]);
+/* The store key of a presented access token of len bytes (tokens.c). */
+void idp_access_token_key(const char *token, size_t len, uint8_t key[HASH_LEN]);
 /* A fresh random token of len characters and its digest. */
 void idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN]);
 /*

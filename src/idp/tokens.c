@@ -40,40 +40,6 @@ idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN])
 }
 
 /*
- * Mints an access token and stores its digest, on the condition (checked in
- * the same statement) that the app still exists and, if secret_hash is not
- * NULL, still has that secret.  Returns IDP_OK with the token in clear in
- * out (the only time it exists), or IDP_ERR_INVALID_CLIENT when the
- * condition failed, for the caller to explain.
- */
-static enum idp_err
-issue_access_token(struct idp *idp, const char *client_id, const uint8_t *secret_hash,
-    int64_t user_id, const char *scopes, int64_t ttl, char out[TW_ID_LEN + 1])
-{
-	struct store_token tok;
-	enum store_rc rc = STORE_ERROR;
-	int64_t now = clock_now();
-	size_t id_len = strlen(client_id);
-
-	if (id_len > TW_ID_LEN)
-		return IDP_ERR_INVALID_CLIENT;
-	memset(&tok, 0, sizeof(tok));
-	memcpy(tok.client_id, client_id, id_len + 1);
-	tok.user_id = user_id;
-	tok.scopes = (char *)scopes;
-	tok.created_at = now;
-	tok.expires_at = now + ttl;
-	for (int attempt = 0; attempt < 3; attempt++) {
-		idp_new_secret(out, TW_ID_LEN, tok.hash);
-		if ((rc = store_token_insert(idp->store, &tok, secret_hash)) != STORE_CONFLICT)
-			break;
-	}
-	if (rc != STORE_OK)
-		memset(out, 0, TW_ID_LEN + 1);
-	return idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
-}
-
-/*
  * Explains why a client failed to authenticate, by loading the app: the
  * slow path, taken only when no token was issued.  secret_hash is NULL when
  * the request carried no secret.
@@ -100,23 +66,165 @@ client_auth_failure(struct idp *idp, const char *client_id, const uint8_t *secre
 	return err;
 }
 
+/*
+ * Access tokens begin with a stamp: five characters counting milliseconds
+ * (modulo 36^5, about 16.8 hours), then 25 random ones (129 bits, within
+ * RFC 6749's bound of 2^-128 for guessing).  Their store key is the stamp
+ * followed by the first 27 bytes of the token's SHA-256, so the keys of
+ * tokens issued together are neighbours in the store's index: a commit of
+ * many new tokens writes a few pages, not one random page per token, which
+ * is most of what issuing a token costs.  The stamp is not secret.
+ *
+ * Tokens issued before stamps existed are stored under their plain SHA-256;
+ * lookups that miss try that too (legacy_digest), so an upgrade loses none.
+ */
+#define STAMP_LEN	5
+#define STAMP_MOD	60466176u	/* 36^5 */
+
+void
+idp_access_token_key(const char *token, size_t len, uint8_t key[HASH_LEN])
+{
+	uint8_t digest[HASH_LEN];
+
+	memset(key, 0, STAMP_LEN);
+	memcpy(key, token, len < STAMP_LEN ? len : STAMP_LEN);
+	hash_sha256(token, len, digest);
+	memcpy(key + STAMP_LEN, digest, HASH_LEN - STAMP_LEN);
+	OPENSSL_cleanse(digest, sizeof(digest));
+}
+
+void
+idp_new_access_token(char out[TW_ID_LEN + 1], uint8_t key[HASH_LEN])
+{
+	uint64_t ms = clock_wall_ms() % STAMP_MOD;
+
+	for (int i = STAMP_LEN - 1; i >= 0; i--, ms /= 36)
+		out[i] = RAND_ALNUM[ms % 36];
+	rand_alnum(out + STAMP_LEN, TW_ID_LEN - STAMP_LEN);
+	idp_access_token_key(out, TW_ID_LEN, key);
+}
+
+/*
+ * The client credentials grant, in three steps so that the insert can be
+ * queued for the store's group commit (idp_token_start):
+ * cc_prepare mints the token and fills the row to insert, the store inserts
+ * it on the condition (checked in the same statement) that the app still
+ * exists with that secret, and cc_outcome turns the store's answer into
+ * the response.
+ */
+struct idp_pending {
+	struct idp	*idp;
+	struct store_token tok;			/* the row; scopes point to "" */
+	uint8_t		 secret_digest[HASH_LEN];
+	enum store_rc	 rc;			/* the store's answer */
+	void		(*resume)(void *);
+	void		*arg;
+};
+
+/* IDP_OK and a filled p, or the error that needs no store at all. */
+static enum idp_err
+cc_prepare(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp, struct idp_pending *p)
+{
+	size_t id_len = strlen(req->client_id);
+	int64_t now = clock_now();
+
+	memset(p, 0, sizeof(*p));
+	if (id_len > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	p->idp = idp;
+	memcpy(p->tok.client_id, req->client_id, id_len + 1);
+	/* App tokens carry no scopes on Twitch: a scope parameter is ignored. */
+	p->tok.scopes = (char *)"";
+	p->tok.created_at = now;
+	p->tok.expires_at = now + idp->cfg.app_token_ttl;
+	hash_sha256(req->client_secret, strlen(req->client_secret), p->secret_digest);
+	idp_new_access_token(resp->access_token, p->tok.hash);
+	return IDP_OK;
+}
+
+static enum idp_err
+cc_outcome(struct idp *idp, struct idp_pending *p, struct idp_token_response *resp)
+{
+	enum idp_err err;
+
+	/* A digest collision (never seen) gets a fresh token, inline. */
+	for (int attempt = 0; p->rc == STORE_CONFLICT && attempt < 2; attempt++) {
+		idp_new_access_token(resp->access_token, p->tok.hash);
+		p->rc = store_token_insert(idp->store, &p->tok, p->secret_digest);
+	}
+	err = idp_from_store(p->rc, IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_ERR_INVALID_CLIENT)
+		err = client_auth_failure(idp, p->tok.client_id, p->secret_digest);
+	if (err == IDP_OK)
+		resp->expires_in = idp->cfg.app_token_ttl;
+	else
+		OPENSSL_cleanse(resp->access_token, sizeof(resp->access_token));
+	return err;
+}
+
 static enum idp_err
 client_credentials(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp)
 {
-	uint8_t digest[HASH_LEN];
+	struct idp_pending p;
 	enum idp_err err;
 
 	if (idp_blank(req->client_secret))
 		return client_auth_failure(idp, req->client_id, NULL);
-	hash_sha256(req->client_secret, strlen(req->client_secret), digest);
-	/* App tokens carry no scopes on Twitch: a scope parameter is ignored. */
-	err = issue_access_token(idp, req->client_id, digest, 0, "", idp->cfg.app_token_ttl,
-	    resp->access_token);
-	if (err == IDP_ERR_INVALID_CLIENT)
-		return client_auth_failure(idp, req->client_id, digest);
-	if (err == IDP_OK)
-		resp->expires_in = idp->cfg.app_token_ttl;
+	if ((err = cc_prepare(idp, req, resp, &p)) == IDP_OK) {
+		p.rc = store_token_insert(idp->store, &p.tok, p.secret_digest);
+		err = cc_outcome(idp, &p, resp);
+	}
+	OPENSSL_cleanse(&p, sizeof(p));
+	return err;
+}
+
+/* The store's callback: keeps the answer and wakes the caller. */
+static void
+cc_stored(void *arg, enum store_rc rc)
+{
+	struct idp_pending *p = arg;
+	void (*resume)(void *) = p->resume;
+	void *resume_arg = p->arg;
+
+	/* After resume, p belongs to the caller's idp_token_finish. */
+	p->rc = rc;
+	resume(resume_arg);
+}
+
+enum idp_err
+idp_token_start(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp, struct idp_pending **pending,
+    void (*resume)(void *), void *arg)
+{
+	struct idp_pending *p;
+	enum idp_err err;
+
+	*pending = NULL;
+	if (idp_blank(req->grant_type) || strcmp(req->grant_type, "client_credentials") != 0 ||
+	    idp_blank(req->client_id) || idp_blank(req->client_secret))
+		return idp_token(idp, req, resp);
+	memset(resp, 0, sizeof(*resp));
+	p = xmalloc(sizeof(*p));
+	if ((err = cc_prepare(idp, req, resp, p)) != IDP_OK) {
+		free(p);
+		return err;
+	}
+	p->resume = resume;
+	p->arg = arg;
+	*pending = p;
+	store_token_insert_queued(idp->store, &p->tok, p->secret_digest, cc_stored, p);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_token_finish(struct idp *idp, struct idp_pending *p, struct idp_token_response *resp)
+{
+	enum idp_err err = cc_outcome(idp, p, resp);
+
+	OPENSSL_cleanse(p, sizeof(*p));
+	free(p);
 	return err;
 }
 
@@ -152,7 +260,7 @@ idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refres
 	int64_t now = clock_now();
 
 	memset(issue, 0, sizeof(*issue));
-	idp_new_secret(resp->access_token, TW_ID_LEN, issue->access.hash);
+	idp_new_access_token(resp->access_token, issue->access.hash);
 	issue->access.created_at = now;
 	issue->access.expires_at = now + idp->cfg.user_token_ttl;
 	if (with_refresh) {
@@ -336,15 +444,19 @@ enum idp_err
 idp_live_token(struct idp *idp, const char *token, size_t token_len, int64_t now,
     struct store_token *tok)
 {
-	uint8_t digest[HASH_LEN];
+	uint8_t key[HASH_LEN];
 	enum idp_err err;
+	enum store_rc rc;
 
 	memset(tok, 0, sizeof(*tok));
 	if (token_len == 0 || token_len > TW_MAX_TOKEN_LEN)
 		return IDP_ERR_INVALID_ACCESS_TOKEN;
-	hash_sha256(token, token_len, digest);
-	err = idp_from_store(store_token_get(idp->store, digest, tok),
-	    IDP_ERR_INVALID_ACCESS_TOKEN);
+	idp_access_token_key(token, token_len, key);
+	if ((rc = store_token_get(idp->store, key, tok)) == STORE_NOTFOUND) {
+		hash_sha256(token, token_len, key);	/* legacy_digest */
+		rc = store_token_get(idp->store, key, tok);
+	}
+	err = idp_from_store(rc, IDP_ERR_INVALID_ACCESS_TOKEN);
 	if (err == IDP_OK && tok->expires_at <= now) {
 		store_token_clear(tok);
 		err = IDP_ERR_INVALID_ACCESS_TOKEN;
@@ -392,7 +504,11 @@ idp_revoke(struct idp *idp, const char *client_id, const char *token)
 		return err;
 	if (strlen(token) > TW_MAX_TOKEN_LEN)
 		return IDP_OK;
-	hash_sha256(token, strlen(token), digest);
-	rc = store_token_revoke(idp->store, digest, client_id);
+	/* An access token; else a refresh token (or a legacy_digest access token). */
+	idp_access_token_key(token, strlen(token), digest);
+	if ((rc = store_token_revoke(idp->store, digest, client_id)) == STORE_NOTFOUND) {
+		hash_sha256(token, strlen(token), digest);
+		rc = store_token_revoke(idp->store, digest, client_id);
+	}
 	return rc == STORE_OK || rc == STORE_NOTFOUND ? IDP_OK : IDP_ERR_UNAVAILABLE;
 }

@@ -137,6 +137,24 @@ store_token_insert(struct store *st, const struct store_token *tok, const uint8_
 	return st->ops->token_insert(st->impl, tok, secret_hash);
 }
 
+void
+store_token_insert_queued(struct store *st, const struct store_token *tok,
+    const uint8_t *secret_hash, store_done_fn done, void *arg)
+{
+	if (st->ops->token_insert_queued != NULL)
+		st->ops->token_insert_queued(st->impl, tok, secret_hash, done, arg);
+	else
+		done(arg, st->ops->token_insert(st->impl, tok, secret_hash));
+}
+
+void
+store_stats(struct store *st, struct store_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (st->ops->stats != NULL)
+		st->ops->stats(st->impl, out);
+}
+
 enum store_rc
 store_token_get(struct store *st, const uint8_t hash[HASH_LEN], struct store_token *out)
 {

@@ -155,6 +155,26 @@ void store_token_clear(struct store_token *tok);
  */
 enum store_rc store_token_insert(struct store *st, const struct store_token *tok,
     const uint8_t *secret_hash);
+/* Called once when a queued write has finished (or failed) with rc. */
+typedef void (*store_done_fn)(void *arg, enum store_rc rc);
+/*
+ * store_token_insert through the backend's group commit: the insert is
+ * queued and committed together with others that arrive meanwhile, so a
+ * burst of app tokens costs one commit, not one each.  done(arg, rc) is
+ * called exactly once, from the committing thread, and only after the
+ * commit (or its failure): never before the token is durable.  It may run
+ * before this function returns (a backend without a queue finishes at
+ * once).  tok and secret_hash are copied; rc as for store_token_insert.
+ */
+void store_token_insert_queued(struct store *st, const struct store_token *tok,
+    const uint8_t *secret_hash, store_done_fn done, void *arg);
+/* What the group commit has done since the store was opened. */
+struct store_stats {
+	uint64_t	queued_inserts;		/* store_token_insert_queued calls */
+	uint64_t	group_commits;		/* transactions that committed them */
+};
+/* Zeroes for a backend without a group commit. */
+void store_stats(struct store *st, struct store_stats *out);
 /* Looks a token up by digest, whatever its expiry (the caller decides). */
 enum store_rc store_token_get(struct store *st, const uint8_t hash[HASH_LEN],
     struct store_token *out);

@@ -20,6 +20,10 @@ struct store_ops {
 	enum store_rc (*app_redirect_remove)(void *, const char *, const char *);
 	enum store_rc (*app_delete)(void *, const char *);
 	enum store_rc (*token_insert)(void *, const struct store_token *, const uint8_t *);
+	/* Optional: without it, token_insert runs and done is called at once. */
+	void (*token_insert_queued)(void *, const struct store_token *, const uint8_t *,
+	    store_done_fn, void *);
+	void (*stats)(void *, struct store_stats *);		/* optional */
 	enum store_rc (*token_get)(void *, const uint8_t *, struct store_token *);
 	enum store_rc (*token_revoke)(void *, const uint8_t *, const char *);
 	enum store_rc (*user_insert)(void *, struct store_user *);

@@ -2,7 +2,8 @@
  * SQLite backend.
  *
  * Concurrency: one writer connection behind a mutex, and a pool of reader
- * connections.  In WAL mode readers never wait for the writer, and because
+ * connections.  App tokens reach the writer through the group commit of
+ * store_sqlite_batch.c, which holds the same mutex for a whole batch.  In WAL mode readers never wait for the writer, and because
  * this process serialises its own writes, the hot write path never meets
  * SQLITE_BUSY (whose handler sleeps).  Other processes (the `twauth app`
  * commands while a server runs) are covered by busy_timeout.
@@ -436,11 +437,26 @@ out:
 
 static void sq_close(void *impl);
 
+static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
+
+/*
+ * Process-wide, before the first connection.  Memory statistics take a
+ * global mutex on every SQLite allocation, which the server's threads
+ * would fight over; nothing reads them.
+ */
+static void
+sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static void *
 sq_open(const char *path, char *err, size_t err_len)
 {
 	struct sq *q = xcalloc(1, sizeof(*q));
 
+	pthread_once(&sq_configured, sq_configure);
+	q->batch = sq_batch_new();
 	pthread_mutex_init(&q->write_lock, NULL);
 	pthread_mutex_init(&q->pool_lock, NULL);
 	pthread_cond_init(&q->pool_cond, NULL);
@@ -464,6 +480,7 @@ sq_close(void *impl)
 {
 	struct sq *q = impl;
 
+	sq_batch_free(q);
 	for (size_t i = 0; i < SQ_READERS; i++)
 		conn_close(&q->readers[i]);
 	/* The last connection to close checkpoints the WAL into the file. */
@@ -832,17 +849,15 @@ out:
 	return rc;
 }
 
-static enum store_rc
-sq_token_insert(void *impl, const struct store_token *tok, const uint8_t *secret_hash)
+enum store_rc
+sq_token_insert_on(struct conn *c, const struct store_token *tok, const uint8_t *secret_hash)
 {
-	struct sq *q = impl;
-	struct conn *c = sq_writer_get(q);
 	sqlite3_stmt *s = sq_stmt(c, ST_TOKEN_INSERT);
 	enum store_rc rc = STORE_ERROR;
 	int step;
 
 	if (s == NULL)
-		goto out;
+		return STORE_ERROR;
 	sqlite3_bind_blob(s, 1, tok->hash, HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, tok->client_id, -1, SQLITE_STATIC);
 	if (tok->user_id != 0)
@@ -863,8 +878,16 @@ sq_token_insert(void *impl, const struct store_token *tok, const uint8_t *secret
 		rc = STORE_CONFLICT;
 	else
 		sq_db_error(c, "token insert");
-out:
 	sq_stmt_done(s);
+	return rc;
+}
+
+static enum store_rc
+sq_token_insert(void *impl, const struct store_token *tok, const uint8_t *secret_hash)
+{
+	struct sq *q = impl;
+	enum store_rc rc = sq_token_insert_on(sq_writer_get(q), tok, secret_hash);
+
 	sq_writer_put(q);
 	return rc;
 }
@@ -949,6 +972,8 @@ const struct store_ops store_sqlite_ops = {
 	.app_redirect_remove = sq_app_redirect_remove,
 	.app_delete = sq_app_delete,
 	.token_insert = sq_token_insert,
+	.token_insert_queued = sq_token_insert_queued,
+	.stats = sq_stats,
 	.token_get = sq_token_get,
 	.token_revoke = sq_token_revoke,
 	.user_insert = sq_user_insert,

@@ -73,7 +73,10 @@ struct conn {
 	sqlite3_stmt	*stmts[ST__MAX];
 };
 
+struct sq_batch;
+
 struct sq {
+	struct sq_batch	*batch;		/* the group commit (store_sqlite_batch.c) */
 	pthread_mutex_t	 write_lock;
 	struct conn	 writer;
 	pthread_mutex_t	 pool_lock;
@@ -106,6 +109,19 @@ enum store_rc sq_finish(struct conn *c, enum store_rc rc);
 const char *sq_col_text(sqlite3_stmt *s, int i);
 void sq_copy_id(char *dst, size_t dst_size, const char *src);
 void sq_bind_hash(sqlite3_stmt *s, int i, const uint8_t *hash);
+
+/* Inserts a token on c, the writer (inside a transaction or not). */
+enum store_rc sq_token_insert_on(struct conn *c, const struct store_token *tok,
+    const uint8_t *secret_hash);
+
+/* store_sqlite_batch.c: the group commit of queued token inserts. */
+void sq_token_insert_queued(void *, const struct store_token *, const uint8_t *,
+    store_done_fn, void *);
+void sq_stats(void *, struct store_stats *);
+/* The queue, empty; its thread starts with the first queued insert. */
+struct sq_batch *sq_batch_new(void);
+/* Commits what is still queued, stops the thread, frees.  NULL is a no-op. */
+void sq_batch_free(struct sq *q);
 
 /* store_sqlite_users.c */
 enum store_rc sq_user_insert(void *, struct store_user *);

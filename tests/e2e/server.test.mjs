@@ -94,6 +94,28 @@ test('SIGTERM: stops accepting, finishes the request in flight, exits 0', async 
   } finally { await s2.stop(); }
 });
 
+test('SIGTERM amid a burst of app tokens waiting for their group commit: every 200 is stored', async () => {
+  const s = await startServer({ db: path.join(tempDir(), 'twauth.db') });
+  const app = createApp(s.db);
+  const body = `client_id=${app.client_id}&client_secret=${app.client_secret}&grant_type=client_credentials`;
+  const request = `POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+  // One connection each, so that what the server answered is exactly what came back.
+  const burst = Array.from({ length: 200 }, () => raw(s.port, request).catch(() => ''));
+  await new Promise((r) => setTimeout(r, 20));
+  s.child.kill('SIGTERM');
+  const answers = (await Promise.all(burst)).filter((t) => t !== '').map(parseRaw);
+  await s.stop();
+  // Connections the stopping server had not begun to read are closed unanswered
+  // (or refused); every answer it gave is a token.
+  assert.ok(answers.length > 0, 'the burst reached the server');
+  for (const a of answers) assert.equal(a.status, 200, a.body);
+  assert.doesNotMatch(s.log, /left unanswered|still running after/);
+  const s2 = await startServer({ db: s.db });
+  try {
+    for (const a of answers) assert.equal((await validate(s2, a.json.access_token)).status, 200);
+  } finally { await s2.stop(); }
+});
+
 test('SIGINT stops it cleanly too', async () => {
   const s = await startServer();
   s.child.kill('SIGINT');

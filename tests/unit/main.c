@@ -66,6 +66,7 @@ main(void)
 	suite_url();
 	suite_auth_header();
 	suite_store();
+	suite_group_commit();
 	suite_idp();
 	suite_signin();
 	suite_device();

@@ -34,6 +34,7 @@ void suite_signin(void);
 void suite_device(void);
 void suite_jws(void);
 void suite_client(void);
+void suite_group_commit(void);
 
 /* test_signin.c: a fresh store with app "c1" and user "alice" (*user_id). */
 struct store;

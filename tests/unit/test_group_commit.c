@@ -1,0 +1,441 @@
+/*
+ * Unit tests of the group commit (store_token_insert_queued) and of what
+ * the identity logic builds on it: queued client credentials, and the
+ * stamped access tokens whose keys keep a batch's rows together.
+ *
+ * To make batching observable, a second SQLite connection of the test's own
+ * holds the database's write lock while inserts are queued: nothing may be
+ * reported done until it lets go, and then everything queued commits.
+ */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../src/common/hash.h"
+#include "../../src/idp/idp.h"
+#include "../../src/store/store.h"
+#include "t.h"
+
+#define N_JOBS 64
+
+struct done_log {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 calls;
+	enum store_rc	 rc[N_JOBS];
+	int		 times[N_JOBS];		/* how often each was called */
+	int		 visible[N_JOBS];	/* its row was readable in done */
+	struct store	*st;
+	uint8_t		 hash[N_JOBS][HASH_LEN];
+};
+
+struct job_ref {
+	struct done_log	*log;
+	int		 i;
+};
+
+static void
+job_done(void *arg, enum store_rc rc)
+{
+	struct job_ref *ref = arg;
+	struct done_log *log = ref->log;
+	struct store_token got;
+
+	if (rc == STORE_OK && store_token_get(log->st, log->hash[ref->i], &got) == STORE_OK) {
+		log->visible[ref->i] = 1;
+		store_token_clear(&got);
+	}
+	pthread_mutex_lock(&log->lock);
+	log->rc[ref->i] = rc;
+	log->times[ref->i]++;
+	log->calls++;
+	pthread_cond_broadcast(&log->cond);
+	pthread_mutex_unlock(&log->lock);
+}
+
+static int
+calls_so_far(struct done_log *log)
+{
+	int n;
+
+	pthread_mutex_lock(&log->lock);
+	n = log->calls;
+	pthread_mutex_unlock(&log->lock);
+	return n;
+}
+
+static void
+wait_calls(struct done_log *log, int n)
+{
+	pthread_mutex_lock(&log->lock);
+	while (log->calls < n)
+		pthread_cond_wait(&log->cond, &log->lock);
+	pthread_mutex_unlock(&log->lock);
+}
+
+/* A store holding app "c1" with the secret "s"; its path in path. */
+static struct store *
+store_with_app(char *path, size_t len, uint8_t secret[HASH_LEN])
+{
+	static char *uris[] = { "http://localhost:3000" };
+	struct store_app app;
+	char err[256];
+	struct store *st;
+
+	snprintf(path, len, "%s/t.db", t_tmpdir());
+	if ((st = store_open(path, err, sizeof(err))) == NULL)
+		return NULL;
+	memset(&app, 0, sizeof(app));
+	snprintf(app.client_id, sizeof(app.client_id), "c1");
+	app.name = "one";
+	app.redirect_uris = uris;
+	app.n_redirect_uris = 1;
+	app.has_secret = 1;
+	hash_sha256("s", 1, secret);
+	memcpy(app.secret_hash, secret, HASH_LEN);
+	CHECK(store_app_insert(st, &app) == STORE_OK);
+	return st;
+}
+
+/* A zeroed log and a fresh store with app "c1" (NULL if it failed). */
+static struct store *
+log_init(struct done_log *log, char *path, size_t len, uint8_t secret[HASH_LEN])
+{
+	memset(log, 0, sizeof(*log));
+	pthread_mutex_init(&log->lock, NULL);
+	pthread_cond_init(&log->cond, NULL);
+	return store_with_app(path, len, secret);
+}
+
+/* Another connection that takes the write lock (BEGIN IMMEDIATE). */
+static sqlite3 *
+hold_write_lock(const char *path, const char *extra_sql)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    (extra_sql && sqlite3_exec(db, extra_sql, NULL, NULL, NULL) != SQLITE_OK) ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		CHECK(!"cannot take the write lock");
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static void
+queue_jobs(struct done_log *log, struct job_ref *refs, int from, int to,
+    const uint8_t *secret, const char *scopes)
+{
+	for (int i = from; i < to; i++) {
+		struct store_token tok;
+
+		memset(&tok, 0, sizeof(tok));
+		memset(log->hash[i], 0, HASH_LEN);
+		log->hash[i][0] = (uint8_t)i;
+		log->hash[i][1] = 0xab;
+		memcpy(tok.hash, log->hash[i], HASH_LEN);
+		snprintf(tok.client_id, sizeof(tok.client_id), "c1");
+		tok.scopes = (char *)scopes;
+		tok.created_at = 1;
+		tok.expires_at = 2;
+		refs[i].log = log;
+		refs[i].i = i;
+		store_token_insert_queued(log->st, &tok, secret, job_done, &refs[i]);
+	}
+}
+
+static void
+group_commit_waits_for_the_commit_and_takes_the_queue_whole(void)
+{
+	struct done_log log;
+	struct job_ref refs[N_JOBS];
+	uint8_t secret[HASH_LEN], wrong[HASH_LEN];
+	char path[256];
+	sqlite3 *other;
+
+	if ((log.st = log_init(&log, path, sizeof(path), secret)) == NULL)
+		return;
+	hash_sha256("not it", 6, wrong);
+	if ((other = hold_write_lock(path, NULL)) == NULL)
+		goto out;
+	queue_jobs(&log, refs, 0, N_JOBS - 2, secret, "");
+	queue_jobs(&log, refs, N_JOBS - 2, N_JOBS - 1, wrong, "");	/* wrong secret */
+	queue_jobs(&log, refs, N_JOBS - 1, N_JOBS, NULL, "");	/* no secret check */
+	usleep(200 * 1000);
+	CHECK(calls_so_far(&log) == 0);		/* nothing is done before its commit */
+	sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(other);
+	wait_calls(&log, N_JOBS);
+	for (int i = 0; i < N_JOBS; i++) {
+		CHECK(log.times[i] == 1);
+		if (i == N_JOBS - 2)
+			CHECK(log.rc[i] == STORE_NOTFOUND && !log.visible[i]);
+		else
+			CHECK(log.rc[i] == STORE_OK && log.visible[i]);
+	}
+	{
+		struct store_stats stats;
+
+		store_stats(log.st, &stats);
+		/* The first job may have gone alone; the rest waited together. */
+		CHECK(stats.queued_inserts == N_JOBS);
+		CHECK(stats.group_commits >= 1 && stats.group_commits <= 2);
+	}
+out:
+	store_close(log.st);
+}
+
+static void
+group_commit_failure_rolls_back_the_whole_batch(void)
+{
+	struct done_log log;
+	struct job_ref refs[N_JOBS];
+	uint8_t secret[HASH_LEN];
+	char path[256];
+	sqlite3 *other;
+
+	if ((log.st = log_init(&log, path, sizeof(path), secret)) == NULL)
+		return;
+	/* A database error for one insert of the batch (a trigger stands in for a full disk). */
+	other = hold_write_lock(path, "CREATE TRIGGER boom BEFORE INSERT ON tokens "
+	    "WHEN NEW.scopes = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+	if (other == NULL)
+		goto out;
+	queue_jobs(&log, refs, 0, 10, secret, "");
+	queue_jobs(&log, refs, 10, 11, secret, "boom");
+	queue_jobs(&log, refs, 11, 20, secret, "");
+	usleep(100 * 1000);
+	sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(other);
+	wait_calls(&log, 20);
+	/* Job 0 may have committed on its own before the lock was taken. */
+	for (int i = 1; i < 20; i++)
+		CHECK(log.rc[i] == STORE_ERROR && !log.visible[i] && log.times[i] == 1);
+	for (int i = 1; i < 20; i++) {
+		struct store_token got;
+
+		CHECK(store_token_get(log.st, log.hash[i], &got) == STORE_NOTFOUND);
+	}
+	/* The queue keeps working after a failed batch. */
+	queue_jobs(&log, refs, 20, 21, secret, "");
+	wait_calls(&log, 21);
+	CHECK(log.rc[20] == STORE_OK && log.visible[20]);
+out:
+	store_close(log.st);
+}
+
+/* Many threads queue at once; every job is answered once, and closing waits. */
+struct flood {
+	struct done_log	*log;
+	struct job_ref	*refs;
+	const uint8_t	*secret;
+	int		 from;
+};
+
+static void *
+flood_main(void *arg)
+{
+	struct flood *f = arg;
+
+	queue_jobs(f->log, f->refs, f->from, f->from + N_JOBS / 4, f->secret, "");
+	return NULL;
+}
+
+static void
+group_commit_from_many_threads_then_close(void)
+{
+	struct done_log log;
+	struct job_ref refs[N_JOBS];
+	struct flood f[4];
+	pthread_t th[4];
+	uint8_t secret[HASH_LEN];
+	char path[256];
+
+	if ((log.st = log_init(&log, path, sizeof(path), secret)) == NULL)
+		return;
+	for (int t = 0; t < 4; t++) {
+		f[t] = (struct flood){ &log, refs, secret, t * (N_JOBS / 4) };
+		pthread_create(&th[t], NULL, flood_main, &f[t]);
+	}
+	for (int t = 0; t < 4; t++)
+		pthread_join(th[t], NULL);
+	/* Closing commits whatever is still queued before it returns. */
+	store_close(log.st);
+	CHECK(log.calls == N_JOBS);
+	for (int i = 0; i < N_JOBS; i++)
+		CHECK(log.times[i] == 1 && log.rc[i] == STORE_OK);
+}
+
+/* ---- the identity logic on top ---- */
+
+struct waiter {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 woken;
+};
+
+static void
+wake(void *arg)
+{
+	struct waiter *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	w->woken++;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Runs idp_token_start (and idp_token_finish when it is queued). */
+static enum idp_err
+token_async(struct idp *idp, const struct idp_token_request *rq,
+    struct idp_token_response *rs, int *was_queued)
+{
+	struct waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	struct idp_pending *pending;
+	enum idp_err err = idp_token_start(idp, rq, rs, &pending, wake, &w);
+
+	*was_queued = pending != NULL;
+	if (pending == NULL)
+		return err;
+	pthread_mutex_lock(&w.lock);
+	while (w.woken == 0)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	err = idp_token_finish(idp, pending, rs);
+	CHECK(w.woken == 1);
+	return err;
+}
+
+static void
+idp_queued_client_credentials_answer_like_idp_token(void)
+{
+	char *uris[] = { "http://localhost:3000" };
+	char path[256], err[256], secret[TW_ID_LEN + 1], pubsecret[TW_ID_LEN + 1];
+	struct idp_token_request rq = { .grant_type = "client_credentials" };
+	struct idp_token_response rs;
+	struct idp_token_info info;
+	struct store_app app, pub;
+	struct idp_config cfg;
+	struct store *st;
+	struct idp *idp;
+	int queued;
+
+	snprintf(path, sizeof(path), "%s/t.db", t_tmpdir());
+	if ((st = store_open(path, err, sizeof(err))) == NULL)
+		return;
+	idp_config_defaults(&cfg);
+	idp = idp_new(st, &cfg);
+	CHECK(idp_app_create(idp, "app", uris, 1, 0, &app, secret) == IDP_OK);
+	CHECK(idp_app_create(idp, "pub", uris, 1, IDP_APP_PUBLIC, &pub, pubsecret) == IDP_OK);
+
+	rq.client_id = app.client_id;
+	rq.client_secret = secret;
+	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_OK && queued);
+	CHECK(strlen(rs.access_token) == TW_ID_LEN && rs.expires_in == cfg.app_token_ttl);
+	CHECK(idp_validate(idp, rs.access_token, TW_ID_LEN, &info) == IDP_OK);
+	idp_token_info_clear(&info);
+	idp_token_response_clear(&rs);
+
+	rq.client_secret = "wrong";
+	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_INVALID_CLIENT_SECRET && queued);
+	CHECK(rs.access_token[0] == '\0');	/* a token that was not stored never leaves */
+	rq.client_id = "unknownunknownunknownunknown00";
+	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_INVALID_CLIENT && queued);
+	rq.client_id = pub.client_id;
+	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_PUBLIC_CLIENT_CREDENTIALS && queued);
+	/* What needs no store is answered at once. */
+	rq.client_secret = NULL;
+	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_PUBLIC_CLIENT_CREDENTIALS && !queued);
+	rq.client_id = "x123456789012345678901234567890toolong";
+	rq.client_secret = "s";
+	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_INVALID_CLIENT && !queued);
+	rq.grant_type = "password";
+	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_INVALID_GRANT_TYPE && !queued);
+	store_app_clear(&app);
+	store_app_clear(&pub);
+	idp_free(idp);
+	store_close(st);
+}
+
+/* The store key of an access token: its five-character stamp, then SHA-256. */
+static void
+stamped_key(const char *token, uint8_t key[HASH_LEN])
+{
+	uint8_t d[HASH_LEN];
+
+	hash_sha256(token, strlen(token), d);
+	memcpy(key, token, 5);
+	memcpy(key + 5, d, HASH_LEN - 5);
+}
+
+static void
+access_tokens_are_stamped_and_legacy_digests_still_work(void)
+{
+	char *uris[] = { "http://localhost:3000" };
+	char path[256], err[256], secret[TW_ID_LEN + 1], first[TW_ID_LEN + 1];
+	struct idp_token_request rq = { .grant_type = "client_credentials" };
+	struct idp_token_response rs;
+	struct idp_token_info info;
+	struct store_token tok, got;
+	struct store_app app;
+	struct idp_config cfg;
+	uint8_t key[HASH_LEN];
+	struct store *st;
+	struct idp *idp;
+
+	snprintf(path, sizeof(path), "%s/t.db", t_tmpdir());
+	if ((st = store_open(path, err, sizeof(err))) == NULL)
+		return;
+	idp_config_defaults(&cfg);
+	idp = idp_new(st, &cfg);
+	CHECK(idp_app_create(idp, "app", uris, 1, 0, &app, secret) == IDP_OK);
+	rq.client_id = app.client_id;
+	rq.client_secret = secret;
+	CHECK(idp_token(idp, &rq, &rs) == IDP_OK);
+	memcpy(first, rs.access_token, sizeof(first));
+	usleep(3000);
+	CHECK(idp_token(idp, &rq, &rs) == IDP_OK);
+	/* Later tokens sort after earlier ones (their stamps count milliseconds). */
+	CHECK(strncmp(first, rs.access_token, 5) < 0);
+	CHECK(strspn(rs.access_token, "0123456789abcdefghijklmnopqrstuvwxyz") == TW_ID_LEN);
+	stamped_key(rs.access_token, key);
+	CHECK(store_token_get(st, key, &got) == STORE_OK);
+	store_token_clear(&got);
+	hash_sha256(rs.access_token, TW_ID_LEN, key);
+	CHECK(store_token_get(st, key, &got) == STORE_NOTFOUND);
+
+	/* A token stored by an older twauth under its plain SHA-256. */
+	memset(&tok, 0, sizeof(tok));
+	hash_sha256("legacytokenlegacytokenlegacyto", TW_ID_LEN, tok.hash);
+	memcpy(tok.client_id, app.client_id, sizeof(tok.client_id));
+	tok.scopes = "";
+	tok.expires_at = INT64_MAX / 2;
+	CHECK(store_token_insert(st, &tok, NULL) == STORE_OK);
+	CHECK(idp_validate(idp, "legacytokenlegacytokenlegacyto", TW_ID_LEN, &info) == IDP_OK);
+	idp_token_info_clear(&info);
+	CHECK(idp_revoke(idp, app.client_id, "legacytokenlegacytokenlegacyto") == IDP_OK);
+	CHECK(idp_validate(idp, "legacytokenlegacytokenlegacyto", TW_ID_LEN, &info) ==
+	    IDP_ERR_INVALID_ACCESS_TOKEN);
+	/* And a stamped one revokes by its key. */
+	CHECK(idp_revoke(idp, app.client_id, rs.access_token) == IDP_OK);
+	CHECK(idp_validate(idp, rs.access_token, TW_ID_LEN, &info) ==
+	    IDP_ERR_INVALID_ACCESS_TOKEN);
+	idp_token_response_clear(&rs);
+	store_app_clear(&app);
+	idp_free(idp);
+	store_close(st);
+}
+
+void
+suite_group_commit(void)
+{
+	RUN(group_commit_waits_for_the_commit_and_takes_the_queue_whole);
+	RUN(group_commit_failure_rolls_back_the_whole_batch);
+	RUN(group_commit_from_many_threads_then_close);
+	RUN(idp_queued_client_credentials_answer_like_idp_token);
+	RUN(access_tokens_are_stamped_and_legacy_digests_still_work);
+}
