@@ -145,7 +145,7 @@ if [ "$tokens" -gt 0 ]; then
 	dbsize=$(du -k "$db" "$db-wal" 2>/dev/null | awk '{s += $1} END {print s}')
 	{
 		echo
-		printf 'After %d issued tokens: server RSS %.1f MiB (peak %.1f MiB), database %.0f MiB.\n' \
+		printf 'After %d more issued tokens: server RSS %.1f MiB (peak %.1f MiB), database %.0f MiB (every token of the run).\n' \
 		    "$issued" "$(echo "$rss / 1024" | bc -l)" "$(echo "$hwm / 1024" | bc -l)" \
 		    "$(echo "$dbsize / 1024" | bc -l)"
 	} >>"$table"
