@@ -1,6 +1,7 @@
 /*
- * Backend selection and forwarding; see store.h.  Also the helpers shared by
- * backends, so each backend file holds only what is specific to its database.
+ * Opening and closing a store, the *_clear functions of store.h, and the
+ * helpers the logic files share (store_impl.h).  The backend is chosen by
+ * the spec: a postgres:// or postgresql:// URI, else an SQLite file path.
  */
 #include "store.h"
 
@@ -12,28 +13,25 @@
 #include "../common/xmalloc.h"
 #include "store_impl.h"
 
-struct store {
-	const struct store_ops	*ops;
-	void			*impl;
-};
+int
+store_spec_is_pg(const char *spec)
+{
+	return strncmp(spec, "postgres://", 11) == 0 || strncmp(spec, "postgresql://", 13) == 0;
+}
 
 struct store *
 store_open(const char *spec, char *err, size_t err_len)
 {
-	const struct store_ops *ops = &store_sqlite_ops;
+	const struct db_driver *drv = store_spec_is_pg(spec) ? &db_pg_driver : &db_sqlite_driver;
 	struct store *st;
-	void *impl;
+	struct db *db;
 
-	if (strncmp(spec, "postgres://", 11) == 0 || strncmp(spec, "postgresql://", 13) == 0) {
-		snprintf(err, err_len, "PostgreSQL is not supported by this build yet; "
-		    "use a file path for SQLite");
-		return NULL;
-	}
-	if ((impl = ops->open(spec, err, err_len)) == NULL)
+	if ((db = drv->open(spec, err, err_len)) == NULL)
 		return NULL;
 	st = xcalloc(1, sizeof(*st));
-	st->ops = ops;
-	st->impl = impl;
+	st->drv = drv;
+	st->db = db;
+	st->batch = store_batch_new();
 	return st;
 }
 
@@ -42,14 +40,21 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	st->ops->close(st->impl);
+	store_batch_free(st);
+	st->drv->close(st->db);
 	free(st);
 }
 
 int
 store_schema_version(struct store *st)
 {
-	return st->ops->schema_version(st->impl);
+	return st->drv->schema_version(st->db);
+}
+
+const char *
+store_backend_name(struct store *st)
+{
+	return st->drv->name;
 }
 
 const char *
@@ -62,6 +67,120 @@ store_rc_name(enum store_rc rc)
 
 	return (rc >= 0 && rc < STORE__MAX) ? names[rc] : "unknown";
 }
+
+/* ---- helpers for the logic files ---- */
+
+enum store_rc
+store_from_db(enum db_rc rc)
+{
+	return rc == DB_OK ? STORE_OK : rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+}
+
+enum store_rc
+store_exec(struct db_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
+    int64_t *changes)
+{
+	enum db_rc rc = db_run(c, id, args, n);
+	int row = 0;
+
+	if (rc == DB_OK)
+		while ((row = db_next(c)) == 1)
+			;
+	if (rc == DB_OK && row == 0 && changes != NULL)
+		*changes = db_changes(c);
+	db_done(c);
+	if (rc == DB_OK && row < 0)
+		rc = DB_ERROR;
+	return store_from_db(rc);
+}
+
+enum store_rc
+store_change(struct store *st, enum stmt_id id, const struct db_arg *args, size_t n)
+{
+	struct db_conn *c = store_writer(st);
+	int64_t changed = 0;
+	enum store_rc rc = store_exec(c, id, args, n, &changed);
+
+	store_put(st, c);
+	return rc == STORE_OK && changed == 0 ? STORE_NOTFOUND : rc;
+}
+
+enum store_rc
+store_begin(struct db_conn *c)
+{
+	return db_begin(c) == DB_OK ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc
+store_finish(struct db_conn *c, enum store_rc rc)
+{
+	if (rc == STORE_ERROR || rc == STORE_LIMIT || rc == STORE_CONFLICT) {
+		db_rollback(c);
+		return rc;
+	}
+	if (db_commit(c) != DB_OK) {
+		db_rollback(c);
+		return STORE_ERROR;
+	}
+	return rc;
+}
+
+void
+store_copy_id(char *dst, size_t dst_size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= dst_size)
+		n = dst_size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+uint8_t *
+store_col_dup(struct db_conn *c, int col, size_t *len)
+{
+	const uint8_t *p = db_col_blob(c, col, len);
+	uint8_t *out = xmalloc(*len > 0 ? *len : 1);
+
+	if (*len > 0)
+		memcpy(out, p, *len);
+	return out;
+}
+
+char *
+store_join_uris(char *const *uris, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b, (size_t)TW_MAX_REDIRECT_URIS * (TW_MAX_REDIRECT_URI + 1));
+	for (size_t i = 0; i < n; i++)
+		if ((i > 0 && buf_add(&b, "\n", 1) == -1) || buf_add_cstr(&b, uris[i]) == -1)
+			fatal("redirect URI list over its cap");
+	if (b.data == NULL)
+		return xstrdup("");
+	return b.data;
+}
+
+void
+store_split_uris(const char *joined, char ***uris, size_t *n)
+{
+	const char *p = joined;
+
+	*uris = NULL;
+	*n = 0;
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		*uris = xrealloc(*uris, (*n + 1) * sizeof(**uris));
+		(*uris)[(*n)++] = xmemdup0(p, len);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+/* ---- releasing results ---- */
 
 void
 store_app_clear(struct store_app *app)
@@ -87,84 +206,6 @@ store_token_clear(struct store_token *tok)
 	free(tok->scopes);
 	free(tok->claims);
 	memset(tok, 0, sizeof(*tok));
-}
-
-enum store_rc
-store_app_insert(struct store *st, const struct store_app *app)
-{
-	return st->ops->app_insert(st->impl, app);
-}
-
-enum store_rc
-store_app_get(struct store *st, const char *client_id, struct store_app *out)
-{
-	return st->ops->app_get(st->impl, client_id, out);
-}
-
-enum store_rc
-store_app_list(struct store *st, struct store_app **out, size_t *n)
-{
-	return st->ops->app_list(st->impl, out, n);
-}
-
-enum store_rc
-store_app_set_secret(struct store *st, const char *client_id, const uint8_t hash[HASH_LEN])
-{
-	return st->ops->app_set_secret(st->impl, client_id, hash);
-}
-
-enum store_rc
-store_app_redirect_add(struct store *st, const char *client_id, const char *uri)
-{
-	return st->ops->app_redirect_add(st->impl, client_id, uri);
-}
-
-enum store_rc
-store_app_redirect_remove(struct store *st, const char *client_id, const char *uri)
-{
-	return st->ops->app_redirect_remove(st->impl, client_id, uri);
-}
-
-enum store_rc
-store_app_delete(struct store *st, const char *client_id)
-{
-	return st->ops->app_delete(st->impl, client_id);
-}
-
-enum store_rc
-store_token_insert(struct store *st, const struct store_token *tok, const uint8_t *secret_hash)
-{
-	return st->ops->token_insert(st->impl, tok, secret_hash);
-}
-
-void
-store_token_insert_queued(struct store *st, const struct store_token *tok,
-    const uint8_t *secret_hash, store_done_fn done, void *arg)
-{
-	if (st->ops->token_insert_queued != NULL)
-		st->ops->token_insert_queued(st->impl, tok, secret_hash, done, arg);
-	else
-		done(arg, st->ops->token_insert(st->impl, tok, secret_hash));
-}
-
-void
-store_stats(struct store *st, struct store_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (st->ops->stats != NULL)
-		st->ops->stats(st->impl, out);
-}
-
-enum store_rc
-store_token_get(struct store *st, const uint8_t hash[HASH_LEN], struct store_token *out)
-{
-	return st->ops->token_get(st->impl, hash, out);
-}
-
-enum store_rc
-store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id)
-{
-	return st->ops->token_revoke(st->impl, hash, client_id);
 }
 
 void
@@ -214,133 +255,6 @@ store_connections_free(struct store_connection *c, size_t n)
 	free(c);
 }
 
-enum store_rc
-store_user_insert(struct store *st, struct store_user *u)
-{
-	return st->ops->user_insert(st->impl, u);
-}
-
-enum store_rc
-store_user_get_by_login(struct store *st, const char *login, struct store_user *out)
-{
-	return st->ops->user_get_by_login(st->impl, login, out);
-}
-
-enum store_rc
-store_user_get(struct store *st, int64_t id, struct store_user *out)
-{
-	return st->ops->user_get(st->impl, id, out);
-}
-
-enum store_rc
-store_user_list(struct store *st, struct store_user **out, size_t *n)
-{
-	return st->ops->user_list(st->impl, out, n);
-}
-
-enum store_rc
-store_user_delete(struct store *st, int64_t id)
-{
-	return st->ops->user_delete(st->impl, id);
-}
-
-enum store_rc
-store_user_set_password(struct store *st, int64_t id, const char *password_hash, int64_t now)
-{
-	return st->ops->user_set_password(st->impl, id, password_hash, now);
-}
-
-enum store_rc
-store_session_insert(struct store *st, const uint8_t hash[HASH_LEN], int64_t user_id,
-    int64_t created_at, int64_t expires_at)
-{
-	return st->ops->session_insert(st->impl, hash, user_id, created_at, expires_at);
-}
-
-enum store_rc
-store_session_get(struct store *st, const uint8_t hash[HASH_LEN], int64_t now,
-    struct store_user *out)
-{
-	return st->ops->session_get(st->impl, hash, now, out);
-}
-
-enum store_rc
-store_session_delete(struct store *st, const uint8_t hash[HASH_LEN])
-{
-	return st->ops->session_delete(st->impl, hash);
-}
-
-enum store_rc
-store_consent_get(struct store *st, int64_t user_id, const char *client_id,
-    const char *scopes)
-{
-	return st->ops->consent_get(st->impl, user_id, client_id, scopes);
-}
-
-enum store_rc
-store_consent_put(struct store *st, int64_t user_id, const char *client_id,
-    const char *scopes, int64_t now)
-{
-	return st->ops->consent_put(st->impl, user_id, client_id, scopes, now);
-}
-
-enum store_rc
-store_grant_issue(struct store *st, struct store_grant *grant, const struct store_issue *issue)
-{
-	return st->ops->grant_issue(st->impl, grant, issue);
-}
-
-enum store_rc
-store_connections_list(struct store *st, int64_t user_id, struct store_connection **out,
-    size_t *n)
-{
-	return st->ops->connections_list(st->impl, user_id, out, n);
-}
-
-enum store_rc
-store_grants_delete(struct store *st, int64_t user_id, const char *client_id)
-{
-	return st->ops->grants_delete(st->impl, user_id, client_id);
-}
-
-enum store_rc
-store_code_insert(struct store *st, const struct store_code *code)
-{
-	return st->ops->code_insert(st->impl, code);
-}
-
-enum store_rc
-store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
-    const char *redirect_uri, const struct store_issue *issue, struct store_code *out)
-{
-	return st->ops->code_redeem(st->impl, hash, client_id, redirect_uri, issue, out);
-}
-
-enum store_rc
-store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
-    const struct store_issue *issue, struct store_grant *grant)
-{
-	return st->ops->refresh_use(st->impl, hash, client_id, issue, grant);
-}
-
-enum store_rc
-store_app_set_scope_string(struct store *st, const char *client_id, int on)
-{
-	return st->ops->app_set_scope_string(st->impl, client_id, on);
-}
-
-enum store_rc
-store_key_add(struct store *st, const struct store_key *k, int rotate)
-{
-	return st->ops->key_add(st->impl, k, rotate);
-}
-
-enum store_rc
-store_key_list(struct store *st, struct store_key **out, size_t *n)
-{
-	return st->ops->key_list(st->impl, out, n);
-}
-
 void
 store_key_list_free(struct store_key *keys, size_t n)
 {
@@ -365,64 +279,4 @@ store_poll_result_clear(struct store_poll_result *r)
 {
 	free(r->scopes);
 	memset(r, 0, sizeof(*r));
-}
-
-enum store_rc
-store_device_insert(struct store *st, const struct store_device *d)
-{
-	return st->ops->device_insert(st->impl, d);
-}
-
-enum store_rc
-store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t now,
-    struct store_device *out)
-{
-	return st->ops->device_find(st->impl, user_hash, now, out);
-}
-
-enum store_rc
-store_device_decide(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t user_id,
-    int approve, int64_t now)
-{
-	return st->ops->device_decide(st->impl, user_hash, user_id, approve, now);
-}
-
-enum store_rc
-store_device_poll(struct store *st, const uint8_t device_hash[HASH_LEN],
-    const char *client_id, const struct store_issue *issue, struct store_poll_result *out)
-{
-	return st->ops->device_poll(st->impl, device_hash, client_id, issue, out);
-}
-
-char *
-store_join_uris(char *const *uris, size_t n)
-{
-	struct buf b;
-
-	buf_init(&b, (size_t)TW_MAX_REDIRECT_URIS * (TW_MAX_REDIRECT_URI + 1));
-	for (size_t i = 0; i < n; i++)
-		if ((i > 0 && buf_add(&b, "\n", 1) == -1) || buf_add_cstr(&b, uris[i]) == -1)
-			fatal("redirect URI list over its cap");
-	if (b.data == NULL)
-		return xstrdup("");
-	return b.data;
-}
-
-void
-store_split_uris(const char *joined, char ***uris, size_t *n)
-{
-	const char *p = joined;
-
-	*uris = NULL;
-	*n = 0;
-	while (*p != '\0') {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		*uris = xrealloc(*uris, (*n + 1) * sizeof(**uris));
-		(*uris)[(*n)++] = xmemdup0(p, len);
-		p += len;
-		if (*p == '\n')
-			p++;
-	}
 }

@@ -1,7 +1,8 @@
 /*
- * The one storage interface the identity logic uses.  Backends (SQLite now;
- * PostgreSQL behind the same functions later) live in store_<name>.c and are
- * the only files that see a database library.
+ * The one storage interface the identity logic uses.  The logic behind it
+ * (store_*.c) is written once over the small driver interface of db.h; the
+ * drivers, db_sqlite.c and db_pg.c, are the only files that see a database
+ * library.
  *
  * Invariants:
  * - Secrets (client secrets, tokens) arrive here as SHA-256 digests only.
@@ -114,12 +115,16 @@ struct store_connection {
 };
 
 /*
- * Opens the database named by spec (a file path for SQLite), creating it
- * (mode 0600, in a directory created 0700 if missing) and applying pending
- * schema migrations.  On failure returns NULL and writes a one-line reason
- * into err.
+ * Opens the database named by spec: a postgres:// or postgresql:// URI
+ * (libpq's), else an SQLite file path, creating it (mode 0600, in a
+ * directory created 0700 if missing).  Applies pending schema migrations.
+ * On failure returns NULL and writes a one-line reason into err.
  */
 struct store *store_open(const char *spec, char *err, size_t err_len);
+/* True if spec names a PostgreSQL database. */
+int store_spec_is_pg(const char *spec);
+/* "sqlite" or "postgresql". */
+const char *store_backend_name(struct store *st);
 /* Finishes outstanding work and closes.  NULL is a no-op. */
 void store_close(struct store *st);
 /* The schema version in use (for `twauth db` and tests). */

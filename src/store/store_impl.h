@@ -1,65 +1,88 @@
 /*
- * The table each backend fills in.  store.c picks a backend from the spec
- * and forwards every call; nothing outside src/store/ sees this header.
+ * Internals shared by the store's logic files (store_*.c): the store
+ * itself, and helpers over the driver interface of db.h.  Nothing outside
+ * src/store/ sees this header.
  */
 #ifndef STORE_IMPL_H
 #define STORE_IMPL_H
 
+#include "db.h"
 #include "store.h"
 
-struct store_ops {
-	const char *name;
-	void *(*open)(const char *spec, char *err, size_t err_len);
-	void (*close)(void *impl);
-	int (*schema_version)(void *impl);
-	enum store_rc (*app_insert)(void *, const struct store_app *);
-	enum store_rc (*app_get)(void *, const char *, struct store_app *);
-	enum store_rc (*app_list)(void *, struct store_app **, size_t *);
-	enum store_rc (*app_set_secret)(void *, const char *, const uint8_t *);
-	enum store_rc (*app_redirect_add)(void *, const char *, const char *);
-	enum store_rc (*app_redirect_remove)(void *, const char *, const char *);
-	enum store_rc (*app_delete)(void *, const char *);
-	enum store_rc (*token_insert)(void *, const struct store_token *, const uint8_t *);
-	/* Optional: without it, token_insert runs and done is called at once. */
-	void (*token_insert_queued)(void *, const struct store_token *, const uint8_t *,
-	    store_done_fn, void *);
-	void (*stats)(void *, struct store_stats *);		/* optional */
-	enum store_rc (*token_get)(void *, const uint8_t *, struct store_token *);
-	enum store_rc (*token_revoke)(void *, const uint8_t *, const char *);
-	enum store_rc (*user_insert)(void *, struct store_user *);
-	enum store_rc (*user_get_by_login)(void *, const char *, struct store_user *);
-	enum store_rc (*user_get)(void *, int64_t, struct store_user *);
-	enum store_rc (*user_list)(void *, struct store_user **, size_t *);
-	enum store_rc (*user_delete)(void *, int64_t);
-	enum store_rc (*user_set_password)(void *, int64_t, const char *, int64_t);
-	enum store_rc (*session_insert)(void *, const uint8_t *, int64_t, int64_t, int64_t);
-	enum store_rc (*session_get)(void *, const uint8_t *, int64_t, struct store_user *);
-	enum store_rc (*session_delete)(void *, const uint8_t *);
-	enum store_rc (*consent_get)(void *, int64_t, const char *, const char *);
-	enum store_rc (*consent_put)(void *, int64_t, const char *, const char *, int64_t);
-	enum store_rc (*grant_issue)(void *, struct store_grant *, const struct store_issue *);
-	enum store_rc (*connections_list)(void *, int64_t, struct store_connection **,
-	    size_t *);
-	enum store_rc (*grants_delete)(void *, int64_t, const char *);
-	enum store_rc (*code_insert)(void *, const struct store_code *);
-	enum store_rc (*code_redeem)(void *, const uint8_t *, const char *, const char *,
-	    const struct store_issue *, struct store_code *);
-	enum store_rc (*refresh_use)(void *, const uint8_t *, const char *,
-	    const struct store_issue *, struct store_grant *);
-	enum store_rc (*app_set_scope_string)(void *, const char *, int);
-	enum store_rc (*key_add)(void *, const struct store_key *, int);
-	enum store_rc (*key_list)(void *, struct store_key **, size_t *);
-	enum store_rc (*device_insert)(void *, const struct store_device *);
-	enum store_rc (*device_find)(void *, const uint8_t *, int64_t, struct store_device *);
-	enum store_rc (*device_decide)(void *, const uint8_t *, int64_t, int, int64_t);
-	enum store_rc (*device_poll)(void *, const uint8_t *, const char *,
-	    const struct store_issue *, struct store_poll_result *);
+struct store_batch;
+
+struct store {
+	const struct db_driver	*drv;
+	struct db		*db;
+	struct store_batch	*batch;		/* the group commit (store_batch.c) */
 };
 
-extern const struct store_ops store_sqlite_ops;
+/* A connection to read with, or to write with; give it back with store_put. */
+static inline struct db_conn *
+store_reader(struct store *st)
+{
+	return st->drv->get(st->db, 0);
+}
 
-/* Shared helpers for backends: redirect URIs are stored newline-separated. */
+static inline struct db_conn *
+store_writer(struct store *st)
+{
+	return st->drv->get(st->db, 1);
+}
+
+static inline void
+store_put(struct store *st, struct db_conn *c)
+{
+	st->drv->put(st->db, c);
+}
+
+/* STORE_OK, STORE_CONFLICT or STORE_ERROR. */
+enum store_rc store_from_db(enum db_rc rc);
+/*
+ * Runs a statement whose rows, if any, do not matter; *changes (if not
+ * NULL) receives the rows it changed.  The store_rc of the outcome.
+ */
+enum store_rc store_exec(struct db_conn *c, enum stmt_id id, const struct db_arg *args,
+    size_t n, int64_t *changes);
+/*
+ * Runs id on a writer as a transaction of its own: OK if it changed a row,
+ * NOTFOUND if none, CONFLICT or ERROR.
+ */
+enum store_rc store_change(struct store *st, enum stmt_id id, const struct db_arg *args,
+    size_t n);
+/* db_begin as a store_rc. */
+enum store_rc store_begin(struct db_conn *c);
+/*
+ * Ends the transaction begun on c: rolls back if rc is ERROR, LIMIT or
+ * CONFLICT, else commits (NOTFOUND, MISMATCH and REPLAY keep what they
+ * did).  Returns rc, or STORE_ERROR if the commit failed.
+ */
+enum store_rc store_finish(struct db_conn *c, enum store_rc rc);
+
+/* Copies a column's text into a fixed buffer, cut to fit. */
+void store_copy_id(char *dst, size_t dst_size, const char *src);
+/* A column's bytes, malloc'd (never NULL), and their length. */
+uint8_t *store_col_dup(struct db_conn *c, int col, size_t *len);
+
+/* Redirect URIs are stored newline-separated. */
 char *store_join_uris(char *const *uris, size_t n);
 void store_split_uris(const char *joined, char ***uris, size_t *n);
+
+/* store_tokens.c: inserts an app token on a writer (inside a transaction or not). */
+enum store_rc store_token_insert_on(struct db_conn *c, const struct store_token *tok,
+    const uint8_t *secret_hash);
+
+/* store_grants.c, inside a write transaction: */
+/* A grant row: sets g->id; NOTFOUND if its user or app is gone. */
+enum store_rc store_insert_grant(struct db_conn *c, struct store_grant *g);
+/* The access (and refresh) token of issue, in grant_id. */
+enum store_rc store_insert_issued(struct db_conn *c, int64_t grant_id, int64_t user_id,
+    const char *client_id, const struct store_issue *issue, const char *scopes);
+enum store_rc store_delete_grant(struct db_conn *c, int64_t grant_id);
+
+/* store_batch.c: the group commit. */
+struct store_batch *store_batch_new(void);
+/* Commits what is still queued, stops its thread, frees.  NULL is a no-op. */
+void store_batch_free(struct store *st);
 
 #endif

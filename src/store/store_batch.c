@@ -2,17 +2,18 @@
  * The group commit: token inserts queued by store_token_insert_queued are
  * committed by one thread, as many as are waiting in one transaction.
  *
- * Why: a SQLite commit costs a dozen system calls (WAL locks, frame writes)
- * that do not depend on how much it holds, and with one writer they are the
- * bottleneck of issuing app tokens.  Requests wait for their commit without
- * holding a thread (the HTTP layer suspends them), so while one batch
- * commits the next one gathers; no timer is needed, and a lone request is
- * committed at once.
+ * Why: a commit costs about the same however much it holds (SQLite: a
+ * dozen system calls for WAL locks and frames; PostgreSQL: a round trip
+ * and a WAL flush), and it is most of what issuing an app token costs.
+ * Requests wait for their commit without holding a thread (the HTTP layer
+ * suspends them), so while one batch commits the next one gathers; no
+ * timer is needed, and a lone request is committed at once.
  *
- * Invariants: a job's done callback runs after its batch is committed or
- * rolled back, never before; a failure anywhere in a batch rolls back the
- * whole batch and every job in it hears STORE_ERROR, so nothing is reported
- * issued that is not stored.  Jobs keep their own copy of what they insert.
+ * Invariants: a job's done callback runs after its insert is committed or
+ * has failed, never before.  If anything in a batch fails, the batch is
+ * rolled back and its jobs run again one transaction each, so each hears
+ * exactly what happened to its own insert.  Jobs keep their own copy of
+ * what they insert.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 
 #include "../common/log.h"
 #include "../common/xmalloc.h"
-#include "store_sqlite.h"
+#include "store_impl.h"
 
 /* Inserts per transaction at most: bounds one batch's commit latency. */
 #define BATCH_MAX 256
@@ -37,7 +38,7 @@ struct job {
 	enum store_rc		 rc;
 };
 
-struct sq_batch {
+struct store_batch {
 	pthread_mutex_t	 lock;		/* guards everything below */
 	pthread_cond_t	 wake;
 	struct job	*head;
@@ -48,10 +49,10 @@ struct sq_batch {
 	struct store_stats stats;
 };
 
-struct sq_batch *
-sq_batch_new(void)
+struct store_batch *
+store_batch_new(void)
 {
-	struct sq_batch *b = xcalloc(1, sizeof(*b));
+	struct store_batch *b = xcalloc(1, sizeof(*b));
 
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->wake, NULL);
@@ -67,43 +68,57 @@ job_free(struct job *j)
 	free(j);
 }
 
+static enum store_rc
+insert_job(struct db_conn *c, struct job *j)
+{
+	return j->rc = store_token_insert_on(c, &j->tok, j->has_secret ? j->secret_hash : NULL);
+}
+
 /*
- * Runs the jobs of one batch in one transaction on the writer, then tells
- * each its outcome.  Returns 1 if the batch committed.
+ * Runs the jobs of one batch in one transaction, then tells each its
+ * outcome.  Returns 1 if the batch committed as one.
  */
 static int
-commit_batch(struct sq *q, struct job *jobs)
+commit_batch(struct store *st, struct job *jobs)
 {
-	struct conn *c = sq_writer_get(q);
-	enum store_rc batch_rc = STORE_ERROR;
-	struct job *j;
+	struct db_conn *c = store_writer(st);
+	struct job *j, *failed = NULL;
+	int committed = 0;
 
-	if (sq_begin(c) == 0) {
-		batch_rc = STORE_OK;
-		for (j = jobs; j != NULL && batch_rc == STORE_OK; j = j->next) {
-			j->rc = sq_token_insert_on(c, &j->tok,
-			    j->has_secret ? j->secret_hash : NULL);
-			if (j->rc == STORE_ERROR)
-				batch_rc = STORE_ERROR;
-		}
-		/* Commits if every insert ran, else rolls back; ERROR if the commit fails. */
-		batch_rc = sq_finish(c, batch_rc);
+	if (store_begin(c) != STORE_OK) {
+		for (j = jobs; j != NULL; j = j->next)
+			j->rc = STORE_ERROR;
+	} else {
+		/* PostgreSQL cannot go on in a transaction after any error. */
+		for (j = jobs; j != NULL && failed == NULL; j = j->next)
+			if (insert_job(c, j) == STORE_ERROR || j->rc == STORE_CONFLICT)
+				failed = j;
+		if (failed != NULL) {
+			/* Roll back, and give each insert a transaction of its own. */
+			db_rollback(c);
+			for (j = jobs; j != NULL; j = j->next)
+				insert_job(c, j);
+		} else if (store_finish(c, STORE_OK) != STORE_OK) {
+			for (j = jobs; j != NULL; j = j->next)
+				j->rc = STORE_ERROR;	/* nothing was stored */
+		} else
+			committed = 1;
 	}
-	sq_writer_put(q);
+	store_put(st, c);
 	while (jobs != NULL) {
 		j = jobs;
 		jobs = j->next;
-		j->done(j->arg, batch_rc == STORE_OK ? j->rc : STORE_ERROR);
+		j->done(j->arg, j->rc);
 		job_free(j);
 	}
-	return batch_rc == STORE_OK;
+	return committed;
 }
 
 static void *
 batch_main(void *arg)
 {
-	struct sq *q = arg;
-	struct sq_batch *b = q->batch;
+	struct store *st = arg;
+	struct store_batch *b = st->batch;
 
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
@@ -124,7 +139,7 @@ batch_main(void *arg)
 		if (b->head == NULL)
 			b->tail = &b->head;
 		pthread_mutex_unlock(&b->lock);
-		committed = commit_batch(q, jobs);
+		committed = commit_batch(st, jobs);
 		pthread_mutex_lock(&b->lock);
 		b->stats.group_commits += (uint64_t)committed;
 	}
@@ -133,11 +148,10 @@ batch_main(void *arg)
 }
 
 void
-sq_token_insert_queued(void *impl, const struct store_token *tok,
+store_token_insert_queued(struct store *st, const struct store_token *tok,
     const uint8_t *secret_hash, store_done_fn done, void *arg)
 {
-	struct sq *q = impl;
-	struct sq_batch *b = q->batch;
+	struct store_batch *b = st->batch;
 	struct job *j = xcalloc(1, sizeof(*j));
 	int queued = 0;
 
@@ -154,10 +168,10 @@ sq_token_insert_queued(void *impl, const struct store_token *tok,
 	b->stats.queued_inserts++;
 	if (!b->started && !b->stopping) {
 		/* Started here, not at open: most commands never issue a token. */
-		if (pthread_create(&b->thread, NULL, batch_main, q) == 0)
+		if (pthread_create(&b->thread, NULL, batch_main, st) == 0)
 			b->started = 1;
 		else
-			log_error("sqlite: cannot start the commit thread; committing inline");
+			log_error("store: cannot start the commit thread; committing inline");
 	}
 	if (b->started && !b->stopping) {
 		*b->tail = j;
@@ -168,18 +182,16 @@ sq_token_insert_queued(void *impl, const struct store_token *tok,
 	pthread_mutex_unlock(&b->lock);
 	if (!queued) {
 		/* No thread (it failed to start, or the store is closing): inline. */
-		j->rc = sq_token_insert_on(sq_writer_get(q), &j->tok,
-		    j->has_secret ? j->secret_hash : NULL);
-		sq_writer_put(q);
+		j->rc = store_token_insert(st, &j->tok, j->has_secret ? j->secret_hash : NULL);
 		done(arg, j->rc);
 		job_free(j);
 	}
 }
 
 void
-sq_stats(void *impl, struct store_stats *out)
+store_stats(struct store *st, struct store_stats *out)
 {
-	struct sq_batch *b = ((struct sq *)impl)->batch;
+	struct store_batch *b = st->batch;
 
 	pthread_mutex_lock(&b->lock);
 	*out = b->stats;
@@ -187,9 +199,9 @@ sq_stats(void *impl, struct store_stats *out)
 }
 
 void
-sq_batch_free(struct sq *q)
+store_batch_free(struct store *st)
 {
-	struct sq_batch *b = q->batch;
+	struct store_batch *b = st->batch;
 	int started;
 
 	if (b == NULL)
@@ -204,5 +216,5 @@ sq_batch_free(struct sq *q)
 	pthread_mutex_destroy(&b->lock);
 	pthread_cond_destroy(&b->wake);
 	free(b);
-	q->batch = NULL;
+	st->batch = NULL;
 }

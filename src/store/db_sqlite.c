@@ -1,0 +1,587 @@
+/*
+ * The SQLite driver (db.h).
+ *
+ * Concurrency: one writer connection behind a mutex, and a pool of reader
+ * connections.  In WAL mode readers never wait for the writer, and because
+ * this process serialises its own writes, the hot write path never meets
+ * SQLITE_BUSY (whose handler sleeps).  Other processes (the `twauth app`
+ * commands while a server runs) are covered by busy_timeout.  Write
+ * transactions are BEGIN IMMEDIATE, so a transaction that reads before it
+ * writes holds the write lock from its first read.
+ *
+ * Durability: WAL with synchronous=NORMAL.  A committed transaction survives
+ * the process being killed (it is in the WAL file); a power cut may lose the
+ * last commits but never corrupts the database.
+ *
+ * Checkpoints are SQLite's automatic ones, run by the writer inside the
+ * commit that takes the WAL past 1000 pages.  That stalls writes for one
+ * checkpoint, but it always completes, so the next commit reuses the WAL
+ * from its start.  (A PASSIVE checkpoint on another thread was tried: under
+ * a steady stream of commits it never catches up, and the WAL grew to 7 GiB
+ * over a million tokens.)  journal_size_limit trims the file after a burst.
+ *
+ * Every statement is prepared once per connection and reused; values are
+ * always bound, never spliced into SQL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/log.h"
+#include "../common/xmalloc.h"
+#include "db.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define WAL_SIZE_LIMIT "67108864"		/* bytes kept after a checkpoint */
+#define SQ_READERS 8
+
+struct sq_conn {
+	struct db_conn	 base;			/* first: the driver */
+	sqlite3		*db;
+	sqlite3_stmt	*stmts[ST__MAX];	/* prepared on first use */
+	sqlite3_stmt	*begin, *commit, *rollback;
+	sqlite3_stmt	*cur;			/* the statement being read */
+	int		 step;			/* cur's last sqlite3_step */
+	int		 pending;		/* a row stepped to, not yet read */
+};
+
+struct sq_db {
+	pthread_mutex_t	 write_lock;
+	struct sq_conn	 writer;
+	pthread_mutex_t	 pool_lock;
+	pthread_cond_t	 pool_cond;
+	struct sq_conn	 readers[SQ_READERS];
+	struct sq_conn	*free_readers[SQ_READERS];
+	size_t		 n_free;
+	int		 version;
+};
+
+#define SQ(d)	((struct sq_db *)(void *)(d))
+#define SC(c)	((struct sq_conn *)(void *)(c))
+
+/*
+ * Versioned migrations: migrations[i] takes the schema from version i to
+ * i + 1.  They run at open, in one transaction, and the version is kept in
+ * PRAGMA user_version.  Never edit a shipped migration; append a new one.
+ */
+static const char *const migrations[] = {
+	/* 1: apps and tokens */
+	"CREATE TABLE apps ("
+	"  client_id     TEXT PRIMARY KEY,"
+	"  name          TEXT NOT NULL,"
+	"  secret_hash   BLOB,"			/* SHA-256; NULL for public apps */
+	"  is_public     INTEGER NOT NULL,"
+	"  redirect_uris TEXT NOT NULL,"		/* newline-separated */
+	"  created_at    INTEGER NOT NULL"
+	");"
+	"CREATE TABLE tokens ("
+	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the token */
+	"  client_id  TEXT NOT NULL,"
+	"  user_id    INTEGER,"				/* NULL for app tokens */
+	"  scopes     TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID;",
+
+	/*
+	 * 2: users and what they authorize.  AUTOINCREMENT so that a deleted
+	 * user's or grant's id is never given out again: tokens of a deleted
+	 * grant are left in place (see store_sqlite_users.c) and must never
+	 * come back to life.  User ids start above 100000000, like Twitch's.
+	 */
+	"CREATE TABLE users ("
+	"  id                INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  login             TEXT NOT NULL UNIQUE,"	/* lowercase */
+	"  display_name      TEXT NOT NULL,"
+	"  email             TEXT NOT NULL,"
+	"  email_verified    INTEGER NOT NULL,"
+	"  profile_image_url TEXT NOT NULL,"
+	"  password_hash     TEXT NOT NULL,"		/* argon2id encoded */
+	"  created_at        INTEGER NOT NULL,"
+	"  updated_at        INTEGER NOT NULL"
+	");"
+	"INSERT INTO sqlite_sequence (name, seq) VALUES ('users', 100000000);"
+	"CREATE TABLE sessions ("
+	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the cookie */
+	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE grants ("
+	"  id         INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes     TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX grants_user_client ON grants(user_id, client_id);"
+	"CREATE INDEX grants_client ON grants(client_id);"
+	"CREATE TABLE consents ("
+	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes     TEXT NOT NULL,"			/* sorted, space-separated */
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, client_id, scopes)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX consents_client ON consents(client_id);"
+	"CREATE TABLE codes ("
+	"  hash         BLOB PRIMARY KEY,"		/* SHA-256 of the code */
+	"  client_id    TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  redirect_uri TEXT NOT NULL,"
+	"  scopes       TEXT NOT NULL,"
+	"  nonce        TEXT NOT NULL,"
+	"  claims       TEXT NOT NULL,"
+	"  created_at   INTEGER NOT NULL,"
+	"  expires_at   INTEGER NOT NULL,"
+	"  used         INTEGER NOT NULL DEFAULT 0,"
+	"  grant_id     INTEGER"			/* what redeeming it created */
+	") WITHOUT ROWID;"
+	"CREATE INDEX codes_user ON codes(user_id);"
+	"CREATE INDEX codes_client ON codes(client_id);"
+	"CREATE TABLE refresh_tokens ("
+	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the token */
+	"  grant_id   INTEGER NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"				/* NULL: never */
+	"  used_at    INTEGER"				/* set when rotated out */
+	") WITHOUT ROWID;"
+	"CREATE INDEX refresh_grant ON refresh_tokens(grant_id);"
+	"ALTER TABLE tokens ADD COLUMN grant_id INTEGER;",
+
+	/*
+	 * 3: device authorizations (RFC 8628).  Both codes are kept as digests;
+	 * a user code is unique only among live rows (expired ones are replaced).
+	 */
+	"CREATE TABLE device_codes ("
+	"  device_hash BLOB PRIMARY KEY,"		/* SHA-256 of the device code */
+	"  user_hash   BLOB NOT NULL UNIQUE,"		/* SHA-256 of the user code */
+	"  client_id   TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes      TEXT NOT NULL,"
+	"  created_at  INTEGER NOT NULL,"
+	"  expires_at  INTEGER NOT NULL,"
+	"  interval    INTEGER NOT NULL,"
+	"  last_poll   INTEGER,"				/* NULL: never polled */
+	"  state       INTEGER NOT NULL DEFAULT 0,"	/* enum store_device_state */
+	"  user_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	"  grant_id    INTEGER"				/* what redeeming it created */
+	") WITHOUT ROWID;"
+	"CREATE INDEX device_codes_client ON device_codes(client_id);"
+	"CREATE INDEX device_codes_user ON device_codes(user_id);",
+
+	/*
+	 * 4: OpenID Connect.  Signing keys (the private half encrypted with
+	 * the secret file, see src/idp/keys.c), the claims request a grant was
+	 * made with (for userinfo), and the per-app token response style.
+	 */
+	"CREATE TABLE signing_keys ("
+	"  kid         TEXT PRIMARY KEY,"
+	"  public_der  BLOB NOT NULL,"
+	"  private_enc BLOB NOT NULL,"
+	"  created_at  INTEGER NOT NULL,"
+	"  retired_at  INTEGER"				/* NULL: signing now */
+	");"
+	"ALTER TABLE grants ADD COLUMN claims TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0;",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static void
+db_error(struct sq_conn *c, const char *what)
+{
+	log_error("sqlite: %.72s: %s", what, sqlite3_errmsg(c->db));
+}
+
+static sqlite3_stmt *
+prepare(struct sq_conn *c, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
+	    SQLITE_OK) {
+		db_error(c, sql);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+conn_open(struct sq_conn *c, const char *path, int flags, char *err, size_t err_len)
+{
+	memset(c, 0, sizeof(*c));
+	c->base.drv = &db_sqlite_driver;
+	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot open %s: %s", path,
+		    c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(c->db, 1);
+	if (sqlite3_exec(c->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+	    "PRAGMA journal_size_limit = " WAL_SIZE_LIMIT ";",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot configure %s: %s", path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+conn_close(struct sq_conn *c)
+{
+	for (int i = 0; i < ST__MAX; i++)
+		sqlite3_finalize(c->stmts[i]);
+	sqlite3_finalize(c->begin);
+	sqlite3_finalize(c->commit);
+	sqlite3_finalize(c->rollback);
+	if (c->db != NULL && sqlite3_close(c->db) != SQLITE_OK)
+		log_error("sqlite: close: %s", sqlite3_errmsg(c->db));
+	memset(c, 0, sizeof(*c));
+}
+
+/* Creates the database file 0600 (and its directory 0700) if missing. */
+static int
+create_private(const char *path, char *err, size_t err_len)
+{
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (slash != NULL && slash != path) {
+		char *dir = xmemdup0(path, (size_t)(slash - path));
+		int rc = mkdir(dir, 0700);
+
+		if (rc == -1 && errno != EEXIST) {
+			snprintf(err, err_len, "cannot create directory %s: %s", dir,
+			    strerror(errno));
+			free(dir);
+			return -1;
+		}
+		free(dir);
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		snprintf(err, err_len, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+migrate(struct sq_db *q, char *err, size_t err_len)
+{
+	sqlite3 *db = q->writer.db;
+	sqlite3_stmt *s = NULL;
+	int version = -1, rc = -1;
+
+	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot start migration: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version < 0) {
+		snprintf(err, err_len, "cannot read schema version: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	if (version > N_MIGRATIONS) {
+		snprintf(err, err_len, "database schema version %d is newer than this "
+		    "twauth knows (%d); upgrade twauth", version, N_MIGRATIONS);
+		goto out;
+	}
+	for (int v = version; v < N_MIGRATIONS; v++) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, err_len, "migration %d failed: %s", v + 1,
+			    sqlite3_errmsg(db));
+			goto out;
+		}
+		if (v == version)
+			log_debug("sqlite: migrating schema from version %d", version);
+	}
+	q->version = N_MIGRATIONS;
+	rc = 0;
+out:
+	if (sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK &&
+	    rc == 0) {
+		snprintf(err, err_len, "cannot commit migration: %s", sqlite3_errmsg(db));
+		rc = -1;
+	}
+	return rc;
+}
+
+static void sq_close(struct db *d);
+
+static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
+
+/*
+ * Process-wide, before the first connection.  Memory statistics take a
+ * global mutex on every SQLite allocation, which the server's threads
+ * would fight over; nothing reads them.
+ */
+static void
+sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+static struct db *
+sq_open(const char *path, char *err, size_t err_len)
+{
+	struct sq_db *q = xcalloc(1, sizeof(*q));
+
+	pthread_once(&sq_configured, sq_configure);
+	pthread_mutex_init(&q->write_lock, NULL);
+	pthread_mutex_init(&q->pool_lock, NULL);
+	pthread_cond_init(&q->pool_cond, NULL);
+	if (create_private(path, err, err_len) == -1 ||
+	    conn_open(&q->writer, path, SQLITE_OPEN_READWRITE, err, err_len) == -1 ||
+	    migrate(q, err, err_len) == -1)
+		goto fail;
+	for (size_t i = 0; i < SQ_READERS; i++) {
+		if (conn_open(&q->readers[i], path, SQLITE_OPEN_READONLY, err, err_len) == -1)
+			goto fail;
+		q->free_readers[q->n_free++] = &q->readers[i];
+	}
+	return (struct db *)(void *)q;
+fail:
+	sq_close((struct db *)(void *)q);
+	return NULL;
+}
+
+static void
+sq_close(struct db *d)
+{
+	struct sq_db *q = SQ(d);
+
+	for (size_t i = 0; i < SQ_READERS; i++)
+		conn_close(&q->readers[i]);
+	/* The last connection to close checkpoints the WAL into the file. */
+	conn_close(&q->writer);
+	pthread_mutex_destroy(&q->write_lock);
+	pthread_mutex_destroy(&q->pool_lock);
+	pthread_cond_destroy(&q->pool_cond);
+	free(q);
+}
+
+static int
+sq_schema_version(struct db *d)
+{
+	return SQ(d)->version;
+}
+
+static struct db_conn *
+sq_get(struct db *d, int write)
+{
+	struct sq_db *q = SQ(d);
+	struct sq_conn *c;
+
+	if (write) {
+		pthread_mutex_lock(&q->write_lock);
+		return &q->writer.base;
+	}
+	pthread_mutex_lock(&q->pool_lock);
+	while (q->n_free == 0)
+		pthread_cond_wait(&q->pool_cond, &q->pool_lock);
+	c = q->free_readers[--q->n_free];
+	pthread_mutex_unlock(&q->pool_lock);
+	return &c->base;
+}
+
+static void
+sq_put(struct db *d, struct db_conn *dc)
+{
+	struct sq_db *q = SQ(d);
+
+	if (SC(dc) == &q->writer) {
+		pthread_mutex_unlock(&q->write_lock);
+		return;
+	}
+	pthread_mutex_lock(&q->pool_lock);
+	q->free_readers[q->n_free++] = SC(dc);
+	pthread_cond_signal(&q->pool_cond);
+	pthread_mutex_unlock(&q->pool_lock);
+}
+
+/* Runs one of the transaction statements (prepared on first use). */
+static enum db_rc
+control(struct sq_conn *c, sqlite3_stmt **slot, const char *sql)
+{
+	int step;
+
+	if (*slot == NULL && (*slot = prepare(c, sql)) == NULL)
+		return DB_ERROR;
+	step = sqlite3_step(*slot);
+	sqlite3_reset(*slot);
+	if (step != SQLITE_DONE) {
+		db_error(c, sql);
+		return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+static enum db_rc
+sq_begin(struct db_conn *dc)
+{
+	return control(SC(dc), &SC(dc)->begin, "BEGIN IMMEDIATE");
+}
+
+static enum db_rc
+sq_commit(struct db_conn *dc)
+{
+	return control(SC(dc), &SC(dc)->commit, "COMMIT");
+}
+
+static void
+sq_rollback(struct db_conn *dc)
+{
+	/* Some errors (a full disk, say) have rolled back already. */
+	if (!sqlite3_get_autocommit(SC(dc)->db))
+		(void)control(SC(dc), &SC(dc)->rollback, "ROLLBACK");
+}
+
+static enum db_rc
+sq_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
+{
+	struct sq_conn *c = SC(dc);
+	sqlite3_stmt *s;
+
+	c->cur = NULL;
+	c->pending = 0;
+	if (c->stmts[id] == NULL && (c->stmts[id] = prepare(c, store_sql[id])) == NULL)
+		return DB_ERROR;
+	s = c->stmts[id];
+	for (size_t i = 0; i < n; i++) {
+		int k = (int)i + 1;
+
+		switch (args[i].type) {
+		case DB_INT:
+			sqlite3_bind_int64(s, k, args[i].i);
+			break;
+		case DB_TEXT:
+			sqlite3_bind_text(s, k, args[i].p, -1, SQLITE_STATIC);
+			break;
+		case DB_BLOB:
+			sqlite3_bind_blob(s, k, args[i].p, (int)args[i].len, SQLITE_STATIC);
+			break;
+		case DB_NULL:
+			sqlite3_bind_null(s, k);
+			break;
+		}
+	}
+	c->cur = s;
+	c->step = sqlite3_step(s);
+	if (c->step == SQLITE_ROW || c->step == SQLITE_DONE) {
+		c->pending = c->step == SQLITE_ROW;
+		return DB_OK;
+	}
+	if (c->step == SQLITE_CONSTRAINT_PRIMARYKEY || c->step == SQLITE_CONSTRAINT_UNIQUE)
+		return DB_CONSTRAINT;
+	db_error(c, store_sql[id]);
+	return DB_ERROR;
+}
+
+static int
+sq_next(struct db_conn *dc)
+{
+	struct sq_conn *c = SC(dc);
+
+	if (c->cur == NULL)
+		return -1;
+	if (c->pending) {
+		c->pending = 0;
+		return 1;
+	}
+	if (c->step != SQLITE_ROW)
+		return c->step == SQLITE_DONE ? 0 : -1;
+	c->step = sqlite3_step(c->cur);
+	if (c->step == SQLITE_ROW)
+		return 1;
+	if (c->step == SQLITE_DONE)
+		return 0;
+	db_error(c, sqlite3_sql(c->cur));
+	return -1;
+}
+
+static int
+sq_is_null(struct db_conn *dc, int col)
+{
+	return sqlite3_column_type(SC(dc)->cur, col) == SQLITE_NULL;
+}
+
+static int64_t
+sq_col_int(struct db_conn *dc, int col)
+{
+	return sqlite3_column_int64(SC(dc)->cur, col);
+}
+
+static const char *
+sq_col_text(struct db_conn *dc, int col)
+{
+	const unsigned char *t = sqlite3_column_text(SC(dc)->cur, col);
+
+	return t ? (const char *)t : "";
+}
+
+static const uint8_t *
+sq_col_blob(struct db_conn *dc, int col, size_t *len)
+{
+	const uint8_t *p = sqlite3_column_blob(SC(dc)->cur, col);
+	int n = sqlite3_column_bytes(SC(dc)->cur, col);
+
+	*len = n > 0 ? (size_t)n : 0;
+	return p;
+}
+
+static int64_t
+sq_changes(struct db_conn *dc)
+{
+	return sqlite3_changes(SC(dc)->db);
+}
+
+static void
+sq_done(struct db_conn *dc)
+{
+	struct sq_conn *c = SC(dc);
+
+	if (c->cur != NULL) {
+		sqlite3_reset(c->cur);
+		sqlite3_clear_bindings(c->cur);
+	}
+	c->cur = NULL;
+	c->pending = 0;
+}
+
+const struct db_driver db_sqlite_driver = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.get = sq_get,
+	.put = sq_put,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.run = sq_run,
+	.next = sq_next,
+	.is_null = sq_is_null,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
+	.changes = sq_changes,
+	.done = sq_done,
+};

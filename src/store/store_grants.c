@@ -1,0 +1,309 @@
+/*
+ * Grants and what makes them: the implicit flow's direct issue, codes and
+ * their redemption, refresh tokens and their rotation, and a user's list of
+ * connected apps.
+ *
+ * Single use: a code is taken by one conditional UPDATE (ST_CODE_CLAIM)
+ * and a rotating refresh token by another (ST_REFRESH_MARK_USED), so of two
+ * concurrent redemptions on any backend, and from any number of servers,
+ * exactly one wins; the loser finds the value used, which is a replay.
+ *
+ * Deleting a grant deletes its refresh tokens (foreign key cascade) but
+ * leaves its access token rows: lookups join the grant, so they stop
+ * validating in the same commit, and the rows are purged once expired.
+ * Grant ids are never reused, so they cannot come back.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/str.h"
+#include "../common/xmalloc.h"
+#include "store_impl.h"
+
+enum store_rc
+store_insert_grant(struct db_conn *c, struct store_grant *g)
+{
+	enum db_rc drc;
+	int row = -1;
+
+	drc = db_run(c, ST_GRANT_INSERT, ARGS(arg_int(g->user_id), arg_text(g->client_id),
+	    arg_text(g->scopes), arg_int(g->created_at), arg_text(g->claims ? g->claims : "")));
+	if (drc == DB_OK && (row = db_next(c)) == 1)
+		g->id = db_col_int(c, 0);
+	db_done(c);
+	if (drc != DB_OK || row < 0)
+		return STORE_ERROR;
+	return row == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_insert_issued(struct db_conn *c, int64_t grant_id, int64_t user_id,
+    const char *client_id, const struct store_issue *issue, const char *scopes)
+{
+	enum store_rc rc;
+
+	rc = store_exec(c, ST_TOKEN_INSERT_GRANT, ARGS(arg_hash(issue->access.hash),
+	    arg_text(client_id), arg_int(user_id), arg_int(grant_id), arg_text(scopes),
+	    arg_int(issue->access.created_at), arg_int(issue->access.expires_at)), NULL);
+	if (rc != STORE_OK || !issue->has_refresh)
+		return rc;
+	return store_exec(c, ST_REFRESH_INSERT, ARGS(arg_hash(issue->refresh_hash),
+	    arg_int(grant_id), arg_text(client_id), arg_int(issue->access.created_at),
+	    issue->refresh_expires_at != 0 ? arg_int(issue->refresh_expires_at) : arg_null()),
+	    NULL);
+}
+
+enum store_rc
+store_delete_grant(struct db_conn *c, int64_t grant_id)
+{
+	return store_exec(c, ST_GRANT_DELETE, ARGS(arg_int(grant_id)), NULL);
+}
+
+enum store_rc
+store_grant_issue(struct store *st, struct store_grant *grant, const struct store_issue *issue)
+{
+	struct db_conn *c = store_writer(st);
+	enum store_rc rc;
+
+	if ((rc = store_begin(c)) == STORE_OK) {
+		rc = store_insert_grant(c, grant);
+		if (rc == STORE_OK)
+			rc = store_insert_issued(c, grant->id, grant->user_id, grant->client_id,
+			    issue, issue->access.scopes ? issue->access.scopes : grant->scopes);
+		rc = store_finish(c, rc);
+	}
+	store_put(st, c);
+	return rc;
+}
+
+/* The distinct space-separated words of list, in first-seen order. */
+static char *
+distinct_words(const char *list)
+{
+	size_t cap = strlen(list) + 1, len = 0;
+	char *out = xmalloc(cap);
+	const char *p = list + strspn(list, " ");
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+		char *w = xmemdup0(p, n);
+
+		if (!words_within(w, out)) {
+			if (len > 0)
+				out[len++] = ' ';
+			memcpy(out + len, w, n);
+			len += n;
+			out[len] = '\0';
+		}
+		free(w);
+		p += n;
+		p += strspn(p, " ");
+	}
+	return out;
+}
+
+enum store_rc
+store_connections_list(struct store *st, int64_t user_id, struct store_connection **out,
+    size_t *n)
+{
+	struct db_conn *c = store_reader(st);
+	int row = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (db_run(c, ST_CONNECTIONS, ARGS(arg_int(user_id))) == DB_OK)
+		while ((row = db_next(c)) == 1) {
+			struct store_connection *sc;
+
+			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+			sc = &(*out)[(*n)++];
+			memset(sc, 0, sizeof(*sc));
+			store_copy_id(sc->client_id, sizeof(sc->client_id), db_col_text(c, 0));
+			sc->app_name = xstrdup(db_col_text(c, 1));
+			sc->scopes = distinct_words(db_col_text(c, 2));
+			sc->first_authorized = db_col_int(c, 3);
+		}
+	db_done(c);
+	store_put(st, c);
+	if (row == 0)
+		return STORE_OK;
+	store_connections_free(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return STORE_ERROR;
+}
+
+enum store_rc
+store_code_insert(struct store *st, const struct store_code *code)
+{
+	return store_change(st, ST_CODE_INSERT, ARGS(arg_hash(code->hash),
+	    arg_text(code->client_id), arg_int(code->user_id), arg_text(code->redirect_uri),
+	    arg_text(code->scopes), arg_text(code->nonce ? code->nonce : ""),
+	    arg_text(code->claims ? code->claims : ""), arg_int(code->created_at),
+	    arg_int(code->expires_at)));
+}
+
+/*
+ * Why a code could not be claimed: NOTFOUND (unknown, another client's,
+ * expired), MISMATCH (its redirect_uri differs; the code is still good) or
+ * REPLAY (used before: the grant it made is deleted now).
+ */
+static enum store_rc
+unclaimed(struct db_conn *c, const uint8_t *hash, const char *client_id,
+    const char *redirect_uri, int64_t now)
+{
+	enum store_rc rc = STORE_ERROR;
+	int64_t expires_at = 0, grant_id = 0;
+	int row = -1, mine = 0, used = 0, same_uri = 0;
+
+	if (db_run(c, ST_CODE_GET, ARGS(arg_hash(hash))) == DB_OK &&
+	    (row = db_next(c)) == 1) {
+		mine = strcmp(db_col_text(c, 0), client_id) == 0;
+		same_uri = strcmp(db_col_text(c, 1), redirect_uri) == 0;
+		expires_at = db_col_int(c, 2);
+		used = db_col_int(c, 3) != 0;
+		grant_id = db_col_int(c, 4);
+	}
+	db_done(c);
+	if (row < 0)
+		return STORE_ERROR;
+	if (row == 0 || !mine)
+		return STORE_NOTFOUND;
+	if (used) {
+		/* Replay: whoever holds the tokens of the first redemption loses them. */
+		rc = grant_id != 0 ? store_delete_grant(c, grant_id) : STORE_OK;
+		return rc == STORE_OK ? STORE_REPLAY : rc;
+	}
+	if (expires_at <= now)
+		return STORE_NOTFOUND;
+	if (!same_uri)
+		return STORE_MISMATCH;
+	/* Claimable after all: a concurrent claim was rolled back.  Try again. */
+	return STORE_ERROR;
+}
+
+/* The body of store_code_redeem, inside its transaction. */
+static enum store_rc
+redeem(struct db_conn *c, const uint8_t *hash, const char *client_id,
+    const char *redirect_uri, const struct store_issue *issue, struct store_code *out)
+{
+	int64_t now = issue->access.created_at;
+	struct store_grant g;
+	enum store_rc rc;
+	int row = -1;
+
+	if (db_run(c, ST_CODE_CLAIM, ARGS(arg_hash(hash), arg_text(client_id), arg_int(now),
+	    arg_text(redirect_uri))) == DB_OK && (row = db_next(c)) == 1) {
+		memcpy(out->hash, hash, HASH_LEN);
+		store_copy_id(out->client_id, sizeof(out->client_id), client_id);
+		out->redirect_uri = xstrdup(redirect_uri);
+		out->user_id = db_col_int(c, 0);
+		out->scopes = xstrdup(db_col_text(c, 1));
+		out->nonce = xstrdup(db_col_text(c, 2));
+		out->claims = xstrdup(db_col_text(c, 3));
+		out->created_at = db_col_int(c, 4);
+		out->expires_at = db_col_int(c, 5);
+	}
+	db_done(c);
+	if (row < 0)
+		return STORE_ERROR;
+	if (row == 0)
+		return unclaimed(c, hash, client_id, redirect_uri, now);
+
+	memset(&g, 0, sizeof(g));
+	g.user_id = out->user_id;
+	memcpy(g.client_id, out->client_id, sizeof(g.client_id));
+	g.scopes = out->scopes;
+	g.claims = out->claims;
+	g.created_at = now;
+	if ((rc = store_insert_grant(c, &g)) != STORE_OK)
+		return rc;
+	if ((rc = store_insert_issued(c, g.id, g.user_id, g.client_id, issue,
+	    out->scopes)) != STORE_OK)
+		return rc;
+	return store_exec(c, ST_CODE_SET_GRANT, ARGS(arg_hash(hash), arg_int(g.id)), NULL);
+}
+
+enum store_rc
+store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
+    const char *redirect_uri, const struct store_issue *issue, struct store_code *out)
+{
+	struct db_conn *c = store_writer(st);
+	enum store_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	/* Failures roll back: no grant without its tokens, no half-used code. */
+	if ((rc = store_begin(c)) == STORE_OK)
+		rc = store_finish(c, redeem(c, hash, client_id, redirect_uri, issue, out));
+	store_put(st, c);
+	if (rc != STORE_OK)
+		store_code_clear(out);
+	return rc;
+}
+
+/* The body of store_refresh_use, inside its transaction. */
+static enum store_rc
+refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
+    const struct store_issue *issue, struct store_grant *g)
+{
+	int64_t expires_at = 0, now = issue->access.created_at, changed = 0;
+	int used = 0, row = -1, mine = 0;
+	const char *scopes;
+	enum store_rc rc;
+
+	if (db_run(c, ST_REFRESH_GET, ARGS(arg_hash(hash))) == DB_OK &&
+	    (row = db_next(c)) == 1) {
+		g->id = db_col_int(c, 0);
+		mine = strcmp(db_col_text(c, 1), client_id) == 0;
+		store_copy_id(g->client_id, sizeof(g->client_id), db_col_text(c, 1));
+		expires_at = db_is_null(c, 2) ? 0 : db_col_int(c, 2);
+		used = !db_is_null(c, 3);
+		g->user_id = db_col_int(c, 4);
+		g->scopes = xstrdup(db_col_text(c, 5));
+		g->created_at = db_col_int(c, 6);
+	}
+	db_done(c);
+	if (row < 0)
+		return STORE_ERROR;
+	if (row == 0 || !mine)
+		return STORE_NOTFOUND;
+	if (used) {
+		/* A rotated-out token came back: someone kept a copy. */
+		rc = store_delete_grant(c, g->id);
+		return rc == STORE_OK ? STORE_REPLAY : rc;
+	}
+	if (expires_at != 0 && expires_at <= now)
+		return STORE_NOTFOUND;
+	scopes = issue->access.scopes ? issue->access.scopes : g->scopes;
+	if (!words_within(scopes, g->scopes))
+		return STORE_MISMATCH;
+	if (issue->has_refresh) {
+		rc = store_exec(c, ST_REFRESH_MARK_USED, ARGS(arg_hash(hash), arg_int(now)),
+		    &changed);
+		if (rc != STORE_OK)
+			return rc;
+		if (changed != 1) {
+			/* Rotated a moment ago by another request: a copy is in use. */
+			rc = store_delete_grant(c, g->id);
+			return rc == STORE_OK ? STORE_REPLAY : rc;
+		}
+	}
+	return store_insert_issued(c, g->id, g->user_id, g->client_id, issue, scopes);
+}
+
+enum store_rc
+store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
+    const struct store_issue *issue, struct store_grant *grant)
+{
+	struct db_conn *c = store_writer(st);
+	enum store_rc rc;
+
+	memset(grant, 0, sizeof(*grant));
+	if ((rc = store_begin(c)) == STORE_OK)
+		rc = store_finish(c, refresh(c, hash, client_id, issue, grant));
+	store_put(st, c);
+	if (rc != STORE_OK)
+		store_grant_clear(grant);
+	return rc;
+}
