@@ -15,7 +15,7 @@ OPT	= -O2
 endif
 
 CC	?= cc
-PKGS	= libmicrohttpd jansson libcrypto sqlite3 libargon2 libcurl
+PKGS	= libmicrohttpd jansson libcrypto sqlite3 libargon2 libcurl libpq
 WARN	= -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wvla $(if $(WERROR),-Werror)
 CFLAGS	+= -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP \

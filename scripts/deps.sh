@@ -2,20 +2,21 @@
 # Installs the Debian packages twauth needs, if any are missing.
 #   scripts/deps.sh build   compiler and libraries (make, make run)
 #   scripts/deps.sh test    + Node.js (>= 18) and npm for the end-to-end tests,
-#                           curl, Debian's chromium for the browser tests, and
+#                           curl, Debian's chromium for the browser tests,
+#                           PostgreSQL's server (the tests start their own), and
 #                           playwright-core, openid-client and jose from npm
 #                           (tests/e2e/package-lock.json)
-#   scripts/deps.sh bench   + wrk and curl
+#   scripts/deps.sh bench   + wrk, curl and PostgreSQL's server
 # Runs apt-get as root, or through sudo when that needs no password; otherwise
 # prints the command to run.  Safe with CI=true and no stdin.
 set -euo pipefail
 
 purpose=${1:-build}
-want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev libcurl4-openssl-dev ca-certificates)
+want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev libcurl4-openssl-dev libpq-dev ca-certificates)
 case "$purpose" in
 build) ;;
-test) want+=(curl chromium fonts-dejavu-core) ;;
-bench) want+=(wrk curl) ;;
+test) want+=(curl chromium fonts-dejavu-core postgresql) ;;
+bench) want+=(wrk curl postgresql) ;;
 *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
@@ -62,6 +63,13 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Debian's postgresql package makes and starts a "main" cluster as a system
+# service; twauth's tests and benchmark start their own (tests/pg.sh), so
+# ask it not to.  An existing setting or cluster is left alone.
+if [[ " ${missing[*]} " == *" postgresql "* ]] && [ ! -e /etc/postgresql-common/createcluster.d/twauth.conf ]; then
+	"${sudo[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+	echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.d/twauth.conf >/dev/null
+fi
 "${sudo[@]}" apt-get update -q </dev/null
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
 npm_deps

@@ -182,7 +182,8 @@ cmd_serve(int argc, char **argv)
 		cli_close(st, idp);
 		return EXIT_FAIL;
 	}
-	log_info("database %s (schema version %d)", db, store_schema_version(st));
+	log_info("database: %s %s (schema version %d)", store_backend_name(st), store_where(st),
+	    store_schema_version(st));
 	rc = server_run(&scfg, idp) == 0 ? EXIT_OK : EXIT_FAIL;
 	cli_close(st, idp);
 	return rc;

@@ -30,23 +30,39 @@ secret_path(const char *db, char *out, size_t len)
 	return (size_t)snprintf(out, len, "%s.secret", db) < len ? 0 : -1;
 }
 
-/* Creates path with fresh random bytes, mode 0600, never over a file. */
+/*
+ * Creates path with fresh random bytes, mode 0600, never over a file, and
+ * never visible half-written: the bytes go to a temporary file that is then
+ * linked into place, so a server starting at the same moment either finds
+ * no file or the whole of it.  -1 with errno EEXIST if path appeared first.
+ */
 static int
 create_secret(const char *path, uint8_t *secret)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	char tmp[4096 + 16];
 	ssize_t n;
+	int fd, rc = -1, saved;
 
-	if (fd == -1)
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)	/* mode 0600 */
 		return -1;
 	rand_bytes(secret, TW_KEY_SECRET_LEN);
 	n = write(fd, secret, TW_KEY_SECRET_LEN);
-	if (n != TW_KEY_SECRET_LEN || fsync(fd) == -1) {
-		close(fd);
-		unlink(path);
-		return -1;
+	if (n == TW_KEY_SECRET_LEN && fsync(fd) == 0 && close(fd) == 0) {
+		fd = -1;
+		rc = link(tmp, path);
 	}
-	return close(fd);
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	if (rc == -1)
+		OPENSSL_cleanse(secret, TW_KEY_SECRET_LEN);
+	errno = saved;
+	return rc;
 }
 
 int
@@ -65,12 +81,15 @@ cli_key_secret(const char *db, int create, struct idp_config *cfg)
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT && create) {
-		if (create_secret(path, cfg->key_secret) == -1) {
+		if (create_secret(path, cfg->key_secret) == 0) {
+			cfg->has_key_secret = 1;
+			return 0;
+		}
+		/* Another server sharing the file made it a moment ago: use theirs. */
+		if (errno != EEXIST || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 			cli_error("cannot create the secret file %s: %s", path, strerror(errno));
 			return -1;
 		}
-		cfg->has_key_secret = 1;
-		return 0;
 	}
 	if (fd == -1) {
 		cli_error("cannot open the secret file %s: %s", path, strerror(errno));

@@ -180,11 +180,17 @@ idp_keys_ensure(struct idp *idp)
 	if (store_key_list(idp->store, &keys, &n) != STORE_OK)
 		return IDP_ERR_UNAVAILABLE;
 	if ((k = signing_key(keys, n)) == NULL) {
+		char kid[TW_KID_LEN + 1] = "";
+
 		store_key_list_free(keys, n);
-		if ((err = make_key(idp, 0, NULL)) != IDP_OK)
+		if ((err = make_key(idp, 0, kid)) != IDP_OK)
 			return err;
-		log_info("made the first OpenID Connect signing key");
-		return IDP_OK;
+		if (kid[0] != '\0') {
+			log_info("made the first OpenID Connect signing key");
+			return IDP_OK;
+		}
+		/* Another server made it a moment ago: its key must open with our secret. */
+		return idp_keys_ensure(idp);
 	}
 	/* Fail now, not at the first sign-in, if the secret file is not the one. */
 	key = private_key(idp, k);

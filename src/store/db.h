@@ -151,6 +151,8 @@ struct db_driver {
 	struct db	*(*open)(const char *spec, char *err, size_t err_len);
 	void		 (*close)(struct db *);
 	int		 (*schema_version)(struct db *);
+	/* What to call the database in messages: never a password. */
+	const char	*(*where)(struct db *);
 	/* A connection for reading, or (write) for changing; then put it back. */
 	struct db_conn	*(*get)(struct db *, int write);
 	void		 (*put)(struct db *, struct db_conn *);

@@ -1,10 +1,776 @@
-#include "db.h"
+/*
+ * The PostgreSQL driver (db.h), over libpq.
+ *
+ * Several `twauth serve` may share one database; everything they must agree
+ * on lives in it (tokens, codes, signing keys), and every single-use
+ * transition is one conditional UPDATE (store_sql.c), so servers need no
+ * other coordination.  Transactions are READ COMMITTED: a conditional
+ * UPDATE that meets a row another transaction is changing waits for it and
+ * then re-checks its condition, which is what makes those UPDATEs safe.
+ *
+ * Connections: a fixed pool of PG_POOL per process, each connected on first
+ * use, with statements prepared on first use.  Parameters go as text, except
+ * digests and keys (bytea) as binary; results come back binary, so integers
+ * and bytea need no parsing.
+ *
+ * Lost connections (a restarted or failed-over server): before each
+ * statement outside a transaction the socket is checked without a round
+ * trip, and a connection the server has closed is re-made first, with a log
+ * line.  A statement that fails because the connection broke under it is
+ * retried once on a new connection only if it is a SELECT outside a
+ * transaction; anything else may have taken effect, so it fails
+ * (STORE_ERROR, which the server answers 503) rather than risk a wrong
+ * answer.
+ *
+ * The spec may hold a password: it is never logged; log lines name the
+ * database by host and name only.
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/log.h"
+#include "../common/num.h"
+#include "../common/xmalloc.h"
+#include "db.h"
+
+#define PG_POOL		8	/* connections per process */
+#define PG_MAX_ARGS	16	/* parameters of the longest statement */
+#define PG_TIMEOUT	"5"	/* seconds to connect */
+
+/* Type OIDs (pg_type.h is not for clients). */
+#define OID_BYTEA	17
+#define OID_INT8	20
+#define OID_INT2	21
+#define OID_INT4	23
+
+/* Taken around migrations so that servers starting together take turns. */
+#define MIGRATION_LOCK	"7431582093"
+
+struct pg_conn {
+	struct db_conn	 base;			/* first: the driver */
+	struct pg_db	*owner;
+	PGconn		*conn;			/* NULL until first used */
+	uint8_t		 prepared[ST__MAX];
+	PGresult	*res;			/* the statement being read */
+	int		 row;			/* its row being read */
+	int		 in_tx;
+};
+
+struct pg_db {
+	char		*spec;			/* may hold a password: never logged */
+	char		 where[160];		/* host and database, for log lines */
+	pthread_mutex_t	 lock;			/* guards the pool */
+	pthread_cond_t	 cond;
+	struct pg_conn	 conns[PG_POOL];
+	struct pg_conn	*free[PG_POOL];
+	size_t		 n_free;
+	int		 version;
+	atomic_int	 health;		/* enum health: for log lines, once each */
+};
+
+/* What the log has said about reaching the database. */
+enum health { HEALTH_OK, HEALTH_LOST, HEALTH_UNREACHABLE };
+
+#define PD(d)	((struct pg_db *)(void *)(d))
+#define PC(c)	((struct pg_conn *)(void *)(c))
+
+/*
+ * PostgreSQL's dialect where it differs from store_sql.c: parameters whose
+ * type nothing around them tells (INSERT ... SELECT ?1, "?7 IS NULL") are
+ * cast, string_agg stands for group_concat, a row lock for the read of a
+ * read-modify-write, and an identity column for SQLite's rowid.
+ */
+static const char *const pg_sql[ST__MAX] = {
+	[ST_APP_GET_URIS] = "SELECT redirect_uris FROM apps WHERE client_id = $1 FOR UPDATE",
+	[ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, client_id, user_id, scopes, "
+	    "created_at, expires_at) SELECT $1::bytea, client_id, $3::bigint, $4::text, "
+	    "$5::bigint, $6::bigint FROM apps WHERE client_id = $2::text AND "
+	    "($7::bytea IS NULL OR (is_public = 0 AND secret_hash = $7::bytea))",
+	[ST_SESSION_INSERT] = "INSERT INTO sessions (hash, user_id, created_at, expires_at) "
+	    "SELECT $1::bytea, id, $3::bigint, $4::bigint FROM users WHERE id = $2::bigint",
+	[ST_CONSENT_PUT] = "INSERT INTO consents (user_id, client_id, scopes, created_at) "
+	    "SELECT $1::bigint, $2::text, $3::text, $4::bigint "
+	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = $1) "
+	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = $2) ON CONFLICT DO NOTHING",
+	[ST_GRANT_INSERT] = "INSERT INTO grants (user_id, client_id, scopes, created_at, claims) "
+	    "SELECT $1::bigint, $2::text, $3::text, $4::bigint, $5::text "
+	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = $1) "
+	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = $2) RETURNING id",
+	[ST_CONNECTIONS] = "SELECT g.client_id, a.name, string_agg(g.scopes, ' '), "
+	    "MIN(g.created_at) AS first FROM grants g JOIN apps a ON a.client_id = g.client_id "
+	    "WHERE g.user_id = $1 GROUP BY g.client_id, a.name ORDER BY first, g.client_id",
+	[ST_CODE_INSERT] = "INSERT INTO codes (hash, client_id, user_id, redirect_uri, scopes, "
+	    "nonce, claims, created_at, expires_at) SELECT $1::bytea, $2::text, $3::bigint, "
+	    "$4::text, $5::text, $6::text, $7::text, $8::bigint, $9::bigint "
+	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = $3) "
+	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = $2)",
+	[ST_DEVICE_INSERT] = "INSERT INTO device_codes (device_hash, user_hash, client_id, "
+	    "scopes, created_at, expires_at, \"interval\") SELECT $1::bytea, $2::bytea, "
+	    "$3::text, $4::text, $5::bigint, $6::bigint, $7::bigint "
+	    "WHERE EXISTS (SELECT 1 FROM apps WHERE client_id = $3)",
+	[ST_KEY_INSERT_FIRST] = "INSERT INTO signing_keys (kid, public_der, private_enc, "
+	    "created_at) SELECT $1::text, $2::bytea, $3::bytea, $4::bigint WHERE NOT EXISTS "
+	    "(SELECT 1 FROM signing_keys WHERE retired_at IS NULL)",
+	[ST_KEY_LIST] = "SELECT kid, public_der, private_enc, created_at, retired_at "
+	    "FROM signing_keys ORDER BY created_at DESC, seq DESC LIMIT $1",
+};
+
+/*
+ * Versioned migrations, as for SQLite (db_sqlite.c): migrations[i] takes
+ * the schema from version i to i + 1, in step with SQLite's so that one
+ * version number means the same tables on both.  They run at open in one
+ * transaction under an advisory lock; the version is in twauth_schema.
+ */
+static const char *const migrations[] = {
+	/* 1: apps and tokens */
+	"CREATE TABLE apps ("
+	"  client_id     TEXT PRIMARY KEY,"
+	"  name          TEXT NOT NULL,"
+	"  secret_hash   BYTEA,"
+	"  is_public     INTEGER NOT NULL,"
+	"  redirect_uris TEXT NOT NULL,"
+	"  created_at    BIGINT NOT NULL"
+	");"
+	"CREATE TABLE tokens ("
+	"  hash       BYTEA PRIMARY KEY,"
+	"  client_id  TEXT NOT NULL,"
+	"  user_id    BIGINT,"
+	"  scopes     TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL,"
+	"  expires_at BIGINT NOT NULL"
+	");",
+
+	/* 2: users and what they authorize (see db_sqlite.c) */
+	"CREATE TABLE users ("
+	"  id                BIGINT GENERATED BY DEFAULT AS IDENTITY "
+	"                      (START WITH 100000001) PRIMARY KEY,"
+	"  login             TEXT NOT NULL UNIQUE,"
+	"  display_name      TEXT NOT NULL,"
+	"  email             TEXT NOT NULL,"
+	"  email_verified    INTEGER NOT NULL,"
+	"  profile_image_url TEXT NOT NULL,"
+	"  password_hash     TEXT NOT NULL,"
+	"  created_at        BIGINT NOT NULL,"
+	"  updated_at        BIGINT NOT NULL"
+	");"
+	"CREATE TABLE sessions ("
+	"  hash       BYTEA PRIMARY KEY,"
+	"  user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created_at BIGINT NOT NULL,"
+	"  expires_at BIGINT NOT NULL"
+	");"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE grants ("
+	"  id         BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+	"  user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes     TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL"
+	");"
+	"CREATE INDEX grants_user_client ON grants(user_id, client_id);"
+	"CREATE INDEX grants_client ON grants(client_id);"
+	"CREATE TABLE consents ("
+	"  user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes     TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL,"
+	"  PRIMARY KEY (user_id, client_id, scopes)"
+	");"
+	"CREATE INDEX consents_client ON consents(client_id);"
+	"CREATE TABLE codes ("
+	"  hash         BYTEA PRIMARY KEY,"
+	"  client_id    TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  user_id      BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  redirect_uri TEXT NOT NULL,"
+	"  scopes       TEXT NOT NULL,"
+	"  nonce        TEXT NOT NULL,"
+	"  claims       TEXT NOT NULL,"
+	"  created_at   BIGINT NOT NULL,"
+	"  expires_at   BIGINT NOT NULL,"
+	"  used         INTEGER NOT NULL DEFAULT 0,"
+	"  grant_id     BIGINT"
+	");"
+	"CREATE INDEX codes_user ON codes(user_id);"
+	"CREATE INDEX codes_client ON codes(client_id);"
+	"CREATE TABLE refresh_tokens ("
+	"  hash       BYTEA PRIMARY KEY,"
+	"  grant_id   BIGINT NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
+	"  client_id  TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL,"
+	"  expires_at BIGINT,"
+	"  used_at    BIGINT"
+	");"
+	"CREATE INDEX refresh_grant ON refresh_tokens(grant_id);"
+	"ALTER TABLE tokens ADD COLUMN grant_id BIGINT;",
+
+	/* 3: device authorizations (RFC 8628) */
+	"CREATE TABLE device_codes ("
+	"  device_hash BYTEA PRIMARY KEY,"
+	"  user_hash   BYTEA NOT NULL UNIQUE,"
+	"  client_id   TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
+	"  scopes      TEXT NOT NULL,"
+	"  created_at  BIGINT NOT NULL,"
+	"  expires_at  BIGINT NOT NULL,"
+	"  \"interval\"  BIGINT NOT NULL,"
+	"  last_poll   BIGINT,"
+	"  state       INTEGER NOT NULL DEFAULT 0,"
+	"  user_id     BIGINT REFERENCES users(id) ON DELETE CASCADE,"
+	"  grant_id    BIGINT"
+	");"
+	"CREATE INDEX device_codes_client ON device_codes(client_id);"
+	"CREATE INDEX device_codes_user ON device_codes(user_id);",
+
+	/*
+	 * 4: OpenID Connect.  seq orders keys made in the same second; the
+	 * unique index lets only one key sign at a time, whoever adds it.
+	 */
+	"CREATE TABLE signing_keys ("
+	"  seq         BIGINT GENERATED ALWAYS AS IDENTITY,"
+	"  kid         TEXT PRIMARY KEY,"
+	"  public_der  BYTEA NOT NULL,"
+	"  private_enc BYTEA NOT NULL,"
+	"  created_at  BIGINT NOT NULL,"
+	"  retired_at  BIGINT"
+	");"
+	"CREATE UNIQUE INDEX signing_keys_one ON signing_keys ((retired_at IS NULL)) "
+	"  WHERE retired_at IS NULL;"
+	"ALTER TABLE grants ADD COLUMN claims TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0;",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* "host/database" from a connection's own settings, never its password. */
+static void
+describe(PGconn *conn, char *out, size_t len)
+{
+	const char *host = PQhost(conn), *db = PQdb(conn);
+
+	snprintf(out, len, "%s/%s", host && *host ? host : "localhost", db ? db : "?");
+}
+
+/* The first line of a libpq message, into buf. */
+static const char *
+first_line(const char *m, char *buf, size_t len)
+{
+	if (m == NULL || *m == '\0')
+		m = "no answer from the server";
+	snprintf(buf, len, "%.*s", (int)strcspn(m, "\n"), m);
+	return buf;
+}
+
+static const char *
+conn_error(PGconn *conn, char *buf, size_t len)
+{
+	return first_line(conn ? PQerrorMessage(conn) : "out of memory", buf, len);
+}
+
+/* True if the server has closed conn, found out without a round trip. */
+static int
+server_closed(PGconn *conn)
+{
+	struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN | POLLRDHUP };
+
+	/* An idle connection receives nothing; what does arrive may be the close. */
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
+		return 1;
+	return PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK;
+}
+
+/* The server's notices ("already exists, skipping") are not for users. */
+static void
+ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("postgresql: %.*s", (int)strcspn(message, "\n"), message);
+}
+
+static PGconn *
+connect_to(const char *spec)
+{
+	/* Ours first, so that settings in the spec win. */
+	const char *keys[] = { "connect_timeout", "application_name", "dbname", NULL };
+	const char *values[] = { PG_TIMEOUT, "twauth", spec, NULL };
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+
+	if (conn != NULL)
+		PQsetNoticeProcessor(conn, ignore_notice, NULL);
+	return conn;
+}
+
+/*
+ * Makes c's connection if it has none or the server closed it; 0 or -1.
+ * An outage is logged once (lost, unreachable) and so is its end, however
+ * many connections notice.
+ */
+static int
+ensure_connected(struct pg_conn *c)
+{
+	struct pg_db *q = c->owner;
+	char why[256];
+
+	/* Inside a transaction a lost connection has lost the transaction too. */
+	if (c->conn != NULL && PQstatus(c->conn) == CONNECTION_OK &&
+	    (c->in_tx || !server_closed(c->conn)))
+		return 0;
+	if (c->conn != NULL) {
+		int expected = HEALTH_OK;
+
+		if (atomic_compare_exchange_strong(&q->health, &expected, HEALTH_LOST))
+			log_warn("postgresql: connection to %s lost (%s); reconnecting", q->where,
+			    PQstatus(c->conn) == CONNECTION_OK ? "the server closed it" :
+			    conn_error(c->conn, why, sizeof(why)));
+		PQfinish(c->conn);
+	}
+	memset(c->prepared, 0, sizeof(c->prepared));
+	c->in_tx = 0;
+	c->conn = connect_to(q->spec);
+	if (PQstatus(c->conn) != CONNECTION_OK) {
+		if (atomic_exchange(&q->health, HEALTH_UNREACHABLE) != HEALTH_UNREACHABLE)
+			log_error("postgresql: cannot connect to %s: %s", q->where,
+			    conn_error(c->conn, why, sizeof(why)));
+		PQfinish(c->conn);
+		c->conn = NULL;
+		return -1;
+	}
+	if (atomic_exchange(&q->health, HEALTH_OK) != HEALTH_OK)
+		log_info("postgresql: reconnected to %s", q->where);
+	return 0;
+}
+
+/*
+ * Runs a command without parameters (BEGIN, COMMIT ...) whose status must
+ * be expect_status; 0 or -1 (logged).
+ */
+static int
+command(struct pg_conn *c, const char *sql, const char *expect_status)
+{
+	PGresult *res = PQexec(c->conn, sql);
+	ExecStatusType status = PQresultStatus(res);
+	int ok = (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) &&
+	    strcmp(PQcmdStatus(res), expect_status) == 0;
+	char why[256];
+
+	if (!ok)
+		log_error("postgresql: %s: %s", sql, status == PGRES_FATAL_ERROR ?
+		    first_line(PQresultErrorMessage(res), why, sizeof(why)) :
+		    "unexpected answer");
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+static int
+migrate(struct pg_db *q, PGconn *conn, char *err, size_t err_len)
+{
+	struct pg_conn c = { .conn = conn, .owner = q };
+	PGresult *res = NULL;
+	int version = -1, rc = -1;
+
+	if (command(&c, "BEGIN", "BEGIN") == -1 ||
+	    command(&c, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", "SELECT 1") == -1 ||
+	    command(&c, "CREATE TABLE IF NOT EXISTS twauth_schema (version INTEGER NOT NULL)",
+	    "CREATE TABLE") == -1) {
+		snprintf(err, err_len, "cannot start migration on %s", q->where);
+		goto out;
+	}
+	res = PQexec(conn, "SELECT version FROM twauth_schema");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 0)
+		version = 0;
+	else if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		version = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	if (version < 0) {
+		snprintf(err, err_len, "cannot read the schema version on %s", q->where);
+		goto out;
+	}
+	if (version > N_MIGRATIONS) {
+		snprintf(err, err_len, "database schema version %d is newer than this "
+		    "twauth knows (%d); upgrade twauth", version, N_MIGRATIONS);
+		goto out;
+	}
+	for (int v = version; v < N_MIGRATIONS; v++) {
+		PGresult *m = PQexec(conn, migrations[v]);
+		int ok = PQresultStatus(m) == PGRES_COMMAND_OK;
+		char why[256];
+
+		if (!ok)
+			snprintf(err, err_len, "migration %d failed: %s", v + 1,
+			    first_line(PQresultErrorMessage(m), why, sizeof(why)));
+		PQclear(m);
+		if (!ok)
+			goto out;
+	}
+	if (version < N_MIGRATIONS) {
+		char sql[96];
+
+		snprintf(sql, sizeof(sql), version == 0 ?
+		    "INSERT INTO twauth_schema (version) VALUES (%d)" :
+		    "UPDATE twauth_schema SET version = %d", N_MIGRATIONS);
+		if (command(&c, sql, version == 0 ? "INSERT 0 1" : "UPDATE 1") == -1) {
+			snprintf(err, err_len, "cannot record the schema version on %s", q->where);
+			goto out;
+		}
+		log_debug("postgresql: migrated %s from schema version %d", q->where, version);
+	}
+	q->version = N_MIGRATIONS;
+	rc = 0;
+out:
+	PQclear(res);
+	if (command(&c, rc == 0 ? "COMMIT" : "ROLLBACK", rc == 0 ? "COMMIT" : "ROLLBACK") == -1 &&
+	    rc == 0) {
+		snprintf(err, err_len, "cannot commit migration on %s", q->where);
+		rc = -1;
+	}
+	return rc;
+}
+
+static void pg_close(struct db *d);
+
 static struct db *
 pg_open(const char *spec, char *err, size_t err_len)
 {
-	(void)spec;
-	snprintf(err, err_len, "PostgreSQL is not supported by this build yet; use a file path for SQLite");
+	struct pg_db *q = xcalloc(1, sizeof(*q));
+	struct pg_conn *first = &q->conns[0];
+	char why[256];
+
+	q->spec = xstrdup(spec);
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	snprintf(q->where, sizeof(q->where), "the database");
+	for (size_t i = 0; i < PG_POOL; i++) {
+		q->conns[i].base.drv = &db_pg_driver;
+		q->conns[i].owner = q;
+		q->free[q->n_free++] = &q->conns[i];
+	}
+	/* The first connection now: a wrong spec fails here, not at the first request. */
+	first->conn = connect_to(spec);
+	if (PQstatus(first->conn) != CONNECTION_OK) {
+		snprintf(err, err_len, "cannot connect to PostgreSQL: %s",
+		    conn_error(first->conn, why, sizeof(why)));
+		goto fail;
+	}
+	describe(first->conn, q->where, sizeof(q->where));
+	if (migrate(q, first->conn, err, err_len) == -1)
+		goto fail;
+	return (struct db *)(void *)q;
+fail:
+	pg_close((struct db *)(void *)q);
 	return NULL;
 }
-const struct db_driver db_pg_driver = { .name = "postgresql", .open = pg_open };
+
+static void
+pg_close(struct db *d)
+{
+	struct pg_db *q = PD(d);
+
+	for (size_t i = 0; i < PG_POOL; i++) {
+		PQclear(q->conns[i].res);
+		PQfinish(q->conns[i].conn);
+	}
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->cond);
+	xfree_secret(q->spec, strlen(q->spec));
+	free(q);
+}
+
+static int
+pg_schema_version(struct db *d)
+{
+	return PD(d)->version;
+}
+
+static const char *
+pg_where(struct db *d)
+{
+	return PD(d)->where;
+}
+
+/* Every connection is alike: reads and writes come from one pool. */
+static struct db_conn *
+pg_get(struct db *d, int write)
+{
+	struct pg_db *q = PD(d);
+	struct pg_conn *c;
+
+	(void)write;
+	pthread_mutex_lock(&q->lock);
+	while (q->n_free == 0)
+		pthread_cond_wait(&q->cond, &q->lock);
+	c = q->free[--q->n_free];
+	pthread_mutex_unlock(&q->lock);
+	return &c->base;
+}
+
+static void
+pg_put(struct db *d, struct db_conn *dc)
+{
+	struct pg_db *q = PD(d);
+
+	pthread_mutex_lock(&q->lock);
+	q->free[q->n_free++] = PC(dc);
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static enum db_rc
+pg_begin(struct db_conn *dc)
+{
+	struct pg_conn *c = PC(dc);
+
+	/* Nothing has run yet, so a connection found dead is simply re-made. */
+	if (ensure_connected(c) == -1 || command(c, "BEGIN", "BEGIN") == -1)
+		return DB_ERROR;
+	c->in_tx = 1;
+	return DB_OK;
+}
+
+static enum db_rc
+pg_commit(struct db_conn *dc)
+{
+	struct pg_conn *c = PC(dc);
+	int rc = command(c, "COMMIT", "COMMIT");
+
+	/* A COMMIT of a failed transaction answers ROLLBACK: it is over either way. */
+	c->in_tx = 0;
+	return rc == 0 ? DB_OK : DB_ERROR;
+}
+
+static void
+pg_rollback(struct db_conn *dc)
+{
+	struct pg_conn *c = PC(dc);
+
+	if (c->in_tx && c->conn != NULL && PQstatus(c->conn) == CONNECTION_OK)
+		(void)command(c, "ROLLBACK", "ROLLBACK");
+	c->in_tx = 0;
+}
+
+/* The SQL of id in this dialect, malloc'd: ?N becomes $N. */
+static char *
+dialect_sql(enum stmt_id id)
+{
+	const char *in = pg_sql[id] ? pg_sql[id] : store_sql[id];
+	char *out = xstrdup(in);
+
+	for (char *p = out; *p != '\0'; p++)
+		if (*p == '?')
+			*p = '$';
+	return out;
+}
+
+static int
+prepare(struct pg_conn *c, enum stmt_id id, char *name)
+{
+	char *sql;
+	PGresult *res;
+	int ok;
+	char why[256];
+
+	if (c->prepared[id])
+		return 0;
+	sql = dialect_sql(id);
+	res = PQprepare(c->conn, name, sql, 0, NULL);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		log_error("postgresql: prepare %.72s: %s", sql,
+		    first_line(PQresultErrorMessage(res), why, sizeof(why)));
+	PQclear(res);
+	free(sql);
+	c->prepared[id] = (uint8_t)ok;
+	return ok ? 0 : -1;
+}
+
+/* One attempt at id; *lost tells whether the connection broke. */
+static enum db_rc
+execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n, int *lost)
+{
+	const char *values[PG_MAX_ARGS];
+	int lengths[PG_MAX_ARGS], formats[PG_MAX_ARGS];
+	char ints[PG_MAX_ARGS][24], name[16], why[256];
+	const char *state;
+	PGresult *res;
+	ExecStatusType status;
+
+	*lost = 0;
+	snprintf(name, sizeof(name), "s%d", (int)id);
+	if (ensure_connected(c) == -1)
+		return DB_ERROR;
+	if (prepare(c, id, name) == -1) {
+		*lost = PQstatus(c->conn) != CONNECTION_OK;
+		return DB_ERROR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		formats[i] = 0;
+		lengths[i] = 0;
+		switch (args[i].type) {
+		case DB_INT:
+			snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)args[i].i);
+			values[i] = ints[i];
+			break;
+		case DB_TEXT:
+			values[i] = args[i].p;
+			break;
+		case DB_BLOB:
+			values[i] = args[i].p;
+			lengths[i] = (int)args[i].len;
+			formats[i] = 1;
+			break;
+		case DB_NULL:
+			values[i] = NULL;
+			break;
+		}
+	}
+	res = PQexecPrepared(c->conn, name, (int)n, values, lengths, formats, 1);
+	status = PQresultStatus(res);
+	if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+		c->res = res;
+		c->row = -1;
+		return DB_OK;
+	}
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (state != NULL && strcmp(state, "23505") == 0) {	/* unique_violation */
+		PQclear(res);
+		return DB_CONSTRAINT;
+	}
+	*lost = PQstatus(c->conn) != CONNECTION_OK;
+	log_error("postgresql: %.72s: %s", store_sql[id],
+	    first_line(PQresultErrorMessage(res), why, sizeof(why)));
+	PQclear(res);
+	return DB_ERROR;
+}
+
+static enum db_rc
+pg_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
+{
+	struct pg_conn *c = PC(dc);
+	enum db_rc rc;
+	int lost;
+
+	PQclear(c->res);
+	c->res = NULL;
+	if (n > PG_MAX_ARGS)
+		fatal("statement %d has more than %d parameters", (int)id, PG_MAX_ARGS);
+	rc = execute(c, id, args, n, &lost);
+	/* Only a read outside a transaction is safe to run again. */
+	if (rc == DB_ERROR && lost && !c->in_tx && strncmp(store_sql[id], "SELECT", 6) == 0) {
+		log_warn("postgresql: retrying a read on a new connection to %s",
+		    c->owner->where);
+		rc = execute(c, id, args, n, &lost);
+	}
+	if (lost)
+		c->in_tx = 0;	/* the server rolled it back */
+	return rc;
+}
+
+static int
+pg_next(struct db_conn *dc)
+{
+	struct pg_conn *c = PC(dc);
+
+	if (c->res == NULL)
+		return -1;
+	return ++c->row < PQntuples(c->res) ? 1 : 0;
+}
+
+static int
+pg_is_null(struct db_conn *dc, int col)
+{
+	return PQgetisnull(PC(dc)->res, PC(dc)->row, col);
+}
+
+static int64_t
+pg_col_int(struct db_conn *dc, int col)
+{
+	struct pg_conn *c = PC(dc);
+	const char *v;
+	uint64_t u64;
+	uint32_t u32;
+	uint16_t u16;
+
+	if (PQgetisnull(c->res, c->row, col))
+		return 0;
+	v = PQgetvalue(c->res, c->row, col);
+	switch (PQftype(c->res, col)) {
+	case OID_INT8:
+		memcpy(&u64, v, sizeof(u64));
+		return (int64_t)be64toh(u64);
+	case OID_INT4:
+		memcpy(&u32, v, sizeof(u32));
+		return (int32_t)ntohl(u32);
+	case OID_INT2:
+		memcpy(&u16, v, sizeof(u16));
+		return (int16_t)ntohs(u16);
+	default:
+		log_error("postgresql: column %d is not an integer (type %u)", col,
+		    (unsigned)PQftype(c->res, col));
+		return 0;
+	}
+}
+
+static const char *
+pg_col_text(struct db_conn *dc, int col)
+{
+	struct pg_conn *c = PC(dc);
+
+	/* Binary text is the bytes themselves; libpq always adds a NUL. */
+	return PQgetisnull(c->res, c->row, col) ? "" : PQgetvalue(c->res, c->row, col);
+}
+
+static const uint8_t *
+pg_col_blob(struct db_conn *dc, int col, size_t *len)
+{
+	struct pg_conn *c = PC(dc);
+
+	if (PQgetisnull(c->res, c->row, col) || PQftype(c->res, col) != OID_BYTEA) {
+		*len = 0;
+		return NULL;
+	}
+	*len = (size_t)PQgetlength(c->res, c->row, col);
+	return (const uint8_t *)PQgetvalue(c->res, c->row, col);
+}
+
+static int64_t
+pg_changes(struct db_conn *dc)
+{
+	const char *t = PC(dc)->res ? PQcmdTuples(PC(dc)->res) : "";
+	int64_t n = 0;
+
+	return *t != '\0' && num_parse_i64(t, 0, INT64_MAX, &n) == 0 ? n : 0;
+}
+
+static void
+pg_done(struct db_conn *dc)
+{
+	struct pg_conn *c = PC(dc);
+
+	PQclear(c->res);
+	c->res = NULL;
+}
+
+const struct db_driver db_pg_driver = {
+	.name = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.schema_version = pg_schema_version,
+	.where = pg_where,
+	.get = pg_get,
+	.put = pg_put,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.run = pg_run,
+	.next = pg_next,
+	.is_null = pg_is_null,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
+	.changes = pg_changes,
+	.done = pg_done,
+};

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/log.h"
@@ -60,6 +61,7 @@ struct sq_db {
 	struct sq_conn	*free_readers[SQ_READERS];
 	size_t		 n_free;
 	int		 version;
+	char		*path;
 };
 
 #define SQ(d)	((struct sq_db *)(void *)(d))
@@ -275,6 +277,28 @@ create_private(const char *path, char *err, size_t err_len)
 	return 0;
 }
 
+/*
+ * WAL mode, then the write lock.  Switching a new file to WAL can answer
+ * SQLITE_BUSY at once, without the busy handler, when another process is
+ * opening it too (two servers started together): so try again for a while.
+ */
+static int
+start_migration(sqlite3 *db)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	int rc = SQLITE_BUSY;
+
+	for (int waited = 0; waited < BUSY_TIMEOUT_MS; waited += 20) {
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	return rc;
+}
+
 static int
 migrate(struct sq_db *q, char *err, size_t err_len)
 {
@@ -282,8 +306,7 @@ migrate(struct sq_db *q, char *err, size_t err_len)
 	sqlite3_stmt *s = NULL;
 	int version = -1, rc = -1;
 
-	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+	if (start_migration(db) != SQLITE_OK) {
 		snprintf(err, err_len, "cannot start migration: %s", sqlite3_errmsg(db));
 		return -1;
 	}
@@ -345,6 +368,7 @@ sq_open(const char *path, char *err, size_t err_len)
 	struct sq_db *q = xcalloc(1, sizeof(*q));
 
 	pthread_once(&sq_configured, sq_configure);
+	q->path = xstrdup(path);
 	pthread_mutex_init(&q->write_lock, NULL);
 	pthread_mutex_init(&q->pool_lock, NULL);
 	pthread_cond_init(&q->pool_cond, NULL);
@@ -375,6 +399,7 @@ sq_close(struct db *d)
 	pthread_mutex_destroy(&q->write_lock);
 	pthread_mutex_destroy(&q->pool_lock);
 	pthread_cond_destroy(&q->pool_cond);
+	free(q->path);
 	free(q);
 }
 
@@ -382,6 +407,12 @@ static int
 sq_schema_version(struct db *d)
 {
 	return SQ(d)->version;
+}
+
+static const char *
+sq_where(struct db *d)
+{
+	return SQ(d)->path;
 }
 
 static struct db_conn *
@@ -571,6 +602,7 @@ const struct db_driver db_sqlite_driver = {
 	.open = sq_open,
 	.close = sq_close,
 	.schema_version = sq_schema_version,
+	.where = sq_where,
 	.get = sq_get,
 	.put = sq_put,
 	.begin = sq_begin,

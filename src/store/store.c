@@ -58,6 +58,12 @@ store_backend_name(struct store *st)
 }
 
 const char *
+store_where(struct store *st)
+{
+	return st->drv->where(st->db);
+}
+
+const char *
 store_rc_name(enum store_rc rc)
 {
 	static const char *names[STORE__MAX] = {

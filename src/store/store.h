@@ -125,6 +125,8 @@ struct store *store_open(const char *spec, char *err, size_t err_len);
 int store_spec_is_pg(const char *spec);
 /* "sqlite" or "postgresql". */
 const char *store_backend_name(struct store *st);
+/* The database for messages: a file path, or "host/database" (no password). */
+const char *store_where(struct store *st);
 /* Finishes outstanding work and closes.  NULL is a no-op. */
 void store_close(struct store *st);
 /* The schema version in use (for `twauth db` and tests). */

@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { cli, tempDir } from './lib/harness.mjs';
+import { cli, tempDir, BACKEND, freshDb as harnessDb } from './lib/harness.mjs';
 
-const freshDb = () => path.join(tempDir(), 'data', 'twauth.db');
+// SQLite: in a directory that does not exist yet (it is made private).
+const freshDb = () => (BACKEND === 'sqlite' ? path.join(tempDir(), 'data', 'twauth.db') : harnessDb());
 const list = (db) => cli(['app', 'list', '--json'], { db }).json;
 
 test('app create: confidential and public, --json shape, secret shown once', () => {
@@ -35,8 +36,10 @@ test('app create: confidential and public, --json shape, secret shown once', () 
   assert.match(all.stdout, /My Bot/);
   assert.equal(list(db).length, 2);
   // The database and its directory are private.
-  assert.equal(statSync(db).mode & 0o777, 0o600);
-  assert.equal(statSync(path.dirname(db)).mode & 0o777, 0o700);
+  if (BACKEND === 'sqlite') {
+    assert.equal(statSync(db).mode & 0o777, 0o600);
+    assert.equal(statSync(path.dirname(db)).mode & 0o777, 0o700);
+  }
 });
 
 test('app create: human output names every field and how to recover a lost secret', () => {

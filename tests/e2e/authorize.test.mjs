@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   startServer, createApp, createUser, Browser, csrfOf, authorizeUrl, signIn, authorize,
-  postForm, read, validate, tempDir,
+  postForm, read, validate, tempDir, freshDb,
 } from './lib/harness.mjs';
 
 let server, app, other, pub, db;
 
 before(async () => {
-  db = path.join(tempDir(), 'twauth.db');
+  db = freshDb();
   app = createApp(db, 'Poll Bot <b>&', ['http://localhost:3000', 'http://localhost:3000/other']);
   other = createApp(db, 'Other App');
   pub = createApp(db, 'Public App', ['http://localhost:3000'], ['--public']);
@@ -215,8 +215,7 @@ test('sign out ends the session; the consent page then asks to sign in', async (
 });
 
 test('behind https (--public-url https://...): cookies are Secure with the __Host- prefix', async () => {
-  const dir = tempDir();
-  const db2 = path.join(dir, 'twauth.db');
+  const db2 = freshDb();
   const a = createApp(db2, 'TLS App');
   createUser(db2, 'tls_user');
   const s = await startServer({ db: db2, args: ['--public-url', 'https://id.example.test'] });
@@ -238,8 +237,7 @@ test('behind https (--public-url https://...): cookies are Secure with the __Hos
 });
 
 test('many failed sign-ins from one address, across logins, are slowed down too', async () => {
-  const dir = tempDir();
-  const db2 = path.join(dir, 'twauth.db');
+  const db2 = freshDb();
   const a = createApp(db2, 'Throttle App');
   const s = await startServer({ db: db2 });
   try {

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  startServer, createApp, createUser, postForm, read, validate, tempDir,
+  startServer, createApp, createUser, postForm, read, validate, tempDir, freshDb,
 } from './lib/harness.mjs';
 
 const CHROMIUM = process.env.TWAUTH_CHROMIUM || '/usr/bin/chromium';
@@ -28,7 +28,7 @@ before(async () => {
   });
   await new Promise((r) => catcher.listen(0, '127.0.0.1', r));
   redirectUri = `http://127.0.0.1:${catcher.address().port}/callback`;
-  db = path.join(tempDir(), 'twauth.db');
+  db = freshDb();
   app = createApp(db, 'Stream Companion', [redirectUri]);
   createUser(db, 'Streamer', 'correct horse battery', ['--display-name', 'Streamer']);
   server = await startServer({ db });

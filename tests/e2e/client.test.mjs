@@ -14,7 +14,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, createApp, createUser, cli, spawnCli, freePort, tempDir, Browser, signIn,
-  authorize, activateDevice, validate, postForm, read,
+  authorize, activateDevice, validate, postForm, read, freshDb,
 } from './lib/harness.mjs';
 
 const CHROMIUM = process.env.TWAUTH_CHROMIUM || '/usr/bin/chromium';
@@ -22,7 +22,7 @@ const CHROMIUM = process.env.TWAUTH_CHROMIUM || '/usr/bin/chromium';
 let server, db, port, redirect, app, pub, users, home;
 
 before(async () => {
-  db = path.join(tempDir(), 'twauth.db');
+  db = freshDb();
   port = await freePort();
   redirect = `http://localhost:${port}`;
   app = createApp(db, 'Newcomer Bot', [redirect]);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   startServer, createApp, createUser, Browser, csrfOf, signIn, postForm, read, validate,
-  twitchError, tempDir, activateDevice,
+  twitchError, tempDir, activateDevice, freshDb,
 } from './lib/harness.mjs';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -19,7 +19,7 @@ const DAY = 86400;
 let server, db, tv, bot;
 
 before(async () => {
-  db = path.join(tempDir(), 'twauth.db');
+  db = freshDb();
   tv = createApp(db, 'Living Room TV', ['http://localhost:3000'], ['--public']);
   bot = createApp(db, 'Chat Bot');
   for (const u of ['kiera', 'leona', 'maxim', 'nedra', 'olive', 'patty']) createUser(db, u);

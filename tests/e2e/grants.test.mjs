@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   startServer, createApp, createUser, cli, Browser, csrfOf, authorizeUrl, signIn, authorize,
-  userTokens, postForm, read, validate, twitchError, tempDir,
+  userTokens, postForm, read, validate, twitchError, tempDir, freshDb,
 } from './lib/harness.mjs';
 
 let server, app, other, db;
 
 before(async () => {
-  db = path.join(tempDir(), 'twauth.db');
+  db = freshDb();
   app = createApp(db, 'Chat Bot');
   other = createApp(db, 'Other App');
   for (const u of ['dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy']) createUser(db, u);
@@ -131,8 +131,7 @@ test('refresh: errors, a new access token, the old one keeps working, scopes nev
 });
 
 test('an expired code is refused (clock moved past 10 minutes)', async () => {
-  const dir = tempDir();
-  const db2 = path.join(dir, 'twauth.db');
+  const db2 = freshDb();
   const a = createApp(db2, 'Clock App');
   createUser(db2, 'oscar');
   let s = await startServer({ db: db2 });

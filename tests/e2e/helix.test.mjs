@@ -4,13 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  startServer, createApp, createUser, appToken, userTokens, read, postForm, tempDir,
+  startServer, createApp, createUser, appToken, userTokens, read, postForm, tempDir, freshDb,
 } from './lib/harness.mjs';
 
 let server, db, app, other, users, appTok, userTok;
 
 before(async () => {
-  db = path.join(tempDir(), 'twauth.db');
+  db = freshDb();
   app = createApp(db, 'Helix Reader');
   other = createApp(db, 'Someone Else');
   users = {};

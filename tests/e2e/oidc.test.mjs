@@ -13,14 +13,14 @@ import * as client from 'openid-client';
 import * as jose from 'jose';
 import {
   BIN, startServer, createApp, createUser, cli, Browser, signIn, authorize, postForm, read,
-  validate, twitchError, tempDir,
+  validate, twitchError, tempDir, freshDb, secretFileOf,
 } from './lib/harness.mjs';
 
 const REDIRECT = 'http://localhost:3000/callback';
 let server, db, rp, twitchStyle, user;
 
 before(async () => {
-  db = path.join(tempDir(), 'twauth.db');
+  db = freshDb();
   // Generic OIDC libraries want "scope" as a string (RFC 6749); Twitch's is an array.
   rp = createApp(db, 'Relying Party', [REDIRECT], ['--scope-string']);
   twitchStyle = createApp(db, 'Twitch Style', [REDIRECT]);
@@ -283,17 +283,14 @@ test('email only when verified; authorize refuses id_token without nonce or open
 });
 
 test('the secret file: 0600, and a database without it cannot sign', async () => {
-  const { statSync, copyFileSync, rmSync } = await import('node:fs');
-  assert.equal(statSync(`${db}.secret`).mode & 0o777, 0o600);
-  const copy = path.join(tempDir(), 'copy.db');
-  await server.stop();
-  try {
-    copyFileSync(db, copy);
-    // A server given the copy makes itself a new secret file, which cannot open the key.
-    const r = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', copy],
-      { encoding: 'utf8', timeout: 10000 });
-    assert.equal(r.status, 1, r.stdout);
-    assert.match(r.stderr, /secret file does not open the signing key/);
-    rmSync(`${copy}.secret`);
-  } finally { server = await startServer({ db }); }
+  const { statSync } = await import('node:fs');
+  assert.equal(statSync(secretFileOf(db)).mode & 0o777, 0o600);
+  // A server given the database but not its secret file (a copy of the
+  // database, another machine) makes itself a new secret, which cannot
+  // open the key: it refuses to start.
+  const other = path.join(tempDir(), 'other.secret');
+  const r = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db],
+    { encoding: 'utf8', timeout: 10000, env: { ...process.env, TWAUTH_SECRET_FILE: other } });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /secret file does not open the signing key/);
 });

@@ -2,10 +2,9 @@
 // (not) on disk, and clear failures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import {
-  startServer, createApp, cli, postForm, read, appToken, validate, raw, parseRaw, BIN, tempDir,
+  startServer, createApp, cli, postForm, read, appToken, validate, raw, parseRaw, BIN, tempDir, freshDb, rawDump, containsSecret,
 } from './lib/harness.mjs';
 import path from 'node:path';
 
@@ -49,20 +48,18 @@ test('--no-access-log silences request lines only', async () => {
 });
 
 test('tokens and secrets are stored only as digests: the raw db and WAL hold none', async () => {
-  const s = await startServer({ db: path.join(tempDir(), 'twauth.db') });
+  const s = await startServer({ db: freshDb() });
   const apps = [createApp(s.db, 'One'), createApp(s.db, 'Two')];
   const reset = cli(['app', 'reset-secret', apps[1].client_id, '--json'], { db: s.db }).json.client_secret;
   const tokens = [];
   for (const a of apps.slice(0, 1)) for (let i = 0; i < 20; i++) tokens.push(await appToken(s, a));
   tokens.push(await appToken(s, { client_id: apps[1].client_id, client_secret: reset }));
   const scan = () => {
-    const files = [s.db, `${s.db}-wal`].filter(existsSync);
-    assert.ok(files.length >= 1);
-    const blob = Buffer.concat(files.map((f) => readFileSync(f))).toString('latin1');
+    const blob = rawDump(s.db);
     // The client ids are not secret and must be there (proves we read the right files).
     assert.ok(blob.includes(apps[0].client_id), 'client id not found: wrong file?');
     for (const secret of [...apps.map((a) => a.client_secret), reset, ...tokens]) {
-      assert.ok(!blob.includes(secret), `secret ${secret.slice(0, 4)}... found in the database`);
+      assert.ok(!containsSecret(blob, secret), `secret ${secret.slice(0, 4)}... found in the database`);
     }
   };
   scan();           // while running, with the WAL
@@ -71,7 +68,7 @@ test('tokens and secrets are stored only as digests: the raw db and WAL hold non
 });
 
 test('SIGTERM: stops accepting, finishes the request in flight, exits 0', async () => {
-  const s = await startServer({ db: path.join(tempDir(), 'twauth.db') });
+  const s = await startServer({ db: freshDb() });
   const app = createApp(s.db);
   const body = `client_id=${app.client_id}&client_secret=${app.client_secret}&grant_type=client_credentials`;
   const head = `POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
@@ -95,7 +92,7 @@ test('SIGTERM: stops accepting, finishes the request in flight, exits 0', async 
 });
 
 test('SIGTERM amid a burst of app tokens waiting for their group commit: every 200 is stored', async () => {
-  const s = await startServer({ db: path.join(tempDir(), 'twauth.db') });
+  const s = await startServer({ db: freshDb() });
   const app = createApp(s.db);
   const body = `client_id=${app.client_id}&client_secret=${app.client_secret}&grant_type=client_credentials`;
   const request = `POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
@@ -126,7 +123,7 @@ test('SIGINT stops it cleanly too', async () => {
 test('a port already in use: clear error and exit 1', async () => {
   const s = await startServer();
   try {
-    const r = spawnSync(BIN, ['serve', '--listen', `127.0.0.1:${s.port}`, '--db', `${s.db}.other`], { encoding: 'utf8', timeout: 5000 });
+    const r = cli(['serve', '--listen', `127.0.0.1:${s.port}`], { db: freshDb() });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+: Address already in use \(is another server running\?/);
   } finally { await s.stop(); }

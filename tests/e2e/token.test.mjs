@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  startServer, createApp, cli, postForm, read, appToken, validate, twitchError, tempDir,
+  startServer, createApp, cli, postForm, read, appToken, validate, twitchError, tempDir, freshDb,
 } from './lib/harness.mjs';
 import path from 'node:path';
 
@@ -14,8 +14,7 @@ let app;
 let pub;
 
 before(async () => {
-  const dir = tempDir();
-  const db = path.join(dir, 'twauth.db');
+  const db = freshDb();
   app = createApp(db, 'Bench Bot');
   pub = createApp(db, 'Public App', ['http://localhost:3000'], ['--public']);
   server = await startServer({ db });

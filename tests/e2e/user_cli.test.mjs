@@ -3,11 +3,8 @@
 // database unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
-import { cli, tempDir, createUser } from './lib/harness.mjs';
+import { cli, createUser, freshDb, rawDump, containsSecret } from './lib/harness.mjs';
 
-const freshDb = () => path.join(tempDir(), 'twauth.db');
 const users = (db) => cli(['user', 'list', '--json'], { db }).json;
 
 test('user create: --json shape, decimal user id, login folded to lowercase', () => {
@@ -35,8 +32,8 @@ test('passwords: from stdin only, stored as argon2id, never in clear', () => {
   const db = freshDb();
   const password = 'unusual-pa55phrase-for-grep';
   createUser(db, 'carol', password);
-  const raw = [db, `${db}-wal`].filter(existsSync).map((f) => readFileSync(f)).map((b) => b.toString('latin1')).join('');
-  assert.ok(!raw.includes(password), 'password in the database file');
+  const raw = rawDump(db);
+  assert.ok(!containsSecret(raw, password), 'password in the database');
   assert.match(raw, /\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   const noFlag = cli(['user', 'create', '--login', 'dave'], { db });
   assert.equal(noFlag.status, 2);

@@ -46,6 +46,38 @@ t_tmpdir(void)
 }
 
 int
+t_pg(void)
+{
+	const char *d = getenv("TWAUTH_TEST_PG_DIR");
+
+	return d != NULL && *d != '\0';
+}
+
+const char *
+t_db_spec(void)
+{
+	static char spec[512];
+	static int n;
+	char cmd[600];
+	FILE *f;
+
+	if (!t_pg()) {
+		snprintf(spec, sizeof(spec), "%s/t.db", t_tmpdir());
+		return spec;
+	}
+	snprintf(cmd, sizeof(cmd), "tests/pg.sh createdb '%s' u%d_%d", getenv("TWAUTH_TEST_PG_DIR"),
+	    (int)getpid(), ++n);
+	spec[0] = '\0';
+	if ((f = popen(cmd, "r")) != NULL) {
+		if (fgets(spec, sizeof(spec), f) == NULL)
+			spec[0] = '\0';
+		pclose(f);
+	}
+	spec[strcspn(spec, "\n")] = '\0';
+	return spec;
+}
+
+int
 main(void)
 {
 	char cmd[160];

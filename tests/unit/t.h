@@ -13,6 +13,14 @@ void t_fail(const char *file, int line, const char *expr);
 void t_run(const char *name, void (*fn)(void));
 /* A fresh empty directory for this test (removed at exit). */
 const char *t_tmpdir(void);
+/*
+ * A fresh empty database for store_open: an SQLite path, or with
+ * TWAUTH_TEST_PG_DIR set (a cluster of tests/pg.sh), a new PostgreSQL
+ * database there.  Valid until the next call.
+ */
+const char *t_db_spec(void);
+/* True when t_db_spec gives PostgreSQL databases. */
+int t_pg(void);
 
 #define CHECK(cond) do { if (!(cond)) t_fail(__FILE__, __LINE__, #cond); } while (0)
 #define CHECK_STR(a, b) do { const char *a_ = (a), *b_ = (b); \

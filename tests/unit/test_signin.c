@@ -161,7 +161,7 @@ t_store_with_user(int64_t *user_id)
 	char path[256], err[256];
 	struct store *st;
 
-	snprintf(path, sizeof(path), "%s/t.db", t_tmpdir());
+	snprintf(path, sizeof(path), "%s", t_db_spec());
 	if ((st = store_open(path, err, sizeof(err))) == NULL)
 		return NULL;
 	memset(&app, 0, sizeof(app));

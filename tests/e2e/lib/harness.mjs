@@ -1,8 +1,13 @@
 // End-to-end harness: starts the real `twauth serve` on an ephemeral port
 // with a temporary database, runs the real CLI, and talks raw HTTP when a
 // test needs bytes that fetch() would not send.
+//
+// The backend: SQLite files by default; with TWAUTH_TEST_PG_DIR set (the
+// directory of a cluster tests/pg.sh started), every fresh database is a
+// new PostgreSQL database in that cluster instead, so the same tests run
+// on both (tests/run.sh does both).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,13 +22,63 @@ export function tempDir(prefix = 'twauth-e2e-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+export const PG_DIR = process.env.TWAUTH_TEST_PG_DIR || '';
+export const BACKEND = PG_DIR ? 'postgresql' : 'sqlite';
+// For test(name, { skip: sqliteOnly }, fn): what only an SQLite file has.
+export const sqliteOnly = PG_DIR ? 'about the SQLite file' : false;
+const secretDir = PG_DIR ? tempDir('twauth-e2e-secrets-') : '';
+let dbCount = 0;
+
+// A new, empty database: an SQLite path, or a PostgreSQL URI.
+export function freshDb() {
+  if (!PG_DIR) return path.join(tempDir(), 'twauth.db');
+  const name = `t${process.pid}_${++dbCount}`;
+  const r = spawnSync(path.join(root, 'tests', 'pg.sh'), ['createdb', PG_DIR, name], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+// The file that seals a database's signing keys (TWAUTH_SECRET_FILE).
+export function secretFileOf(db) {
+  if (!db.startsWith('postgres')) return `${db}.secret`;
+  return path.join(secretDir, `${new URL(db).pathname.slice(1)}.secret`);
+}
+
+// What a server or CLI of db needs in its environment.
+function dbEnv(db) {
+  return db && db.startsWith('postgres') ? { TWAUTH_SECRET_FILE: secretFileOf(db) } : {};
+}
+
+// Everything db holds, as text, to search for what must not be there: the
+// SQLite file and its WAL, or a pg_dump (bytea appears hex-encoded there, so
+// callers also search for the hex of what they look for: see containsSecret).
+export function rawDump(db) {
+  if (!db.startsWith('postgres')) {
+    const files = [db, `${db}-wal`].filter(existsSync);
+    assert.ok(files.length >= 1);
+    return Buffer.concat(files.map((f) => readFileSync(f))).toString('latin1');
+  }
+  const u = new URL(db);
+  const bin = path.join(spawnSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1'],
+    { encoding: 'utf8' }).stdout.trim(), 'pg_dump');
+  const r = spawnSync(bin, ['-h', u.searchParams.get('host'), '-U', 'twauth', u.pathname.slice(1)],
+    { encoding: 'latin1', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+// True if dump holds secret in clear, as text or as the hex of its bytes.
+export function containsSecret(dump, secret) {
+  return dump.includes(secret) || dump.includes(Buffer.from(secret).toString('hex'));
+}
+
 // Runs the CLI synchronously.  Returns { status, stdout, stderr, json }.
 export function cli(args, { db, input, env } = {}) {
   const full = db ? [...args, '--db', db] : args;
   const r = spawnSync(BIN, full, {
     input: input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...dbEnv(db), ...env },
   });
   let json;
   try { json = JSON.parse(r.stdout); } catch { json = undefined; }
@@ -43,10 +98,10 @@ export function createApp(db, name = 'Test App', uris = ['http://localhost:3000'
 const SANITIZER = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
 
 export async function startServer({ db, args = [], env = {} } = {}) {
-  const dir = db ? null : tempDir();
-  const dbPath = db ?? path.join(dir, 'twauth.db');
+  const dbPath = db ?? freshDb();
+  const dir = db || PG_DIR ? null : path.dirname(dbPath);
   const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', dbPath, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...dbEnv(dbPath), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -268,7 +323,11 @@ export function freePort() {
 // Starts the CLI in the background.  Returns { child, done, stderr(), waitFor(re) }:
 // done resolves with { status, stdout, stderr } when it exits.
 export function spawnCli(args, { env = {}, input } = {}) {
-  const child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const i = args.indexOf('--db');
+  const child = spawn(BIN, args, {
+    env: { ...process.env, ...dbEnv(i >= 0 ? args[i + 1] : ''), ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters = [];
