@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "str.h"
 #include "xmalloc.h"
 
 void
@@ -40,6 +41,8 @@ params_add(struct params *ps, const char *name, size_t name_len,
 
 	if (memchr(name, '\0', name_len) != NULL || memchr(value, '\0', value_len) != NULL)
 		return PARAMS_NUL_BYTE;
+	if (!str_utf8_valid(name, name_len) || !str_utf8_valid(value, value_len))
+		return PARAMS_BAD_UTF8;
 	if (name_len > TW_MAX_PARAM_NAME) {
 		set_bad_name(ps, name, name_len);
 		return PARAMS_NAME_TOO_LONG;
@@ -86,6 +89,7 @@ params_strerror(enum params_err err)
 		[PARAMS_CONFLICT] = "parameter given twice with different values",
 		[PARAMS_BAD_ENCODING] = "malformed percent-encoding in parameters",
 		[PARAMS_NUL_BYTE] = "parameters may not contain NUL bytes",
+		[PARAMS_BAD_UTF8] = "parameters must be UTF-8 text",
 		[PARAMS_BAD_MULTIPART] = "malformed multipart/form-data body",
 	};
 

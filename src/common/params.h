@@ -22,6 +22,7 @@ enum params_err {
 	PARAMS_CONFLICT,
 	PARAMS_BAD_ENCODING,
 	PARAMS_NUL_BYTE,
+	PARAMS_BAD_UTF8,		/* a name or value is not UTF-8 text */
 	PARAMS_BAD_MULTIPART,
 	PARAMS__MAX
 };

@@ -2,6 +2,7 @@
 #include "str.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <string.h>
@@ -85,4 +86,45 @@ str_errf(char *err, size_t err_len, const char *fmt, ...)
 	vsnprintf(err, err_len, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+bool
+str_utf8_valid(const char *p, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)p, *end = s + len;
+
+	while (s < end) {
+		unsigned c = *s, need, min;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			s++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			min = 0x80;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			min = 0x800;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			min = 0x10000;
+			cp = c & 0x07;
+		} else
+			return false;	/* a continuation byte, 0xc0, 0xc1, or over 0xf4 */
+		if ((size_t)(end - s) <= need)
+			return false;
+		for (unsigned i = 1; i <= need; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		s += need + 1;
+	}
+	return true;
 }

@@ -50,6 +50,12 @@ struct str str_trim(struct str s);
  * ("" is within anything).  For scope lists.
  */
 bool words_within(const char *words, const char *set);
+/*
+ * True if p[0..len) is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF).  What the store keeps must be text
+ * that every backend accepts.
+ */
+bool str_utf8_valid(const char *p, size_t len);
 
 /*
  * Formats a one-line reason into err (err_len bytes) and returns -1, so an

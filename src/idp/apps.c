@@ -8,6 +8,7 @@
 
 #include "../common/clock.h"
 #include "../common/hash.h"
+#include "../common/str.h"
 #include "../common/rand.h"
 #include "../common/url.h"
 #include "../common/xmalloc.h"
@@ -18,7 +19,7 @@ app_name_ok(const char *name)
 {
 	size_t len = strlen(name), i;
 
-	if (len == 0 || len > TW_MAX_APP_NAME)
+	if (len == 0 || len > TW_MAX_APP_NAME || !str_utf8_valid(name, len))
 		return 0;
 	for (i = 0; i < len; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
@@ -35,7 +36,8 @@ idp_redirect_uri_ok(const char *uri)
 {
 	struct url u;
 
-	return url_parse(str_cstr(uri), &u) == 0 && !u.has_fragment;
+	return str_utf8_valid(uri, strlen(uri)) && url_parse(str_cstr(uri), &u) == 0 &&
+	    !u.has_fragment;
 }
 
 /* A fresh secret and its digest. */

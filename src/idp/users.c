@@ -16,6 +16,7 @@
 #include "../common/clock.h"
 #include "../common/log.h"
 #include "../common/rand.h"
+#include "../common/str.h"
 #include "../common/url.h"
 #include "../common/xmalloc.h"
 #include "idp_impl.h"
@@ -55,7 +56,7 @@ printable(const char *s, size_t max)
 {
 	size_t len = strlen(s);
 
-	if (len == 0 || len > max)
+	if (len == 0 || len > max || !str_utf8_valid(s, len))
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)

@@ -84,6 +84,9 @@ test('malformed encodings and bodies: 400 or 415 with a message', async () => {
     'malformed percent-encoding in parameters');
   twitchError(await read(fetch(`${tokenUrl()}?client_id=a%00b`, { method: 'POST' })), 400,
     'parameters may not contain NUL bytes');
+  // Text that is not UTF-8 (it would reach the database through nonce, say).
+  twitchError(await read(fetch(`${tokenUrl()}?client_id=x%FFy`, { method: 'POST' })), 400,
+    'parameters must be UTF-8 text');
   twitchError(await read(fetch(tokenUrl(), {
     method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=B' }, body: 'no boundary here',
   })), 400, 'malformed multipart/form-data body');

@@ -6,6 +6,7 @@
 #include "../../src/common/hash.h"
 #include "../../src/common/num.h"
 #include "../../src/common/rand.h"
+#include "../../src/common/str.h"
 #include "t.h"
 
 static void
@@ -125,9 +126,27 @@ rand_custom_alphabet(void)
 	CHECK(strspn(code, "BCDFGHJKLMNPQRSTVWXZ") == 8);
 }
 
+static void
+utf8_validation_is_strict(void)
+{
+	static const struct { const char *s; int ok; } cases[] = {
+		{ "", 1 }, { "plain ascii", 1 }, { "\xc3\xa9", 1 }, { "\xe2\x82\xac", 1 },
+		{ "\xf0\x9f\x98\x80", 1 }, { "\xf4\x8f\xbf\xbf", 1 },	/* U+10FFFF */
+		{ "\xff", 0 }, { "\x80", 0 }, { "\xc3", 0 }, { "\xc3\x28", 0 },
+		{ "\xc0\xaf", 0 }, { "\xe0\x80\xaf", 0 },		/* overlong '/' */
+		{ "\xed\xa0\x80", 0 },					/* a surrogate */
+		{ "\xf4\x90\x80\x80", 0 },				/* above U+10FFFF */
+		{ "\xe2\x82", 0 }, { "ok\xf0\x9f\x98", 0 },		/* cut short */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(str_utf8_valid(cases[i].s, strlen(cases[i].s)) == (bool)cases[i].ok);
+}
+
 void
 suite_rand(void)
 {
 	RUN(rand_alnum_shape);
+	RUN(utf8_validation_is_strict);
 	RUN(rand_custom_alphabet);
 }

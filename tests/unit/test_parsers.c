@@ -49,6 +49,12 @@ form_rejects_bad_escapes_and_nul(void)
 	params_free(&ps);
 	CHECK(parse(&ps, "a%00=1") == PARAMS_NUL_BYTE);
 	params_free(&ps);
+	CHECK(parse(&ps, "nonce=%FF") == PARAMS_BAD_UTF8);
+	params_free(&ps);
+	CHECK(parse(&ps, "%C3%28=1") == PARAMS_BAD_UTF8);
+	params_free(&ps);
+	CHECK(parse(&ps, "name=%C3%A9t%C3%A9") == PARAMS_OK);	/* "été" */
+	params_free(&ps);
 }
 
 static void

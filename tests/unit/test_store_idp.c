@@ -206,6 +206,7 @@ idp_app_create_validates(void)
 	CHECK(idp_app_create(e.idp, "", good, 1, 0, &app, secret) == IDP_ERR_BAD_APP_NAME);
 	CHECK(idp_app_create(e.idp, "   ", good, 1, 0, &app, secret) == IDP_ERR_BAD_APP_NAME);
 	CHECK(idp_app_create(e.idp, "a\nb", good, 1, 0, &app, secret) == IDP_ERR_BAD_APP_NAME);
+	CHECK(idp_app_create(e.idp, "caf\xe9", good, 1, 0, &app, secret) == IDP_ERR_BAD_APP_NAME);
 	CHECK(idp_app_create(e.idp, "ok", good, 0, 0, &app, secret) == IDP_ERR_NO_REDIRECT_URI);
 	CHECK(idp_app_create(e.idp, "ok", bad, 1, 0, &app, secret) == IDP_ERR_BAD_REDIRECT_URI);
 	CHECK(idp_app_create(e.idp, "ok", frag, 1, 0, &app, secret) == IDP_ERR_BAD_REDIRECT_URI);
