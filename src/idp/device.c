@@ -28,6 +28,12 @@
  */
 static const char user_alphabet[] = "BCDFGHJKLMNPQRSTVWXZ";
 
+/*
+ * The budget of wrong user codes for everyone together, in the database so
+ * that every server spends from it (docs/LIMITS.md has the arithmetic).
+ */
+#define ACTIVATE_BUCKET "activate-wrong-codes"
+
 int
 idp_user_code_char(int c)
 {
@@ -135,7 +141,9 @@ gate(struct idp *idp, const char *typed, const char *client_addr, int64_t now,
 	*retry_after = 0;
 	addr_key(client_addr, key, sizeof(key));
 	wait = throttle_wait(idp->activate_throttle, key, now);
-	all_wait = bucket_wait(idp->activate_bucket, now);
+	if (store_bucket_wait(idp->store, ACTIVATE_BUCKET, TW_ACTIVATE_ALL_BURST,
+	    TW_ACTIVATE_ALL_PER_HOUR, now, &all_wait) != STORE_OK)
+		return IDP_ERR_UNAVAILABLE;
 	if (all_wait > wait)
 		wait = all_wait;
 	if (wait > 0) {
@@ -156,7 +164,9 @@ count_miss(struct idp *idp, const char *client_addr, int64_t now)
 
 	addr_key(client_addr, key, sizeof(key));
 	throttle_fail(idp->activate_throttle, key, now);
-	bucket_take(idp->activate_bucket, now);
+	/* Empty is not an error here: the next attempt is told to wait. */
+	(void)store_bucket_take(idp->store, ACTIVATE_BUCKET, TW_ACTIVATE_ALL_BURST,
+	    TW_ACTIVATE_ALL_PER_HOUR, now);
 	log_info("wrong device activation code from %s", client_addr ? client_addr : "-");
 }
 

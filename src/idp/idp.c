@@ -33,7 +33,6 @@ idp_new(struct store *store, const struct idp_config *cfg)
 	    TW_THROTTLE_MAX_DELAY);
 	idp->activate_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_ACTIVATE_IP_FREE_FAILURES,
 	    TW_THROTTLE_MAX_DELAY);
-	idp->activate_bucket = bucket_new(TW_ACTIVATE_ALL_BURST, TW_ACTIVATE_ALL_PER_HOUR);
 	pthread_mutex_init(&idp->key_lock, NULL);
 	return idp;
 }
@@ -46,7 +45,6 @@ idp_free(struct idp *idp)
 	throttle_free(idp->login_throttle);
 	throttle_free(idp->addr_throttle);
 	throttle_free(idp->activate_throttle);
-	bucket_free(idp->activate_bucket);
 	pthread_mutex_destroy(&idp->key_lock);
 	EVP_PKEY_free(idp->key);
 	OPENSSL_cleanse(&idp->cfg, sizeof(idp->cfg));

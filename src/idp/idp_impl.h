@@ -14,7 +14,6 @@ struct idp {
 	struct throttle		*login_throttle;	/* failed sign-ins per login */
 	struct throttle		*addr_throttle;		/* ... per client address */
 	struct throttle		*activate_throttle;	/* wrong user codes per address */
-	struct bucket		*activate_bucket;	/* ... from everyone together */
 	pthread_mutex_t		 key_lock;		/* guards the two below */
 	char			 key_kid[TW_KID_LEN + 1];
 	EVP_PKEY		*key;			/* decrypted signing key, cached */

@@ -25,18 +25,4 @@ int64_t throttle_wait(struct throttle *t, const char *key, int64_t now);
 void throttle_fail(struct throttle *t, const char *key, int64_t now);
 void throttle_clear(struct throttle *t, const char *key);
 
-/*
- * A token bucket for one shared budget of failures: it holds up to burst
- * and refills at per_hour.  Unlike a throttle it forgets steadily, so a
- * trickle of honest mistakes never adds up to a lock-out.  Thread-safe.
- */
-struct bucket;
-
-struct bucket *bucket_new(unsigned burst, unsigned per_hour);
-void bucket_free(struct bucket *b);
-/* Seconds until the bucket allows one more failure; 0 if it does now. */
-int64_t bucket_wait(struct bucket *b, int64_t now);
-/* Spends one failure (a no-op when empty: bucket_wait already says no). */
-void bucket_take(struct bucket *b, int64_t now);
-
 #endif

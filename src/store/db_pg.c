@@ -120,6 +120,11 @@ static const char *const pg_sql[ST__MAX] = {
 	    "(SELECT 1 FROM signing_keys WHERE retired_at IS NULL)",
 	[ST_KEY_LIST] = "SELECT kid, public_der, private_enc, created_at, retired_at "
 	    "FROM signing_keys ORDER BY created_at DESC, seq DESC LIMIT $1",
+#define BUCKET_LEVEL "LEAST($2::bigint, level + GREATEST(0, $3::bigint - updated_at) * $4::bigint)"
+	[ST_BUCKET_TAKE] = "UPDATE buckets SET level = " BUCKET_LEVEL " - 3600, "
+	    "updated_at = $3 WHERE name = $1 AND " BUCKET_LEVEL " >= 3600",
+	[ST_BUCKET_LEVEL] = "SELECT " BUCKET_LEVEL " FROM buckets WHERE name = $1",
+#undef BUCKET_LEVEL
 };
 
 /*
@@ -243,6 +248,13 @@ static const char *const migrations[] = {
 	"  WHERE retired_at IS NULL;"
 	"ALTER TABLE grants ADD COLUMN claims TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0;",
+
+	/* 5: budgets every server spends from (store_buckets.c) */
+	"CREATE TABLE buckets ("
+	"  name       TEXT PRIMARY KEY,"
+	"  level      BIGINT NOT NULL,"
+	"  updated_at BIGINT NOT NULL"
+	");",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

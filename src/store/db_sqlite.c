@@ -193,6 +193,16 @@ static const char *const migrations[] = {
 	");"
 	"ALTER TABLE grants ADD COLUMN claims TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 5: budgets every server of the database spends from (token buckets,
+	 * store_buckets.c): the wrong user codes typed at /activate.
+	 */
+	"CREATE TABLE buckets ("
+	"  name       TEXT PRIMARY KEY,"
+	"  level      INTEGER NOT NULL,"		/* 3600ths of a token */
+	"  updated_at INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

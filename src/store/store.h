@@ -367,4 +367,19 @@ enum store_rc store_key_add(struct store *st, const struct store_key *k, int rot
 enum store_rc store_key_list(struct store *st, struct store_key **out, size_t *n);
 void store_key_list_free(struct store_key *keys, size_t n);
 
+/* ---- budgets shared by every server of the database ---- */
+
+/*
+ * A token bucket named name, kept in the database so that every server
+ * spends from one budget: it holds up to burst, refilled at per_hour.
+ * store_bucket_take spends one if there is one (OK) or says it is empty
+ * (LIMIT), with one conditional UPDATE, so takers on any number of servers
+ * never overspend.  store_bucket_wait puts the seconds until there is one
+ * into *wait (0: now).  A bucket never used is full.
+ */
+enum store_rc store_bucket_take(struct store *st, const char *name, unsigned burst,
+    unsigned per_hour, int64_t now);
+enum store_rc store_bucket_wait(struct store *st, const char *name, unsigned burst,
+    unsigned per_hour, int64_t now, int64_t *wait);
+
 #endif

@@ -131,4 +131,16 @@ const char *const store_sql[ST__MAX] = {
 	[ST_KEY_RETIRE] = "UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL",
 	[ST_KEY_LIST] = "SELECT kid, public_der, private_enc, created_at, retired_at "
 	    "FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT ?1",
+	/*
+	 * Token buckets (store_buckets.c), in 3600ths of a token so that a
+	 * refill of ?4 tokens an hour is ?4 units a second: ?2 is the capacity,
+	 * ?3 now.  A clock that went back refills nothing.
+	 */
+#define BUCKET_LEVEL "MIN(?2, level + MAX(0, ?3 - updated_at) * ?4)"
+	[ST_BUCKET_TAKE] = "UPDATE buckets SET level = " BUCKET_LEVEL " - 3600, "
+	    "updated_at = ?3 WHERE name = ?1 AND " BUCKET_LEVEL " >= 3600",
+	[ST_BUCKET_NEW] = "INSERT INTO buckets (name, level, updated_at) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT DO NOTHING",
+	[ST_BUCKET_LEVEL] = "SELECT " BUCKET_LEVEL " FROM buckets WHERE name = ?1",
+#undef BUCKET_LEVEL
 };

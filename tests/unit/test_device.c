@@ -185,24 +185,58 @@ store_device_concurrent_polls_issue_once(void)
 	store_close(st);
 }
 
-static void
-bucket_refills_at_its_rate(void)
-{
-	struct bucket *b = bucket_new(2, 3600);	/* one failure a second */
+struct taker {
+	struct store	*st;
+	int		 won;
+};
 
-	CHECK(bucket_wait(b, 100) == 0);
-	bucket_take(b, 100);
-	bucket_take(b, 100);
-	CHECK(bucket_wait(b, 100) == 1);
-	bucket_take(b, 100);			/* empty: no debt */
-	CHECK(bucket_wait(b, 101) == 0);
-	bucket_take(b, 101);
-	CHECK(bucket_wait(b, 101) == 1);
-	CHECK(bucket_wait(b, 200) == 0);	/* full again, never above */
-	bucket_take(b, 200);
-	bucket_take(b, 200);
-	CHECK(bucket_wait(b, 200) == 1);
-	bucket_free(b);
+static void *
+taker_main(void *arg)
+{
+	struct taker *t = arg;
+
+	for (int i = 0; i < 20; i++)
+		if (store_bucket_take(t->st, "shared", 50, 1, 1000) == STORE_OK)
+			t->won++;
+	return NULL;
+}
+
+static void
+store_bucket_refills_at_its_rate_and_is_never_overspent(void)
+{
+	struct taker t[8];
+	pthread_t th[8];
+	int64_t uid, wait = -1;
+	int won = 0;
+	struct store *st = t_store_with_user(&uid);
+
+	if (st == NULL)
+		return;
+	/* Two at most, one a second. */
+	CHECK(store_bucket_wait(st, "b", 2, 3600, 100, &wait) == STORE_OK && wait == 0);
+	CHECK(store_bucket_take(st, "b", 2, 3600, 100) == STORE_OK);
+	CHECK(store_bucket_take(st, "b", 2, 3600, 100) == STORE_OK);
+	CHECK(store_bucket_wait(st, "b", 2, 3600, 100, &wait) == STORE_OK && wait == 1);
+	CHECK(store_bucket_take(st, "b", 2, 3600, 100) == STORE_LIMIT);	/* empty: no debt */
+	CHECK(store_bucket_wait(st, "b", 2, 3600, 101, &wait) == STORE_OK && wait == 0);
+	CHECK(store_bucket_take(st, "b", 2, 3600, 101) == STORE_OK);
+	CHECK(store_bucket_wait(st, "b", 2, 3600, 101, &wait) == STORE_OK && wait == 1);
+	CHECK(store_bucket_wait(st, "b", 2, 3600, 200, &wait) == STORE_OK && wait == 0);
+	CHECK(store_bucket_take(st, "b", 2, 3600, 200) == STORE_OK);	/* full again, */
+	CHECK(store_bucket_take(st, "b", 2, 3600, 200) == STORE_OK);
+	CHECK(store_bucket_take(st, "b", 2, 3600, 200) == STORE_LIMIT);	/* never above */
+	CHECK(store_bucket_take(st, "other", 2, 3600, 200) == STORE_OK);	/* each its own */
+	/* Many takers at once at one instant: exactly the burst is spent. */
+	for (int i = 0; i < 8; i++) {
+		t[i] = (struct taker){ st, 0 };
+		pthread_create(&th[i], NULL, taker_main, &t[i]);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		won += t[i].won;
+	}
+	CHECK(won == 50);
+	store_close(st);
 }
 
 static void
@@ -280,7 +314,7 @@ suite_device(void)
 	RUN(store_device_transitions);
 	RUN(store_device_denial_and_expiry);
 	RUN(store_device_concurrent_polls_issue_once);
-	RUN(bucket_refills_at_its_rate);
+	RUN(store_bucket_refills_at_its_rate_and_is_never_overspent);
 	RUN(activate_limit_holds_for_everyone_together);
 	RUN(activate_reads_codes_as_people_type_them);
 }
