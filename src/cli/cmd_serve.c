@@ -29,15 +29,21 @@ usage(FILE *f)
 	    "the server sees them at once.  Stops cleanly on Ctrl-C or SIGTERM.\n"
 	    "\n"
 	    "On first start it makes an RSA key to sign id_tokens, sealed in the database\n"
-	    "with the secret file $TWAUTH_SECRET_FILE (default: the database path plus\n"
-	    "'.secret', created 0600).  Keep that file with the database, and give every\n"
-	    "server of one database the same file.\n"
+	    "with the secret file $TWAUTH_SECRET_FILE (default for SQLite: the database\n"
+	    "path plus '.secret', created 0600; PostgreSQL needs it set).  Keep that file\n"
+	    "with the database, and give every server of one database the same file.\n"
+	    "\n"
+	    "Several servers can share one PostgreSQL database behind a load balancer:\n"
+	    "tokens, codes, signing keys and the /activate budget live in it; sign-in\n"
+	    "throttles are per server.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --listen HOST:PORT     where to listen (default 127.0.0.1:8080;\n"
 	    "                         port 0 picks a free port; [::1]:8080 for IPv6)\n"
-	    "  --db PATH              database file (default $TWAUTH_DB, else\n"
-	    "                         " CLI_DEFAULT_DB "); created 0600 if missing\n"
+	    "  --db PATH|URI          SQLite database file (default $TWAUTH_DB, else\n"
+	    "                         " CLI_DEFAULT_DB "), created 0600 if missing; or a\n"
+	    "                         PostgreSQL URI postgres://USER:PASS@HOST/DB (or\n"
+	    "                         postgresql://, any libpq URI); tables made at start\n"
 	    "  --public-url URL       the URL clients use to reach this server, when it\n"
 	    "                         differs from the listen address (a proxy); links we\n"
 	    "                         hand out (verification_uri) start with it; with\n"
@@ -58,7 +64,9 @@ usage(FILE *f)
 	    "Examples:\n"
 	    "  twauth serve\n"
 	    "  twauth serve --listen 0.0.0.0:8080 --public-url https://id.example.test\n"
-	    "  TWAUTH_DB=/var/lib/twauth/twauth.db twauth serve --listen 127.0.0.1:9000\n", f);
+	    "  TWAUTH_DB=/var/lib/twauth/twauth.db twauth serve --listen 127.0.0.1:9000\n"
+	    "  TWAUTH_SECRET_FILE=/etc/twauth/secret \\\n"
+	    "    twauth serve --db postgres://twauth@db.internal/twauth --listen 0.0.0.0:8080\n", f);
 }
 
 static int

@@ -45,7 +45,8 @@ usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
 	    "The server commands (serve, app, user, keys) take --db PATH (or\n"
-	    "$TWAUTH_DB) to choose the database; the default is " CLI_DEFAULT_DB ".\n"
+	    "$TWAUTH_DB) to choose the database: an SQLite file (the default is\n"
+	    CLI_DEFAULT_DB ") or a postgres:// URI.\n"
 	    "The client commands talk to https://id.twitch.tv, or to --issuer URL.\n"
 	    "\n"
 	    "Get a Twitch token (client):\n"
