@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Benchmarks twauth serve with wrk, all rows in one run so that the ratios to
-# /healthz are comparable on a shared, noisy machine.  Then issues one million
-# app tokens and reports the server's memory.  Writes the table into
-# docs/BENCHMARKS.md between the bench markers and prints it.
+# Benchmarks twauth serve with wrk, on SQLite and on PostgreSQL, all rows in
+# one run so that the ratios to /healthz are comparable on a shared, noisy
+# machine.  PostgreSQL is a throwaway cluster (tests/pg.sh) with its default,
+# durable settings (fsync and synchronous_commit on).  Then two servers on
+# the one PostgreSQL database, each driven by its own wrk; then one million
+# app tokens on SQLite and the server's memory.  Writes the tables into
+# docs/BENCHMARKS.md between the bench markers and prints them.
 #
-#   bench/run.sh                   full run (about 3 minutes on 2 cores)
+#   bench/run.sh                   full run (about 4 minutes on 2 cores)
 #   BENCH_SECS=3 BENCH_TOKENS=0 bench/run.sh   quick look, no million-token step
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,63 +18,71 @@ threads=${BENCH_WRK_THREADS:-2}
 tokens=${BENCH_TOKENS:-1000000}
 bin=./${TWAUTH_BUILD:-build}/twauth
 work=$(mktemp -d /tmp/twauth-bench-XXXXXX)
-db=$work/twauth.db
-server_pid=
+pgdir=$(mktemp -d /tmp/twauth-bench-pg-XXXXXX)	# its own: the postgres user must reach it
+pids=()
 
 cleanup() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-	rm -rf "$work"
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	[ -d "$pgdir/data" ] && tests/pg.sh stop "$pgdir" >/dev/null 2>&1
+	rm -rf "$work" "$pgdir"
 }
 trap cleanup EXIT
 
-"$bin" app create --name bench --redirect-uri http://localhost:3000 --json --db "$db" >"$work/app.json"
-client_id=$(sed -n 's/.*"client_id": "\(.*\)".*/\1/p' "$work/app.json")
-client_secret=$(sed -n 's/.*"client_secret": "\(.*\)".*/\1/p' "$work/app.json")
+json_field() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p"; }
 
-# The access log stays on (the default) and goes to /dev/null: its cost counts.
-"$bin" serve --listen 127.0.0.1:0 --db "$db" >"$work/out" 2>/dev/null &
-server_pid=$!
-for _ in $(seq 50); do grep -q 'listening on' "$work/out" 2>/dev/null && break; sleep 0.1; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/out")
-[ -n "$url" ] || { echo "server did not start" >&2; exit 1; }
+# serve NAME DB: starts a server; sets url_NAME and pid_NAME.
+serve() {
+	local name=$1 db=$2 out=$work/$1.out
+	# The access log stays on (the default) and goes to /dev/null: its cost counts.
+	"$bin" serve --listen 127.0.0.1:0 --db "$db" >"$out" 2>/dev/null &
+	pids+=($!)
+	eval "pid_$name=$!"
+	for _ in $(seq 100); do grep -q 'listening on' "$out" 2>/dev/null && break; sleep 0.1; done
+	eval "url_$name=\$(sed -n 's/.*listening on \\(http[^ ]*\\).*/\\1/p' \"$out\")"
+	[ -n "$(eval echo "\$url_$name")" ] || { echo "bench: server $name did not start" >&2; exit 1; }
+}
 
-body="client_id=$client_id&client_secret=$client_secret&grant_type=client_credentials"
-token=$(curl -s -X POST "$url/oauth2/token" -d "$body" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-cat >"$work/cc.lua" <<LUA
+# prepare NAME DB URL: an app, a token, a signed-in user who approved the
+# app once, a refresh token; the wrk scripts into $work/NAME/.
+prepare() {
+	local name=$1 db=$2 url=$3 d=$work/$1
+	mkdir -p "$d"
+	"$bin" app create --name bench --redirect-uri http://localhost:3000 --json --db "$db" >"$d/app.json"
+	local client_id client_secret body
+	client_id=$(json_field client_id <"$d/app.json")
+	client_secret=$(json_field client_secret <"$d/app.json")
+	body="client_id=$client_id&client_secret=$client_secret&grant_type=client_credentials"
+	curl -s -X POST "$url/oauth2/token" -d "$body" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' >"$d/token"
+	cat >"$d/cc.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "$body"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 LUA
-
-# A signed-in user who has approved the bench app once, so /oauth2/authorize
-# answers at once with a code: what a returning user's browser sees.
-printf 'bench password 1\n' | "$bin" user create --login bencher --password-stdin --db "$db" >/dev/null
-authz="/oauth2/authorize?response_type=code&client_id=$client_id&redirect_uri=http%3A%2F%2Flocalhost%3A3000&scope=chat%3Aread&state=b"
-jar=$work/jar
-csrf_of() { grep -o 'name="csrf" value="[0-9a-z]*"' | head -1 | sed 's/.*value="//; s/"//'; }
-csrf=$(curl -s -c "$jar" -b "$jar" "$url$authz" | csrf_of)
-curl -s -c "$jar" -b "$jar" -o /dev/null "$url$authz" \
-    --data-urlencode step=login --data-urlencode "csrf=$csrf" \
-    --data-urlencode login=bencher --data-urlencode 'password=bench password 1'
-curl -s -c "$jar" -b "$jar" -o /dev/null "$url$authz" -d "csrf=$csrf&decision=authorize"
-session=$(awk '$6 == "twauth_session" {print $7}' "$jar")
-[ -n "$session" ] || { echo "bench: could not sign in" >&2; exit 1; }
-
-# The refresh row reuses one refresh token (confidential apps keep theirs).
-code=$(curl -s -b "$jar" -o /dev/null -w '%{redirect_url}' "$url$authz" | sed -n 's/.*code=\([0-9a-z]*\).*/\1/p')
-refresh_token=$(curl -s -X POST "$url/oauth2/token" \
-    -d "client_id=$client_id&client_secret=$client_secret&grant_type=authorization_code&redirect_uri=http://localhost:3000&code=$code" |
-    sed -n 's/.*"refresh_token":"\([^"]*\)".*/\1/p')
-[ -n "$refresh_token" ] || { echo "bench: code exchange failed" >&2; exit 1; }
-cat >"$work/refresh.lua" <<LUA
+	# A returning user's browser: /oauth2/authorize answers at once with a code.
+	printf 'bench password 1\n' | "$bin" user create --login bencher --password-stdin --db "$db" >/dev/null
+	local authz="/oauth2/authorize?response_type=code&client_id=$client_id&redirect_uri=http%3A%2F%2Flocalhost%3A3000&scope=chat%3Aread&state=b"
+	local jar=$d/jar csrf session code refresh_token
+	csrf=$(curl -s -c "$jar" -b "$jar" "$url$authz" | grep -o 'name="csrf" value="[0-9a-z]*"' | head -1 | sed 's/.*value="//; s/"//')
+	curl -s -c "$jar" -b "$jar" -o /dev/null "$url$authz" \
+	    --data-urlencode step=login --data-urlencode "csrf=$csrf" \
+	    --data-urlencode login=bencher --data-urlencode 'password=bench password 1'
+	curl -s -c "$jar" -b "$jar" -o /dev/null "$url$authz" -d "csrf=$csrf&decision=authorize"
+	session=$(awk '$6 == "twauth_session" {print $7}' "$jar")
+	[ -n "$session" ] || { echo "bench: could not sign in on $name" >&2; exit 1; }
+	# The refresh row reuses one refresh token (confidential apps keep theirs).
+	code=$(curl -s -b "$jar" -o /dev/null -w '%{redirect_url}' "$url$authz" | sed -n 's/.*code=\([0-9a-z]*\).*/\1/p')
+	refresh_token=$(curl -s -X POST "$url/oauth2/token" \
+	    -d "client_id=$client_id&client_secret=$client_secret&grant_type=authorization_code&redirect_uri=http://localhost:3000&code=$code" |
+	    sed -n 's/.*"refresh_token":"\([^"]*\)".*/\1/p')
+	[ -n "$refresh_token" ] || { echo "bench: code exchange failed on $name" >&2; exit 1; }
+	cat >"$d/refresh.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "client_id=$client_id&client_secret=$client_secret&grant_type=refresh_token&refresh_token=$refresh_token"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 LUA
-
-# Code flow: each connection alternates an authorize (302 with a fresh code)
-# and the exchange of that code.  Every code is used once.
-cat >"$work/code.lua" <<LUA
+	# Each connection alternates an authorize (302 with a fresh code) and
+	# the exchange of that code.  Every code is used once.
+	cat >"$d/code.lua" <<LUA
 local codes = {}
 function request()
 	local c = table.remove(codes)
@@ -91,61 +102,98 @@ function response(status, headers, body)
 	end
 end
 LUA
-
-# run NAME ARGS...: one wrk run; appends "name rps p50 p99 non2xx" to rows.
-rows=$work/rows
-run() {
-	local name=$1
-	shift
-	wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$@" >"$work/$name.txt"
-	local rps p50 p99 bad
-	rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/$name.txt")
-	p50=$(awk '$1 == "50%" {print $2}' "$work/$name.txt")
-	p99=$(awk '$1 == "99%" {print $2}' "$work/$name.txt")
-	bad=$(awk '/Non-2xx/ {print $5}' "$work/$name.txt")
-	echo "$name $rps $p50 $p99 ${bad:-0}" >>"$rows"
 }
 
-echo "benchmarking $url: wrk -t$threads -c$conns -d${secs}s per row" >&2
-run healthz "$url/healthz"
-run validate -H "Authorization: OAuth $token" "$url/oauth2/validate"
-run client_credentials -s "$work/cc.lua" "$url/oauth2/token"
-run refresh -s "$work/refresh.lua" "$url/oauth2/token"
-run code_flow -s "$work/code.lua" "$url"
+# measure OUT ARGS...: one wrk run into OUT; prints "rps p50 p99 non2xx".
+measure() {
+	local out=$1
+	shift
+	wrk --latency "$@" >"$out"
+	echo "$(awk '/^Requests\/sec:/ {print $2}' "$out") $(awk '$1 == "50%" {print $2}' "$out")" \
+	    "$(awk '$1 == "99%" {print $2}' "$out") $(awk '/Non-2xx/ {print $5}' "$out" | grep . || echo 0)"
+}
+
+# rows NAME URL: the endpoint rows of one backend, into $work/rows.NAME.
+rows() {
+	local name=$1 url=$2 d=$work/$1 w="-t$threads -c$conns -d${secs}s"
+	{
+		echo "validate $(measure "$d/validate.txt" $w -H "Authorization: OAuth $(cat "$d/token")" "$url/oauth2/validate")"
+		echo "client_credentials $(measure "$d/cc.txt" $w -s "$d/cc.lua" "$url/oauth2/token")"
+		echo "refresh $(measure "$d/refresh.txt" $w -s "$d/refresh.lua" "$url/oauth2/token")"
+		echo "code_flow $(measure "$d/code.txt" $w -s "$d/code.lua" "$url")"
+	} >"$work/rows.$name"
+}
+
+serve sqlite "$work/twauth.db"
+prepare sqlite "$work/twauth.db" "$url_sqlite"
+pg_uri=$(tests/pg.sh start "$pgdir")
+export TWAUTH_SECRET_FILE=$work/pg.secret
+serve pg "$pg_uri"
+prepare pg "$pg_uri" "$url_pg"
+
+echo "benchmarking: wrk -t$threads -c$conns -d${secs}s per row" >&2
+healthz=$(measure "$work/healthz.txt" -t"$threads" -c"$conns" -d"${secs}s" "$url_sqlite/healthz")
+rows sqlite "$url_sqlite"
+rows pg "$url_pg"
+
+# Two servers on the one PostgreSQL database, each with its own wrk and half
+# the connections; requests/s is the sum, p99 the worse of the two.
+serve pg2 "$pg_uri"
+half=$((conns / 2))
+measure "$work/two_a.txt" -t1 -c"$half" -d"${secs}s" -s "$work/pg/cc.lua" "$url_pg/oauth2/token" >"$work/two_a" &
+first=$!
+measure "$work/two_b.txt" -t1 -c"$half" -d"${secs}s" -s "$work/pg/cc.lua" "$url_pg2/oauth2/token" >"$work/two_b"
+wait "$first"
+# wrk writes latencies as 850.00us, 1.20ms or 1.05s: compare them in microseconds.
+two=$(awk 'function us(t) { return t ~ /us$/ ? t + 0 : t ~ /ms$/ ? t * 1000 : t * 1000000 }
+	{ rps += $1; bad += $4; if (us($3) > worst) { worst = us($3); p99 = $3 } }
+	END { printf "%s - %s %d", rps, p99, bad }' "$work/two_a" "$work/two_b")
+
+label() {
+	case $1 in
+	healthz) echo '`GET /healthz`' ;;
+	validate) echo '`GET /oauth2/validate`' ;;
+	client_credentials) echo '`POST /oauth2/token` client_credentials' ;;
+	refresh) echo '`POST /oauth2/token` refresh_token' ;;
+	code_flow) echo '`GET /oauth2/authorize` (signed in, consented) + `POST /oauth2/token` authorization_code, alternating' ;;
+	esac
+}
 
 table=$work/table.md
+base=${healthz%% *}
+ratio() { awk -v a="$1" -v b="$base" 'BEGIN {printf "%.2f", a / b}'; }
 {
-	echo "| endpoint | requests/s | p50 | p99 | ratio to /healthz | non-2xx |"
-	echo "|---|---:|---:|---:|---:|---:|"
-	base=$(awk '$1 == "healthz" {print $2}' "$rows")
+	echo "| endpoint | SQLite req/s | p50 | p99 | ratio | PostgreSQL req/s | p50 | p99 | ratio |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	set -- $healthz
+	printf '| %s | %.0f | %s | %s | 1.00 | | | | |\n' "$(label healthz)" "$1" "$2" "$3"
 	while read -r name rps p50 p99 bad; do
-		case $name in
-		healthz) label='`GET /healthz`' ;;
-		validate) label='`GET /oauth2/validate`' ;;
-		client_credentials) label='`POST /oauth2/token` client_credentials' ;;
-		refresh) label='`POST /oauth2/token` refresh_token' ;;
-		code_flow) label='`GET /oauth2/authorize` (signed in, consented) + `POST /oauth2/token` authorization_code, alternating' ;;
-		esac
-		ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN {printf "%.2f", a / b}')
-		printf '| %s | %.0f | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "$ratio" "$bad"
-	done <"$rows"
+		read -r _ prps pp50 pp99 pbad < <(grep "^$name " "$work/rows.pg")
+		printf '| %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s |\n' "$(label "$name")" \
+		    "$rps" "$p50" "$p99" "$(ratio "$rps")" "$prps" "$pp50" "$pp99" "$(ratio "$prps")"
+		[ "$bad" = 0 ] && [ "$pbad" = 0 ] || echo "| ^ non-2xx answers: SQLite $bad, PostgreSQL $pbad | | | | | | | | |"
+	done <"$work/rows.sqlite"
+	set -- $two
+	printf '| two servers on one PostgreSQL database, client_credentials, a wrk each | | | | | %.0f | | %s | %s |\n' \
+	    "$1" "$3" "$(ratio "$1")"
+	[ "$4" = 0 ] || echo "| ^ non-2xx answers: $4 | | | | | | | | |"
 } >"$table"
 
 if [ "$tokens" -gt 0 ]; then
-	echo "issuing $tokens app tokens to measure memory..." >&2
+	echo "issuing $tokens app tokens (SQLite) to measure memory..." >&2
 	issued=0
 	while [ "$issued" -lt "$tokens" ]; do
-		wrk -t"$threads" -c"$conns" -d10s -s "$work/cc.lua" "$url/oauth2/token" >"$work/mil.txt"
+		wrk -t"$threads" -c"$conns" -d10s -s "$work/sqlite/cc.lua" "$url_sqlite/oauth2/token" >"$work/mil.txt"
 		n=$(awk '/requests in/ {print $1}' "$work/mil.txt")
 		bad=$(awk '/Non-2xx/ {print $5}' "$work/mil.txt")
 		issued=$((issued + n - ${bad:-0}))
 	done
-	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status")
-	hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
-	dbsize=$(du -k "$db" "$db-wal" 2>/dev/null | awk '{s += $1} END {print s}')
+	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid_sqlite/status")
+	hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid_sqlite/status")
+	dbsize=$(du -k "$work/twauth.db" "$work/twauth.db-wal" 2>/dev/null | awk '{s += $1} END {print s}')
 	{
 		echo
-		printf 'After %d more issued tokens: server RSS %.1f MiB (peak %.1f MiB), database %.0f MiB (every token of the run).\n' \
+		printf 'SQLite, after %d more issued tokens: server RSS %.1f MiB (peak %.1f MiB), database %.0f MiB (every token of the run).\n' \
 		    "$issued" "$(echo "$rss / 1024" | bc -l)" "$(echo "$hwm / 1024" | bc -l)" \
 		    "$(echo "$dbsize / 1024" | bc -l)"
 	} >>"$table"
@@ -154,7 +202,8 @@ fi
 {
 	echo
 	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"
-	echo "wrk -t$threads -c$conns -d${secs}s --latency, server and wrk on the same machine, access log on."
+	echo "wrk -t$threads -c$conns -d${secs}s --latency, servers, PostgreSQL $("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/postgres" --version | awk '{print $3}') and wrk"
+	echo "on the same machine, access log on; ratios are to the one \`/healthz\` row."
 } >>"$table"
 
 cat "$table"

@@ -35,6 +35,11 @@ start)
 		fresh=1
 		mkdir -p "$dir"
 		[ ${#as_pg[@]} -eq 0 ] || chown postgres: "$dir"
+		if ! "${as_pg[@]}" test -x "$dir"; then
+			echo "pg.sh: the server's user cannot reach $dir (a private parent" \
+			    "directory?); give it a directory of its own, e.g. mktemp -d" >&2
+			exit 1
+		fi
 		"${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -U twauth -A trust -E UTF8 \
 		    --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
 		    { cat "$dir/initdb.log" >&2; exit 1; }
