@@ -53,7 +53,7 @@ usage(FILE *f)
 	    "  --device-code-ttl SECS how long a device code waits for its user (default\n"
 	    "                         1800, as on Twitch)\n"
 	    "  --id-token-ttl SECS    lifetime of OpenID Connect id_tokens (default 900)\n"
-	    "  --threads N            worker threads (default: one per core)\n"
+	    "  --threads N            worker threads (default: two per core)\n"
 	    "  --idle-timeout SECS    close connections idle this long (default 15)\n"
 	    "  --body-timeout SECS    close a request whose body has not fully arrived\n"
 	    "                         this long after it started (default 30)\n"

@@ -112,6 +112,56 @@ store_change(struct store *st, enum stmt_id id, const struct db_arg *args, size_
 }
 
 enum store_rc
+store_get_one(struct store *st, enum stmt_id id, const struct db_arg *args, size_t n,
+    store_row_fn fill, void *out)
+{
+	struct db_conn *c = store_reader(st);
+	enum store_rc rc = STORE_ERROR;
+	int row;
+
+	if (db_run(c, id, args, n) == DB_OK) {
+		if ((row = db_next(c)) == 1) {
+			fill(c, out);
+			rc = STORE_OK;
+		} else if (row == 0)
+			rc = STORE_NOTFOUND;
+	}
+	db_done(c);
+	store_put(st, c);
+	return rc;
+}
+
+enum store_rc
+store_get_all(struct store *st, enum stmt_id id, const struct db_arg *args, size_t n,
+    size_t item_size, store_row_fn fill, void (*clear)(void *item), void **out,
+    size_t *count)
+{
+	struct db_conn *c = store_reader(st);
+	unsigned char *items = NULL;
+	size_t have = 0;
+	int row = -1;
+
+	if (db_run(c, id, args, n) == DB_OK)
+		while ((row = db_next(c)) == 1) {
+			items = xrealloc(items, (have + 1) * item_size);
+			memset(items + have * item_size, 0, item_size);
+			fill(c, items + have++ * item_size);
+		}
+	db_done(c);
+	store_put(st, c);
+	if (row != 0) {
+		for (size_t i = 0; clear != NULL && i < have; i++)
+			clear(items + i * item_size);
+		free(items);
+		items = NULL;
+		have = 0;
+	}
+	*out = items;
+	*count = have;
+	return row == 0 ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc
 store_begin(struct db_conn *c)
 {
 	return db_begin(c) == DB_OK ? STORE_OK : STORE_ERROR;
@@ -252,23 +302,39 @@ store_grant_clear(struct store_grant *g)
 }
 
 void
+store_connection_clear(void *item)
+{
+	struct store_connection *c = item;
+
+	free(c->app_name);
+	free(c->scopes);
+	memset(c, 0, sizeof(*c));
+}
+
+void
 store_connections_free(struct store_connection *c, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(c[i].app_name);
-		free(c[i].scopes);
-	}
+	for (size_t i = 0; i < n; i++)
+		store_connection_clear(&c[i]);
 	free(c);
+}
+
+void
+store_key_clear(void *item)
+{
+	struct store_key *k = item;
+
+	free(k->public_der);
+	if (k->private_enc != NULL)
+		xfree_secret(k->private_enc, k->private_len);
+	memset(k, 0, sizeof(*k));
 }
 
 void
 store_key_list_free(struct store_key *keys, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(keys[i].public_der);
-		if (keys[i].private_enc != NULL)
-			xfree_secret(keys[i].private_enc, keys[i].private_len);
-	}
+	for (size_t i = 0; i < n; i++)
+		store_key_clear(&keys[i]);
 	free(keys);
 }
 

@@ -10,8 +10,9 @@
 #include "store_impl.h"
 
 static void
-row_to_app(struct db_conn *c, struct store_app *app)
+row_to_app(struct db_conn *c, void *out)
 {
+	struct store_app *app = out;
 	size_t len;
 	const uint8_t *secret;
 
@@ -46,46 +47,20 @@ store_app_insert(struct store *st, const struct store_app *app)
 enum store_rc
 store_app_get(struct store *st, const char *client_id, struct store_app *out)
 {
-	struct db_conn *c = store_reader(st);
-	enum store_rc rc = STORE_ERROR;
-	int row;
+	return store_get_one(st, ST_APP_GET, ARGS(arg_text(client_id)), row_to_app, out);
+}
 
-	if (db_run(c, ST_APP_GET, ARGS(arg_text(client_id))) == DB_OK) {
-		if ((row = db_next(c)) == 1) {
-			row_to_app(c, out);
-			rc = STORE_OK;
-		} else if (row == 0)
-			rc = STORE_NOTFOUND;
-	}
-	db_done(c);
-	store_put(st, c);
-	return rc;
+static void
+clear_app(void *app)
+{
+	store_app_clear(app);
 }
 
 enum store_rc
 store_app_list(struct store *st, struct store_app **out, size_t *n)
 {
-	struct db_conn *c = store_reader(st);
-	enum store_rc rc = STORE_ERROR;
-	int row = -1;
-
-	*out = NULL;
-	*n = 0;
-	if (db_run(c, ST_APP_LIST, NULL, 0) == DB_OK)
-		while ((row = db_next(c)) == 1) {
-			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-			row_to_app(c, &(*out)[(*n)++]);
-		}
-	db_done(c);
-	store_put(st, c);
-	if (row == 0)
-		rc = STORE_OK;
-	else {
-		store_app_list_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc;
+	return store_get_all(st, ST_APP_LIST, NULL, 0, sizeof(**out), row_to_app, clear_app,
+	    (void **)out, n);
 }
 
 enum store_rc

@@ -25,22 +25,23 @@ store_bucket_take(struct store *st, const char *name, unsigned burst, unsigned p
 	return rc == STORE_NOTFOUND ? STORE_LIMIT : rc;
 }
 
+static void
+row_to_level(struct db_conn *c, void *out)
+{
+	*(int64_t *)out = db_col_int(c, 0);
+}
+
 enum store_rc
 store_bucket_wait(struct store *st, const char *name, unsigned burst, unsigned per_hour,
     int64_t now, int64_t *wait)
 {
-	struct db_conn *c = store_reader(st);
-	int64_t level = (int64_t)burst * UNIT;
-	enum store_rc rc = STORE_ERROR;
-	int row = -1;
+	int64_t level = (int64_t)burst * UNIT;	/* a bucket never used is full */
+	enum store_rc rc;
 
 	*wait = 0;
-	if (db_run(c, ST_BUCKET_LEVEL, ARGS(arg_text(name), arg_int(level), arg_int(now),
-	    arg_int(per_hour))) == DB_OK && (row = db_next(c)) == 1)
-		level = db_col_int(c, 0);
-	db_done(c);
-	store_put(st, c);
-	if (row < 0)
+	rc = store_get_one(st, ST_BUCKET_LEVEL, ARGS(arg_text(name), arg_int(level),
+	    arg_int(now), arg_int(per_hour)), row_to_level, &level);
+	if (rc == STORE_ERROR)
 		return rc;
 	if (level < UNIT)
 		*wait = per_hour == 0 ? 3600 : (UNIT - level + per_hour - 1) / per_hour;

@@ -38,37 +38,32 @@ store_device_insert(struct store *st, const struct store_device *d)
 	return rc;
 }
 
+static void
+row_to_device(struct db_conn *c, void *out)
+{
+	struct store_device *d = out;
+	size_t len;
+	const uint8_t *device_hash = db_col_blob(c, 0, &len);
+
+	if (device_hash != NULL && len == HASH_LEN)
+		memcpy(d->device_hash, device_hash, HASH_LEN);
+	store_copy_id(d->client_id, sizeof(d->client_id), db_col_text(c, 1));
+	d->scopes = xstrdup(db_col_text(c, 2));
+	d->created_at = db_col_int(c, 3);
+	d->expires_at = db_col_int(c, 4);
+	d->interval = db_col_int(c, 5);
+	d->app_name = xstrdup(db_col_text(c, 6));
+	d->state = DEVICE_PENDING;
+}
+
 enum store_rc
 store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t now,
     struct store_device *out)
 {
-	struct db_conn *c = store_reader(st);
-	enum store_rc rc = STORE_ERROR;
-	const uint8_t *device_hash;
-	size_t len;
-	int row;
-
 	memset(out, 0, sizeof(*out));
-	if (db_run(c, ST_DEVICE_FIND, ARGS(arg_hash(user_hash), arg_int(now))) == DB_OK) {
-		if ((row = db_next(c)) == 0)
-			rc = STORE_NOTFOUND;
-		else if (row == 1 && (device_hash = db_col_blob(c, 0, &len)) != NULL &&
-		    len == HASH_LEN) {
-			memcpy(out->device_hash, device_hash, HASH_LEN);
-			memcpy(out->user_hash, user_hash, HASH_LEN);
-			store_copy_id(out->client_id, sizeof(out->client_id), db_col_text(c, 1));
-			out->scopes = xstrdup(db_col_text(c, 2));
-			out->created_at = db_col_int(c, 3);
-			out->expires_at = db_col_int(c, 4);
-			out->interval = db_col_int(c, 5);
-			out->app_name = xstrdup(db_col_text(c, 6));
-			out->state = DEVICE_PENDING;
-			rc = STORE_OK;
-		}
-	}
-	db_done(c);
-	store_put(st, c);
-	return rc;
+	memcpy(out->user_hash, user_hash, HASH_LEN);
+	return store_get_one(st, ST_DEVICE_FIND, ARGS(arg_hash(user_hash), arg_int(now)),
+	    row_to_device, out);
 }
 
 enum store_rc

@@ -59,6 +59,19 @@ store_delete_grant(struct db_conn *c, int64_t grant_id)
 	return store_exec(c, ST_GRANT_DELETE, ARGS(arg_int(grant_id)), NULL);
 }
 
+/*
+ * A single-use value came back (a used code, a rotated-out refresh token):
+ * someone kept a copy, so the grant it made is deleted with every token in
+ * it.  REPLAY, or the error.
+ */
+static enum store_rc
+replay(struct db_conn *c, int64_t grant_id)
+{
+	enum store_rc rc = grant_id != 0 ? store_delete_grant(c, grant_id) : STORE_OK;
+
+	return rc == STORE_OK ? STORE_REPLAY : rc;
+}
+
 enum store_rc
 store_grant_issue(struct store *st, struct store_grant *grant, const struct store_issue *issue)
 {
@@ -103,35 +116,23 @@ distinct_words(const char *list)
 	return out;
 }
 
+static void
+row_to_connection(struct db_conn *c, void *out)
+{
+	struct store_connection *sc = out;
+
+	store_copy_id(sc->client_id, sizeof(sc->client_id), db_col_text(c, 0));
+	sc->app_name = xstrdup(db_col_text(c, 1));
+	sc->scopes = distinct_words(db_col_text(c, 2));
+	sc->first_authorized = db_col_int(c, 3);
+}
+
 enum store_rc
 store_connections_list(struct store *st, int64_t user_id, struct store_connection **out,
     size_t *n)
 {
-	struct db_conn *c = store_reader(st);
-	int row = -1;
-
-	*out = NULL;
-	*n = 0;
-	if (db_run(c, ST_CONNECTIONS, ARGS(arg_int(user_id))) == DB_OK)
-		while ((row = db_next(c)) == 1) {
-			struct store_connection *sc;
-
-			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-			sc = &(*out)[(*n)++];
-			memset(sc, 0, sizeof(*sc));
-			store_copy_id(sc->client_id, sizeof(sc->client_id), db_col_text(c, 0));
-			sc->app_name = xstrdup(db_col_text(c, 1));
-			sc->scopes = distinct_words(db_col_text(c, 2));
-			sc->first_authorized = db_col_int(c, 3);
-		}
-	db_done(c);
-	store_put(st, c);
-	if (row == 0)
-		return STORE_OK;
-	store_connections_free(*out, *n);
-	*out = NULL;
-	*n = 0;
-	return STORE_ERROR;
+	return store_get_all(st, ST_CONNECTIONS, ARGS(arg_int(user_id)), sizeof(**out),
+	    row_to_connection, store_connection_clear, (void **)out, n);
 }
 
 enum store_rc
@@ -153,7 +154,6 @@ static enum store_rc
 unclaimed(struct db_conn *c, const uint8_t *hash, const char *client_id,
     const char *redirect_uri, int64_t now)
 {
-	enum store_rc rc = STORE_ERROR;
 	int64_t expires_at = 0, grant_id = 0;
 	int row = -1, mine = 0, used = 0, same_uri = 0;
 
@@ -170,11 +170,8 @@ unclaimed(struct db_conn *c, const uint8_t *hash, const char *client_id,
 		return STORE_ERROR;
 	if (row == 0 || !mine)
 		return STORE_NOTFOUND;
-	if (used) {
-		/* Replay: whoever holds the tokens of the first redemption loses them. */
-		rc = grant_id != 0 ? store_delete_grant(c, grant_id) : STORE_OK;
-		return rc == STORE_OK ? STORE_REPLAY : rc;
-	}
+	if (used)
+		return replay(c, grant_id);	/* the first redemption's tokens go too */
 	if (expires_at <= now)
 		return STORE_NOTFOUND;
 	if (!same_uri)
@@ -268,11 +265,8 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 		return STORE_ERROR;
 	if (row == 0 || !mine)
 		return STORE_NOTFOUND;
-	if (used) {
-		/* A rotated-out token came back: someone kept a copy. */
-		rc = store_delete_grant(c, g->id);
-		return rc == STORE_OK ? STORE_REPLAY : rc;
-	}
+	if (used)
+		return replay(c, g->id);
 	if (expires_at != 0 && expires_at <= now)
 		return STORE_NOTFOUND;
 	scopes = issue->access.scopes ? issue->access.scopes : g->scopes;
@@ -283,11 +277,8 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 		    &changed);
 		if (rc != STORE_OK)
 			return rc;
-		if (changed != 1) {
-			/* Rotated a moment ago by another request: a copy is in use. */
-			rc = store_delete_grant(c, g->id);
-			return rc == STORE_OK ? STORE_REPLAY : rc;
-		}
+		if (changed != 1)
+			return replay(c, g->id);	/* rotated a moment ago by another request */
 	}
 	return store_insert_issued(c, g->id, g->user_id, g->client_id, issue, scopes);
 }

@@ -50,6 +50,23 @@ enum store_rc store_exec(struct db_conn *c, enum stmt_id id, const struct db_arg
  */
 enum store_rc store_change(struct store *st, enum stmt_id id, const struct db_arg *args,
     size_t n);
+/* Reads the current row of c into out. */
+typedef void (*store_row_fn)(struct db_conn *c, void *out);
+/*
+ * Runs a query for at most one row on a reader; a row is read into out by
+ * fill.  OK, NOTFOUND (no row; out untouched) or ERROR.
+ */
+enum store_rc store_get_one(struct store *st, enum stmt_id id, const struct db_arg *args,
+    size_t n, store_row_fn fill, void *out);
+/*
+ * Runs a query on a reader and reads every row, in order, into a malloc'd
+ * array of items of item_size bytes, each by fill: *out and *count.  On
+ * ERROR nothing is returned (clear, if not NULL, releases what the items
+ * held).
+ */
+enum store_rc store_get_all(struct store *st, enum stmt_id id, const struct db_arg *args,
+    size_t n, size_t item_size, store_row_fn fill, void (*clear)(void *item), void **out,
+    size_t *count);
 /* db_begin as a store_rc. */
 enum store_rc store_begin(struct db_conn *c);
 /*
@@ -63,6 +80,10 @@ enum store_rc store_finish(struct db_conn *c, enum store_rc rc);
 void store_copy_id(char *dst, size_t dst_size, const char *src);
 /* A column's bytes, malloc'd (never NULL), and their length. */
 uint8_t *store_col_dup(struct db_conn *c, int col, size_t *len);
+
+/* One item of a list (store_get_all's clear). */
+void store_connection_clear(void *item);
+void store_key_clear(void *item);
 
 /* Redirect URIs are stored newline-separated. */
 char *store_join_uris(char *const *uris, size_t n);

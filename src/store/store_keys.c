@@ -35,33 +35,21 @@ store_key_add(struct store *st, const struct store_key *k, int rotate)
 	return rc;
 }
 
+static void
+row_to_key(struct db_conn *c, void *out)
+{
+	struct store_key *k = out;
+
+	store_copy_id(k->kid, sizeof(k->kid), db_col_text(c, 0));
+	k->public_der = store_col_dup(c, 1, &k->public_len);
+	k->private_enc = store_col_dup(c, 2, &k->private_len);
+	k->created_at = db_col_int(c, 3);
+	k->retired_at = db_col_int(c, 4);
+}
+
 enum store_rc
 store_key_list(struct store *st, struct store_key **out, size_t *n)
 {
-	struct db_conn *c = store_reader(st);
-	int row = -1;
-
-	*out = NULL;
-	*n = 0;
-	if (db_run(c, ST_KEY_LIST, ARGS(arg_int(TW_MAX_KEYS))) == DB_OK)
-		while ((row = db_next(c)) == 1) {
-			struct store_key *k;
-
-			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-			k = &(*out)[(*n)++];
-			memset(k, 0, sizeof(*k));
-			store_copy_id(k->kid, sizeof(k->kid), db_col_text(c, 0));
-			k->public_der = store_col_dup(c, 1, &k->public_len);
-			k->private_enc = store_col_dup(c, 2, &k->private_len);
-			k->created_at = db_col_int(c, 3);
-			k->retired_at = db_col_int(c, 4);
-		}
-	db_done(c);
-	store_put(st, c);
-	if (row == 0)
-		return STORE_OK;
-	store_key_list_free(*out, *n);
-	*out = NULL;
-	*n = 0;
-	return STORE_ERROR;
+	return store_get_all(st, ST_KEY_LIST, ARGS(arg_int(TW_MAX_KEYS)), sizeof(**out),
+	    row_to_key, store_key_clear, (void **)out, n);
 }

@@ -32,32 +32,27 @@ store_token_insert(struct store *st, const struct store_token *tok, const uint8_
 	return rc;
 }
 
+static void
+row_to_token(struct db_conn *c, void *out)
+{
+	struct store_token *tok = out;
+
+	store_copy_id(tok->client_id, sizeof(tok->client_id), db_col_text(c, 0));
+	tok->user_id = db_col_int(c, 1);
+	tok->grant_id = db_col_int(c, 2);
+	tok->scopes = xstrdup(db_col_text(c, 3));
+	tok->created_at = db_col_int(c, 4);
+	tok->expires_at = db_col_int(c, 5);
+	store_copy_id(tok->login, sizeof(tok->login), db_col_text(c, 6));
+	tok->claims = xstrdup(db_col_text(c, 7));
+}
+
 enum store_rc
 store_token_get(struct store *st, const uint8_t hash[HASH_LEN], struct store_token *out)
 {
-	struct db_conn *c = store_reader(st);
-	enum store_rc rc = STORE_ERROR;
-	int row;
-
-	if (db_run(c, ST_TOKEN_GET, ARGS(arg_hash(hash))) == DB_OK) {
-		if ((row = db_next(c)) == 1) {
-			memset(out, 0, sizeof(*out));
-			memcpy(out->hash, hash, HASH_LEN);
-			store_copy_id(out->client_id, sizeof(out->client_id), db_col_text(c, 0));
-			out->user_id = db_col_int(c, 1);
-			out->grant_id = db_col_int(c, 2);
-			out->scopes = xstrdup(db_col_text(c, 3));
-			out->created_at = db_col_int(c, 4);
-			out->expires_at = db_col_int(c, 5);
-			store_copy_id(out->login, sizeof(out->login), db_col_text(c, 6));
-			out->claims = xstrdup(db_col_text(c, 7));
-			rc = STORE_OK;
-		} else if (row == 0)
-			rc = STORE_NOTFOUND;
-	}
-	db_done(c);
-	store_put(st, c);
-	return rc;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->hash, hash, HASH_LEN);
+	return store_get_one(st, ST_TOKEN_GET, ARGS(arg_hash(hash)), row_to_token, out);
 }
 
 /* An access token is deleted; a refresh token takes its grant with it. */

@@ -9,8 +9,10 @@
 #include "store_impl.h"
 
 static void
-row_to_user(struct db_conn *c, struct store_user *u)
+row_to_user(struct db_conn *c, void *out)
 {
+	struct store_user *u = out;
+
 	memset(u, 0, sizeof(*u));
 	u->id = db_col_int(c, 0);
 	store_copy_id(u->login, sizeof(u->login), db_col_text(c, 1));
@@ -43,67 +45,37 @@ store_user_insert(struct store *st, struct store_user *u)
 	return row == 1 ? STORE_OK : STORE_ERROR;
 }
 
-/* One user row from statement id with args, into out. */
-static enum store_rc
-user_query(struct store *st, enum stmt_id id, const struct db_arg *args, size_t n,
-    struct store_user *out)
-{
-	struct db_conn *c = store_reader(st);
-	enum store_rc rc = STORE_ERROR;
-	int row;
-
-	if (db_run(c, id, args, n) == DB_OK) {
-		if ((row = db_next(c)) == 1) {
-			row_to_user(c, out);
-			rc = STORE_OK;
-		} else if (row == 0)
-			rc = STORE_NOTFOUND;
-	}
-	db_done(c);
-	store_put(st, c);
-	return rc;
-}
-
 enum store_rc
 store_user_get_by_login(struct store *st, const char *login, struct store_user *out)
 {
-	return user_query(st, ST_USER_GET_LOGIN, ARGS(arg_text(login)), out);
+	return store_get_one(st, ST_USER_GET_LOGIN, ARGS(arg_text(login)), row_to_user, out);
 }
 
 enum store_rc
 store_user_get(struct store *st, int64_t id, struct store_user *out)
 {
-	return user_query(st, ST_USER_GET_ID, ARGS(arg_int(id)), out);
+	return store_get_one(st, ST_USER_GET_ID, ARGS(arg_int(id)), row_to_user, out);
 }
 
 enum store_rc
 store_session_get(struct store *st, const uint8_t hash[HASH_LEN], int64_t now,
     struct store_user *out)
 {
-	return user_query(st, ST_SESSION_GET, ARGS(arg_hash(hash), arg_int(now)), out);
+	return store_get_one(st, ST_SESSION_GET, ARGS(arg_hash(hash), arg_int(now)), row_to_user,
+	    out);
+}
+
+static void
+clear_user(void *u)
+{
+	store_user_clear(u);
 }
 
 enum store_rc
 store_user_list(struct store *st, struct store_user **out, size_t *n)
 {
-	struct db_conn *c = store_reader(st);
-	int row = -1;
-
-	*out = NULL;
-	*n = 0;
-	if (db_run(c, ST_USER_LIST, NULL, 0) == DB_OK)
-		while ((row = db_next(c)) == 1) {
-			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-			row_to_user(c, &(*out)[(*n)++]);
-		}
-	db_done(c);
-	store_put(st, c);
-	if (row == 0)
-		return STORE_OK;
-	store_user_list_free(*out, *n);
-	*out = NULL;
-	*n = 0;
-	return STORE_ERROR;
+	return store_get_all(st, ST_USER_LIST, NULL, 0, sizeof(**out), row_to_user, clear_user,
+	    (void **)out, n);
 }
 
 /*
@@ -177,20 +149,19 @@ store_session_delete(struct store *st, const uint8_t hash[HASH_LEN])
 	return store_change(st, ST_SESSION_DELETE, ARGS(arg_hash(hash)));
 }
 
+static void
+ignore_row(struct db_conn *c, void *out)
+{
+	(void)c;
+	(void)out;
+}
+
 enum store_rc
 store_consent_get(struct store *st, int64_t user_id, const char *client_id,
     const char *scopes)
 {
-	struct db_conn *c = store_reader(st);
-	enum store_rc rc = STORE_ERROR;
-	int row;
-
-	if (db_run(c, ST_CONSENT_GET, ARGS(arg_int(user_id), arg_text(client_id),
-	    arg_text(scopes))) == DB_OK && (row = db_next(c)) >= 0)
-		rc = row == 1 ? STORE_OK : STORE_NOTFOUND;
-	db_done(c);
-	store_put(st, c);
-	return rc;
+	return store_get_one(st, ST_CONSENT_GET, ARGS(arg_int(user_id), arg_text(client_id),
+	    arg_text(scopes)), ignore_row, NULL);
 }
 
 enum store_rc
