@@ -22,6 +22,7 @@ usage(FILE *f)
 	    "\n"
 	    "Subcommands:\n"
 	    "  create --name NAME --redirect-uri URI [--redirect-uri URI ...] [--public]\n"
+	    "         [--category NAME] [--owner LOGIN]\n"
 	    "         registers an app and prints its client id and (for confidential\n"
 	    "         apps) its client secret, shown this once only\n"
 	    "  list                      every app\n"
@@ -35,6 +36,12 @@ usage(FILE *f)
 	    "Options:\n"
 	    "  --json        machine-readable output\n"
 	    "  --public      (create) a public client: no secret\n"
+	    "  --category NAME  (create) one of: Analytics Tool, Application Integration,\n"
+	    "                Broadcaster Suite, Chat Bot, Extension Backend Service, Game\n"
+	    "                Integration, Identity Provider, Other (the default), Website\n"
+	    "                Integration\n"
+	    "  --owner LOGIN (create) the user the app belongs to: they manage it in the\n"
+	    "                browser at /console\n"
 	    "  --scope-string  (create) token responses say \"scope\":\"a b\" as RFC 6749\n"
 	    "                wants, for generic OAuth/OIDC libraries (openid-client,\n"
 	    "                Cognito, logto) that reject Twitch's array \"scope\":[\"a\",\"b\"]\n"
@@ -49,6 +56,8 @@ usage(FILE *f)
 	    "Examples:\n"
 	    "  twauth app create --name \"My Bot\" --redirect-uri http://localhost:3000\n"
 	    "  twauth app create --name CLI --redirect-uri http://localhost:3000 --public --json\n"
+	    "  twauth app create --name Bot --redirect-uri http://localhost:3000 \\\n"
+	    "      --category \"Chat Bot\" --owner alice\n"
 	    "  twauth app redirect add abcdefghijklmnopqrstuvwxyz0123 https://bot.example/cb\n"
 	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n", f);
 }
@@ -56,6 +65,8 @@ usage(FILE *f)
 struct app_opts {
 	const char	 *db;
 	const char	 *name;
+	const char	 *category;
+	const char	 *owner;
 	char		**uris;
 	size_t		  n_uris;
 	int		  is_public;
@@ -69,13 +80,15 @@ struct app_opts {
 static int
 parse_opts(int argc, char **argv, int allow_create, struct app_opts *o)
 {
-	enum { O_DB = 256, O_NAME, O_URI, O_PUBLIC, O_SCOPE_STRING, O_JSON };
+	enum { O_DB = 256, O_NAME, O_URI, O_PUBLIC, O_SCOPE_STRING, O_JSON, O_CATEGORY, O_OWNER };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "name", required_argument, NULL, O_NAME },
 		{ "redirect-uri", required_argument, NULL, O_URI },
 		{ "public", no_argument, NULL, O_PUBLIC },
 		{ "scope-string", no_argument, NULL, O_SCOPE_STRING },
+		{ "category", required_argument, NULL, O_CATEGORY },
+		{ "owner", required_argument, NULL, O_OWNER },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -97,12 +110,18 @@ parse_opts(int argc, char **argv, int allow_create, struct app_opts *o)
 		case O_URI:
 		case O_PUBLIC:
 		case O_SCOPE_STRING:
+		case O_CATEGORY:
+		case O_OWNER:
 			if (!allow_create) {
 				cli_error("%s is only for 'twauth app create'", argv[optind - 1]);
 				return -1;
 			}
 			if (c == O_NAME)
 				o->name = optarg;
+			else if (c == O_CATEGORY)
+				o->category = optarg;
+			else if (c == O_OWNER)
+				o->owner = optarg;
 			else if (c == O_PUBLIC)
 				o->is_public = 1;
 			else if (c == O_SCOPE_STRING)
@@ -121,28 +140,49 @@ parse_opts(int argc, char **argv, int allow_create, struct app_opts *o)
 	return 0;
 }
 
+/* The login of the app's owner into out, "" when it has none. */
+static void
+owner_login(struct idp *idp, const struct store_app *app, char *out, size_t len)
+{
+	struct store_user u;
+
+	out[0] = '\0';
+	memset(&u, 0, sizeof(u));
+	if (app->owner_id != 0 && idp_user_by_id(idp, app->owner_id, &u) == IDP_OK)
+		snprintf(out, len, "%s", u.login);
+	store_user_clear(&u);
+}
+
 static json_t *
-app_json(const struct store_app *app)
+app_json(struct idp *idp, const struct store_app *app)
 {
 	json_t *uris = json_array();
+	char owner[TW_LOGIN_MAX + 1];
 
+	owner_login(idp, app, owner, sizeof(owner));
 	for (size_t i = 0; i < app->n_redirect_uris; i++)
 		json_array_append_new(uris, json_string(app->redirect_uris[i]));
-	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:I}", "client_id", app->client_id,
-	    "name", app->name, "redirect_uris", uris,
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:I}", "client_id",
+	    app->client_id, "name", app->name, "redirect_uris", uris,
 	    "type", app->is_public ? "public" : "confidential",
 	    "scope_format", app->scope_string ? "string" : "array",
+	    "category", app->category ? app->category : "Other",
+	    "owner", owner[0] ? json_string(owner) : json_null(),
 	    "created_at", (json_int_t)app->created_at);
 }
 
 static void
-print_app(const struct store_app *app)
+print_app(struct idp *idp, const struct store_app *app)
 {
-	char when[32];
+	char when[32], owner[TW_LOGIN_MAX + 1];
 
 	cli_format_time(app->created_at, when, sizeof(when));
+	owner_login(idp, app, owner, sizeof(owner));
 	printf("name:          %s\n", app->name);
 	printf("client id:     %s\n", app->client_id);
+	printf("category:      %s\n", app->category ? app->category : "Other");
+	if (owner[0] != '\0')
+		printf("owner:         %s\n", owner);
 	printf("type:          %s\n", app->is_public ? "public (no client secret)" :
 	    "confidential");
 	printf("scope format:  %s\n", app->scope_string ? "string (RFC 6749)" :
@@ -156,6 +196,7 @@ print_app(const struct store_app *app)
 static int
 app_create(struct idp *idp, struct app_opts *o)
 {
+	struct idp_app_new nw = { 0 };
 	struct store_app app;
 	char secret[TW_ID_LEN + 1];
 	enum idp_err err;
@@ -170,20 +211,31 @@ app_create(struct idp *idp, struct app_opts *o)
 		    o->args[0]);
 		return cli_usage_hint("app");
 	}
-	err = idp_app_create(idp, o->name, o->uris, o->n_uris,
-	    (o->is_public ? IDP_APP_PUBLIC : 0) | (o->scope_string ? IDP_APP_SCOPE_STRING : 0),
-	    &app, secret);
-	if (err != IDP_OK)
+	nw.name = o->name;
+	nw.redirect_uris = o->uris;
+	nw.n_redirect_uris = o->n_uris;
+	nw.flags = (o->is_public ? IDP_APP_PUBLIC : 0) |
+	    (o->scope_string ? IDP_APP_SCOPE_STRING : 0);
+	nw.category = o->category;
+	if (o->owner != NULL) {
+		struct store_user u;
+
+		if ((err = idp_user_get(idp, o->owner, &u)) != IDP_OK)
+			return cli_idp_error(err);
+		nw.owner_id = u.id;
+		store_user_clear(&u);
+	}
+	if ((err = idp_app_create(idp, &nw, &app, secret)) != IDP_OK)
 		return cli_idp_error(err);
 	if (o->json) {
-		j = app_json(&app);
+		j = app_json(idp, &app);
 		json_object_del(j, "created_at");
 		json_object_set_new(j, "client_secret",
 		    app.is_public ? json_null() : json_string(secret));
 		cli_print_json(j);
 	} else {
 		printf("Registered \"%s\".\n\n", app.name);
-		print_app(&app);
+		print_app(idp, &app);
 		if (!app.is_public)
 			printf("client secret: %s\n\n"
 			    "The secret is shown this once; store it now.  Lost it?\n"
@@ -200,7 +252,6 @@ app_list(struct idp *idp, struct store *st, struct app_opts *o)
 	struct store_app *apps;
 	size_t n;
 
-	(void)idp;
 	if (o->n_args != 0) {
 		cli_error("app list takes no arguments");
 		return cli_usage_hint("app");
@@ -211,7 +262,7 @@ app_list(struct idp *idp, struct store *st, struct app_opts *o)
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, app_json(&apps[i]));
+			json_array_append_new(arr, app_json(idp, &apps[i]));
 		cli_print_json(arr);
 	} else if (n == 0) {
 		printf("No apps yet.  Register one:\n"
@@ -236,9 +287,9 @@ show_app(struct idp *idp, const char *client_id, int json)
 	if ((err = idp_app_get(idp, client_id, &app)) != IDP_OK)
 		return cli_idp_error(err);
 	if (json)
-		cli_print_json(app_json(&app));
+		cli_print_json(app_json(idp, &app));
 	else
-		print_app(&app);
+		print_app(idp, &app);
 	store_app_clear(&app);
 	return EXIT_OK;
 }

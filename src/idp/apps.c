@@ -48,35 +48,65 @@ new_secret(char secret[TW_ID_LEN + 1], uint8_t digest[HASH_LEN])
 	hash_sha256(secret, TW_ID_LEN, digest);
 }
 
-enum idp_err
-idp_app_create(struct idp *idp, const char *name, char *const *uris, size_t n_uris,
-    unsigned flags, struct store_app *app, char secret[TW_ID_LEN + 1])
-{
-	enum store_rc rc;
+const char *const idp_app_categories[] = {
+	"Analytics Tool", "Application Integration", "Broadcaster Suite", "Chat Bot",
+	"Extension Backend Service", "Game Integration", "Identity Provider", "Other",
+	"Website Integration", NULL
+};
 
-	memset(app, 0, sizeof(*app));
-	secret[0] = '\0';
-	if (!app_name_ok(name))
-		return IDP_ERR_BAD_APP_NAME;
-	if (n_uris == 0)
+static int
+category_ok(const char *c)
+{
+	for (size_t i = 0; idp_app_categories[i] != NULL; i++)
+		if (strcmp(c, idp_app_categories[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The rules for an app's redirect URI list: 1 to 10, valid, no repeats. */
+static enum idp_err
+check_uris(char *const *uris, size_t n)
+{
+	if (n == 0)
 		return IDP_ERR_NO_REDIRECT_URI;
-	if (n_uris > TW_MAX_REDIRECT_URIS)
+	if (n > TW_MAX_REDIRECT_URIS)
 		return IDP_ERR_TOO_MANY_REDIRECT_URIS;
-	for (size_t i = 0; i < n_uris; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!idp_redirect_uri_ok(uris[i]))
 			return IDP_ERR_BAD_REDIRECT_URI;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(uris[i], uris[k]) == 0)
 				return IDP_ERR_REDIRECT_URI_EXISTS;
 	}
-	app->name = xstrdup(name);
-	app->is_public = (flags & IDP_APP_PUBLIC) != 0;
-	app->scope_string = (flags & IDP_APP_SCOPE_STRING) != 0;
+	return IDP_OK;
+}
+
+enum idp_err
+idp_app_create(struct idp *idp, const struct idp_app_new *nw, struct store_app *app,
+    char secret[TW_ID_LEN + 1])
+{
+	const char *category = nw->category ? nw->category : "Other";
+	enum store_rc rc = STORE_ERROR;
+	enum idp_err err;
+
+	memset(app, 0, sizeof(*app));
+	secret[0] = '\0';
+	if (!app_name_ok(nw->name))
+		return IDP_ERR_BAD_APP_NAME;
+	if ((err = check_uris(nw->redirect_uris, nw->n_redirect_uris)) != IDP_OK)
+		return err;
+	if (!category_ok(category))
+		return IDP_ERR_BAD_CATEGORY;
+	app->name = xstrdup(nw->name);
+	app->category = xstrdup(category);
+	app->owner_id = nw->owner_id;
+	app->is_public = (nw->flags & IDP_APP_PUBLIC) != 0;
+	app->scope_string = (nw->flags & IDP_APP_SCOPE_STRING) != 0;
 	app->created_at = clock_now();
-	app->redirect_uris = xcalloc(n_uris, sizeof(char *));
-	for (size_t i = 0; i < n_uris; i++)
-		app->redirect_uris[i] = xstrdup(uris[i]);
-	app->n_redirect_uris = n_uris;
+	app->redirect_uris = xcalloc(nw->n_redirect_uris, sizeof(char *));
+	for (size_t i = 0; i < nw->n_redirect_uris; i++)
+		app->redirect_uris[i] = xstrdup(nw->redirect_uris[i]);
+	app->n_redirect_uris = nw->n_redirect_uris;
 	/* A 30-character id collides with odds of 36^-30; retry regardless. */
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rand_alnum(app->client_id, TW_ID_LEN);
@@ -91,9 +121,28 @@ idp_app_create(struct idp *idp, const char *name, char *const *uris, size_t n_ur
 	if (rc != STORE_OK) {
 		store_app_clear(app);
 		memset(secret, 0, TW_ID_LEN + 1);
-		return IDP_ERR_UNAVAILABLE;
+		return idp_from_store(rc, IDP_ERR_UNKNOWN_USER);	/* NOTFOUND: the owner */
 	}
 	return IDP_OK;
+}
+
+enum idp_err
+idp_apps_owned(struct idp *idp, int64_t owner_id, struct store_app **apps, size_t *n)
+{
+	return idp_from_store(store_app_list_owned(idp->store, owner_id, apps, n),
+	    IDP_ERR_UNAVAILABLE);
+}
+
+enum idp_err
+idp_app_set_redirect_uris(struct idp *idp, const char *client_id, char *const *uris,
+    size_t n)
+{
+	enum idp_err err;
+
+	if ((err = check_uris(uris, n)) != IDP_OK)
+		return err;
+	return idp_from_store(store_app_set_redirect_uris(idp->store, client_id, uris, n),
+	    IDP_ERR_UNKNOWN_APP);
 }
 
 enum idp_err

@@ -65,6 +65,7 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	    "cannot remove the last redirect URI; add another first" },
 	[IDP_ERR_UNKNOWN_APP] = { 404, "no app with that client id" },
 	[IDP_ERR_PUBLIC_APP_SECRET] = { 400, "public apps have no client secret" },
+	[IDP_ERR_BAD_CATEGORY] = { 400, "unknown category (see 'twauth app --help' for the list)" },
 	[IDP_ERR_BAD_LOGIN] = { 400,
 	    "login must be 4 to 25 characters: letters, digits and underscores" },
 	[IDP_ERR_LOGIN_TAKEN] = { 409, "that login is taken" },

@@ -41,14 +41,32 @@ void idp_config_defaults(struct idp_config *cfg);
 #define IDP_APP_PUBLIC		0x1	/* no secret: device flow only */
 #define IDP_APP_SCOPE_STRING	0x2	/* token responses: "scope":"a b" (RFC 6749) */
 
+/* A new app, for idp_app_create. */
+struct idp_app_new {
+	const char	 *name;
+	char *const	 *redirect_uris;
+	size_t		  n_redirect_uris;
+	unsigned	  flags;		/* IDP_APP_* */
+	int64_t		  owner_id;		/* the registering user; 0: none */
+	const char	 *category;		/* one of idp_app_categories; NULL: "Other" */
+};
+
+/* The categories apps are registered under (as on dev.twitch.tv), NULL-ended. */
+extern const char *const idp_app_categories[];
+
 /*
- * Registers an app (flags: IDP_APP_*).  On success *app is filled (free
- * with store_app_clear) and, for a confidential app, secret receives the
- * client secret: the only time it exists in clear.
+ * Registers an app.  On success *app is filled (free with store_app_clear)
+ * and, for a confidential app, secret receives the client secret: the only
+ * time it exists in clear.
  */
-enum idp_err idp_app_create(struct idp *idp, const char *name,
-    char *const *redirect_uris, size_t n_redirect_uris, unsigned flags,
+enum idp_err idp_app_create(struct idp *idp, const struct idp_app_new *nw,
     struct store_app *app, char secret[TW_ID_LEN + 1]);
+/* The apps owner_id registered; free with store_app_list_free. */
+enum idp_err idp_apps_owned(struct idp *idp, int64_t owner_id, struct store_app **apps,
+    size_t *n);
+/* Replaces an app's redirect URIs, under the rules of idp_app_create. */
+enum idp_err idp_app_set_redirect_uris(struct idp *idp, const char *client_id,
+    char *const *uris, size_t n);
 /* Switches how token responses spell scope: an array (Twitch) or a string. */
 enum idp_err idp_app_set_scope_string(struct idp *idp, const char *client_id, int on);
 /* Makes a new secret; the old one stops working at once. */
@@ -152,6 +170,7 @@ enum idp_err idp_user_create(struct idp *idp, const struct idp_user_new *nu,
     struct store_user *out);
 /* Looks a user up by login, case-insensitively. */
 enum idp_err idp_user_get(struct idp *idp, const char *login, struct store_user *out);
+enum idp_err idp_user_by_id(struct idp *idp, int64_t id, struct store_user *out);
 enum idp_err idp_user_delete(struct idp *idp, const char *login);
 /* New password; every token, grant and session of the user ends at once. */
 enum idp_err idp_user_passwd(struct idp *idp, const char *login, const char *password,

@@ -154,6 +154,13 @@ idp_user_get(struct idp *idp, const char *login, struct store_user *out)
 }
 
 enum idp_err
+idp_user_by_id(struct idp *idp, int64_t id, struct store_user *out)
+{
+	memset(out, 0, sizeof(*out));
+	return idp_from_store(store_user_get(idp->store, id, out), IDP_ERR_UNKNOWN_USER);
+}
+
+enum idp_err
 idp_user_delete(struct idp *idp, const char *login)
 {
 	struct store_user u;

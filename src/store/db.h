@@ -29,6 +29,7 @@ enum stmt_id {
 	ST_APP_INSERT,
 	ST_APP_GET,
 	ST_APP_LIST,
+	ST_APP_LIST_OWNED,
 	ST_APP_SET_SECRET,
 	ST_APP_GET_URIS,		/* locks the row for the edit that follows */
 	ST_APP_SET_URIS,

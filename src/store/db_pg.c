@@ -88,6 +88,11 @@ enum health { HEALTH_OK, HEALTH_LOST, HEALTH_UNREACHABLE };
  * read-modify-write, and an identity column for SQLite's rowid.
  */
 static const char *const pg_sql[ST__MAX] = {
+	[ST_APP_INSERT] = "INSERT INTO apps (client_id, name, secret_hash, is_public, "
+	    "redirect_uris, created_at, scope_string, owner_id, category) "
+	    "SELECT $1::text, $2::text, $3::bytea, $4::integer, $5::text, $6::bigint, "
+	    "$7::integer, $8::bigint, $9::text "
+	    "WHERE $8::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $8::bigint)",
 	[ST_APP_GET_URIS] = "SELECT redirect_uris FROM apps WHERE client_id = $1 FOR UPDATE",
 	[ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, client_id, user_id, scopes, "
 	    "created_at, expires_at) SELECT $1::bytea, client_id, $3::bigint, $4::text, "
@@ -255,6 +260,11 @@ static const char *const migrations[] = {
 	"  level      BIGINT NOT NULL,"
 	"  updated_at BIGINT NOT NULL"
 	");",
+
+	/* 6: apps belong to the user who registered them in the console. */
+	"ALTER TABLE apps ADD COLUMN owner_id BIGINT REFERENCES users(id) ON DELETE SET NULL;"
+	"ALTER TABLE apps ADD COLUMN category TEXT NOT NULL DEFAULT 'Other';"
+	"CREATE INDEX apps_owner ON apps(owner_id);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

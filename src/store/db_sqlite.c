@@ -220,6 +220,11 @@ static const char *const migrations[] = {
 	"  level      INTEGER NOT NULL,"		/* 3600ths of a token */
 	"  updated_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+
+	/* 6: apps belong to the user who registered them in the console. */
+	"ALTER TABLE apps ADD COLUMN owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL;"
+	"ALTER TABLE apps ADD COLUMN category TEXT NOT NULL DEFAULT 'Other';"
+	"CREATE INDEX apps_owner ON apps(owner_id);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

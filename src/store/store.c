@@ -242,6 +242,7 @@ void
 store_app_clear(struct store_app *app)
 {
 	free(app->name);
+	free(app->category);
 	for (size_t i = 0; i < app->n_redirect_uris; i++)
 		free(app->redirect_uris[i]);
 	free(app->redirect_uris);

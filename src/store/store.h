@@ -43,6 +43,8 @@ struct store_app {
 	char	**redirect_uris;	/* in registration order */
 	size_t	  n_redirect_uris;
 	int64_t	  created_at;
+	int64_t	  owner_id;		/* the user who registered it; 0: none (the CLI) */
+	char	 *category;		/* as on dev.twitch.tv: "Chat Bot", ... */
 };
 
 struct store_token {
@@ -135,12 +137,21 @@ const char *store_rc_name(enum store_rc rc);
 
 void store_app_clear(struct store_app *app);
 void store_app_list_free(struct store_app *apps, size_t n);
-/* STORE_CONFLICT if the client id exists. */
+/*
+ * STORE_CONFLICT if the client id exists; NOTFOUND if app->owner_id is set
+ * and no such user exists.
+ */
 enum store_rc store_app_insert(struct store *st, const struct store_app *app);
 enum store_rc store_app_get(struct store *st, const char *client_id,
     struct store_app *out);
 /* All apps, oldest first; *out is freed with store_app_list_free. */
 enum store_rc store_app_list(struct store *st, struct store_app **out, size_t *n);
+/* The apps owner_id registered, oldest first. */
+enum store_rc store_app_list_owned(struct store *st, int64_t owner_id,
+    struct store_app **out, size_t *n);
+/* Replaces the app's redirect URIs with uris[0..n) (checked by the caller). */
+enum store_rc store_app_set_redirect_uris(struct store *st, const char *client_id,
+    char *const *uris, size_t n);
 enum store_rc store_app_set_secret(struct store *st, const char *client_id,
     const uint8_t secret_hash[HASH_LEN]);
 /* STORE_CONFLICT if present already, STORE_LIMIT at TW_MAX_REDIRECT_URIS. */

@@ -28,6 +28,8 @@ row_to_app(struct db_conn *c, void *out)
 	store_split_uris(db_col_text(c, 4), &app->redirect_uris, &app->n_redirect_uris);
 	app->created_at = db_col_int(c, 5);
 	app->scope_string = (int)db_col_int(c, 6);
+	app->owner_id = db_col_int(c, 7);
+	app->category = xstrdup(db_col_text(c, 8));
 }
 
 enum store_rc
@@ -39,7 +41,8 @@ store_app_insert(struct store *st, const struct store_app *app)
 	rc = store_change(st, ST_APP_INSERT, ARGS(arg_text(app->client_id),
 	    arg_text(app->name), arg_hash(app->has_secret ? app->secret_hash : NULL),
 	    arg_int(app->is_public), arg_text(uris), arg_int(app->created_at),
-	    arg_int(app->scope_string)));
+	    arg_int(app->scope_string), app->owner_id != 0 ? arg_int(app->owner_id) : arg_null(),
+	    arg_text(app->category ? app->category : "Other")));
 	free(uris);
 	return rc;
 }
@@ -61,6 +64,25 @@ store_app_list(struct store *st, struct store_app **out, size_t *n)
 {
 	return store_get_all(st, ST_APP_LIST, NULL, 0, sizeof(**out), row_to_app, clear_app,
 	    (void **)out, n);
+}
+
+enum store_rc
+store_app_list_owned(struct store *st, int64_t owner_id, struct store_app **out, size_t *n)
+{
+	return store_get_all(st, ST_APP_LIST_OWNED, ARGS(arg_int(owner_id)), sizeof(**out),
+	    row_to_app, clear_app, (void **)out, n);
+}
+
+enum store_rc
+store_app_set_redirect_uris(struct store *st, const char *client_id, char *const *uris,
+    size_t n)
+{
+	char *joined = store_join_uris(uris, n);
+	enum store_rc rc = store_change(st, ST_APP_SET_URIS,
+	    ARGS(arg_text(client_id), arg_text(joined)));
+
+	free(joined);
+	return rc;
 }
 
 enum store_rc

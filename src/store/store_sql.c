@@ -17,13 +17,18 @@
 #define USER_COLS "u.id, u.login, u.display_name, u.email, u.email_verified, " \
 	"u.profile_image_url, u.password_hash, u.created_at, u.updated_at"
 #define APP_COLS "client_id, name, secret_hash, is_public, redirect_uris, created_at, " \
-	"scope_string"
+	"scope_string, owner_id, category"
 
 const char *const store_sql[ST__MAX] = {
+	/* An owner, when there is one, must exist (else nothing is inserted). */
 	[ST_APP_INSERT] = "INSERT INTO apps (client_id, name, secret_hash, is_public, "
-	    "redirect_uris, created_at, scope_string) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "redirect_uris, created_at, scope_string, owner_id, category) "
+	    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
+	    "WHERE ?8 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = ?8)",
 	[ST_APP_GET] = "SELECT " APP_COLS " FROM apps WHERE client_id = ?1",
 	[ST_APP_LIST] = "SELECT " APP_COLS " FROM apps ORDER BY created_at, client_id",
+	[ST_APP_LIST_OWNED] = "SELECT " APP_COLS " FROM apps WHERE owner_id = ?1 "
+	    "ORDER BY created_at, client_id",
 	[ST_APP_SET_SCOPE_STRING] = "UPDATE apps SET scope_string = ?2 WHERE client_id = ?1",
 	[ST_APP_SET_SECRET] = "UPDATE apps SET secret_hash = ?2 WHERE client_id = ?1 "
 	    "AND is_public = 0",

@@ -8,6 +8,7 @@
 #include "../../src/common/clock.h"
 #include "../../src/common/hash.h"
 #include "../../src/common/log.h"
+#include "../../src/idp/idp.h"
 #include "t.h"
 
 static int passed, failed, current_failed;
@@ -43,6 +44,17 @@ t_tmpdir(void)
 	snprintf(path, sizeof(path), "%s/%d", tmp_root, ++tmp_count);
 	mkdir(path, 0700);
 	return path;
+}
+
+int
+t_app_create(struct idp *idp, const char *name, char *const *uris, size_t n,
+    unsigned flags, struct store_app *app, char *secret)
+{
+	struct idp_app_new nw = {
+		.name = name, .redirect_uris = uris, .n_redirect_uris = n, .flags = flags,
+	};
+
+	return idp_app_create(idp, &nw, app, secret);
 }
 
 int

@@ -6,6 +6,7 @@
 #ifndef T_H
 #define T_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -43,6 +44,12 @@ void suite_device(void);
 void suite_jws(void);
 void suite_client(void);
 void suite_group_commit(void);
+
+/* idp_app_create with the fields tests vary (no owner, category "Other"). */
+struct idp;
+struct store_app;
+int t_app_create(struct idp *idp, const char *name, char *const *uris, size_t n,
+    unsigned flags, struct store_app *app, char *secret);
 
 /* test_signin.c: a fresh store with app "c1" and user "alice" (*user_id). */
 struct store;

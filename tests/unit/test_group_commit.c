@@ -340,8 +340,8 @@ idp_queued_client_credentials_answer_like_idp_token(void)
 		return;
 	idp_config_defaults(&cfg);
 	idp = idp_new(st, &cfg);
-	CHECK(idp_app_create(idp, "app", uris, 1, 0, &app, secret) == IDP_OK);
-	CHECK(idp_app_create(idp, "pub", uris, 1, IDP_APP_PUBLIC, &pub, pubsecret) == IDP_OK);
+	CHECK(t_app_create(idp, "app", uris, 1, 0, &app, secret) == IDP_OK);
+	CHECK(t_app_create(idp, "pub", uris, 1, IDP_APP_PUBLIC, &pub, pubsecret) == IDP_OK);
 
 	rq.client_id = app.client_id;
 	rq.client_secret = secret;
@@ -403,7 +403,7 @@ access_tokens_are_stamped_and_legacy_digests_still_work(void)
 		return;
 	idp_config_defaults(&cfg);
 	idp = idp_new(st, &cfg);
-	CHECK(idp_app_create(idp, "app", uris, 1, 0, &app, secret) == IDP_OK);
+	CHECK(t_app_create(idp, "app", uris, 1, 0, &app, secret) == IDP_OK);
 	rq.client_id = app.client_id;
 	rq.client_secret = secret;
 	CHECK(idp_token(idp, &rq, &rs) == IDP_OK);
