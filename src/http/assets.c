@@ -49,7 +49,28 @@ static const char css[] =
 	"overflow-wrap:anywhere}\n"
 	".code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.6rem;"
 	"letter-spacing:.25em;text-transform:uppercase;text-align:center}\n"
-	"p.code{font-weight:700;margin:4px 0 12px}\n";
+	"p.code{font-weight:700;margin:4px 0 12px}\n"
+	/* The console: a wider card, textareas, selects, choices, facts. */
+	".card.wide{max-width:640px}\n"
+	"h2{font-size:1.05rem;margin:26px 0 8px;padding-top:16px;border-top:1px solid var(--line)}\n"
+	"textarea,select{width:100%;font:inherit;padding:10px 12px;border:1px solid var(--line);"
+	"border-radius:8px;background:var(--card);color:inherit}\n"
+	"textarea{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9rem;resize:vertical}\n"
+	"textarea:focus,select:focus{outline:2px solid var(--accent);outline-offset:1px}\n"
+	"[aria-invalid=true]{border-color:var(--danger)}\n"
+	".field-error{color:var(--danger);font-size:.9rem;margin:6px 0 0}\n"
+	"fieldset{border:0;padding:0;margin:14px 0 0}legend{font-weight:600;margin-bottom:6px}\n"
+	"label.choice{display:flex;gap:10px;align-items:baseline;font-weight:400;margin:6px 0}\n"
+	"label.choice input{width:auto;margin:0}\n"
+	"dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0 0 8px}\n"
+	"dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}\n"
+	"a.button{display:inline-block;font-weight:600;padding:10px 18px;border-radius:8px;"
+	"border:1px solid var(--line);color:inherit;text-decoration:none}\n"
+	"a.button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}\n"
+	"ul.apps a.button{padding:6px 12px}\n"
+	".note a{color:var(--accent)}\n"
+	".secret{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.1rem;padding:12px;"
+	"border:1px dashed var(--accent);border-radius:8px;user-select:all;overflow-wrap:anywhere}\n";
 
 void
 http_assets_css(struct request *req)

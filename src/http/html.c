@@ -73,18 +73,30 @@ html_hidden(struct html *h, const char *name, const char *value)
 	html_raw(h, "\">\n");
 }
 
-void
-html_begin(struct html *h, const char *title)
+static void
+begin(struct html *h, const char *title, const char *card_class)
 {
 	buf_init(&h->b, HTML_CAP);
 	html_raw(h, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<link rel=\"stylesheet\" href=\"/assets/twauth.css\">\n<title>");
 	html_text(h, title);
-	html_raw(h, " - twauth</title></head>\n<body><main class=\"card\">\n"
-	    "<div class=\"brand\">twauth</div>\n<h1>");
+	html_rawf(h, " - twauth</title></head>\n<body><main class=\"%s\">\n"
+	    "<div class=\"brand\">twauth</div>\n<h1>", card_class);
 	html_text(h, title);
 	html_raw(h, "</h1>\n");
+}
+
+void
+html_begin(struct html *h, const char *title)
+{
+	begin(h, title, "card");
+}
+
+void
+html_begin_wide(struct html *h, const char *title)
+{
+	begin(h, title, "card wide");
 }
 
 char *

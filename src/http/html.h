@@ -15,6 +15,8 @@ struct html {
 
 /* Starts a page with its <title> and heading. */
 void html_begin(struct html *h, const char *title);
+/* The same in a wider card (the console's forms and tables). */
+void html_begin_wide(struct html *h, const char *title);
 /* Closes the page; returns the malloc'd text and its length in *len. */
 char *html_end(struct html *h, size_t *len);
 /* Appends trusted markup (string literals of ours). */

@@ -11,8 +11,8 @@
 #include "html.h"
 #include "web.h"
 
-static void
-send(struct request *req, unsigned status, struct html *h)
+void
+page_send(struct request *req, unsigned status, struct html *h)
 {
 	size_t len;
 	char *text = html_end(h, &len);
@@ -20,8 +20,8 @@ send(struct request *req, unsigned status, struct html *h)
 	req_reply_html(req, status, text, len);
 }
 
-static void
-notice(struct html *h, const char *cls, const char *message)
+void
+page_notice(struct html *h, const char *cls, const char *message)
 {
 	if (message == NULL)
 		return;
@@ -30,9 +30,8 @@ notice(struct html *h, const char *cls, const char *message)
 	html_raw(h, "</p>\n");
 }
 
-/* "Signed in as X" with a sign-out button. */
-static void
-whoami(struct request *req, struct html *h, const struct store_user *user)
+void
+page_whoami(struct request *req, struct html *h, const struct store_user *user)
 {
 	char csrf[WEB_CSRF_LEN + 1];
 
@@ -64,7 +63,7 @@ page_login(struct request *req, unsigned status, const struct login_page *p)
 		html_text(&h, p->app_name);
 		html_raw(&h, "</b></p>\n");
 	}
-	notice(&h, "error", p->error);
+	page_notice(&h, "error", p->error);
 	/* No action: the form posts to the URL it is on (see web.h). */
 	html_raw(&h, "<form method=\"post\"");
 	if (p->action != NULL) {
@@ -85,7 +84,7 @@ page_login(struct request *req, unsigned status, const struct login_page *p)
 	    "autocomplete=\"current-password\" required maxlength=\"%d\">\n", TW_PASSWORD_MAX);
 	html_raw(&h, "<div class=\"actions\"><button class=\"primary\" type=\"submit\">"
 	    "Sign in</button></div>\n</form>\n");
-	send(req, status, &h);
+	page_send(req, status, &h);
 }
 
 /* The scheme and host of a redirect URI, for "you will be sent to". */
@@ -149,7 +148,7 @@ page_consent(struct request *req, const struct consent_page *p)
 	web_csrf_token(req, csrf);
 	snprintf(title, sizeof(title), "Authorize %s", a->app.name);
 	html_begin(&h, title);
-	whoami(req, &h, p->user);
+	page_whoami(req, &h, p->user);
 	html_raw(&h, "<p class=\"lead\"><b>");
 	html_text(&h, a->app.name);
 	html_raw(&h, "</b> wants to access your account");
@@ -165,7 +164,7 @@ page_consent(struct request *req, const struct consent_page *p)
 	    "<button type=\"submit\" name=\"decision\" value=\"cancel\">Cancel</button>\n"
 	    "<button class=\"primary\" type=\"submit\" name=\"decision\" value=\"authorize\">"
 	    "Authorize</button></div>\n</form>\n");
-	send(req, 200, &h);
+	page_send(req, 200, &h);
 }
 
 void
@@ -176,9 +175,9 @@ page_activate(struct request *req, unsigned status, const struct activate_page *
 
 	web_csrf_token(req, csrf);
 	html_begin(&h, "Activate your device");
-	whoami(req, &h, p->user);
+	page_whoami(req, &h, p->user);
 	html_raw(&h, "<p class=\"lead\">Enter the code your device shows.</p>\n");
-	notice(&h, "error", p->error);
+	page_notice(&h, "error", p->error);
 	html_raw(&h, "<form method=\"post\">\n");
 	html_hidden(&h, "csrf", csrf);
 	html_hidden(&h, "step", "code");
@@ -189,7 +188,7 @@ page_activate(struct request *req, unsigned status, const struct activate_page *
 	html_text(&h, p->code ? p->code : "");
 	html_raw(&h, "\">\n<div class=\"actions\"><button class=\"primary\" type=\"submit\">"
 	    "Continue</button></div>\n</form>\n");
-	send(req, status, &h);
+	page_send(req, status, &h);
 }
 
 void
@@ -202,7 +201,7 @@ page_device_consent(struct request *req, const struct store_user *user,
 	web_csrf_token(req, csrf);
 	snprintf(title, sizeof(title), "Authorize %s", v->app_name);
 	html_begin(&h, title);
-	whoami(req, &h, user);
+	page_whoami(req, &h, user);
 	html_raw(&h, "<p class=\"lead\"><b>");
 	html_text(&h, v->app_name);
 	html_raw(&h, "</b> on your device wants to access your account");
@@ -220,7 +219,7 @@ page_device_consent(struct request *req, const struct store_user *user,
 	    "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>\n"
 	    "<button class=\"primary\" type=\"submit\" name=\"decision\" value=\"authorize\">"
 	    "Authorize</button></div>\n</form>\n");
-	send(req, 200, &h);
+	page_send(req, 200, &h);
 }
 
 void
@@ -230,14 +229,14 @@ page_device_done(struct request *req, int approved)
 
 	html_begin(&h, approved ? "Device connected" : "Access denied");
 	if (approved)
-		notice(&h, "ok", "You may return to your device: it will finish signing in "
+		page_notice(&h, "ok", "You may return to your device: it will finish signing in "
 		    "by itself within a few seconds.");
 	else
-		notice(&h, "ok", "The device will not get access to your account. You may "
+		page_notice(&h, "ok", "The device will not get access to your account. You may "
 		    "close this page.");
 	html_raw(&h, "<p class=\"note\">See the apps that can use your account in "
 	    "<a href=\"/settings/connections\">Connections</a>.</p>\n");
-	send(req, 200, &h);
+	page_send(req, 200, &h);
 }
 
 void
@@ -246,10 +245,10 @@ page_error(struct request *req, unsigned status, const char *title, const char *
 	struct html h;
 
 	html_begin(&h, title);
-	notice(&h, "error", message);
+	page_notice(&h, "error", message);
 	html_raw(&h, "<p class=\"note\">If you followed a link from an app, tell its "
 	    "developer: the link is not a valid sign-in request.</p>\n");
-	send(req, status, &h);
+	page_send(req, status, &h);
 }
 
 void
@@ -261,11 +260,11 @@ page_connections(struct request *req, const struct store_user *user,
 
 	web_csrf_token(req, csrf);
 	html_begin(&h, "Connections");
-	whoami(req, &h, user);
-	notice(&h, "ok", message);
+	page_whoami(req, &h, user);
+	page_notice(&h, "ok", message);
 	if (n == 0) {
 		html_raw(&h, "<p class=\"lead\">You have not authorized any apps.</p>\n");
-		send(req, 200, &h);
+		page_send(req, 200, &h);
 		return;
 	}
 	html_raw(&h, "<p class=\"lead\">These apps can act on your account. Disconnecting "
@@ -292,5 +291,5 @@ page_connections(struct request *req, const struct store_user *user,
 		    "</form></li>\n");
 	}
 	html_raw(&h, "</ul>\n");
-	send(req, 200, &h);
+	page_send(req, 200, &h);
 }

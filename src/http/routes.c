@@ -26,6 +26,12 @@ static const struct route table[] = {
 	{ "POST", "/logout",		ROUTE_PARAMS,	http_logout },
 	{ "GET",  "/settings/connections", ROUTE_PARAMS, http_connections },
 	{ "POST", "/settings/connections", ROUTE_PARAMS, http_connections },
+	{ "GET",  "/console",		ROUTE_PARAMS,	http_console },
+	{ "POST", "/console",		ROUTE_PARAMS,	http_console },
+	{ "GET",  "/console/new",	ROUTE_PARAMS,	http_console_new },
+	{ "POST", "/console/new",	ROUTE_PARAMS,	http_console_new },
+	{ "GET",  "/console/app",	ROUTE_PARAMS,	http_console_app },
+	{ "POST", "/console/app",	ROUTE_PARAMS,	http_console_app },
 	{ "GET",  "/assets/twauth.css",	0,		http_assets_css },
 };
 #define N_ROUTES (sizeof(table) / sizeof(table[0]))

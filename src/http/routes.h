@@ -50,6 +50,10 @@ void http_activate(struct request *req);
 void http_login(struct request *req);
 void http_logout(struct request *req);
 void http_connections(struct request *req);
+/* console.c: the developer console */
+void http_console(struct request *req);
+void http_console_new(struct request *req);
+void http_console_app(struct request *req);
 void http_assets_css(struct request *req);
 
 #endif

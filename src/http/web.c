@@ -174,10 +174,11 @@ web_require_user(struct request *req, const char *app_name, const char *after_lo
 int
 web_return_ok(const char *next)
 {
-	/* Only back to our own flow pages, never to another site or path. */
+	/* Only back to our own flow and console pages, never elsewhere. */
 	static const char *const pages[] = { "/oauth2/authorize?", "/activate?" };
 
-	if (strcmp(next, "/activate") != 0) {
+	if (strcmp(next, "/activate") != 0 && strcmp(next, "/console") != 0 &&
+	    strncmp(next, "/console/app?", 13) != 0) {
 		size_t i;
 
 		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)

@@ -49,6 +49,14 @@ int web_return_ok(const char *next);
 
 /* ---- pages.c ---- */
 
+struct html;
+/* Ends the page and answers with it (the page headers of req_reply_html). */
+void page_send(struct request *req, unsigned status, struct html *h);
+/* A message box: cls "ok" or "error"; NULL message adds nothing. */
+void page_notice(struct html *h, const char *cls, const char *message);
+/* "Signed in as X" with a sign-out button. */
+void page_whoami(struct request *req, struct html *h, const struct store_user *user);
+
 struct login_page {
 	const char	*action;	/* form action; NULL: this page's URL */
 	const char	*app_name;	/* "to continue to X", or NULL */

@@ -14,8 +14,8 @@
 #include "../common/xmalloc.h"
 #include "idp_impl.h"
 
-static int
-app_name_ok(const char *name)
+int
+idp_app_name_ok(const char *name)
 {
 	size_t len = strlen(name), i;
 
@@ -54,8 +54,8 @@ const char *const idp_app_categories[] = {
 	"Website Integration", NULL
 };
 
-static int
-category_ok(const char *c)
+int
+idp_app_category_ok(const char *c)
 {
 	for (size_t i = 0; idp_app_categories[i] != NULL; i++)
 		if (strcmp(c, idp_app_categories[i]) == 0)
@@ -63,9 +63,8 @@ category_ok(const char *c)
 	return 0;
 }
 
-/* The rules for an app's redirect URI list: 1 to 10, valid, no repeats. */
-static enum idp_err
-check_uris(char *const *uris, size_t n)
+enum idp_err
+idp_app_check_redirect_uris(char *const *uris, size_t n)
 {
 	if (n == 0)
 		return IDP_ERR_NO_REDIRECT_URI;
@@ -91,11 +90,11 @@ idp_app_create(struct idp *idp, const struct idp_app_new *nw, struct store_app *
 
 	memset(app, 0, sizeof(*app));
 	secret[0] = '\0';
-	if (!app_name_ok(nw->name))
+	if (!idp_app_name_ok(nw->name))
 		return IDP_ERR_BAD_APP_NAME;
-	if ((err = check_uris(nw->redirect_uris, nw->n_redirect_uris)) != IDP_OK)
+	if ((err = idp_app_check_redirect_uris(nw->redirect_uris, nw->n_redirect_uris)) != IDP_OK)
 		return err;
-	if (!category_ok(category))
+	if (!idp_app_category_ok(category))
 		return IDP_ERR_BAD_CATEGORY;
 	app->name = xstrdup(nw->name);
 	app->category = xstrdup(category);
@@ -139,7 +138,7 @@ idp_app_set_redirect_uris(struct idp *idp, const char *client_id, char *const *u
 {
 	enum idp_err err;
 
-	if ((err = check_uris(uris, n)) != IDP_OK)
+	if ((err = idp_app_check_redirect_uris(uris, n)) != IDP_OK)
 		return err;
 	return idp_from_store(store_app_set_redirect_uris(idp->store, client_id, uris, n),
 	    IDP_ERR_UNKNOWN_APP);

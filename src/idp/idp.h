@@ -54,6 +54,12 @@ struct idp_app_new {
 /* The categories apps are registered under (as on dev.twitch.tv), NULL-ended. */
 extern const char *const idp_app_categories[];
 
+/* The rules of idp_app_create, one field each, for forms that tell all at once. */
+int idp_app_name_ok(const char *name);
+int idp_app_category_ok(const char *category);
+/* A redirect URI list: 1 to 10 valid URIs, none twice.  IDP_OK or why not. */
+enum idp_err idp_app_check_redirect_uris(char *const *uris, size_t n);
+
 /*
  * Registers an app.  On success *app is filled (free with store_app_clear)
  * and, for a confidential app, secret receives the client secret: the only

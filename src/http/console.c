@@ -1,0 +1,541 @@
+/*
+ * The developer console, as on dev.twitch.tv: /console lists the signed-in
+ * user's apps, /console/new registers one, /console/app?client_id=X
+ * manages one (its redirect URLs, a new client secret, deletion).
+ *
+ * Rules: every page needs a signed-in user (the sign-in form comes back to
+ * the same URL); every change is a POST carrying the CSRF token; a new
+ * secret and a deletion each take a confirmation step that says what
+ * follows; another user's app answers 404, as if it did not exist; a
+ * secret appears once, on the page that made it, and nowhere else.  Bad
+ * input is answered with the form again, values kept, the message next to
+ * the field, and nothing changed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "../common/xmalloc.h"
+#include "html.h"
+#include "routes.h"
+#include "web.h"
+
+#define CONSOLE		"/console"
+#define APP_PAGE	"/console/app?client_id="
+
+/* What the registration form holds, and what is wrong with it. */
+struct app_form {
+	const char	*name;
+	const char	*uris;		/* one per line */
+	const char	*category;
+	const char	*type;		/* "confidential" or "public" */
+	const char	*name_error;
+	const char	*uris_error;
+	const char	*category_error;
+	const char	*type_error;
+	char		 uris_buf[160];	/* for a message naming one line */
+};
+
+/* ---- pieces of pages ---- */
+
+static void
+field_error(struct html *h, const char *id, const char *message)
+{
+	if (message == NULL)
+		return;
+	html_rawf(h, "<p class=\"field-error\" id=\"%s-error\">", id);
+	html_text(h, message);
+	html_raw(h, "</p>\n");
+}
+
+/* The attributes that tie an input to its error message, if it has one. */
+static void
+invalid_attrs(struct html *h, const char *id, const char *message)
+{
+	if (message != NULL)
+		html_rawf(h, " aria-invalid=\"true\" aria-describedby=\"%s-error\"", id);
+}
+
+static void
+uris_field(struct html *h, const char *value, const char *error)
+{
+	html_raw(h, "<label for=\"uris\">OAuth Redirect URLs</label>\n"
+	    "<p class=\"note\">One per line, at most 10: where the browser returns after "
+	    "sign-in, matched exactly. For a local tool: <code>http://localhost:3000</code></p>\n"
+	    "<textarea id=\"uris\" name=\"redirect_uris\" rows=\"3\" spellcheck=\"false\" "
+	    "autocapitalize=\"none\" required");
+	invalid_attrs(h, "uris", error);
+	html_raw(h, ">");
+	html_text(h, value ? value : "");
+	html_raw(h, "</textarea>\n");
+	field_error(h, "uris", error);
+}
+
+/* The lines, newline-separated, malloc'd: a redirect list for its textarea. */
+static char *
+join_lines(char *const *lines, size_t n)
+{
+	size_t len = 1;
+	char *out, *p;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(lines[i]) + 1;
+	p = out = xmalloc(len);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(lines[i]);
+
+		memcpy(p, lines[i], k);
+		p += k;
+		*p++ = '\n';
+	}
+	*p = '\0';
+	return out;
+}
+
+static void
+when_text(int64_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d", &tm);
+}
+
+/* ---- pages ---- */
+
+static void
+page_console(struct request *req, const struct store_user *user,
+    const struct store_app *apps, size_t n, const char *message)
+{
+	struct html h;
+
+	html_begin_wide(&h, "Developer console");
+	page_whoami(req, &h, user);
+	page_notice(&h, "ok", message);
+	if (n == 0)
+		html_raw(&h, "<p class=\"lead\">You have no apps yet. Register one to get a "
+		    "client ID for the Twitch API and its sign-in.</p>\n");
+	else {
+		html_raw(&h, "<ul class=\"apps\">\n");
+		for (size_t i = 0; i < n; i++) {
+			html_raw(&h, "<li><div><b>");
+			html_text(&h, apps[i].name);
+			html_raw(&h, "</b><small>");
+			html_text(&h, apps[i].category);
+			html_raw(&h, apps[i].is_public ? " &middot; public" : " &middot; confidential");
+			html_raw(&h, " &middot; <code>");
+			html_text(&h, apps[i].client_id);
+			html_raw(&h, "</code></small></div>\n<a class=\"button\" href=\"" APP_PAGE);
+			html_text(&h, apps[i].client_id);
+			html_raw(&h, "\">Manage</a></li>\n");
+		}
+		html_raw(&h, "</ul>\n");
+	}
+	html_raw(&h, "<div class=\"actions\"><a class=\"button primary\" href=\"/console/new\">"
+	    "Register your application</a></div>\n");
+	page_send(req, 200, &h);
+}
+
+static void
+page_new_app(struct request *req, unsigned status, const struct store_user *user,
+    const struct app_form *f)
+{
+	char csrf[WEB_CSRF_LEN + 1];
+	const char *type = f->type ? f->type : "confidential";
+	struct html h;
+
+	web_csrf_token(req, csrf);
+	html_begin_wide(&h, "Register your application");
+	page_whoami(req, &h, user);
+	if (status != 200)
+		page_notice(&h, "error", "Nothing was registered: see below.");
+	html_raw(&h, "<form method=\"post\" action=\"/console/new\" novalidate>\n");
+	html_hidden(&h, "csrf", csrf);
+	html_hidden(&h, "step", "register");
+	html_rawf(&h, "<label for=\"name\">Name</label>\n<input id=\"name\" name=\"name\" "
+	    "required maxlength=\"%d\" autocomplete=\"off\" value=\"", TW_MAX_APP_NAME);
+	html_text(&h, f->name ? f->name : "");
+	html_raw(&h, "\"");
+	invalid_attrs(&h, "name", f->name_error);
+	html_raw(&h, ">\n");
+	field_error(&h, "name", f->name_error);
+	uris_field(&h, f->uris, f->uris_error);
+	html_raw(&h, "<label for=\"category\">Category</label>\n"
+	    "<select id=\"category\" name=\"category\"");
+	invalid_attrs(&h, "category", f->category_error);
+	html_raw(&h, ">\n");
+	for (size_t i = 0; idp_app_categories[i] != NULL; i++) {
+		const char *c = idp_app_categories[i];
+		int chosen = f->category ? strcmp(f->category, c) == 0 : strcmp(c, "Other") == 0;
+
+		html_raw(&h, "<option");
+		if (chosen)
+			html_raw(&h, " selected");
+		html_raw(&h, ">");
+		html_text(&h, c);
+		html_raw(&h, "</option>\n");
+	}
+	html_raw(&h, "</select>\n");
+	field_error(&h, "category", f->category_error);
+	html_rawf(&h, "<fieldset><legend>Client type</legend>\n"
+	    "<label class=\"choice\"><input type=\"radio\" name=\"type\" value=\"confidential\"%s>"
+	    "<span><b>Confidential</b> &mdash; a server or tool that can keep a client "
+	    "secret</span></label>\n"
+	    "<label class=\"choice\"><input type=\"radio\" name=\"type\" value=\"public\"%s>"
+	    "<span><b>Public</b> &mdash; runs where a secret would not stay secret (a TV, a "
+	    "game, a desktop app): no secret, the device code flow</span></label>\n"
+	    "</fieldset>\n",
+	    strcmp(type, "public") != 0 ? " checked" : "",
+	    strcmp(type, "public") == 0 ? " checked" : "");
+	field_error(&h, "type", f->type_error);
+	html_raw(&h, "<div class=\"actions\"><a class=\"button\" href=\"" CONSOLE "\">Cancel</a>"
+	    "<button class=\"primary\" type=\"submit\">Create</button></div>\n</form>\n");
+	page_send(req, status, &h);
+}
+
+/* An app's page; uris and uris_error are the edit being answered, if any. */
+static void
+page_app(struct request *req, unsigned status, const struct store_user *user,
+    const struct store_app *app, const char *message, const char *uris,
+    const char *uris_error)
+{
+	char csrf[WEB_CSRF_LEN + 1], created[32];
+	char *joined = NULL;
+	struct html h;
+
+	web_csrf_token(req, csrf);
+	when_text(app->created_at, created, sizeof(created));
+	html_begin_wide(&h, app->name);
+	page_whoami(req, &h, user);
+	html_raw(&h, "<p class=\"note\"><a href=\"" CONSOLE "\">&larr; All your apps</a></p>\n");
+	page_notice(&h, uris_error ? "error" : "ok", uris_error ? "Nothing was saved: see below." :
+	    message);
+	html_raw(&h, "<dl class=\"facts\"><dt>Client ID</dt><dd><code id=\"client-id\">");
+	html_text(&h, app->client_id);
+	html_raw(&h, "</code></dd><dt>Category</dt><dd>");
+	html_text(&h, app->category);
+	html_raw(&h, "</dd><dt>Client type</dt><dd>");
+	html_raw(&h, app->is_public ? "Public" : "Confidential");
+	html_raw(&h, "</dd><dt>Registered</dt><dd>");
+	html_text(&h, created);
+	html_raw(&h, "</dd></dl>\n");
+
+	html_raw(&h, "<form method=\"post\" action=\"" APP_PAGE);
+	html_text(&h, app->client_id);
+	html_raw(&h, "\" novalidate>\n");
+	html_hidden(&h, "csrf", csrf);
+	html_hidden(&h, "action", "uris");
+	if (uris == NULL)
+		uris = joined = join_lines(app->redirect_uris, app->n_redirect_uris);
+	uris_field(&h, uris, uris_error);
+	html_raw(&h, "<div class=\"actions\"><button type=\"submit\">Save redirect URLs"
+	    "</button></div>\n</form>\n");
+	free(joined);
+
+	html_raw(&h, "<h2>Client secret</h2>\n");
+	if (app->is_public)
+		html_raw(&h, "<p class=\"note\">Public clients have no secret: they get tokens "
+		    "through the device code flow, and refresh without one.</p>\n");
+	else {
+		html_raw(&h, "<p class=\"note\">Secrets are stored only as a digest and shown "
+		    "once, when made. Lost it? Make a new one.</p>\n<form method=\"post\" "
+		    "action=\"" APP_PAGE);
+		html_text(&h, app->client_id);
+		html_raw(&h, "\">\n");
+		html_hidden(&h, "csrf", csrf);
+		html_hidden(&h, "action", "secret");
+		html_raw(&h, "<div class=\"actions\"><button type=\"submit\">New secret</button>"
+		    "</div>\n</form>\n");
+	}
+	html_raw(&h, "<h2>Delete</h2>\n<form method=\"post\" action=\"" APP_PAGE);
+	html_text(&h, app->client_id);
+	html_raw(&h, "\">\n");
+	html_hidden(&h, "csrf", csrf);
+	html_hidden(&h, "action", "delete");
+	html_raw(&h, "<p class=\"note\">Its client ID and tokens stop working at once.</p>\n"
+	    "<div class=\"actions\"><button class=\"danger\" type=\"submit\">Delete app</button>"
+	    "</div>\n</form>\n");
+	page_send(req, status, &h);
+}
+
+/* "Are you sure?" for action, saying what follows. */
+static void
+page_confirm(struct request *req, const struct store_user *user, const struct store_app *app,
+    const char *title, const char *what, const char *action, const char *button)
+{
+	char csrf[WEB_CSRF_LEN + 1];
+	struct html h;
+
+	web_csrf_token(req, csrf);
+	html_begin(&h, title);
+	page_whoami(req, &h, user);
+	html_raw(&h, "<p class=\"lead\"><b>");
+	html_text(&h, app->name);
+	html_raw(&h, "</b></p>\n<p>");
+	html_text(&h, what);
+	html_raw(&h, "</p>\n<form method=\"post\" action=\"" APP_PAGE);
+	html_text(&h, app->client_id);
+	html_raw(&h, "\">\n");
+	html_hidden(&h, "csrf", csrf);
+	html_hidden(&h, "action", action);
+	html_raw(&h, "<div class=\"actions\"><a class=\"button\" href=\"" APP_PAGE);
+	html_text(&h, app->client_id);
+	html_raw(&h, "\">Cancel</a><button class=\"primary\" type=\"submit\">");
+	html_text(&h, button);
+	html_raw(&h, "</button></div>\n</form>\n");
+	page_send(req, 200, &h);
+}
+
+static void
+page_secret(struct request *req, const struct store_user *user, const struct store_app *app,
+    const char *secret)
+{
+	struct html h;
+
+	html_begin(&h, "Your new client secret");
+	page_whoami(req, &h, user);
+	html_raw(&h, "<p class=\"lead\"><b>");
+	html_text(&h, app->name);
+	html_raw(&h, "</b></p>\n<p>Copy it now: it is not shown again. The previous secret "
+	    "no longer works.</p>\n<p class=\"secret\" id=\"client-secret\">");
+	html_text(&h, secret);
+	html_raw(&h, "</p>\n<div class=\"actions\"><a class=\"button primary\" href=\"" APP_PAGE);
+	html_text(&h, app->client_id);
+	html_raw(&h, "\">Done</a></div>\n");
+	page_send(req, 200, &h);
+}
+
+/* ---- reading forms ---- */
+
+/*
+ * The non-empty lines of text (trimmed) into uris, at most max + 1 so that
+ * one too many can be told.  Returns how many.
+ */
+static size_t
+split_lines(const char *text, char **uris, size_t max)
+{
+	size_t n = 0;
+
+	while (*text != '\0' && n <= max) {
+		size_t len = strcspn(text, "\n");
+		const char *p = text, *end = text + len;
+
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > p)
+			uris[n++] = xmemdup0(p, (size_t)(end - p));
+		text += len + (text[len] == '\n');
+	}
+	return n;
+}
+
+static void
+free_lines(char **uris, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(uris[i]);
+}
+
+/* The message for a redirect URL list the store refused, naming a line if it can. */
+static const char *
+uris_message(enum idp_err err, char *const *uris, size_t n, char *buf, size_t len)
+{
+	switch (err) {
+	case IDP_ERR_NO_REDIRECT_URI:
+		return "Add at least one redirect URL.";
+	case IDP_ERR_TOO_MANY_REDIRECT_URIS:
+		return "At most 10 redirect URLs.";
+	case IDP_ERR_BAD_REDIRECT_URI:
+		for (size_t i = 0; i < n; i++)
+			if (!idp_redirect_uri_ok(uris[i])) {
+				snprintf(buf, len, "Line %zu is not an absolute http:// or https:// "
+				    "URL without a #fragment.", i + 1);
+				return buf;
+			}
+		return "Each line must be an absolute http:// or https:// URL.";
+	case IDP_ERR_REDIRECT_URI_EXISTS:
+		return "The same URL is there twice.";
+	default:
+		return NULL;
+	}
+}
+
+/* ---- handlers ---- */
+
+static int
+csrf_refused(struct request *req)
+{
+	if (web_csrf_ok(req))
+		return 0;
+	page_error(req, 403, "Please try again", "This form expired or did not come from "
+	    "this site. Nothing was changed.");
+	return 1;
+}
+
+void
+http_console(struct request *req)
+{
+	struct store_user user;
+	struct store_app *apps = NULL;
+	size_t n = 0;
+
+	if (!web_require_user(req, NULL, NULL, &user))
+		return;
+	if (idp_apps_owned(req_idp(req), user.id, &apps, &n) != IDP_OK)
+		page_error(req, 503, "Try again", idp_err_info(IDP_ERR_UNAVAILABLE)->message);
+	else
+		page_console(req, &user, apps, n, req_param(req, "deleted") ?
+		    "Deleted. Its tokens no longer work." : NULL);
+	store_app_list_free(apps, n);
+	store_user_clear(&user);
+}
+
+void
+http_console_new(struct request *req)
+{
+	struct app_form f = { 0 };
+	struct store_user user;
+	struct store_app app;
+	char *uris[TW_MAX_REDIRECT_URIS + 1], secret[TW_ID_LEN + 1];
+	char location[sizeof(APP_PAGE) + TW_ID_LEN + 16];
+	size_t n = 0;
+	enum idp_err err;
+
+	if (!web_require_user(req, NULL, NULL, &user))
+		return;
+	f.name = req_param(req, "name");
+	f.uris = req_param(req, "redirect_uris");
+	f.category = req_param(req, "category");
+	f.type = req_param(req, "type");
+	if (strcmp(req_method(req), "POST") != 0) {
+		page_new_app(req, 200, &user, &f);
+		goto out;
+	}
+	if (csrf_refused(req))
+		goto out;
+	/* Every field is checked, so that the form tells all that is wrong at once. */
+	n = split_lines(f.uris ? f.uris : "", uris, TW_MAX_REDIRECT_URIS);
+	if (!idp_app_name_ok(f.name ? f.name : ""))
+		f.name_error = "Give the app a name: up to 100 characters, not only spaces.";
+	f.uris_error = uris_message(idp_app_check_redirect_uris(uris, n), uris, n, f.uris_buf,
+	    sizeof(f.uris_buf));
+	if (!idp_app_category_ok(f.category ? f.category : ""))
+		f.category_error = "Choose one of the categories.";
+	if (f.type == NULL || (strcmp(f.type, "confidential") != 0 &&
+	    strcmp(f.type, "public") != 0))
+		f.type_error = "Choose confidential or public.";
+	if (f.name_error || f.uris_error || f.category_error || f.type_error) {
+		page_new_app(req, 400, &user, &f);
+		goto out;
+	}
+	{
+		struct idp_app_new nw = {
+			.name = f.name, .redirect_uris = uris, .n_redirect_uris = n,
+			.flags = strcmp(f.type, "public") == 0 ? IDP_APP_PUBLIC : 0,
+			.owner_id = user.id, .category = f.category,
+		};
+
+		if ((err = idp_app_create(req_idp(req), &nw, &app, secret)) != IDP_OK) {
+			page_error(req, 503, "Try again", idp_err_info(err)->message);
+			goto out;
+		}
+	}
+	OPENSSL_cleanse(secret, sizeof(secret));	/* shown only by "New secret" */
+	snprintf(location, sizeof(location), APP_PAGE "%s&created=1", app.client_id);
+	store_app_clear(&app);
+	req_reply_redirect(req, 303, location);
+out:
+	free_lines(uris, n);
+	store_user_clear(&user);
+}
+
+/* The app client_id if it exists and belongs to user; else answers 404 and returns -1. */
+static int
+load_own_app(struct request *req, const struct store_user *user, struct store_app *app)
+{
+	const char *client_id = req_param(req, "client_id");
+	enum idp_err err = client_id ? idp_app_get(req_idp(req), client_id, app) :
+	    IDP_ERR_UNKNOWN_APP;
+
+	if (err == IDP_OK && app->owner_id == user->id)
+		return 0;
+	if (err == IDP_OK)
+		store_app_clear(app);
+	if (err == IDP_ERR_UNAVAILABLE)
+		page_error(req, 503, "Try again", idp_err_info(err)->message);
+	else
+		page_error(req, 404, "No such app", "None of your apps has that client ID.");
+	return -1;
+}
+
+void
+http_console_app(struct request *req)
+{
+	struct store_user user;
+	struct store_app app;
+	const char *action = req_param(req, "action");
+	char location[sizeof(APP_PAGE) + TW_ID_LEN + 16], secret[TW_ID_LEN + 1];
+	enum idp_err err;
+
+	if (!web_require_user(req, NULL, NULL, &user))
+		return;
+	if (load_own_app(req, &user, &app) == -1)
+		goto out_user;
+	if (strcmp(req_method(req), "POST") != 0) {
+		page_app(req, 200, &user, &app, req_param(req, "created") ? "Registered. Make a "
+		    "client secret below when you need one." : req_param(req, "saved") ?
+		    "Saved." : NULL, NULL, NULL);
+		goto out;
+	}
+	if (csrf_refused(req))
+		goto out;
+	if (action != NULL && strcmp(action, "uris") == 0) {
+		const char *text = req_param(req, "redirect_uris");
+		char *uris[TW_MAX_REDIRECT_URIS + 1], buf[160];
+		size_t n = split_lines(text ? text : "", uris, TW_MAX_REDIRECT_URIS);
+
+		err = idp_app_set_redirect_uris(req_idp(req), app.client_id, uris, n);
+		if (err == IDP_OK) {
+			snprintf(location, sizeof(location), APP_PAGE "%s&saved=1", app.client_id);
+			req_reply_redirect(req, 303, location);
+		} else if (uris_message(err, uris, n, buf, sizeof(buf)) != NULL)
+			page_app(req, 400, &user, &app, NULL, text ? text : "",
+			    uris_message(err, uris, n, buf, sizeof(buf)));
+		else
+			page_error(req, 503, "Try again", idp_err_info(err)->message);
+		free_lines(uris, n);
+	} else if (action != NULL && strcmp(action, "secret") == 0 && !app.is_public)
+		page_confirm(req, &user, &app, "Make a new client secret?", "The current secret "
+		    "stops working at once: whatever uses it is refused ('invalid client "
+		    "secret') until you give it the new one.", "secret_confirm",
+		    "Make a new secret");
+	else if (action != NULL && strcmp(action, "secret_confirm") == 0 && !app.is_public) {
+		if ((err = idp_app_reset_secret(req_idp(req), app.client_id, secret)) == IDP_OK)
+			page_secret(req, &user, &app, secret);
+		else
+			page_error(req, 503, "Try again", idp_err_info(err)->message);
+		OPENSSL_cleanse(secret, sizeof(secret));
+	} else if (action != NULL && strcmp(action, "delete") == 0)
+		page_confirm(req, &user, &app, "Delete this app?", "Its client ID and secret stop "
+		    "working at once, every token it holds stops validating, and its users' "
+		    "authorizations end. This cannot be undone.", "delete_confirm", "Delete app");
+	else if (action != NULL && strcmp(action, "delete_confirm") == 0) {
+		if ((err = idp_app_delete(req_idp(req), app.client_id)) == IDP_OK ||
+		    err == IDP_ERR_UNKNOWN_APP)
+			req_reply_redirect(req, 303, CONSOLE "?deleted=1");
+		else
+			page_error(req, 503, "Try again", idp_err_info(err)->message);
+	} else
+		page_error(req, 400, "Nothing to do", "That form asked for nothing this page "
+		    "does. Nothing was changed.");
+out:
+	store_app_clear(&app);
+out_user:
+	store_user_clear(&user);
+}
