@@ -17,10 +17,10 @@
  * statement outside a transaction the socket is checked without a round
  * trip, and a connection the server has closed is re-made first, with a log
  * line.  A statement that fails because the connection broke under it is
- * retried once on a new connection only if it is a SELECT outside a
- * transaction; anything else may have taken effect, so it fails
- * (STORE_ERROR, which the server answers 503) rather than risk a wrong
- * answer.
+ * retried once on a new connection, outside a transaction, if it is a
+ * SELECT or broke before it could run (while being prepared); a write that
+ * may have taken effect fails instead (STORE_ERROR, which the server
+ * answers 503) rather than risk a wrong answer.
  *
  * The spec may hold a password: it is never logged; log lines name the
  * database by host and name only.
@@ -609,9 +609,13 @@ prepare(struct pg_conn *c, enum stmt_id id, char *name)
 	return ok ? 0 : -1;
 }
 
-/* One attempt at id; *lost tells whether the connection broke. */
+/*
+ * One attempt at id; *lost tells whether the connection broke, and *unsent
+ * whether that happened before the statement could have run (preparing it).
+ */
 static enum db_rc
-execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n, int *lost)
+execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n, int *lost,
+    int *unsent)
 {
 	const char *values[PG_MAX_ARGS];
 	int lengths[PG_MAX_ARGS], formats[PG_MAX_ARGS];
@@ -621,6 +625,7 @@ execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
 	ExecStatusType status;
 
 	*lost = 0;
+	*unsent = 1;
 	snprintf(name, sizeof(name), "s%d", (int)id);
 	if (ensure_connected(c) == -1)
 		return DB_ERROR;
@@ -628,6 +633,7 @@ execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
 		*lost = PQstatus(c->conn) != CONNECTION_OK;
 		return DB_ERROR;
 	}
+	*unsent = 0;
 	for (size_t i = 0; i < n; i++) {
 		formats[i] = 0;
 		lengths[i] = 0;
@@ -673,18 +679,21 @@ pg_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
 {
 	struct pg_conn *c = PC(dc);
 	enum db_rc rc;
-	int lost;
+	int lost, unsent;
 
 	PQclear(c->res);
 	c->res = NULL;
 	if (n > PG_MAX_ARGS)
 		fatal("statement %d has more than %d parameters", (int)id, PG_MAX_ARGS);
-	rc = execute(c, id, args, n, &lost);
-	/* Only a read outside a transaction is safe to run again. */
-	if (rc == DB_ERROR && lost && !c->in_tx && strncmp(store_sql[id], "SELECT", 6) == 0) {
-		log_warn("postgresql: retrying a read on a new connection to %s",
-		    c->owner->where);
-		rc = execute(c, id, args, n, &lost);
+	rc = execute(c, id, args, n, &lost, &unsent);
+	/*
+	 * Outside a transaction, a statement that never ran, or a read, is
+	 * safe to run again; a write that may have run is not.
+	 */
+	if (rc == DB_ERROR && lost && !c->in_tx &&
+	    (unsent || strncmp(store_sql[id], "SELECT", 6) == 0)) {
+		log_warn("postgresql: retrying on a new connection to %s", c->owner->where);
+		rc = execute(c, id, args, n, &lost, &unsent);
 	}
 	if (lost)
 		c->in_tx = 0;	/* the server rolled it back */
