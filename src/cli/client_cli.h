@@ -46,7 +46,10 @@ enum {
 	"  --login NAME          which stored account to use\n" \
 	"  --app                 use the app token, not a user's\n" \
 	"  --profile NAME        the saved profile (default \"default\"; see\n" \
-	"                        'twauth configure')\n"
+	"                        'twauth configure')\n" \
+	"  certificates are checked against the system's CAs, or only against the\n" \
+	"  PEM bundle in $TWAUTH_CA_FILE (a private CA, as for 'twauth serve\n" \
+	"  --tls-cert')\n"
 
 struct client_opts {
 	/* As given on the command line (NULL: not given). */

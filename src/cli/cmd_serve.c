@@ -5,7 +5,9 @@
 
 #include "../common/log.h"
 #include "../common/num.h"
+#include "../common/tlsfiles.h"
 #include "../common/url.h"
+#include "../common/xmalloc.h"
 #include "../http/server.h"
 #include "cli.h"
 
@@ -59,12 +61,17 @@ usage(FILE *f)
 	    "                         this long after it started (default 30)\n"
 	    "  --max-connections N    open connections at most (default 1024)\n"
 	    "  --no-access-log        do not log one line per request\n"
+	    "  --tls-cert FILE        serve HTTPS with this PEM certificate (the chain,\n"
+	    "                         leaf first); cookies become Secure and links https\n"
+	    "  --tls-key FILE         its unencrypted PEM private key (keep it 0600)\n"
 	    "  -h, --help             this help\n"
 	    "\n"
 	    "Examples:\n"
 	    "  twauth serve\n"
 	    "  twauth serve --listen 0.0.0.0:8080 --public-url https://id.example.test\n"
 	    "  TWAUTH_DB=/var/lib/twauth/twauth.db twauth serve --listen 127.0.0.1:9000\n"
+	    "  twauth serve --listen 0.0.0.0:8443 --tls-cert /etc/twauth/cert.pem \\\n"
+	    "    --tls-key /etc/twauth/key.pem --public-url https://id.example.test:8443\n"
 	    "  TWAUTH_SECRET_FILE=/etc/twauth/secret \\\n"
 	    "    twauth serve --db postgres://twauth@db.internal/twauth --listen 0.0.0.0:8080\n", f);
 }
@@ -84,7 +91,7 @@ int
 cmd_serve(int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_DEVICE_TTL, O_ID_TOKEN_TTL, O_THREADS, O_IDLE,
-	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG };
+	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG, O_TLS_CERT, O_TLS_KEY };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "db", required_argument, NULL, O_DB },
@@ -97,6 +104,8 @@ cmd_serve(int argc, char **argv)
 		{ "body-timeout", required_argument, NULL, O_BODY_TIMEOUT },
 		{ "max-connections", required_argument, NULL, O_MAXCONN },
 		{ "no-access-log", no_argument, NULL, O_NO_ACCESS_LOG },
+		{ "tls-cert", required_argument, NULL, O_TLS_CERT },
+		{ "tls-key", required_argument, NULL, O_TLS_KEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -104,7 +113,8 @@ cmd_serve(int argc, char **argv)
 	struct idp_config icfg;
 	struct store *st = NULL;
 	struct idp *idp = NULL;
-	const char *db = NULL;
+	const char *db = NULL, *cert_path = NULL, *key_path = NULL;
+	char *cert = NULL, *key = NULL, why[512];
 	int64_t v;
 	int c, rc;
 	enum idp_err err;
@@ -170,6 +180,12 @@ cmd_serve(int argc, char **argv)
 		case O_NO_ACCESS_LOG:
 			scfg.access_log = 0;
 			break;
+		case O_TLS_CERT:
+			cert_path = optarg;
+			break;
+		case O_TLS_KEY:
+			key_path = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -181,18 +197,33 @@ cmd_serve(int argc, char **argv)
 		cli_error("serve takes no arguments, only options ('%s')", argv[optind]);
 		return cli_usage_hint("serve");
 	}
+	if ((cert_path == NULL) != (key_path == NULL)) {
+		cli_error("HTTPS needs both --tls-cert and --tls-key");
+		return cli_usage_hint("serve");
+	}
+	if (cert_path != NULL && tls_load_pair(cert_path, key_path, &cert, &key, why,
+	    sizeof(why)) == -1) {
+		cli_error("%s", why);
+		return EXIT_USAGE;
+	}
+	scfg.tls_cert = cert;
+	scfg.tls_key = key;
 	db = cli_db_path(db);
 	server_block_signals();
+	rc = EXIT_FAIL;
 	if (cli_open(db, &icfg, 1, &st, &idp) == -1)
-		return EXIT_FAIL;
+		goto out;
 	if ((err = idp_keys_ensure(idp)) != IDP_OK) {
 		cli_error("%s", idp_err_info(err)->message);
-		cli_close(st, idp);
-		return EXIT_FAIL;
+		goto out;
 	}
 	log_info("database: %s %s (schema version %d)", store_backend_name(st), store_where(st),
 	    store_schema_version(st));
 	rc = server_run(&scfg, idp) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
 	cli_close(st, idp);
+	free(cert);
+	if (key != NULL)
+		xfree_secret(key, strlen(key));
 	return rc;
 }

@@ -56,6 +56,7 @@ client_http(const struct client_call *call, struct client_reply *reply,
 	struct curl_slist *headers = NULL;
 	struct sink sink;
 	char line[512], curl_err[CURL_ERROR_SIZE] = "";
+	const char *ca;
 	CURL *c;
 	CURLcode rc;
 	int ret = -1;
@@ -89,6 +90,9 @@ client_http(const struct client_call *call, struct client_reply *reply,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
 	/* Proxies from the environment would see tokens; loopback never needs one. */
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+	/* A private CA (a twauth serve with its own certificate): trusted instead. */
+	if ((ca = getenv("TWAUTH_CA_FILE")) != NULL && *ca != '\0')
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 
 	headers = curl_slist_append(headers, "Accept: application/json");
 	if (call->authorization != NULL) {

@@ -1,7 +1,8 @@
 /*
  * The client's one door to the network (the only file that sees libcurl).
  * Every call has a connect and a total timeout and a cap on the answer's
- * size; redirects are not followed; TLS certificates are always verified.
+ * size; redirects are not followed; TLS certificates are always verified,
+ * against the system's CAs or the bundle in $TWAUTH_CA_FILE.
  * Plain http:// is allowed only to loopback hosts (a local twauth serve), so
  * a token can never cross a network in clear by a typo.
  */

@@ -297,7 +297,9 @@ req_secure(struct request *req)
 {
 	const char *u = req->srv->cfg->public_url;
 
-	return u != NULL && strncmp(u, "https://", 8) == 0;
+	if (u != NULL)
+		return strncmp(u, "https://", 8) == 0;
+	return req->srv->cfg->tls_cert != NULL;
 }
 
 /* True if h (len bytes) can be a Host header: a name or address, a port. */
@@ -310,6 +312,12 @@ host_ok(struct str h)
 		if (!isalnum((unsigned char)h.p[i]) && strchr(".-:[]", h.p[i]) == NULL)
 			return 0;
 	return 1;
+}
+
+static const char *
+scheme(const struct server *srv)
+{
+	return srv->cfg->tls_cert != NULL ? "https" : "http";
 }
 
 const char *
@@ -327,10 +335,11 @@ req_base_url(struct request *req)
 			len--;
 		snprintf(req->base_url, sizeof(req->base_url), "%.*s", (int)len, pub);
 	} else if (host_ok(host = req_header(req, MHD_HTTP_HEADER_HOST)))
-		snprintf(req->base_url, sizeof(req->base_url), "http://%.*s", (int)host.len,
-		    host.p);
+		snprintf(req->base_url, sizeof(req->base_url), "%s://%.*s", scheme(req->srv),
+		    (int)host.len, host.p);
 	else
-		snprintf(req->base_url, sizeof(req->base_url), "http://%s", req->srv->bound);
+		snprintf(req->base_url, sizeof(req->base_url), "%s://%s", scheme(req->srv),
+		    req->srv->bound);
 	return req->base_url;
 }
 
@@ -763,7 +772,7 @@ server_run(const struct server_config *cfg, struct idp *idp)
 	if ((fd = open_listener(cfg->listen, bound, sizeof(srv.bound))) == -1)
 		return -1;
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-	    MHD_USE_ERROR_LOG,
+	    MHD_USE_ERROR_LOG | (cfg->tls_cert ? MHD_USE_TLS : 0),
 	    0, NULL, NULL, on_request, &srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &srv,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
@@ -773,16 +782,19 @@ server_run(const struct server_config *cfg, struct idp *idp)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)TW_CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, &srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+	    /* Last, so that without TLS they end the list. */
+	    cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		log_error("cannot start the HTTP server on %s", bound);
 		close(fd);
 		return -1;
 	}
-	printf("twauth: listening on http://%s\n", bound);
+	printf("twauth: listening on %s://%s\n", scheme(&srv), bound);
 	fflush(stdout);
-	log_info("listening on http://%s (%u threads, public URL %s)", bound, threads,
-	    cfg->public_url ? cfg->public_url : "derived from requests");
+	log_info("listening on %s://%s (%u threads, public URL %s)", scheme(&srv), bound,
+	    threads, cfg->public_url ? cfg->public_url : "derived from requests");
 	while (sigwait(&set, &sig) != 0)
 		;
 	log_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");

@@ -16,6 +16,8 @@ struct server_config {
 	unsigned	 body_timeout;	/* seconds to receive a whole request */
 	unsigned	 max_connections;
 	int		 access_log;
+	const char	*tls_cert;	/* PEM, the chain; NULL: plain HTTP */
+	const char	*tls_key;	/* PEM, unencrypted */
 };
 
 void server_config_defaults(struct server_config *cfg);

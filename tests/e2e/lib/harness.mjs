@@ -112,7 +112,7 @@ export async function startServer({ db, args = [], env = {} } = {}) {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 10000);
     child.stdout.on('data', (d) => {
       stdout += d;
-      const m = stdout.match(/listening on (http:\/\/\S+)/);
+      const m = stdout.match(/listening on (https?:\/\/\S+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${stderr}`)); });
