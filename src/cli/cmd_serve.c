@@ -61,6 +61,14 @@ usage(FILE *f)
 	    "                         this long after it started (default 30)\n"
 	    "  --max-connections N    open connections at most (default 1024)\n"
 	    "  --no-access-log        do not log one line per request\n"
+	    "  --mock-api-compat      also answer twitch mock-api's routes, for test\n"
+	    "                         setups made for it (twurple's TWURPLE_MOCK_API_PORT,\n"
+	    "                         pyTwitchAPI's mock mode): /auth/token, /auth/validate,\n"
+	    "                         /auth/revoke, /auth/device, /mock/users and\n"
+	    "                         /mock/channels, and POST /auth/authorize with\n"
+	    "                         grant_type=user_token, which hands any app that\n"
+	    "                         shows its secret a token for any user_id without\n"
+	    "                         asking the user.  Off by default: for tests only\n"
 	    "  --tls-cert FILE        serve HTTPS with this PEM certificate (the chain,\n"
 	    "                         leaf first); cookies become Secure and links https\n"
 	    "  --tls-key FILE         its unencrypted PEM private key (keep it 0600)\n"
@@ -91,7 +99,7 @@ int
 cmd_serve(int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_DEVICE_TTL, O_ID_TOKEN_TTL, O_THREADS, O_IDLE,
-	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG, O_TLS_CERT, O_TLS_KEY };
+	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG, O_TLS_CERT, O_TLS_KEY, O_MOCK };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "db", required_argument, NULL, O_DB },
@@ -106,6 +114,7 @@ cmd_serve(int argc, char **argv)
 		{ "no-access-log", no_argument, NULL, O_NO_ACCESS_LOG },
 		{ "tls-cert", required_argument, NULL, O_TLS_CERT },
 		{ "tls-key", required_argument, NULL, O_TLS_KEY },
+		{ "mock-api-compat", no_argument, NULL, O_MOCK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -186,6 +195,9 @@ cmd_serve(int argc, char **argv)
 		case O_TLS_KEY:
 			key_path = optarg;
 			break;
+		case O_MOCK:
+			scfg.mock_api_compat = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -219,6 +231,9 @@ cmd_serve(int argc, char **argv)
 	}
 	log_info("database: %s %s (schema version %d)", store_backend_name(st), store_where(st),
 	    store_schema_version(st));
+	if (scfg.mock_api_compat)
+		log_warn("--mock-api-compat: POST /auth/authorize hands out user tokens without "
+		    "asking the user; for tests only");
 	rc = server_run(&scfg, idp) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	cli_close(st, idp);

@@ -33,6 +33,18 @@ static const struct route table[] = {
 	{ "GET",  "/console/app",	ROUTE_PARAMS,	http_console_app },
 	{ "POST", "/console/app",	ROUTE_PARAMS,	http_console_app },
 	{ "GET",  "/assets/twauth.css",	0,		http_assets_css },
+	/*
+	 * twitch mock-api's layout, which twurple (TWURPLE_MOCK_API_PORT) and
+	 * pyTwitchAPI's mock mode call: the same endpoints under other paths,
+	 * and its made-up user_token grant.
+	 */
+	{ "POST", "/auth/authorize",	ROUTE_PARAMS | ROUTE_MOCK, http_mock_authorize },
+	{ "POST", "/auth/token",	ROUTE_PARAMS | ROUTE_MOCK, http_token },
+	{ "GET",  "/auth/validate",	ROUTE_MOCK,	http_validate },
+	{ "POST", "/auth/revoke",	ROUTE_PARAMS | ROUTE_MOCK, http_revoke },
+	{ "POST", "/auth/device",	ROUTE_PARAMS | ROUTE_MOCK, http_device },
+	{ "GET",  "/mock/users",	ROUTE_MOCK,	http_helix_users },
+	{ "GET",  "/mock/channels",	ROUTE_MOCK,	http_helix_channels },
 };
 #define N_ROUTES (sizeof(table) / sizeof(table[0]))
 

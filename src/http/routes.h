@@ -10,6 +10,8 @@
 
 /* Parse OAuth parameters from the query string and the body. */
 #define ROUTE_PARAMS	0x1
+/* twitch mock-api's layout: answered only with --mock-api-compat. */
+#define ROUTE_MOCK	0x2
 
 struct route {
 	const char	*method;
@@ -30,6 +32,9 @@ const char *routes_allow(const char *path);
 json_t *user_id_json(int64_t id);
 /* Answers err in Twitch's format, naming the bad scopes for invalid_scope. */
 void reply_idp_error(struct request *req, enum idp_err err, const char *detail);
+/* A token endpoint's answer: Twitch's success body, or err (token.c). */
+void http_token_reply(struct request *req, enum idp_err err,
+    const struct idp_token_response *resp);
 
 /* Handlers, one file per endpoint group. */
 void http_health(struct request *req);
@@ -38,6 +43,7 @@ void http_validate(struct request *req);
 void http_revoke(struct request *req);
 void http_authorize(struct request *req);
 void http_device(struct request *req);
+void http_mock_authorize(struct request *req);
 void http_discovery(struct request *req);
 void http_jwks(struct request *req);
 void http_userinfo(struct request *req);

@@ -465,6 +465,12 @@ check_head(struct request *req, const char *method, const char *url)
 		return -1;
 	}
 	req->route = routes_find(method, url, &path_known);
+	if (req->route != NULL && (req->route->flags & ROUTE_MOCK) &&
+	    !req->srv->cfg->mock_api_compat) {
+		req_reply_message(req, 404, "Not Found: this is a route of twitch mock-api's; "
+		    "start twauth serve with --mock-api-compat to answer it");
+		return -1;
+	}
 	if (req->route == NULL) {
 		if (path_known) {
 			reply_json_allow(req, 405, error_body(405, "method not allowed"),

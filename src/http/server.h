@@ -18,6 +18,7 @@ struct server_config {
 	int		 access_log;
 	const char	*tls_cert;	/* PEM, the chain; NULL: plain HTTP */
 	const char	*tls_key;	/* PEM, unencrypted */
+	int		 mock_api_compat;	/* answer twitch mock-api's routes */
 };
 
 void server_config_defaults(struct server_config *cfg);

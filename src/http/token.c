@@ -34,8 +34,8 @@ reply_idp_error(struct request *req, enum idp_err err, const char *detail)
 	req_reply_message(req, (unsigned)idp_err_info(err)->status, message);
 }
 
-static void
-token_reply(struct request *req, enum idp_err err, const struct idp_token_response *resp)
+void
+http_token_reply(struct request *req, enum idp_err err, const struct idp_token_response *resp)
 {
 	if (err != IDP_OK)
 		reply_idp_error(req, err, resp->error_detail);
@@ -78,7 +78,7 @@ token_committed(struct request *req, void *ctx)
 {
 	struct token_wait *w = ctx;
 
-	token_reply(req, idp_token_finish(req_idp(req), w->pending, &w->resp), &w->resp);
+	http_token_reply(req, idp_token_finish(req_idp(req), w->pending, &w->resp), &w->resp);
 	token_wait_free(w);
 }
 
@@ -109,6 +109,6 @@ http_token(struct request *req)
 		req_park(req, token_committed, w);
 		return;
 	}
-	token_reply(req, err, &w->resp);
+	http_token_reply(req, err, &w->resp);
 	token_wait_free(w);
 }

@@ -65,6 +65,10 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	    "cannot remove the last redirect URI; add another first" },
 	[IDP_ERR_UNKNOWN_APP] = { 404, "no app with that client id" },
 	[IDP_ERR_PUBLIC_APP_SECRET] = { 400, "public apps have no client secret" },
+	[IDP_ERR_MOCK_NEEDS_SECRET] = { 400, "invalid client: a user_token grant needs a "
+	    "confidential app and its secret" },
+	[IDP_ERR_MOCK_MISSING_USER] = { 400, "missing user id" },
+	[IDP_ERR_MOCK_BAD_USER] = { 400, "invalid user id" },
 	[IDP_ERR_BAD_CATEGORY] = { 400, "unknown category (see 'twauth app --help' for the list)" },
 	[IDP_ERR_BAD_LOGIN] = { 400,
 	    "login must be 4 to 25 characters: letters, digits and underscores" },

@@ -59,6 +59,10 @@ enum idp_err {
 	IDP_ERR_UNKNOWN_APP,
 	IDP_ERR_PUBLIC_APP_SECRET,
 	IDP_ERR_BAD_CATEGORY,
+	/* twitch mock-api's user_token grant (--mock-api-compat) */
+	IDP_ERR_MOCK_NEEDS_SECRET,
+	IDP_ERR_MOCK_MISSING_USER,
+	IDP_ERR_MOCK_BAD_USER,
 	/* users and sign-in */
 	IDP_ERR_BAD_LOGIN,
 	IDP_ERR_LOGIN_TAKEN,

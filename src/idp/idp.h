@@ -137,6 +137,16 @@ enum idp_err idp_token_start(struct idp *idp, const struct idp_token_request *re
 enum idp_err idp_token_finish(struct idp *idp, struct idp_pending *pending,
     struct idp_token_response *resp);
 
+/*
+ * twitch mock-api's made-up grant (POST /auth/authorize with
+ * grant_type=user_token): a user token for user_id (decimal) with the
+ * scopes of req, to the confidential app whose secret req carries, without
+ * asking the user.  Tests use it to skip the browser; a server offers it
+ * only with --mock-api-compat.  Answers like the code flow's exchange.
+ */
+enum idp_err idp_mock_user_token(struct idp *idp, const struct idp_token_request *req,
+    const char *user_id, struct idp_token_response *resp);
+
 /* What /oauth2/validate says about a token. */
 struct idp_token_info {
 	char	 client_id[TW_ID_LEN + 1];

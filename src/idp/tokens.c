@@ -14,6 +14,7 @@
 #include "../common/rand.h"
 #include "../common/xmalloc.h"
 #include "../common/log.h"
+#include "../common/num.h"
 #include "idp_impl.h"
 #include "../common/scopes.h"
 
@@ -511,4 +512,66 @@ idp_revoke(struct idp *idp, const char *client_id, const char *token)
 		rc = store_token_revoke(idp->store, digest, client_id);
 	}
 	return rc == STORE_OK || rc == STORE_NOTFOUND ? IDP_OK : IDP_ERR_UNAVAILABLE;
+}
+
+enum idp_err
+idp_mock_user_token(struct idp *idp, const struct idp_token_request *req,
+    const char *user_id, struct idp_token_response *resp)
+{
+	struct store_app app;
+	struct store_user user;
+	struct store_grant g;
+	struct store_issue issue;
+	char *scopes = NULL;
+	int64_t uid;
+	enum idp_err err;
+
+	memset(resp, 0, sizeof(*resp));
+	memset(&user, 0, sizeof(user));
+	if (idp_blank(req->client_id))
+		return IDP_ERR_MISSING_CLIENT_ID;
+	if (idp_blank(req->grant_type) || strcmp(req->grant_type, "user_token") != 0)
+		return IDP_ERR_INVALID_GRANT_TYPE;
+	if ((err = idp_client_auth(idp, req->client_id, req->client_secret, &app)) != IDP_OK)
+		return err;
+	if (app.is_public) {
+		err = IDP_ERR_MOCK_NEEDS_SECRET;	/* else a client id alone would do */
+		goto out;
+	}
+	if (idp_blank(user_id)) {
+		err = IDP_ERR_MOCK_MISSING_USER;
+		goto out;
+	}
+	if (num_parse_i64(user_id, 1, INT64_MAX, &uid) == -1 ||
+	    store_user_get(idp->store, uid, &user) != STORE_OK) {
+		err = IDP_ERR_MOCK_BAD_USER;
+		goto out;
+	}
+	if (scopes_canonical(req->scope, &scopes, resp->error_detail,
+	    sizeof(resp->error_detail)) == -1) {
+		err = IDP_ERR_INVALID_SCOPE;
+		goto out;
+	}
+	memset(&g, 0, sizeof(g));
+	g.user_id = uid;
+	memcpy(g.client_id, app.client_id, sizeof(g.client_id));
+	g.scopes = scopes;
+	g.claims = "";
+	idp_mint_user_tokens(idp, &issue, 1, resp);
+	g.created_at = issue.access.created_at;
+	err = idp_from_store(store_grant_issue(idp->store, &g, &issue), IDP_ERR_MOCK_BAD_USER);
+	if (err == IDP_OK) {
+		resp->scopes = scopes;
+		resp->scope_string = app.scope_string;
+		scopes = NULL;
+	} else {
+		OPENSSL_cleanse(resp->access_token, sizeof(resp->access_token));
+		OPENSSL_cleanse(resp->refresh_token, sizeof(resp->refresh_token));
+		resp->user_token = 0;
+	}
+out:
+	free(scopes);
+	store_user_clear(&user);
+	store_app_clear(&app);
+	return err;
 }
