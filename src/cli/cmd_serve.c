@@ -69,6 +69,8 @@ usage(FILE *f)
 	    "                         grant_type=user_token, which hands any app that\n"
 	    "                         shows its secret a token for any user_id without\n"
 	    "                         asking the user.  Off by default: for tests only\n"
+	    "  --purge-interval SECS  how often to delete expired tokens, codes and\n"
+	    "                         sessions (default 300)\n"
 	    "  --tls-cert FILE        serve HTTPS with this PEM certificate (the chain,\n"
 	    "                         leaf first); cookies become Secure and links https\n"
 	    "  --tls-key FILE         its unencrypted PEM private key (keep it 0600)\n"
@@ -99,7 +101,7 @@ int
 cmd_serve(int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_DEVICE_TTL, O_ID_TOKEN_TTL, O_THREADS, O_IDLE,
-	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG, O_TLS_CERT, O_TLS_KEY, O_MOCK };
+	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG, O_TLS_CERT, O_TLS_KEY, O_MOCK, O_PURGE };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "db", required_argument, NULL, O_DB },
@@ -115,6 +117,7 @@ cmd_serve(int argc, char **argv)
 		{ "tls-cert", required_argument, NULL, O_TLS_CERT },
 		{ "tls-key", required_argument, NULL, O_TLS_KEY },
 		{ "mock-api-compat", no_argument, NULL, O_MOCK },
+		{ "purge-interval", required_argument, NULL, O_PURGE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -124,6 +127,8 @@ cmd_serve(int argc, char **argv)
 	struct idp *idp = NULL;
 	const char *db = NULL, *cert_path = NULL, *key_path = NULL;
 	char *cert = NULL, *key = NULL, why[512];
+	struct purger *purger = NULL;
+	unsigned purge_interval = 0;
 	int64_t v;
 	int c, rc;
 	enum idp_err err;
@@ -198,6 +203,11 @@ cmd_serve(int argc, char **argv)
 		case O_MOCK:
 			scfg.mock_api_compat = 1;
 			break;
+		case O_PURGE:
+			if (parse_uint("--purge-interval", optarg, 1, 86400, &v) == -1)
+				return EXIT_USAGE;
+			purge_interval = (unsigned)v;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -234,8 +244,10 @@ cmd_serve(int argc, char **argv)
 	if (scfg.mock_api_compat)
 		log_warn("--mock-api-compat: POST /auth/authorize hands out user tokens without "
 		    "asking the user; for tests only");
+	purger = purger_start(idp, purge_interval);
 	rc = server_run(&scfg, idp) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
+	purger_stop(purger);
 	cli_close(st, idp);
 	free(cert);
 	if (key != NULL)

@@ -68,6 +68,11 @@
  * little behind) can still be verified until it expires.
  */
 #define TW_KEY_PUBLISH_GRACE	300
+/* The purge of ended rows (store_purge): rows per transaction, per run. */
+#define TW_PURGE_CHUNK		1000
+#define TW_PURGE_MAX_ROWS	200000
+#define TW_PURGE_INTERVAL	300	/* seconds between runs (--purge-interval) */
+#define TW_PURGE_KEEP		86400	/* ended codes, sessions ... kept this long */
 
 /* Helix: ids and logins one request may name together (/helix/users, channels) */
 #define TW_HELIX_MAX_IDS	100

@@ -385,4 +385,14 @@ enum idp_err idp_device_decide(struct idp *idp, const struct store_user *user,
 /* True if c is a character user codes are made of (for the page's input). */
 int idp_user_code_char(int c);
 
+/* ---- the purge of ended rows (purge.c) ---- */
+
+/* Deletes what has ended, now (store_purge); counts in *out. */
+enum idp_err idp_purge(struct idp *idp, struct store_purged *out);
+/* A thread that runs idp_purge every interval seconds (0: the default). */
+struct purger;
+struct purger *purger_start(struct idp *idp, unsigned interval);
+/* Stops it (at once, mid-wait) and frees it.  NULL is a no-op. */
+void purger_stop(struct purger *p);
+
 #endif

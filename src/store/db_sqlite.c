@@ -225,6 +225,19 @@ static const char *const migrations[] = {
 	"ALTER TABLE apps ADD COLUMN owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL;"
 	"ALTER TABLE apps ADD COLUMN category TEXT NOT NULL DEFAULT 'Other';"
 	"CREATE INDEX apps_owner ON apps(owner_id);",
+
+	/*
+	 * 7: what the purge looks for.  expires_at grows with time, so these
+	 * indexes take their inserts at one end; tokens_grant leaves app
+	 * tokens (no grant) out.
+	 */
+	"CREATE INDEX tokens_expires ON tokens(expires_at);"
+	"CREATE INDEX tokens_grant ON tokens(grant_id) WHERE grant_id IS NOT NULL;"
+	"CREATE INDEX codes_expires ON codes(expires_at);"
+	"CREATE INDEX device_codes_expires ON device_codes(expires_at);"
+	"CREATE INDEX sessions_expires ON sessions(expires_at);"
+	"CREATE INDEX refresh_expires ON refresh_tokens(expires_at) WHERE expires_at IS NOT NULL;"
+	"CREATE INDEX refresh_used ON refresh_tokens(used_at) WHERE used_at IS NOT NULL;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -378,6 +378,27 @@ enum store_rc store_key_add(struct store *st, const struct store_key *k, int rot
 enum store_rc store_key_list(struct store *st, struct store_key **out, size_t *n);
 void store_key_list_free(struct store_key *keys, size_t n);
 
+/* ---- the purge ---- */
+
+/* What one purge deleted. */
+struct store_purged {
+	uint64_t	tokens, codes, device_codes, sessions, refresh_tokens, grants;
+	uint64_t	keys, buckets;
+};
+
+/*
+ * Deletes what ended before now: access tokens at their expiry; codes,
+ * device codes, sessions and budgets a day after theirs (a replayed code is
+ * still caught meanwhile); refresh tokens at their expiry, and rotated-out
+ * ones kept_used seconds after they were rotated; grants that no refresh
+ * token and no live access token keeps; signing keys retired before
+ * keys_before.  In transactions of at most TW_PURGE_CHUNK rows, at most
+ * TW_PURGE_MAX_ROWS in all per call, so it never holds the database long;
+ * counts go to *out.  OK, or ERROR (what was deleted stays deleted).
+ */
+enum store_rc store_purge(struct store *st, int64_t now, int64_t kept_used,
+    int64_t keys_before, struct store_purged *out);
+
 /* ---- budgets shared by every server of the database ---- */
 
 /*

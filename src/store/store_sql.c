@@ -148,4 +148,28 @@ const char *const store_sql[ST__MAX] = {
 	    "ON CONFLICT DO NOTHING",
 	[ST_BUCKET_LEVEL] = "SELECT " BUCKET_LEVEL " FROM buckets WHERE name = ?1",
 #undef BUCKET_LEVEL
+	/*
+	 * The purge (store_purge.c): each deletes at most ?2 rows that ended
+	 * before ?1, so that no transaction holds the database for long.
+	 */
+	[ST_PURGE_TOKENS] = "DELETE FROM tokens WHERE hash IN "
+	    "(SELECT hash FROM tokens WHERE expires_at <= ?1 LIMIT ?2)",
+	[ST_PURGE_CODES] = "DELETE FROM codes WHERE hash IN "
+	    "(SELECT hash FROM codes WHERE expires_at <= ?1 LIMIT ?2)",
+	[ST_PURGE_DEVICE] = "DELETE FROM device_codes WHERE device_hash IN "
+	    "(SELECT device_hash FROM device_codes WHERE expires_at <= ?1 LIMIT ?2)",
+	[ST_PURGE_SESSIONS] = "DELETE FROM sessions WHERE hash IN "
+	    "(SELECT hash FROM sessions WHERE expires_at <= ?1 LIMIT ?2)",
+	/* Expired ones, and rotated-out ones kept since ?3 to catch their reuse. */
+	[ST_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE hash IN "
+	    "(SELECT hash FROM refresh_tokens WHERE expires_at <= ?1 UNION ALL "
+	    "SELECT hash FROM refresh_tokens WHERE used_at <= ?3 LIMIT ?2)",
+	/* A grant that can no longer give access: no refresh token, no live token. */
+	[ST_PURGE_GRANTS] = "DELETE FROM grants WHERE id IN (SELECT g.id FROM grants g "
+	    "WHERE g.created_at <= ?1 "
+	    "AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id) "
+	    "AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id "
+	    "AND t.expires_at > ?1) LIMIT ?2)",
+	[ST_PURGE_KEYS] = "DELETE FROM signing_keys WHERE retired_at <= ?1",
+	[ST_PURGE_BUCKETS] = "DELETE FROM buckets WHERE updated_at <= ?1",
 };

@@ -111,6 +111,7 @@ main(void)
 	suite_auth_header();
 	suite_store();
 	suite_group_commit();
+	suite_purge();
 	suite_idp();
 	suite_signin();
 	suite_device();

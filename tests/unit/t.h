@@ -44,6 +44,7 @@ void suite_device(void);
 void suite_jws(void);
 void suite_client(void);
 void suite_group_commit(void);
+void suite_purge(void);
 
 /* idp_app_create with the fields tests vary (no owner, category "Other"). */
 struct idp;

