@@ -61,6 +61,8 @@ usage(FILE *f)
 	    "                         this long after it started (default 30)\n"
 	    "  --max-connections N    open connections at most (default 1024)\n"
 	    "  --no-access-log        do not log one line per request\n"
+	    "  --log-format text|json lines as text (default), or one JSON object each\n"
+	    "                         with time, level, msg and request_id\n"
 	    "  --mock-api-compat      also answer twitch mock-api's routes, for test\n"
 	    "                         setups made for it (twurple's TWURPLE_MOCK_API_PORT,\n"
 	    "                         pyTwitchAPI's mock mode): /auth/token, /auth/validate,\n"
@@ -101,7 +103,7 @@ int
 cmd_serve(int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_DEVICE_TTL, O_ID_TOKEN_TTL, O_THREADS, O_IDLE,
-	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG, O_TLS_CERT, O_TLS_KEY, O_MOCK, O_PURGE };
+	    O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG, O_TLS_CERT, O_TLS_KEY, O_MOCK, O_PURGE, O_LOG_FORMAT };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "db", required_argument, NULL, O_DB },
@@ -118,6 +120,7 @@ cmd_serve(int argc, char **argv)
 		{ "tls-key", required_argument, NULL, O_TLS_KEY },
 		{ "mock-api-compat", no_argument, NULL, O_MOCK },
 		{ "purge-interval", required_argument, NULL, O_PURGE },
+		{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -202,6 +205,13 @@ cmd_serve(int argc, char **argv)
 			break;
 		case O_MOCK:
 			scfg.mock_api_compat = 1;
+			break;
+		case O_LOG_FORMAT:
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
+				cli_error("--log-format is 'text' or 'json', not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			log_set_format(strcmp(optarg, "json") == 0 ? LOG_JSON : LOG_TEXT);
 			break;
 		case O_PURGE:
 			if (parse_uint("--purge-interval", optarg, 1, 86400, &v) == -1)

@@ -2,7 +2,8 @@
  * stderr logger.  Each line is formatted into a stack buffer and written with
  * a single write(2), so lines from concurrent threads never interleave.
  * Control characters in logged fields are replaced, so a crafted path cannot
- * forge log lines.
+ * forge log lines; in JSON, so are bytes above ASCII, so every line is
+ * valid JSON whatever a request carried.
  */
 #include "log.h"
 
@@ -13,8 +14,10 @@
 #include <unistd.h>
 
 static enum log_level min_level = LOG_INFO;
+static enum log_format format = LOG_TEXT;
 static int access_on = 1;
 static const char *level_names[LOG__MAX] = { "debug", "info", "warn", "error" };
+static _Thread_local const char *current_request;
 
 void
 log_set_level(enum log_level min)
@@ -23,11 +26,24 @@ log_set_level(enum log_level min)
 }
 
 void
+log_set_format(enum log_format f)
+{
+	format = f;
+}
+
+void
+log_set_request(const char *request_id)
+{
+	current_request = request_id;
+}
+
+void
 log_access_enable(int on)
 {
 	access_on = on;
 }
 
+/* The time, as 2026-11-29T15:56:33.264Z, into out. */
 static size_t
 stamp(char *out, size_t size)
 {
@@ -38,20 +54,69 @@ stamp(char *out, size_t size)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	n += (size_t)snprintf(out + n, size - n, ".%03ldZ ", ts.tv_nsec / 1000000);
+	n += (size_t)snprintf(out + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
 	return n;
 }
 
+/* A line being built in a fixed buffer; what does not fit is cut. */
+struct line {
+	char	 buf[2048];
+	size_t	 len;
+};
+
 static void
-emit(char *line, size_t len, size_t size)
+put(struct line *l, const char *s, size_t n)
 {
-	if (len >= size - 1)
-		len = size - 2;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = '?';
-	line[len++] = '\n';
-	if (write(STDERR_FILENO, line, len) < 0) {
+	if (n > sizeof(l->buf) - 2 - l->len)
+		n = sizeof(l->buf) - 2 - l->len;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+static void
+putf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+putf(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(l->buf + l->len, sizeof(l->buf) - 1 - l->len, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		l->len += (size_t)k < sizeof(l->buf) - 2 - l->len ? (size_t)k :
+		    sizeof(l->buf) - 2 - l->len;
+}
+
+/* s as a JSON string, quotes included; unsafe bytes become '?'. */
+static void
+put_json(struct line *l, const char *s)
+{
+	put(l, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+
+			put(l, esc, 2);
+		} else
+			put(l, c < 0x20 || c >= 0x7f ? "?" : s, 1);
+	}
+	put(l, "\"", 1);
+}
+
+static void
+emit(struct line *l)
+{
+	if (format == LOG_TEXT)
+		for (size_t i = 0; i < l->len; i++)
+			if ((unsigned char)l->buf[i] < 0x20 || l->buf[i] == 0x7f)
+				l->buf[i] = '?';
+	l->buf[l->len++] = '\n';
+	if (write(STDERR_FILENO, l->buf, l->len) < 0) {
 		/* Nowhere left to report it. */
 	}
 }
@@ -59,39 +124,55 @@ emit(char *line, size_t len, size_t size)
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
-	char line[2048];
-	size_t n;
-	int k;
+	struct line l = { .len = 0 };
+	char msg[1600], when[40];
 	va_list ap;
 
 	if (level < min_level)
 		return;
-	n = stamp(line, sizeof(line));
-	k = snprintf(line + n, sizeof(line) - n, "%s: ", level_names[level]);
-	if (k > 0)
-		n += (size_t)k;
 	va_start(ap, fmt);
-	k = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		n += (size_t)k;
-	emit(line, n, sizeof(line));
+	stamp(when, sizeof(when));
+	if (format == LOG_JSON) {
+		putf(&l, "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":", when, level_names[level]);
+		put_json(&l, msg);
+		if (current_request != NULL) {
+			put(&l, ",\"request_id\":", 14);
+			put_json(&l, current_request);
+		}
+		put(&l, "}", 1);
+	} else {
+		putf(&l, "%s %s: %s", when, level_names[level], msg);
+		if (current_request != NULL)
+			putf(&l, " (request %s)", current_request);
+	}
+	emit(&l);
 }
 
 void
 log_access(const char *addr, const char *method, const char *path,
-    unsigned status, uint64_t micros)
+    unsigned status, uint64_t micros, const char *request_id)
 {
-	char line[512];
-	size_t n;
-	int k;
+	struct line l = { .len = 0 };
+	char when[40];
 
 	if (!access_on)
 		return;
-	n = stamp(line, sizeof(line));
-	k = snprintf(line + n, sizeof(line) - n, "access %s %s %.200s %u %lluus",
-	    addr, method, path, status, (unsigned long long)micros);
-	if (k > 0)
-		n += (size_t)k;
-	emit(line, n, sizeof(line));
+	stamp(when, sizeof(when));
+	if (format == LOG_JSON) {
+		putf(&l, "{\"time\":\"%s\",\"level\":\"access\",\"addr\":", when);
+		put_json(&l, addr);
+		put(&l, ",\"method\":", 10);
+		put_json(&l, method);
+		put(&l, ",\"path\":", 8);
+		put_json(&l, path);
+		putf(&l, ",\"status\":%u,\"micros\":%llu,\"request_id\":", status,
+		    (unsigned long long)micros);
+		put_json(&l, request_id ? request_id : "");
+		put(&l, "}", 1);
+	} else
+		putf(&l, "%s access %s %s %.200s %u %lluus %s", when, addr, method, path, status,
+		    (unsigned long long)micros, request_id ? request_id : "-");
+	emit(&l);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/metrics.h"
 #include "routes.h"
 #include "web.h"
 
@@ -69,6 +70,7 @@ answer_failure(struct request *req, const struct store_user *user, enum idp_err 
 
 	switch (err) {
 	case IDP_ERR_ACTIVATE_THROTTLED:
+		metrics_count(M_RATE_LIMITED, 1);
 		snprintf(retry, sizeof(retry), "%lld", (long long)retry_after);
 		req_add_header(req, "Retry-After", retry);
 		page_activate(req, 429, &ap);

@@ -44,6 +44,9 @@ void req_reply_redirect(struct request *req, unsigned status, const char *locati
  */
 void req_park(struct request *req, void (*then)(struct request *, void *), void *ctx);
 void req_wake(void *req);
+/* Answers with data (malloc'd, taken over) of content_type. */
+void req_reply_owned(struct request *req, unsigned status, const char *content_type,
+    char *data, size_t len);
 /* Answers with static bytes of ours (stylesheet). */
 void req_reply_static(struct request *req, const char *content_type, const char *data,
     size_t len);

@@ -3,6 +3,7 @@
  * when the token was revoked and when it was not a token of that client
  * (RFC 7009 2.2); 400 only for malformed requests.
  */
+#include "../common/metrics.h"
 #include "routes.h"
 
 void
@@ -15,5 +16,6 @@ http_revoke(struct request *req)
 		req_reply_error(req, err);
 		return;
 	}
+	metrics_count(M_REVOCATIONS, 1);
 	req_reply_empty(req, 200);
 }

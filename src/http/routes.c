@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/metrics.h"
+
 static const struct route table[] = {
 	{ "GET",  "/healthz",		0,		http_health },
+	{ "GET",  "/metrics",		0,		http_metrics },
 	{ "POST", "/oauth2/token",	ROUTE_PARAMS,	http_token },
 	{ "GET",  "/oauth2/validate",	0,		http_validate },
 	{ "POST", "/oauth2/revoke",	ROUTE_PARAMS,	http_revoke },
@@ -82,4 +85,20 @@ routes_allow(const char *path)
 			break;
 	}
 	return allow;
+}
+
+int
+routes_index(const struct route *r)
+{
+	return r != NULL ? (int)(r - table) : -1;
+}
+
+void
+routes_for_metrics(void)
+{
+	static const char *paths[N_ROUTES];
+
+	for (size_t i = 0; i < N_ROUTES; i++)
+		paths[i] = table[i].path;
+	metrics_routes(paths, N_ROUTES);
 }

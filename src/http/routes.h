@@ -27,6 +27,10 @@ struct route {
 const struct route *routes_find(const char *method, const char *path, int *path_known);
 /* "GET, HEAD" style Allow header value for path (static storage). */
 const char *routes_allow(const char *path);
+/* A route's place in the table (-1 for NULL), for the metrics' route label. */
+int routes_index(const struct route *r);
+/* Tells the metrics every route's path (once, at start). */
+void routes_for_metrics(void);
 
 /* A user id as Twitch writes it, a decimal string (token.c). */
 json_t *user_id_json(int64_t id);
@@ -38,6 +42,7 @@ void http_token_reply(struct request *req, enum idp_err err,
 
 /* Handlers, one file per endpoint group. */
 void http_health(struct request *req);
+void http_metrics(struct request *req);
 void http_token(struct request *req);
 void http_validate(struct request *req);
 void http_revoke(struct request *req);

@@ -41,8 +41,10 @@
 #include "../common/form.h"
 #include "../common/limits.h"
 #include "../common/log.h"
+#include "../common/metrics.h"
 #include "../common/multipart.h"
 #include "../common/params.h"
+#include "../common/rand.h"
 #include "../common/xmalloc.h"
 #include "request.h"
 #include "routes.h"
@@ -53,6 +55,8 @@ struct server {
 	char				 bound[300];	/* "HOST:PORT" listened on */
 	atomic_int			 draining;
 	atomic_long			 in_flight;
+	char				 id_prefix[9];	/* of request ids, random */
+	atomic_uint_fast64_t		 next_id;
 };
 
 enum req_state { REQ_NEW, REQ_BODY, REQ_PARKED, REQ_ANSWERED };
@@ -62,6 +66,7 @@ enum req_state { REQ_NEW, REQ_BODY, REQ_PARKED, REQ_ANSWERED };
 #define WAKE_PARKED	0x2
 
 #define REQ_MAX_HEADERS	8	/* extra response headers a handler may add */
+#define REQ_ID_MAX	64	/* the longest X-Request-Id we take from a client */
 
 /* What every HTML page is served with: no framing, no scripts, no leaks. */
 #define PAGE_CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; " \
@@ -86,6 +91,7 @@ struct request {
 	char			*extra_value[REQ_MAX_HEADERS];
 	size_t			 n_extra;
 	char			 csrf[TW_ID_LEN + 1];	/* see req_csrf */
+	char			 id[REQ_ID_MAX + 1];	/* X-Request-Id, see request_id */
 	char			 base_url[320];		/* see req_base_url */
 	atomic_int		 wake;			/* WAKE_* */
 	void			(*then)(struct request *, void *);	/* see req_park */
@@ -97,6 +103,8 @@ struct request {
 static void
 add_common_headers(struct request *req, struct MHD_Response *resp)
 {
+	if (req->id[0] != '\0')
+		MHD_add_response_header(resp, "X-Request-Id", req->id);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "Pragma", "no-cache");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -214,6 +222,13 @@ req_reply_redirect(struct request *req, unsigned status, const char *location)
 	req_add_header(req, MHD_HTTP_HEADER_LOCATION, location);
 	req_add_header(req, "Referrer-Policy", "no-referrer");
 	reply(req, status, NULL, NULL, 0, NULL);
+}
+
+void
+req_reply_owned(struct request *req, unsigned status, const char *content_type, char *data,
+    size_t len)
+{
+	reply(req, status, content_type, data, len, NULL);
 }
 
 void
@@ -418,13 +433,16 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct server *srv = cls;
 	struct request *req = *req_cls;
 	char addr[INET6_ADDRSTRLEN];
+	uint64_t micros;
 
 	(void)toe;
 	if (req == NULL)
 		return;
 	client_addr(conn, addr, sizeof(addr));
-	log_access(addr, req->method[0] ? req->method : "-", req->path, req->status,
-	    clock_mono_us() - req->start_us);
+	micros = clock_mono_us() - req->start_us;
+	log_access(addr, req->method[0] ? req->method : "-", req->path, req->status, micros,
+	    req->id[0] ? req->id : NULL);
+	metrics_request(routes_index(req->route), req->status, micros);
 	free(req->query);
 	for (size_t i = 0; i < req->n_extra; i++) {
 		free(req->extra_name[i]);
@@ -445,6 +463,33 @@ sum_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 	(void)kind;
 	*total += strlen(key) + (value ? strlen(value) : 0);
 	return MHD_YES;
+}
+
+/*
+ * The request's id: the client's X-Request-Id when it is a plain token of
+ * at most REQ_ID_MAX characters (so one id follows a request through a
+ * proxy), else ours: the server's random prefix and a counter, unique
+ * without a system call per request.
+ */
+static void
+request_id(struct request *req)
+{
+	struct server *srv = req->srv;
+	struct str given = req_header(req, "X-Request-Id");
+	size_t i;
+
+	if (given.p != NULL && given.len > 0 && given.len <= REQ_ID_MAX) {
+		for (i = 0; i < given.len; i++)
+			if (!isalnum((unsigned char)given.p[i]) && strchr("._-:", given.p[i]) == NULL)
+				break;
+		if (i == given.len) {
+			memcpy(req->id, given.p, given.len);
+			req->id[given.len] = '\0';
+			return;
+		}
+	}
+	snprintf(req->id, sizeof(req->id), "%s-%llx", srv->id_prefix,
+	    (unsigned long long)atomic_fetch_add(&srv->next_id, 1));
 }
 
 /* Checks made once the headers are in.  Returns 0 or answers and -1. */
@@ -537,16 +582,9 @@ must_be_answered(struct request *req)
 }
 
 static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-    const char *version, const char *upload, size_t *upload_size, void **req_cls)
+step(struct request *req, const char *url, const char *method, const char *upload,
+    size_t *upload_size)
 {
-	struct request *req = *req_cls;
-
-	(void)cls;
-	(void)conn;
-	(void)version;
-	if (req == NULL)
-		return MHD_NO;
 	if (req->state == REQ_NEW) {
 		snprintf(req->method, sizeof(req->method), "%s", method);
 		req->state = REQ_BODY;
@@ -601,6 +639,27 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		req->then(req, req->then_ctx);	/* woken before it was parked */
 	}
 	return must_be_answered(req);
+}
+
+/* Every call for a request: its id first, so that what it logs names it. */
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **req_cls)
+{
+	struct request *req = *req_cls;
+	enum MHD_Result rc;
+
+	(void)cls;
+	(void)conn;
+	(void)version;
+	if (req == NULL)
+		return MHD_NO;
+	if (req->id[0] == '\0')
+		request_id(req);
+	log_set_request(req->id);
+	rc = step(req, url, method, upload, upload_size);
+	log_set_request(NULL);
+	return rc;
 }
 
 static void
@@ -773,6 +832,8 @@ server_run(const struct server_config *cfg, struct idp *idp)
 	int fd, sig = 0;
 
 	log_access_enable(cfg->access_log);
+	routes_for_metrics();
+	rand_alnum(srv.id_prefix, sizeof(srv.id_prefix) - 1);
 	server_block_signals();	/* again, in case the caller did not */
 	stop_signals(&set);
 	if ((fd = open_listener(cfg->listen, bound, sizeof(srv.bound))) == -1)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/auth_header.h"
+#include "../common/metrics.h"
 #include "routes.h"
 
 void
@@ -28,6 +29,7 @@ http_validate(struct request *req)
 		break;
 	}
 	err = idp_validate(req_idp(req), token.p, token.len, &info);
+	metrics_count(err == IDP_OK ? M_VALIDATIONS_OK : M_VALIDATIONS_REFUSED, 1);
 	if (err != IDP_OK) {
 		req_reply_error(req, err);
 		return;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/metrics.h"
+
 #include "../common/rand.h"
 
 /* Cookie names get the __Host- prefix over https (no Domain, Path=/, Secure). */
@@ -124,6 +126,7 @@ sign_in(struct request *req, const char *app_name, const char *after_login)
 	case IDP_OK:
 		break;
 	case IDP_ERR_SIGNIN_THROTTLED:
+		metrics_count(M_RATE_LIMITED, 1);
 		snprintf(retry, sizeof(retry), "%lld", (long long)wait);
 		req_add_header(req, "Retry-After", retry);
 		lp.error = idp_err_info(err)->message;

@@ -14,6 +14,7 @@
 
 #include "../common/buf.h"
 #include "../common/clock.h"
+#include "../common/metrics.h"
 #include "../common/form.h"
 #include "../common/hash.h"
 #include "../common/log.h"
@@ -203,6 +204,7 @@ mint_token(struct idp *idp, const struct store_user *user, const struct idp_auth
 	struct store_grant g;
 	struct store_issue issue;
 	int64_t now = clock_now();
+	enum idp_err err;
 
 	memset(&g, 0, sizeof(g));
 	g.user_id = user->id;
@@ -214,7 +216,10 @@ mint_token(struct idp *idp, const struct store_user *user, const struct idp_auth
 	idp_new_access_token(token, issue.access.hash);
 	issue.access.created_at = now;
 	issue.access.expires_at = now + idp->cfg.user_token_ttl;
-	return idp_from_store(store_grant_issue(idp->store, &g, &issue), IDP_ERR_INVALID_CLIENT);
+	err = idp_from_store(store_grant_issue(idp->store, &g, &issue), IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_OK)
+		metrics_token(GRANT_IMPLICIT);
+	return err;
 }
 
 static enum idp_err

@@ -11,6 +11,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/metrics.h"
 #include "../common/xmalloc.h"
 #include "idp_impl.h"
 
@@ -55,14 +56,20 @@ purger_main(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (idp_purge(p->idp, &n) != IDP_OK)
 			log_warn("purge: the database failed; trying again in %u s", p->interval);
-		else if (n.tokens + n.codes + n.device_codes + n.sessions + n.refresh_tokens +
-		    n.grants + n.keys + n.buckets > 0)
-			log_info("purge: deleted %llu tokens, %llu refresh tokens, %llu grants, "
-			    "%llu codes, %llu device codes, %llu sessions, %llu keys, %llu budgets",
-			    (unsigned long long)n.tokens, (unsigned long long)n.refresh_tokens,
-			    (unsigned long long)n.grants, (unsigned long long)n.codes,
-			    (unsigned long long)n.device_codes, (unsigned long long)n.sessions,
-			    (unsigned long long)n.keys, (unsigned long long)n.buckets);
+		else {
+			uint64_t all = n.tokens + n.codes + n.device_codes + n.sessions +
+			    n.refresh_tokens + n.grants + n.keys + n.buckets;
+
+			metrics_count(M_PURGED_ROWS, all);
+			if (all > 0)
+				log_info("purge: deleted %llu tokens, %llu refresh tokens, %llu grants, "
+				    "%llu codes, %llu device codes, %llu sessions, %llu keys, "
+				    "%llu budgets", (unsigned long long)n.tokens,
+				    (unsigned long long)n.refresh_tokens, (unsigned long long)n.grants,
+				    (unsigned long long)n.codes, (unsigned long long)n.device_codes,
+				    (unsigned long long)n.sessions, (unsigned long long)n.keys,
+				    (unsigned long long)n.buckets);
+		}
 		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);

@@ -14,6 +14,7 @@
 #include "../common/rand.h"
 #include "../common/xmalloc.h"
 #include "../common/log.h"
+#include "../common/metrics.h"
 #include "../common/num.h"
 #include "idp_impl.h"
 #include "../common/scopes.h"
@@ -224,6 +225,8 @@ idp_token_finish(struct idp *idp, struct idp_pending *p, struct idp_token_respon
 {
 	enum idp_err err = cc_outcome(idp, p, resp);
 
+	if (err == IDP_OK)
+		metrics_token(GRANT_CLIENT_CREDENTIALS);
 	OPENSSL_cleanse(p, sizeof(*p));
 	free(p);
 	return err;
@@ -419,8 +422,8 @@ idp_token(struct idp *idp, const struct idp_token_request *req,
 	if (idp_blank(req->grant_type))
 		return IDP_ERR_INVALID_GRANT_TYPE;
 	if (strcmp(req->grant_type, "client_credentials") == 0)
-		return client_credentials(idp, req, resp);
-	if (strcmp(req->grant_type, "authorization_code") == 0)
+		err = client_credentials(idp, req, resp);
+	else if (strcmp(req->grant_type, "authorization_code") == 0)
 		err = authorization_code(idp, req, resp);
 	else if (strcmp(req->grant_type, "refresh_token") == 0)
 		err = refresh_token(idp, req, resp);
@@ -428,6 +431,8 @@ idp_token(struct idp *idp, const struct idp_token_request *req,
 		err = idp_device_token(idp, req, resp);
 	else
 		return IDP_ERR_INVALID_GRANT_TYPE;
+	if (err == IDP_OK)
+		metrics_token(metrics_grant_of(req->grant_type));
 	if (err != IDP_OK) {
 		/* Tokens minted for a failed store call never leave; the detail does. */
 		OPENSSL_cleanse(resp->access_token, sizeof(resp->access_token));
@@ -564,6 +569,7 @@ idp_mock_user_token(struct idp *idp, const struct idp_token_request *req,
 		resp->scopes = scopes;
 		resp->scope_string = app.scope_string;
 		scopes = NULL;
+		metrics_token(GRANT_MOCK_USER_TOKEN);
 	} else {
 		OPENSSL_cleanse(resp->access_token, sizeof(resp->access_token));
 		OPENSSL_cleanse(resp->refresh_token, sizeof(resp->refresh_token));

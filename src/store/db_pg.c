@@ -35,7 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/metrics.h"
 #include "../common/num.h"
 #include "../common/xmalloc.h"
 #include "db.h"
@@ -636,6 +638,7 @@ execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
 	const char *state;
 	PGresult *res;
 	ExecStatusType status;
+	uint64_t started;
 
 	*lost = 0;
 	*unsent = 1;
@@ -668,14 +671,17 @@ execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
 			break;
 		}
 	}
+	started = clock_mono_us();
 	res = PQexecPrepared(c->conn, name, (int)n, values, lengths, formats, 1);
 	status = PQresultStatus(res);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	metrics_db(clock_mono_us() - started, status != PGRES_TUPLES_OK &&
+	    status != PGRES_COMMAND_OK && (state == NULL || strcmp(state, "23505") != 0));
 	if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
 		c->res = res;
 		c->row = -1;
 		return DB_OK;
 	}
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	if (state != NULL && strcmp(state, "23505") == 0) {	/* unique_violation */
 		PQclear(res);
 		return DB_CONSTRAINT;

@@ -49,7 +49,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/metrics.h"
 #include "../common/xmalloc.h"
 #include "db.h"
 
@@ -560,6 +562,7 @@ sq_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
 {
 	struct sq_conn *c = SC(dc);
 	sqlite3_stmt *s;
+	uint64_t started;
 
 	c->cur = NULL;
 	c->pending = 0;
@@ -585,7 +588,10 @@ sq_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
 		}
 	}
 	c->cur = s;
+	started = clock_mono_us();
 	c->step = sqlite3_step(s);
+	metrics_db(clock_mono_us() - started, c->step != SQLITE_ROW && c->step != SQLITE_DONE &&
+	    c->step != SQLITE_CONSTRAINT_PRIMARYKEY && c->step != SQLITE_CONSTRAINT_UNIQUE);
 	if (c->step == SQLITE_ROW || c->step == SQLITE_DONE) {
 		c->pending = c->step == SQLITE_ROW;
 		return DB_OK;

@@ -31,13 +31,93 @@ test('access log: one line per request with method, path, status, micros; no sec
   } finally { await s.stop(); }
   const lines = s.log.split('\n').filter((l) => / access /.test(l));
   assert.equal(lines.length, 5, s.log);
-  assert.match(lines[0], /access 127\.0\.0\.1 POST \/oauth2\/token 200 \d+us$/);
-  assert.match(lines[1], /access 127\.0\.0\.1 GET \/oauth2\/validate 200 \d+us$/);
-  assert.match(lines[2], /POST \/oauth2\/token 200 \d+us$/, 'no query string in the log');
-  assert.match(lines[4], /GET \/oauth2\/validate 401 \d+us$/);
+  assert.match(lines[0], /access 127\.0\.0\.1 POST \/oauth2\/token 200 \d+us [0-9a-z]{8}-[0-9a-f]+$/);
+  assert.match(lines[1], /access 127\.0\.0\.1 GET \/oauth2\/validate 200 \d+us [0-9a-z]{8}-[0-9a-f]+$/);
+  assert.match(lines[2], /POST \/oauth2\/token 200 \d+us \S+$/, 'no query string in the log');
+  assert.match(lines[4], /GET \/oauth2\/validate 401 \d+us \S+$/);
   assert.ok(!s.log.includes(app.client_secret), 'secret in log');
   assert.ok(!s.log.includes('client_secret'), 'parameter names of the query in log');
   assert.ok(!/[0-9a-z]{30}/.test(s.log.replace(app.client_id, '')), 'a token-shaped string in log');
+});
+
+test('request ids: one per request, in the answer and its log lines; a client\'s own is kept if plain', async () => {
+  const s = await startServer();
+  let a, b, mine, odd;
+  try {
+    a = await read(fetch(`${s.url}/healthz`));
+    b = await read(fetch(`${s.url}/oauth2/validate`, { headers: { Authorization: 'OAuth nope' } }));
+    mine = await read(fetch(`${s.url}/healthz`, { headers: { 'X-Request-Id': 'trace-42.a_b:c' } }));
+    odd = await read(fetch(`${s.url}/healthz`, { headers: { 'X-Request-Id': 'has spaces and <angle>' } }));
+  } finally { await s.stop(); }
+  const ida = a.headers.get('x-request-id');
+  const idb = b.headers.get('x-request-id');
+  assert.match(ida, /^[0-9a-z]{8}-[0-9a-f]+$/);
+  assert.notEqual(ida, idb);
+  assert.equal(mine.headers.get('x-request-id'), 'trace-42.a_b:c');
+  assert.match(odd.headers.get('x-request-id'), /^[0-9a-z]{8}-[0-9a-f]+$/, 'a strange one is replaced');
+  assert.match(s.log, new RegExp(`GET /oauth2/validate 401 \\d+us ${idb}$`, 'm'));
+  assert.match(s.log, /GET \/healthz 200 \d+us trace-42\.a_b:c$/m);
+});
+
+test('--log-format json: every line a JSON object, requests with their id', async () => {
+  const s = await startServer({ args: ['--log-format', 'json'] });
+  try {
+    await read(fetch(`${s.url}/healthz`, { headers: { 'X-Request-Id': 'json-1' } }));
+    await read(fetch(`${s.url}/x\u00e9"\\`));
+  } finally { await s.stop(); }
+  const lines = s.log.trim().split('\n');
+  const objs = lines.map((l) => JSON.parse(l));
+  assert.ok(objs.some((o) => o.level === 'info' && /listening on/.test(o.msg)));
+  const acc = objs.find((o) => o.level === 'access' && o.request_id === 'json-1');
+  assert.deepEqual(Object.keys(acc), ['time', 'level', 'addr', 'method', 'path', 'status', 'micros', 'request_id']);
+  assert.equal(acc.path, '/healthz');
+  assert.equal(acc.status, 200);
+  assert.ok(objs.some((o) => o.level === 'access' && o.status === 404), 'the odd path logged as valid JSON');
+  const bad = spawnSync(BIN, ['serve', '--log-format', 'xml'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--log-format is 'text' or 'json'/);
+});
+
+test('GET /metrics: requests by route and status, tokens by grant, validations, latency', async () => {
+  const s = await startServer();
+  const app = createApp(s.db);
+  try {
+    const tok = await appToken(s, app);
+    await validate(s, tok);
+    await validate(s, 'nope');
+    await read(postForm(`${s.url}/oauth2/revoke`, { client_id: app.client_id, token: tok }));
+    const m = await read(fetch(`${s.url}/metrics`));
+    assert.equal(m.status, 200);
+    assert.match(m.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+    const t = m.text;
+    assert.match(t, /^twauth_http_requests_total\{route="\/oauth2\/token",status="200"\} 1$/m);
+    assert.match(t, /^twauth_http_requests_total\{route="\/oauth2\/validate",status="401"\} 1$/m);
+    assert.match(t, /^twauth_tokens_issued_total\{grant_type="client_credentials"\} 1$/m);
+    assert.match(t, /^twauth_validations_total\{result="valid"\} 1$/m);
+    assert.match(t, /^twauth_validations_total\{result="invalid"\} 1$/m);
+    assert.match(t, /^twauth_revocations_total 1$/m);
+    assert.match(t, /^twauth_http_request_duration_seconds_bucket\{le="\+Inf"\} [1-9]\d*$/m);
+    assert.match(t, /^twauth_db_statement_duration_seconds_count [1-9]\d*$/m);
+    assert.match(t, /^twauth_db_errors_total 0$/m);
+    assert.ok(!t.includes(tok) && !t.includes(app.client_secret), 'no secrets');
+  } finally { await s.stop(); }
+});
+
+test('the purge deletes expired tokens in the background (--purge-interval)', async () => {
+  const s = await startServer({ args: ['--purge-interval', '1', '--app-token-ttl', '1'] });
+  const app = createApp(s.db);
+  try {
+    await appToken(s, app);
+    await appToken(s, app);
+    let m;
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      m = await read(fetch(`${s.url}/metrics`));
+      if (/^twauth_purged_rows_total [2-9]/m.test(m.text)) break;
+    }
+    assert.match(m.text, /^twauth_purged_rows_total [2-9]\d*$/m);
+    assert.match(s.log, /purge: deleted 2 tokens/);
+  } finally { await s.stop(); }
 });
 
 test('--no-access-log silences request lines only', async () => {
