@@ -178,7 +178,8 @@ test('SIGTERM amid a burst of app tokens waiting for their group commit: every 2
   const request = `POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
   // One connection each, so that what the server answered is exactly what came back.
   const burst = Array.from({ length: 200 }, () => raw(s.port, request).catch(() => ''));
-  await new Promise((r) => setTimeout(r, 20));
+  // Stop it once it is answering (a slow build may take a while to start).
+  await Promise.race(burst.map((p) => p.then((t) => (t ? t : new Promise(() => {})))));
   s.child.kill('SIGTERM');
   const answers = (await Promise.all(burst)).filter((t) => t !== '').map(parseRaw);
   await s.stop();
