@@ -49,6 +49,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_app(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_refresh(int argc, char **argv);

@@ -24,6 +24,7 @@ static const struct {
 	{ "app", cmd_app, "register and manage apps: client ids, secrets, redirect URIs" },
 	{ "user", cmd_user, "create and manage users who sign in to apps" },
 	{ "keys", cmd_keys, "list and rotate the keys that sign OpenID Connect id_tokens" },
+	{ "db", cmd_db, "back up and check the database" },
 	{ "token", cmd_token, "get a token in any flow, keep it, print it (client)" },
 	{ "validate", cmd_validate, "ask the issuer whether a token is valid (client)" },
 	{ "refresh", cmd_refresh, "refresh a stored token now (client)" },
@@ -44,7 +45,7 @@ usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
-	    "The server commands (serve, app, user, keys) take --db PATH (or\n"
+	    "The server commands (serve, app, user, keys, db) take --db PATH (or\n"
 	    "$TWAUTH_DB) to choose the database: an SQLite file (the default is\n"
 	    CLI_DEFAULT_DB ") or a postgres:// URI.\n"
 	    "The client commands talk to https://id.twitch.tv, or to --issuer URL.\n"

@@ -165,6 +165,10 @@ struct db_driver {
 	int		 (*schema_version)(struct db *);
 	/* What to call the database in messages: never a password. */
 	const char	*(*where)(struct db *);
+	/* A consistent copy into a new file (0 or -1 with err); NULL: cannot. */
+	int		 (*backup)(struct db *, const char *path, char *err, size_t err_len);
+	/* Checks the database's own structures; problems go to report, one each. */
+	int		 (*check)(struct db *, void (*report)(void *, const char *), void *arg);
 	/* A connection for reading, or (write) for changing; then put it back. */
 	struct db_conn	*(*get)(struct db *, int write);
 	void		 (*put)(struct db *, struct db_conn *);

@@ -469,6 +469,8 @@ out:
 }
 
 static void pg_close(struct db *d);
+static struct db_conn *pg_get(struct db *d, int write);
+static void pg_put(struct db *d, struct db_conn *dc);
 
 static struct db *
 pg_open(const char *spec, char *err, size_t err_len)
@@ -527,6 +529,33 @@ static const char *
 pg_where(struct db *d)
 {
 	return PD(d)->where;
+}
+
+/* PostgreSQL keeps its own structures; this says whether it answers, at what version. */
+static int
+pg_check(struct db *d, void (*report)(void *, const char *), void *arg)
+{
+	struct pg_db *q = PD(d);
+	struct pg_conn *c = PC(pg_get(d, 0));
+	PGresult *res = NULL;
+	char line[300];
+	int problems = -1;
+
+	if (ensure_connected(c) == 0) {
+		res = PQexec(c->conn, "SELECT version FROM twauth_schema");
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+			problems = 0;
+			if (strtol(PQgetvalue(res, 0, 0), NULL, 10) != q->version) {
+				snprintf(line, sizeof(line), "schema version %s, this twauth wants %d",
+				    PQgetvalue(res, 0, 0), q->version);
+				report(arg, line);
+				problems = 1;
+			}
+		}
+	}
+	PQclear(res);
+	pg_put(d, &c->base);
+	return problems;
 }
 
 /* Every connection is alike: reads and writes come from one pool. */
@@ -810,6 +839,7 @@ const struct db_driver db_pg_driver = {
 	.close = pg_close,
 	.schema_version = pg_schema_version,
 	.where = pg_where,
+	.check = pg_check,
 	.get = pg_get,
 	.put = pg_put,
 	.begin = pg_begin,

@@ -485,6 +485,97 @@ sq_where(struct db *d)
 	return SQ(d)->path;
 }
 
+/*
+ * The online backup API into a new file: pages are copied in steps, the
+ * write lock held only while a step runs, and the copy is a snapshot of one
+ * moment.  The file is made 0600 and never replaces an existing one.
+ */
+static int
+sq_backup(struct db *d, const char *path, char *err, size_t err_len)
+{
+	struct sq_db *q = SQ(d);
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int fd, rc = -1, step;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
+		snprintf(err, err_len, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot open %s: %s", path,
+		    dst ? sqlite3_errmsg(dst) : "out of memory");
+		goto out;
+	}
+	pthread_mutex_lock(&q->write_lock);
+	b = sqlite3_backup_init(dst, "main", q->writer.db, "main");
+	pthread_mutex_unlock(&q->write_lock);
+	if (b == NULL) {
+		snprintf(err, err_len, "cannot start the backup: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	do {
+		/* The writer connection is shared: hold its lock while a step uses it. */
+		pthread_mutex_lock(&q->write_lock);
+		step = sqlite3_backup_step(b, 256);
+		pthread_mutex_unlock(&q->write_lock);
+	} while (step == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED);
+	if (sqlite3_backup_finish(b) == SQLITE_OK && step == SQLITE_DONE)
+		rc = 0;
+	else
+		snprintf(err, err_len, "the backup failed: %s", sqlite3_errmsg(dst));
+out:
+	sqlite3_close(dst);
+	if (rc == -1)
+		unlink(path);
+	return rc;
+}
+
+/* Runs a PRAGMA that lists problems (or the single row "ok"). */
+static int
+run_check(struct sq_conn *c, const char *pragma, void (*report)(void *, const char *),
+    void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	int problems = 0, step;
+
+	if (sqlite3_prepare_v2(c->db, pragma, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+		char line[512];
+
+		if (t != NULL && strcmp(t, "ok") == 0)
+			continue;
+		/* foreign_key_check rows: table, rowid, parent, fk index. */
+		if (sqlite3_column_count(s) >= 3)
+			snprintf(line, sizeof(line), "foreign key: a row of %s points to a missing "
+			    "row of %s", t ? t : "?", (const char *)sqlite3_column_text(s, 2));
+		else
+			snprintf(line, sizeof(line), "%s", t ? t : "?");
+		report(arg, line);
+		problems++;
+	}
+	sqlite3_finalize(s);
+	return step == SQLITE_DONE ? problems : -1;
+}
+
+static int
+sq_check(struct db *d, void (*report)(void *, const char *), void *arg)
+{
+	struct sq_db *q = SQ(d);
+	struct sq_conn *c;
+	int a, b;
+
+	pthread_mutex_lock(&q->write_lock);
+	c = &q->writer;
+	a = run_check(c, "PRAGMA integrity_check", report, arg);
+	b = a < 0 ? -1 : run_check(c, "PRAGMA foreign_key_check", report, arg);
+	pthread_mutex_unlock(&q->write_lock);
+	return a < 0 || b < 0 ? -1 : a + b;
+}
+
 static struct db_conn *
 sq_get(struct db *d, int write)
 {
@@ -679,6 +770,8 @@ const struct db_driver db_sqlite_driver = {
 	.close = sq_close,
 	.schema_version = sq_schema_version,
 	.where = sq_where,
+	.backup = sq_backup,
+	.check = sq_check,
 	.get = sq_get,
 	.put = sq_put,
 	.begin = sq_begin,

@@ -63,6 +63,23 @@ store_where(struct store *st)
 	return st->drv->where(st->db);
 }
 
+int
+store_backup(struct store *st, const char *path, char *err, size_t err_len)
+{
+	if (st->drv->backup == NULL) {
+		snprintf(err, err_len, "twauth backs up SQLite files only; for PostgreSQL use "
+		    "pg_dump (e.g. pg_dump -Fc -f twauth.dump DBNAME)");
+		return -1;
+	}
+	return st->drv->backup(st->db, path, err, err_len);
+}
+
+int
+store_check(struct store *st, void (*report)(void *arg, const char *problem), void *arg)
+{
+	return st->drv->check(st->db, report, arg);
+}
+
 const char *
 store_rc_name(enum store_rc rc)
 {

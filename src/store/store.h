@@ -378,6 +378,22 @@ enum store_rc store_key_add(struct store *st, const struct store_key *k, int rot
 enum store_rc store_key_list(struct store *st, struct store_key **out, size_t *n);
 void store_key_list_free(struct store_key *keys, size_t n);
 
+/* ---- keeping the database ---- */
+
+/*
+ * Copies the database, consistently and while servers use it, into a new
+ * file at path (created 0600; an existing file is not replaced).  SQLite
+ * only: for PostgreSQL it fails, saying to use pg_dump.  0, or -1 with err.
+ */
+int store_backup(struct store *st, const char *path, char *err, size_t err_len);
+/*
+ * Checks the database's structure (SQLite: integrity and foreign keys;
+ * PostgreSQL: that it answers, and the schema's version).  Each problem is
+ * passed to report; returns how many there were, or -1 if the check itself
+ * failed.
+ */
+int store_check(struct store *st, void (*report)(void *arg, const char *problem), void *arg);
+
 /* ---- the purge ---- */
 
 /* What one purge deleted. */
