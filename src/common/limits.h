@@ -54,6 +54,13 @@
 #define TW_CODE_TTL		(10 * 60)		/* authorization codes */
 #define TW_SESSION_TTL		(14 * 24 * 3600)	/* browser sign-in */
 #define TW_PUBLIC_REFRESH_IDLE	(30 * 24 * 3600)	/* public clients' refresh tokens */
+/*
+ * A rotated-out refresh token presented again this soon, while the one that
+ * replaced it is still unused, is a client retrying after the answer was
+ * lost (a dropped connection, a crash): it rotates again instead of ending
+ * the grant.
+ */
+#define TW_REFRESH_RETRY	60
 #define TW_DEVICE_CODE_TTL	(30 * 60)		/* device authorizations, as on Twitch */
 #define TW_ID_TOKEN_TTL		(15 * 60)		/* OpenID Connect id_tokens */
 

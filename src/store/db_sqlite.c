@@ -240,6 +240,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX sessions_expires ON sessions(expires_at);"
 	"CREATE INDEX refresh_expires ON refresh_tokens(expires_at) WHERE expires_at IS NOT NULL;"
 	"CREATE INDEX refresh_used ON refresh_tokens(used_at) WHERE used_at IS NOT NULL;",
+
+	/* 8: the token a rotation made, so a retry after a lost answer finds it. */
+	"ALTER TABLE refresh_tokens ADD COLUMN replaced_by BLOB;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -7,6 +7,7 @@
  * and a rotating refresh token by another (ST_REFRESH_MARK_USED), so of two
  * concurrent redemptions on any backend, and from any number of servers,
  * exactly one wins; the loser finds the value used, which is a replay.
+ * Except just after a rotation: see rotated_out.
  *
  * Deleting a grant deletes its refresh tokens (foreign key cascade) but
  * leaves its access token rows: lookups join the grant, so they stop
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/limits.h"
 #include "../common/str.h"
 #include "../common/xmalloc.h"
 #include "store_impl.h"
@@ -239,12 +241,35 @@ store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
 	return rc;
 }
 
+/*
+ * A token rotated out less than TW_REFRESH_RETRY ago came back.  If the
+ * token that rotation made was never used, the client is most likely
+ * retrying after losing the answer: that token is retired and the caller
+ * rotates again.  Otherwise a copy was kept: the grant ends.
+ *
+ * The retired token is stamped as used just before the retry window, so
+ * whoever holds it, if anyone, sets off the replay check with it rather
+ * than being taken for another retry.
+ */
+static enum store_rc
+rotated_out(struct db_conn *c, const uint8_t *hash, int64_t grant_id, int64_t now)
+{
+	int64_t changed = 0;
+	enum store_rc rc;
+
+	rc = store_exec(c, ST_REFRESH_SUCCESSOR_CLAIM, ARGS(arg_hash(hash),
+	    arg_int(now - TW_REFRESH_RETRY - 1)), &changed);
+	if (rc != STORE_OK)
+		return rc;
+	return changed == 1 ? STORE_OK : replay(c, grant_id);
+}
+
 /* The body of store_refresh_use, inside its transaction. */
 static enum store_rc
 refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
     const struct store_issue *issue, struct store_grant *g)
 {
-	int64_t expires_at = 0, now = issue->access.created_at, changed = 0;
+	int64_t expires_at = 0, used_at = 0, now = issue->access.created_at, changed = 0;
 	int used = 0, row = -1, mine = 0;
 	const char *scopes;
 	enum store_rc rc;
@@ -256,6 +281,7 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 		store_copy_id(g->client_id, sizeof(g->client_id), db_col_text(c, 1));
 		expires_at = db_is_null(c, 2) ? 0 : db_col_int(c, 2);
 		used = !db_is_null(c, 3);
+		used_at = used ? db_col_int(c, 3) : 0;
 		g->user_id = db_col_int(c, 4);
 		g->scopes = xstrdup(db_col_text(c, 5));
 		g->created_at = db_col_int(c, 6);
@@ -265,16 +291,22 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 		return STORE_ERROR;
 	if (row == 0 || !mine)
 		return STORE_NOTFOUND;
-	if (used)
+	if (used && used_at < now - TW_REFRESH_RETRY)
 		return replay(c, g->id);
 	if (expires_at != 0 && expires_at <= now)
 		return STORE_NOTFOUND;
 	scopes = issue->access.scopes ? issue->access.scopes : g->scopes;
 	if (!words_within(scopes, g->scopes))
 		return STORE_MISMATCH;
-	if (issue->has_refresh) {
-		rc = store_exec(c, ST_REFRESH_MARK_USED, ARGS(arg_hash(hash), arg_int(now)),
-		    &changed);
+	/* Checked first: a refusal must not retire the token a retry would need. */
+	if (used) {
+		if (!issue->has_refresh)
+			return replay(c, g->id);
+		if ((rc = rotated_out(c, hash, g->id, now)) != STORE_OK)
+			return rc;
+	} else if (issue->has_refresh) {
+		rc = store_exec(c, ST_REFRESH_MARK_USED, ARGS(arg_hash(hash), arg_int(now),
+		    arg_hash(issue->refresh_hash)), &changed);
 		if (rc != STORE_OK)
 			return rc;
 		if (changed != 1)

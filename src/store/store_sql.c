@@ -94,8 +94,11 @@ const char *const store_sql[ST__MAX] = {
 	[ST_REFRESH_GET] = "SELECT r.grant_id, r.client_id, r.expires_at, r.used_at, "
 	    "g.user_id, g.scopes, g.created_at FROM refresh_tokens r "
 	    "JOIN grants g ON g.id = r.grant_id WHERE r.hash = ?1",
-	[ST_REFRESH_MARK_USED] = "UPDATE refresh_tokens SET used_at = ?2 WHERE hash = ?1 "
-	    "AND used_at IS NULL",
+	[ST_REFRESH_MARK_USED] = "UPDATE refresh_tokens SET used_at = ?2, replaced_by = ?3 "
+	    "WHERE hash = ?1 AND used_at IS NULL",
+	/* The token that replaced ?1, if still unused: retired (see rotated_out). */
+	[ST_REFRESH_SUCCESSOR_CLAIM] = "UPDATE refresh_tokens SET used_at = ?2 WHERE hash = "
+	    "(SELECT replaced_by FROM refresh_tokens WHERE hash = ?1) AND used_at IS NULL",
 	[ST_CODE_INSERT] = "INSERT INTO codes (hash, client_id, user_id, redirect_uri, scopes, "
 	    "nonce, claims, created_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
 	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3) "

@@ -232,6 +232,31 @@ test('public clients: refresh without a secret rotates; a reused refresh token r
   twitchError(await refresh(tv, r3.json.refresh_token), 400, 'Invalid refresh token');
 });
 
+test('public clients: a client that lost the answer may present its old refresh token again within 60 s; later it is a copy', async () => {
+  const t1 = await deviceTokens(tv, 'olive', 'chat:read');
+  const lost = await refresh(tv, t1.refresh_token);
+  assert.equal(lost.status, 200, lost.text);
+  // The answer never arrived: the client tries again with what it holds.
+  const retry = await refresh(tv, t1.refresh_token);
+  assert.equal(retry.status, 200, retry.text);
+  assert.notEqual(retry.json.refresh_token, lost.json.refresh_token);
+  const next = await refresh(tv, retry.json.refresh_token);
+  assert.equal(next.status, 200, 'the retry\'s token is the live one');
+  // The lost answer's token was retired by the retry: whoever holds it has a copy.
+  twitchError(await refresh(tv, lost.json.refresh_token), 400, 'Invalid refresh token');
+  twitchError(await validate(server, next.json.access_token), 401, 'invalid access token');
+
+  // Rotated, then more than 60 s pass: presenting the old token ends the grant.
+  const t2 = await deviceTokens(tv, 'olive', 'chat:read');
+  const r = await refresh(tv, t2.refresh_token);
+  assert.equal(r.status, 200, r.text);
+  try {
+    await restartAt(61);
+    twitchError(await refresh(tv, t2.refresh_token), 400, 'Invalid refresh token');
+    twitchError(await refresh(tv, r.json.refresh_token), 400, 'Invalid refresh token');
+  } finally { await restartAt(0); }
+});
+
 test('public clients: a refresh token unused for 30 days expires; using it restarts the clock', async () => {
   const t = await deviceTokens(tv, 'patty', 'chat:read');
   try {

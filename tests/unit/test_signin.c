@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "../../src/common/cookie.h"
+#include "../../src/common/limits.h"
 #include "../../src/common/str.h"
 #include "../../src/http/html.h"
 #include "../../src/idp/idp.h"
@@ -285,6 +286,81 @@ store_refresh_rotation_detects_reuse(void)
 	store_close(st);
 }
 
+/* A grant of client c1 with refresh token tag 10, issued at 1000. */
+static int64_t
+t_grant_with_refresh(struct store *st, int64_t uid, struct store_issue *is)
+{
+	struct store_grant g;
+
+	memset(&g, 0, sizeof(g));
+	g.user_id = uid;
+	snprintf(g.client_id, sizeof(g.client_id), "c1");
+	g.scopes = "chat:read";
+	g.created_at = 1000;
+	t_issue_for(is, 10, 1, 1000);
+	is->refresh_expires_at = 5000;
+	CHECK(store_grant_issue(st, &g, is) == STORE_OK);
+	return g.id;
+}
+
+static void
+store_refresh_retry_after_a_lost_answer(void)
+{
+	struct store_grant g;
+	struct store_issue is, r1, r2, r3;
+	struct store_token tok;
+	int64_t uid;
+	struct store *st = t_store_with_user(&uid);
+
+	if (st == NULL)
+		return;
+	t_grant_with_refresh(st, uid, &is);
+	t_issue_for(&r1, 11, 1, 1100);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
+	store_grant_clear(&g);
+	/* r1's answer was lost: the client tries its old token again, 30 s on. */
+	t_issue_for(&r2, 12, 1, 1100 + TW_REFRESH_RETRY / 2);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_OK);
+	store_grant_clear(&g);
+	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_OK);
+	store_token_clear(&tok);
+	/* r1's token was retired by the retry: presented now, it is a copy. */
+	t_issue_for(&r3, 13, 1, 1100 + TW_REFRESH_RETRY / 2 + 1);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r3, &g) == STORE_REPLAY);
+	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_NOTFOUND);
+	store_close(st);
+
+	/* Within the window, but the successor was used: a copy, the grant ends. */
+	if ((st = t_store_with_user(&uid)) == NULL)
+		return;
+	t_grant_with_refresh(st, uid, &is);
+	t_issue_for(&r1, 11, 1, 1100);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
+	store_grant_clear(&g);
+	t_issue_for(&r2, 12, 1, 1110);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_OK);
+	store_grant_clear(&g);
+	t_issue_for(&r3, 13, 1, 1120);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r3, &g) == STORE_REPLAY);
+	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_NOTFOUND);
+	store_close(st);
+
+	/* A retry that widens the scopes is refused and retires nothing. */
+	if ((st = t_store_with_user(&uid)) == NULL)
+		return;
+	t_grant_with_refresh(st, uid, &is);
+	t_issue_for(&r1, 11, 1, 1100);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
+	store_grant_clear(&g);
+	t_issue_for(&r2, 12, 1, 1110);
+	r2.access.scopes = "chat:read bits:read";
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_MISMATCH);
+	t_issue_for(&r2, 12, 1, 1111);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_OK);
+	store_grant_clear(&g);
+	store_close(st);
+}
+
 void
 suite_signin(void)
 {
@@ -296,4 +372,5 @@ suite_signin(void)
 	RUN(throttle_delays_after_free_failures_and_forgets);
 	RUN(store_code_redeem_is_single_use);
 	RUN(store_refresh_rotation_detects_reuse);
+	RUN(store_refresh_retry_after_a_lost_answer);
 }
