@@ -7,6 +7,7 @@
 #   tests/pg.sh start DIR [OPTIONS]   makes it (the first time) and starts it;
 #                                     prints the URI of database "twauth"
 #   tests/pg.sh createdb DIR NAME     a fresh database; prints its URI
+#   tests/pg.sh sql DIR NAME SQL      runs SQL in database NAME (as superuser)
 #   tests/pg.sh stop DIR              stops it (the directory stays)
 #
 # OPTIONS are postgres -c settings, e.g. "-c fsync=off" for fast tests.
@@ -26,7 +27,7 @@ uri() { echo "postgresql:///$2?host=$1&user=twauth"; }
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$dir" ] || { echo "usage: $0 start|createdb|stop DIR ..." >&2; exit 2; }
+[ -n "$dir" ] || { echo "usage: $0 start|createdb|sql|stop DIR ..." >&2; exit 2; }
 case $cmd in
 start)
 	shift 2
@@ -54,11 +55,14 @@ createdb)
 	"${as_pg[@]}" "$bindir/createdb" -h "$dir" -U twauth "$3"
 	uri "$dir" "$3"
 	;;
+sql)
+	"$bindir/psql" -h "$dir" -U twauth -d "$3" -v ON_ERROR_STOP=1 -qAt -c "$4"
+	;;
 stop)
 	"${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -w -s -m fast stop
 	;;
 *)
-	echo "usage: $0 start|createdb|stop DIR ..." >&2
+	echo "usage: $0 start|createdb|sql|stop DIR ..." >&2
 	exit 2
 	;;
 esac

@@ -4,9 +4,14 @@
  * Control characters in logged fields are replaced, so a crafted path cannot
  * forge log lines; in JSON, so are bytes above ASCII, so every line is
  * valid JSON whatever a request carried.
+ *
+ * A warning or error repeated within a second is counted rather than
+ * written (a full disk fails every request alike, and must not also fill
+ * the log); the count is reported with the next line.
  */
 #include "log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,11 +126,48 @@ emit(struct line *l)
 	}
 }
 
+static struct {
+	pthread_mutex_t	 lock;
+	char		 msg[256];	/* the last warning or error written */
+	struct timespec	 when;		/* when it was written */
+	unsigned long	 more;		/* repeats not written since */
+} repeat = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/*
+ * Whether msg repeats the last warning or error of less than a second ago
+ * (then it is only counted).  Otherwise *more is how many repeats of the
+ * last one went unwritten, and msg becomes the last.
+ */
+static int
+repeated(const char *msg, unsigned long *more)
+{
+	struct timespec now;
+	int same, recent;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&repeat.lock);
+	same = strncmp(msg, repeat.msg, sizeof(repeat.msg) - 1) == 0;
+	recent = now.tv_sec - repeat.when.tv_sec < 1 ||
+	    (now.tv_sec - repeat.when.tv_sec == 1 && now.tv_nsec < repeat.when.tv_nsec);
+	if (same && recent) {
+		repeat.more++;
+		pthread_mutex_unlock(&repeat.lock);
+		return 1;
+	}
+	*more = repeat.more;
+	repeat.more = 0;
+	repeat.when = now;
+	snprintf(repeat.msg, sizeof(repeat.msg), "%.255s", msg);
+	pthread_mutex_unlock(&repeat.lock);
+	return 0;
+}
+
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
 	struct line l = { .len = 0 };
 	char msg[1600], when[40];
+	unsigned long more = 0;
 	va_list ap;
 
 	if (level < min_level)
@@ -133,6 +175,14 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (level >= LOG_WARN && repeated(msg, &more))
+		return;
+	if (more > 0) {
+		size_t n = strlen(msg);
+
+		snprintf(msg + n, sizeof(msg) - n, " (%lu repeat%s of the line before not "
+		    "written)", more, more == 1 ? "" : "s");
+	}
 	stamp(when, sizeof(when));
 	if (format == LOG_JSON) {
 		putf(&l, "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":", when, level_names[level]);

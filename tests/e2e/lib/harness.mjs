@@ -97,10 +97,16 @@ export function createApp(db, name = 'Test App', uris = ['http://localhost:3000'
 // Sanitizer reports that must fail a run built with SAN=1.
 const SANITIZER = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
 
-export async function startServer({ db, args = [], env = {} } = {}) {
+// preExec: bash commands to run first in the server's process (e.g. a
+// ulimit), which then becomes the server.
+export async function startServer({ db, args = [], env = {}, preExec } = {}) {
   const dbPath = db ?? freshDb();
   const dir = db || PG_DIR ? null : path.dirname(dbPath);
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', dbPath, ...args], {
+  const argv = ['serve', '--listen', '127.0.0.1:0', '--db', dbPath, ...args];
+  const [cmd, cmdArgs] = preExec
+    ? ['bash', ['-c', `${preExec}; exec "$0" "$@"`, BIN, ...argv]]
+    : [BIN, argv];
+  const child = spawn(cmd, cmdArgs, {
     env: { ...process.env, ...dbEnv(dbPath), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
