@@ -30,7 +30,16 @@ MAIN_OBJ = $(BUILD)/obj/src/cli/main.o
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all run test unit e2e bench deps clean check-banned asan-test
+.PHONY: all run test unit e2e bench deps clean check-banned asan-test install uninstall
+
+# make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary, twauth(1), the
+# systemd unit (with these paths in it) and, if none is there yet, a
+# config file to start from.
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 all: $(BUILD)/twauth
 
@@ -69,6 +78,22 @@ check-banned:
 	@if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atoll|sscanf|strtok|strncpy)\s*\(' \
 	    $$(find src -name '*.[ch]'); then \
 	    echo "banned function used (see ../shared/STYLE.md)"; exit 1; fi
+
+install: $(BUILD)/twauth
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/twauth
+	install -m 0755 $(BUILD)/twauth $(DESTDIR)$(BINDIR)/twauth
+	install -m 0644 docs/twauth.1 $(DESTDIR)$(MANDIR)/man1/twauth.1
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    contrib/twauth.service.in > $(DESTDIR)$(UNITDIR)/twauth.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/twauth.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/twauth/twauth.conf ] || \
+	    install -m 0644 contrib/twauth.conf $(DESTDIR)$(SYSCONFDIR)/twauth/twauth.conf
+
+# Leaves the config file, which may hold your settings.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/twauth $(DESTDIR)$(MANDIR)/man1/twauth.1 \
+	    $(DESTDIR)$(UNITDIR)/twauth.service
 
 clean:
 	rm -rf build build-asan

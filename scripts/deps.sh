@@ -5,7 +5,8 @@
 #                           curl, Debian's chromium for the browser tests,
 #                           PostgreSQL's server (the tests start their own),
 #                           openssl (to make a throwaway CA), sqlite3 (to
-#                           damage a database on purpose), and
+#                           damage a database on purpose), man-db and
+#                           systemd (to check the man page and the unit), and
 #                           playwright-core, openid-client and jose from npm
 #                           (tests/e2e/package-lock.json)
 #   scripts/deps.sh bench   + wrk, curl and PostgreSQL's server
@@ -17,7 +18,7 @@ purpose=${1:-build}
 want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev libcurl4-openssl-dev libpq-dev ca-certificates)
 case "$purpose" in
 build) ;;
-test) want+=(curl chromium fonts-dejavu-core postgresql openssl sqlite3) ;;
+test) want+=(curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd) ;;
 bench) want+=(wrk curl postgresql) ;;
 *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

@@ -46,6 +46,7 @@
 #include "../common/params.h"
 #include "../common/rand.h"
 #include "../common/xmalloc.h"
+#include "forwarded.h"
 #include "request.h"
 #include "routes.h"
 
@@ -267,7 +268,8 @@ req_wake(void *arg)
 
 /* ---- request accessors ---- */
 
-static void client_addr(struct MHD_Connection *conn, char *out, size_t len);
+static void client_addr(const struct server *srv, struct MHD_Connection *conn, char *out,
+    size_t len);
 
 const char *
 req_param(struct request *req, const char *name)
@@ -405,14 +407,16 @@ uri_start(void *cls, const char *uri, struct MHD_Connection *conn)
 void
 req_client_addr(struct request *req, char *out, size_t len)
 {
-	client_addr(req->conn, out, len);
+	client_addr(req->srv, req->conn, out, len);
 }
 
+/* The peer's address, or behind --trusted-proxy what the proxies say. */
 static void
-client_addr(struct MHD_Connection *conn, char *out, size_t len)
+client_addr(const struct server *srv, struct MHD_Connection *conn, char *out, size_t len)
 {
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
+	char peer[INET6_ADDRSTRLEN] = "-";
 
 	snprintf(out, len, "-");
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -420,10 +424,14 @@ client_addr(struct MHD_Connection *conn, char *out, size_t len)
 		return;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    out, (socklen_t)len);
+		    peer, sizeof(peer));
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    out, (socklen_t)len);
+		    peer, sizeof(peer));
+	forwarded_client(peer, srv->cfg->n_trusted_proxies == 0 ? NULL :
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For"),
+	    (const char *const *)srv->cfg->trusted_proxies, srv->cfg->n_trusted_proxies,
+	    out, len);
 }
 
 static void
@@ -438,7 +446,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)toe;
 	if (req == NULL)
 		return;
-	client_addr(conn, addr, sizeof(addr));
+	client_addr(srv, conn, addr, sizeof(addr));
 	micros = clock_mono_us() - req->start_us;
 	log_access(addr, req->method[0] ? req->method : "-", req->path, req->status, micros,
 	    req->id[0] ? req->id : NULL);

@@ -19,6 +19,9 @@ struct server_config {
 	const char	*tls_cert;	/* PEM, the chain; NULL: plain HTTP */
 	const char	*tls_key;	/* PEM, unencrypted */
 	int		 mock_api_compat;	/* answer twitch mock-api's routes */
+	/* Reverse proxies whose X-Forwarded-For names the client (canonical). */
+	char *const	*trusted_proxies;
+	size_t		 n_trusted_proxies;
 };
 
 void server_config_defaults(struct server_config *cfg);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/metrics.h"
 #include "../common/xmalloc.h"
 
 #include "routes.h"
@@ -26,6 +27,8 @@ reply_idp_error(struct request *req, enum idp_err err, const char *detail)
 {
 	char message[400];
 
+	if (err == IDP_ERR_CLIENT_THROTTLED)
+		metrics_count(M_RATE_LIMITED, 1);
 	if (err != IDP_ERR_INVALID_SCOPE || detail == NULL || *detail == '\0') {
 		req_reply_error(req, err);
 		return;
@@ -37,6 +40,12 @@ reply_idp_error(struct request *req, enum idp_err err, const char *detail)
 void
 http_token_reply(struct request *req, enum idp_err err, const struct idp_token_response *resp)
 {
+	if (err == IDP_ERR_CLIENT_THROTTLED) {
+		char retry[32];
+
+		snprintf(retry, sizeof(retry), "%lld", (long long)resp->retry_after);
+		req_add_header(req, "Retry-After", retry);
+	}
 	if (err != IDP_OK)
 		reply_idp_error(req, err, resp->error_detail);
 	else if (!resp->user_token)
@@ -96,7 +105,7 @@ http_token(struct request *req)
 		.device_code = req_param(req, "device_code"),
 	};
 	struct token_wait *w = xcalloc(1, sizeof(*w));
-	char issuer[400];
+	char issuer[400], addr[64];
 	enum idp_err err;
 
 	/* Device-flow clients say "scopes"; accept it on every grant. */
@@ -104,6 +113,8 @@ http_token(struct request *req)
 		tr.scope = req_param(req, "scopes");
 	http_issuer(req, issuer, sizeof(issuer));
 	tr.issuer = issuer;
+	req_client_addr(req, addr, sizeof(addr));
+	tr.client_addr = addr;
 	err = idp_token_start(req_idp(req), &tr, &w->resp, &w->pending, req_wake, req);
 	if (w->pending != NULL) {
 		req_park(req, token_committed, w);

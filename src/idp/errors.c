@@ -85,6 +85,8 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_SIGNIN_FAILED] = { 401, "Incorrect login or password" },
 	[IDP_ERR_SIGNIN_THROTTLED] = { 429,
 	    "Too many failed sign-in attempts; wait a moment and try again" },
+	[IDP_ERR_CLIENT_THROTTLED] = { 429,
+	    "Too many failed client authentications; wait a moment and try again" },
 	[IDP_ERR_UNAVAILABLE] = { 503, "service unavailable: the database failed; try again" },
 };
 

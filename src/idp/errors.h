@@ -74,6 +74,7 @@ enum idp_err {
 	IDP_ERR_NOT_CONNECTED,
 	IDP_ERR_SIGNIN_FAILED,
 	IDP_ERR_SIGNIN_THROTTLED,
+	IDP_ERR_CLIENT_THROTTLED,
 	/* the store failed: never answer as if it had worked */
 	IDP_ERR_UNAVAILABLE,
 	IDP_ERR__MAX

@@ -18,6 +18,11 @@ idp_config_defaults(struct idp_config *cfg)
 	cfg->session_ttl = TW_SESSION_TTL;
 	cfg->device_code_ttl = TW_DEVICE_CODE_TTL;
 	cfg->id_token_ttl = TW_ID_TOKEN_TTL;
+	cfg->login_failures = TW_LOGIN_FREE_FAILURES;
+	cfg->address_failures = TW_IP_FREE_FAILURES;
+	cfg->client_failures = TW_CLIENT_FREE_FAILURES;
+	cfg->activate_failures = TW_ACTIVATE_IP_FREE_FAILURES;
+	cfg->throttle_slots = TW_THROTTLE_SLOTS;
 }
 
 struct idp *
@@ -27,11 +32,15 @@ idp_new(struct store *store, const struct idp_config *cfg)
 
 	idp->store = store;
 	idp->cfg = *cfg;
-	idp->login_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_LOGIN_FREE_FAILURES,
+	idp->login_throttle = throttle_new(cfg->throttle_slots, cfg->login_failures,
 	    TW_THROTTLE_MAX_DELAY);
-	idp->addr_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_IP_FREE_FAILURES,
+	idp->addr_throttle = throttle_new(cfg->throttle_slots, cfg->address_failures,
 	    TW_THROTTLE_MAX_DELAY);
-	idp->activate_throttle = throttle_new(TW_THROTTLE_SLOTS, TW_ACTIVATE_IP_FREE_FAILURES,
+	idp->client_throttle = throttle_new(cfg->throttle_slots, cfg->client_failures,
+	    TW_THROTTLE_MAX_DELAY);
+	idp->client_addr_throttle = throttle_new(cfg->throttle_slots, cfg->address_failures,
+	    TW_THROTTLE_MAX_DELAY);
+	idp->activate_throttle = throttle_new(cfg->throttle_slots, cfg->activate_failures,
 	    TW_THROTTLE_MAX_DELAY);
 	pthread_mutex_init(&idp->key_lock, NULL);
 	return idp;
@@ -44,6 +53,8 @@ idp_free(struct idp *idp)
 		return;
 	throttle_free(idp->login_throttle);
 	throttle_free(idp->addr_throttle);
+	throttle_free(idp->client_throttle);
+	throttle_free(idp->client_addr_throttle);
 	throttle_free(idp->activate_throttle);
 	pthread_mutex_destroy(&idp->key_lock);
 	EVP_PKEY_free(idp->key);

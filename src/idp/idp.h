@@ -24,6 +24,18 @@ struct idp_config {
 	int64_t	session_ttl;		/* seconds */
 	int64_t	device_code_ttl;	/* seconds */
 	int64_t	id_token_ttl;		/* seconds */
+	/*
+	 * Failures allowed before each further one must wait (doubling from
+	 * 1 s): sign-ins per login and per address, client authentications
+	 * (wrong secrets) per client id and (also unknown client ids) per
+	 * address, wrong /activate codes per address.  throttle_slots bounds
+	 * how many logins, addresses and client ids each limit remembers.
+	 */
+	unsigned login_failures;
+	unsigned address_failures;
+	unsigned client_failures;
+	unsigned activate_failures;
+	unsigned throttle_slots;
 	/* Seals the OIDC private keys in the database (keys.c); from a file. */
 	int	has_key_secret;
 	uint8_t	key_secret[TW_KEY_SECRET_LEN];
@@ -102,6 +114,7 @@ struct idp_token_request {
 	const char	*refresh_token;
 	const char	*device_code;
 	const char	*issuer;	/* "<public url>/oauth2", for id_tokens */
+	const char	*client_addr;	/* the caller's address, for the limits; or NULL */
 };
 
 struct idp_token_response {
@@ -112,6 +125,7 @@ struct idp_token_response {
 	char	*scopes;		/* space-separated, owned; NULL for app tokens */
 	char	 error_detail[256];	/* the names, for IDP_ERR_INVALID_SCOPE */
 	int64_t	 interval;		/* for IDP_ERR_SLOW_DOWN: the new interval */
+	int64_t	 retry_after;		/* for IDP_ERR_CLIENT_THROTTLED: seconds */
 	char	*id_token;		/* OpenID Connect, when openid was granted; owned */
 	int	 scope_string;		/* the app wants "scope" as one string */
 };

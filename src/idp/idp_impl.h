@@ -13,6 +13,8 @@ struct idp {
 	struct idp_config	 cfg;
 	struct throttle		*login_throttle;	/* failed sign-ins per login */
 	struct throttle		*addr_throttle;		/* ... per client address */
+	struct throttle		*client_throttle;	/* wrong client secrets per client id */
+	struct throttle		*client_addr_throttle;	/* failed client auth per address */
 	struct throttle		*activate_throttle;	/* wrong user codes per address */
 	pthread_mutex_t		 key_lock;		/* guards the two below */
 	char			 key_kid[TW_KID_LEN + 1];

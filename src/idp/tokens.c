@@ -6,6 +6,7 @@
  * secrets are checked the same way, comparing digests in constant time.
  */
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,45 @@ idp_new_access_token(char out[TW_ID_LEN + 1], uint8_t key[HASH_LEN])
 }
 
 /*
+ * Limits on failed client authentication.  An address that failed too
+ * often is refused before any work is done.  A client id is limited in its
+ * failures only: over the limit, a wrong secret answers 429 instead of 403
+ * while the right one still works, so nobody can lock an app out by
+ * guessing at its secret.
+ */
+static enum idp_err
+client_limit_before(struct idp *idp, const char *addr, struct idp_token_response *resp)
+{
+	int64_t wait;
+
+	if (idp_blank(addr) ||
+	    (wait = throttle_wait(idp->client_addr_throttle, addr, clock_now())) == 0)
+		return IDP_OK;
+	resp->retry_after = wait;
+	return IDP_ERR_CLIENT_THROTTLED;
+}
+
+static enum idp_err
+client_limit_after(struct idp *idp, const char *client_id, const char *addr,
+    enum idp_err err, struct idp_token_response *resp)
+{
+	int64_t now = clock_now(), wait = 0;
+
+	if (err != IDP_ERR_INVALID_CLIENT && err != IDP_ERR_INVALID_CLIENT_SECRET)
+		return err;
+	if (!idp_blank(addr))
+		throttle_fail(idp->client_addr_throttle, addr, now);
+	if (err == IDP_ERR_INVALID_CLIENT_SECRET) {
+		wait = throttle_wait(idp->client_throttle, client_id, now);
+		throttle_fail(idp->client_throttle, client_id, now);
+	}
+	if (wait == 0)
+		return err;
+	resp->retry_after = wait;
+	return IDP_ERR_CLIENT_THROTTLED;
+}
+
+/*
  * The client credentials grant, in three steps so that the insert can be
  * queued for the store's group commit (idp_token_start):
  * cc_prepare mints the token and fills the row to insert, the store inserts
@@ -118,6 +158,7 @@ struct idp_pending {
 	struct idp	*idp;
 	struct store_token tok;			/* the row; scopes point to "" */
 	uint8_t		 secret_digest[HASH_LEN];
+	char		 client_addr[64];	/* for the limits; "" if unknown */
 	enum store_rc	 rc;			/* the store's answer */
 	void		(*resume)(void *);
 	void		*arg;
@@ -208,11 +249,15 @@ idp_token_start(struct idp *idp, const struct idp_token_request *req,
 	    idp_blank(req->client_id) || idp_blank(req->client_secret))
 		return idp_token(idp, req, resp);
 	memset(resp, 0, sizeof(*resp));
+	if ((err = client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
+		return err;
 	p = xmalloc(sizeof(*p));
 	if ((err = cc_prepare(idp, req, resp, p)) != IDP_OK) {
 		free(p);
-		return err;
+		return client_limit_after(idp, req->client_id, req->client_addr, err, resp);
 	}
+	if (req->client_addr != NULL)
+		snprintf(p->client_addr, sizeof(p->client_addr), "%s", req->client_addr);
 	p->resume = resume;
 	p->arg = arg;
 	*pending = p;
@@ -227,6 +272,7 @@ idp_token_finish(struct idp *idp, struct idp_pending *p, struct idp_token_respon
 
 	if (err == IDP_OK)
 		metrics_token(GRANT_CLIENT_CREDENTIALS);
+	err = client_limit_after(idp, p->tok.client_id, p->client_addr, err, resp);
 	OPENSSL_cleanse(p, sizeof(*p));
 	free(p);
 	return err;
@@ -410,13 +456,13 @@ refresh_token(struct idp *idp, const struct idp_token_request *req,
 	}
 }
 
-enum idp_err
-idp_token(struct idp *idp, const struct idp_token_request *req,
+/* Every grant of idp_token, within the limits. */
+static enum idp_err
+token_grant(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp)
 {
 	enum idp_err err;
 
-	memset(resp, 0, sizeof(*resp));
 	if (idp_blank(req->client_id))
 		return IDP_ERR_MISSING_CLIENT_ID;
 	if (idp_blank(req->grant_type))
@@ -444,6 +490,19 @@ idp_token(struct idp *idp, const struct idp_token_request *req,
 		resp->user_token = 0;
 	}
 	return err;
+}
+
+enum idp_err
+idp_token(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp)
+{
+	enum idp_err err;
+
+	memset(resp, 0, sizeof(*resp));
+	if ((err = client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
+		return err;
+	err = token_grant(idp, req, resp);
+	return client_limit_after(idp, req->client_id, req->client_addr, err, resp);
 }
 
 enum idp_err

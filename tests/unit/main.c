@@ -109,6 +109,7 @@ main(void)
 	suite_multipart();
 	suite_url();
 	suite_auth_header();
+	suite_forwarded();
 	suite_store();
 	suite_group_commit();
 	suite_purge();

@@ -37,6 +37,7 @@ void suite_form(void);
 void suite_multipart(void);
 void suite_url(void);
 void suite_auth_header(void);
+void suite_forwarded(void);
 void suite_store(void);
 void suite_idp(void);
 void suite_signin(void);
