@@ -30,7 +30,8 @@ MAIN_OBJ = $(BUILD)/obj/src/cli/main.o
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all run test unit e2e bench deps clean check-banned asan-test install uninstall
+.PHONY: all run test unit e2e bench deps clean check-banned asan-test install uninstall \
+	fuzz fuzz-targets fuzz-smoke replays
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary, twauth(1), the
 # systemd unit (with these paths in it) and, if none is there yet, a
@@ -49,6 +50,40 @@ $(BUILD)/twauth: $(LIB_OBJ) $(MAIN_OBJ)
 $(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/libtwauth.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# Fuzzing (fuzz/, docs/SECURITY.md).  `make fuzz` builds one libFuzzer
+# target per parser of outside bytes with clang into build-fuzz/;
+# `make fuzz-smoke` runs each for FUZZ_SECS seconds (default 30) and fails
+# on any crash, leak or sanitizer report.  `make test` builds the same
+# targets with fuzz/replay.c instead (replays) and runs the seed corpus and
+# the regression inputs through them.
+FUZZ_NAMES = $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SECS ?= 30
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
+	    SANFLAGS='$(FUZZ_SAN)' fuzz-targets
+
+fuzz-targets: $(FUZZ_NAMES:%=$(BUILD)/%)
+
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c $(BUILD)/libtwauth.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libtwauth.a $(LDLIBS)
+
+fuzz-smoke: fuzz
+	fuzz/smoke.sh build-fuzz $(FUZZ_SECS)
+
+replays: $(FUZZ_NAMES:fuzz_%=$(BUILD)/replay_%)
+
+$(BUILD)/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libtwauth.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libtwauth.a \
+	    $(LDLIBS)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -62,7 +97,7 @@ run:
 test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-banned
-	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests replays
 	TWAUTH_BUILD=$(BUILD) tests/run.sh
 
 deps:
@@ -96,6 +131,6 @@ uninstall:
 	    $(DESTDIR)$(UNITDIR)/twauth.service
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -10,6 +10,7 @@
 #                           playwright-core, openid-client and jose from npm
 #                           (tests/e2e/package-lock.json)
 #   scripts/deps.sh bench   + wrk, curl and PostgreSQL's server
+#   scripts/deps.sh fuzz    + clang and its sanitizer and libFuzzer runtimes
 # Runs apt-get as root, or through sudo when that needs no password; otherwise
 # prints the command to run.  Safe with CI=true and no stdin.
 set -euo pipefail
@@ -20,7 +21,8 @@ case "$purpose" in
 build) ;;
 test) want+=(curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd) ;;
 bench) want+=(wrk curl postgresql) ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+fuzz) want+=(clang libclang-rt-dev) ;;
+*) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 
 # Node.js: any node >= 18 on PATH will do (node:test and fetch); else Debian's.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test against the binaries in $TWAUTH_BUILD (default build/):
-# the unit tests, then the end-to-end tests (node:test, the real server over
+# the unit tests, the fuzz targets' saved inputs, then the end-to-end tests (node:test, the real server over
 # HTTP), first on SQLite and then on a throwaway PostgreSQL.  Ends with one
 # line "N passed, N failed"; exits 1 on any failure.
 set -u
@@ -68,7 +68,27 @@ e2e_run() {
 	fi
 }
 
+# replay_run: every fuzz target's seed corpus and regression inputs, run
+# through the target built without libFuzzer (fuzz/replay.c).
+replay_run() {
+	local bin name
+	echo "== fuzz targets over their corpus and regression inputs ($build/replay_*)"
+	for bin in "$build"/replay_*; do
+		[ -x "$bin" ] || continue
+		name=${bin##*/replay_}
+		if "./$bin" "fuzz/corpus/$name" "fuzz/regress/$name" >"$out/replay-$name.txt" 2>&1; then
+			echo "  ok - $name: $(tail -n 1 "$out/replay-$name.txt")"
+			passed=$((passed + 1))
+		else
+			echo "  not ok - $name:"
+			tail -n 20 "$out/replay-$name.txt"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
 unit_run sqlite
+replay_run
 e2e_run sqlite
 
 # The same again on a throwaway PostgreSQL (tests/pg.sh), fsync off: these

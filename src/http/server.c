@@ -670,6 +670,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	return rc;
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
