@@ -243,6 +243,12 @@ static const char *const migrations[] = {
 
 	/* 8: the token a rotation made, so a retry after a lost answer finds it. */
 	"ALTER TABLE refresh_tokens ADD COLUMN replaced_by BLOB;",
+
+	/*
+	 * 9: the access token issued with each refresh token, so the pair a
+	 * retry makes up for (rotated_out) ends together.
+	 */
+	"ALTER TABLE refresh_tokens ADD COLUMN access_hash BLOB;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -51,8 +51,8 @@ store_insert_issued(struct db_conn *c, int64_t grant_id, int64_t user_id,
 		return rc;
 	return store_exec(c, ST_REFRESH_INSERT, ARGS(arg_hash(issue->refresh_hash),
 	    arg_int(grant_id), arg_text(client_id), arg_int(issue->access.created_at),
-	    issue->refresh_expires_at != 0 ? arg_int(issue->refresh_expires_at) : arg_null()),
-	    NULL);
+	    issue->refresh_expires_at != 0 ? arg_int(issue->refresh_expires_at) : arg_null(),
+	    arg_hash(issue->access.hash)), NULL);
 }
 
 enum store_rc
@@ -244,8 +244,10 @@ store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
 /*
  * A token rotated out less than TW_REFRESH_RETRY ago came back.  If the
  * token that rotation made was never used, the client is most likely
- * retrying after losing the answer: that token is retired and the caller
- * rotates again.  Otherwise a copy was kept: the grant ends.
+ * retrying after losing the answer: that token is retired, the access
+ * token that came with it is deleted (the answer carrying both may have
+ * gone astray rather than nowhere), and the caller rotates again.
+ * Otherwise a copy was kept: the grant ends.
  *
  * The retired token is stamped as used just before the retry window, so
  * whoever holds it, if anyone, sets off the replay check with it rather
@@ -261,7 +263,9 @@ rotated_out(struct db_conn *c, const uint8_t *hash, int64_t grant_id, int64_t no
 	    arg_int(now - TW_REFRESH_RETRY - 1)), &changed);
 	if (rc != STORE_OK)
 		return rc;
-	return changed == 1 ? STORE_OK : replay(c, grant_id);
+	if (changed != 1)
+		return replay(c, grant_id);
+	return store_exec(c, ST_REFRESH_SUCCESSOR_ACCESS_DELETE, ARGS(arg_hash(hash)), NULL);
 }
 
 /* The body of store_refresh_use, inside its transaction. */

@@ -240,6 +240,9 @@ test('public clients: a client that lost the answer may present its old refresh 
   const retry = await refresh(tv, t1.refresh_token);
   assert.equal(retry.status, 200, retry.text);
   assert.notEqual(retry.json.refresh_token, lost.json.refresh_token);
+  // The lost answer's access token ends with its refresh token.
+  twitchError(await validate(server, lost.json.access_token), 401, 'invalid access token');
+  assert.equal((await validate(server, retry.json.access_token)).status, 200);
   const next = await refresh(tv, retry.json.refresh_token);
   assert.equal(next.status, 200, 'the retry\'s token is the live one');
   // The lost answer's token was retired by the retry: whoever holds it has a copy.

@@ -69,6 +69,8 @@ test(`${BACKEND}: a device approved through A is redeemed once on B; a rotated-o
   const retried = await token(b, { client_id: tv.client_id, grant_type: 'refresh_token',
     refresh_token: first.refresh_token });
   assert.equal(retried.status, 200, retried.text);
+  twitchError(await validate(a, rotated.json.access_token), 401, 'invalid access token');
+  assert.equal((await validate(a, retried.json.access_token)).status, 200);
   // A's rotated token is retired: presented on A it is a copy, and the whole
   // authorization ends, on both servers.
   twitchError(await token(a, { client_id: tv.client_id, grant_type: 'refresh_token',

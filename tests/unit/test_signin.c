@@ -324,6 +324,10 @@ store_refresh_retry_after_a_lost_answer(void)
 	store_grant_clear(&g);
 	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_OK);
 	store_token_clear(&tok);
+	/* The lost answer's access token went with it; the first one stays. */
+	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_NOTFOUND);
+	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_OK);
+	store_token_clear(&tok);
 	/* r1's token was retired by the retry: presented now, it is a copy. */
 	t_issue_for(&r3, 13, 1, 1100 + TW_REFRESH_RETRY / 2 + 1);
 	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r3, &g) == STORE_REPLAY);
