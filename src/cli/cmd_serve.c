@@ -55,6 +55,11 @@ usage(FILE *f)
 	    "Options:\n"
 	    "  --listen HOST:PORT     where to listen (default 127.0.0.1:8080;\n"
 	    "                         port 0 picks a free port; [::1]:8080 for IPv6)\n"
+	    "  --metrics-listen HOST:PORT\n"
+	    "                         serve GET /metrics here (plain HTTP, with\n"
+	    "                         /healthz) and no longer on --listen: a private\n"
+	    "                         address for Prometheus (default: none, /metrics\n"
+	    "                         is on --listen)\n"
 	    "  --db PATH|URI          SQLite database file (default $TWAUTH_DB, else\n"
 	    "                         " CLI_DEFAULT_DB "), created 0600 if missing; or a\n"
 	    "                         PostgreSQL URI postgres://USER:PASS@HOST/DB (or\n"
@@ -141,11 +146,13 @@ enum {
 	O_LISTEN = 256, O_DB, O_PUBLIC_URL, O_APP_TTL, O_DEVICE_TTL, O_ID_TOKEN_TTL, O_THREADS,
 	O_IDLE, O_BODY_TIMEOUT, O_MAXCONN, O_NO_ACCESS_LOG, O_TLS_CERT, O_TLS_KEY, O_MOCK,
 	O_PURGE, O_LOG_FORMAT, O_TRUSTED_PROXY, O_LOGIN_FAILURES, O_ADDRESS_FAILURES,
-	O_CLIENT_FAILURES, O_ACTIVATE_FAILURES, O_THROTTLE_SLOTS, O_CONFIG, O_CHECK_CONFIG
+	O_CLIENT_FAILURES, O_ACTIVATE_FAILURES, O_THROTTLE_SLOTS, O_CONFIG, O_CHECK_CONFIG,
+	O_METRICS_LISTEN
 };
 
 static const struct option opts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
+	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 	{ "db", required_argument, NULL, O_DB },
 	{ "public-url", required_argument, NULL, O_PUBLIC_URL },
 	{ "app-token-ttl", required_argument, NULL, O_APP_TTL },
@@ -209,6 +216,18 @@ set_ttl(const char *flag, const char *arg, int64_t min, int64_t max, int64_t *ou
 }
 
 static int
+set_listen(const char *flag, const char *arg, const char **out)
+{
+	if (server_check_listen(arg) == -1) {
+		cli_error("%s wants HOST:PORT (an address or name, and a port; [V6]:PORT "
+		    "for IPv6), e.g. 127.0.0.1:8080, not '%s'", flag, arg);
+		return -1;
+	}
+	*out = arg;
+	return 0;
+}
+
+static int
 add_proxy(struct serve_opts *o, const char *arg)
 {
 	char canon[64];
@@ -233,8 +252,9 @@ serve_option(int c, const char *arg, struct serve_opts *o)
 
 	switch (c) {
 	case O_LISTEN:
-		o->scfg.listen = arg;
-		return 0;
+		return set_listen("--listen", arg, &o->scfg.listen);
+	case O_METRICS_LISTEN:
+		return set_listen("--metrics-listen", arg, &o->scfg.metrics_listen);
 	case O_DB:
 		o->db = arg;
 		return 0;
@@ -350,6 +370,8 @@ print_config(const struct serve_opts *o)
 
 	printf("The configuration is valid.\n");
 	printf("  listen               %s\n", o->scfg.listen);
+	printf("  metrics-listen       %s\n", o->scfg.metrics_listen ? o->scfg.metrics_listen :
+	    "(none: /metrics on listen)");
 	if (store_spec_is_pg(db))
 		printf("  db                   a PostgreSQL URI (not shown: it may hold a "
 		    "password)\n");

@@ -7,8 +7,8 @@
 #include "../common/metrics.h"
 
 static const struct route table[] = {
-	{ "GET",  "/healthz",		0,		http_health },
-	{ "GET",  "/metrics",		0,		http_metrics },
+	{ "GET",  "/healthz",		ROUTE_OPS,	http_health },
+	{ "GET",  "/metrics",		ROUTE_OPS | ROUTE_METRICS, http_metrics },
 	{ "POST", "/oauth2/token",	ROUTE_PARAMS,	http_token },
 	{ "GET",  "/oauth2/validate",	0,		http_validate },
 	{ "POST", "/oauth2/revoke",	ROUTE_PARAMS,	http_revoke },
@@ -51,15 +51,22 @@ static const struct route table[] = {
 };
 #define N_ROUTES (sizeof(table) / sizeof(table[0]))
 
+static int
+passes(const struct route_filter *f, const struct route *r)
+{
+	return (r->flags & f->want) == f->want && (r->flags & f->hide) == 0;
+}
+
 const struct route *
-routes_find(const char *method, const char *path, int *path_known)
+routes_find(const struct route_filter *f, const char *method, const char *path,
+    int *path_known)
 {
 	/* HEAD is GET without a body; libmicrohttpd drops the body. */
 	const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
 
 	*path_known = 0;
 	for (size_t i = 0; i < N_ROUTES; i++) {
-		if (strcmp(table[i].path, path) != 0)
+		if (strcmp(table[i].path, path) != 0 || !passes(f, &table[i]))
 			continue;
 		if (strcmp(table[i].method, m) == 0)
 			return &table[i];
@@ -69,14 +76,14 @@ routes_find(const char *method, const char *path, int *path_known)
 }
 
 const char *
-routes_allow(const char *path)
+routes_allow(const struct route_filter *f, const char *path)
 {
 	static _Thread_local char allow[64];
 	size_t n = 0;
 
 	allow[0] = '\0';
 	for (size_t i = 0; i < N_ROUTES; i++) {
-		if (strcmp(table[i].path, path) != 0)
+		if (strcmp(table[i].path, path) != 0 || !passes(f, &table[i]))
 			continue;
 		n += (size_t)snprintf(allow + n, sizeof(allow) - n, "%s%s",
 		    n ? ", " : "", strcmp(table[i].method, "GET") == 0 ? "GET, HEAD" :

@@ -12,6 +12,16 @@
 #define ROUTE_PARAMS	0x1
 /* twitch mock-api's layout: answered only with --mock-api-compat. */
 #define ROUTE_MOCK	0x2
+/* Answered on the --metrics-listen listener, which answers nothing else. */
+#define ROUTE_OPS	0x4
+/* With --metrics-listen, answered there only: not on the public listener. */
+#define ROUTE_METRICS	0x8
+
+/* Which routes a listener has: those with every want flag and no hide flag. */
+struct route_filter {
+	unsigned	 want;
+	unsigned	 hide;
+};
 
 struct route {
 	const char	*method;
@@ -21,12 +31,14 @@ struct route {
 };
 
 /*
- * Finds the route for method and path.  Returns it, or NULL and sets
- * *path_known when the path exists under another method (405, not 404).
+ * Finds the route for method and path among those f lets through.  Returns
+ * it, or NULL and sets *path_known when the path exists under another
+ * method (405, not 404).
  */
-const struct route *routes_find(const char *method, const char *path, int *path_known);
+const struct route *routes_find(const struct route_filter *f, const char *method,
+    const char *path, int *path_known);
 /* "GET, HEAD" style Allow header value for path (static storage). */
-const char *routes_allow(const char *path);
+const char *routes_allow(const struct route_filter *f, const char *path);
 /* A route's place in the table (-1 for NULL), for the metrics' route label. */
 int routes_index(const struct route *r);
 /* Tells the metrics every route's path (once, at start). */

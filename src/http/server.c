@@ -58,6 +58,8 @@ struct server {
 	atomic_long			 in_flight;
 	char				 id_prefix[9];	/* of request ids, random */
 	atomic_uint_fast64_t		 next_id;
+	struct route_filter		 routes;	/* what this listener answers */
+	int				 tls;		/* it speaks HTTPS */
 };
 
 enum req_state { REQ_NEW, REQ_BODY, REQ_PARKED, REQ_ANSWERED };
@@ -334,7 +336,7 @@ host_ok(struct str h)
 static const char *
 scheme(const struct server *srv)
 {
-	return srv->cfg->tls_cert != NULL ? "https" : "http";
+	return srv->tls ? "https" : "http";
 }
 
 const char *
@@ -517,7 +519,7 @@ check_head(struct request *req, const char *method, const char *url)
 		req_reply_message(req, 431, "request headers too large (at most 8192 bytes)");
 		return -1;
 	}
-	req->route = routes_find(method, url, &path_known);
+	req->route = routes_find(&req->srv->routes, method, url, &path_known);
 	if (req->route != NULL && (req->route->flags & ROUTE_MOCK) &&
 	    !req->srv->cfg->mock_api_compat) {
 		req_reply_message(req, 404, "Not Found: this is a route of twitch mock-api's; "
@@ -527,7 +529,7 @@ check_head(struct request *req, const char *method, const char *url)
 	if (req->route == NULL) {
 		if (path_known) {
 			reply_json_allow(req, 405, error_body(405, "method not allowed"),
-			    routes_allow(url));
+			    routes_allow(&req->srv->routes, url));
 			return -1;
 		}
 		req_reply_message(req, 404, "Not Found");
@@ -734,8 +736,9 @@ split_listen(const char *spec, char *host, size_t host_len, char *port, size_t p
 	return 0;
 }
 
+/* Listens on spec, the value of flag; returns the socket, or -1 logged. */
 static int
-open_listener(const char *spec, char *bound, size_t bound_len)
+open_listener(const char *flag, const char *spec, char *bound, size_t bound_len)
 {
 	char host[256], port[8], hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
 	struct addrinfo hints, *res = NULL, *ai;
@@ -744,7 +747,7 @@ open_listener(const char *spec, char *bound, size_t bound_len)
 	int fd = -1, one = 1, rc, err = 0;
 
 	if (split_listen(spec, host, sizeof(host), port, sizeof(port)) == -1) {
-		log_error("bad --listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080", spec);
+		log_error("bad %s '%s': expected HOST:PORT, e.g. 127.0.0.1:8080", flag, spec);
 		return -1;
 	}
 	memset(&hints, 0, sizeof(hints));
@@ -770,9 +773,11 @@ open_listener(const char *spec, char *bound, size_t bound_len)
 	}
 	freeaddrinfo(res);
 	if (fd == -1) {
-		log_error("cannot listen on %s: %s%s", spec, strerror(err),
-		    err == EADDRINUSE ? " (is another server running? pick another "
-		    "port with --listen)" : "");
+		if (err == EADDRINUSE)
+			log_error("cannot listen on %s: %s (is another server running? pick "
+			    "another port with %s)", spec, strerror(err), flag);
+		else
+			log_error("cannot listen on %s: %s", spec, strerror(err));
 		return -1;
 	}
 	getsockname(fd, (struct sockaddr *)&ss, &sslen);
@@ -832,52 +837,97 @@ drain(struct server *srv, struct MHD_Daemon *d)
 		    atomic_load(&srv->in_flight), TW_SHUTDOWN_GRACE);
 }
 
-int
-server_run(const struct server_config *cfg, struct idp *idp)
+/*
+ * Starts libmicrohttpd on the listening socket fd for srv.  Returns the
+ * daemon, or NULL with fd closed and the reason logged.
+ */
+static struct MHD_Daemon *
+start_daemon(struct server *srv, int fd, unsigned threads)
 {
-	struct server srv = { .cfg = cfg, .idp = idp };
+	int tls = srv->tls;
+	const struct server_config *cfg = srv->cfg;
 	struct MHD_Daemon *d;
-	char *bound = srv.bound;
-	sigset_t set;
-	unsigned threads = cfg->threads ? cfg->threads : default_threads();
-	int fd, sig = 0;
 
-	log_access_enable(cfg->access_log);
-	routes_for_metrics();
-	rand_alnum(srv.id_prefix, sizeof(srv.id_prefix) - 1);
-	server_block_signals();	/* again, in case the caller did not */
-	stop_signals(&set);
-	if ((fd = open_listener(cfg->listen, bound, sizeof(srv.bound))) == -1)
-		return -1;
+	rand_alnum(srv->id_prefix, sizeof(srv->id_prefix) - 1);
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-	    MHD_USE_ERROR_LOG | (cfg->tls_cert ? MHD_USE_TLS : 0),
-	    0, NULL, NULL, on_request, &srv,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &srv,
+	    MHD_USE_ERROR_LOG | (tls ? MHD_USE_TLS : 0),
+	    0, NULL, NULL, on_request, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    /* A pool of one is no pool, and libmicrohttpd says so in the log. */
+	    MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
 	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)TW_CONN_MEMORY,
-	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, &srv,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    /* Last, so that without TLS they end the list. */
-	    cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert,
+	    tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key,
 	    MHD_OPTION_END);
 	if (d == NULL) {
-		log_error("cannot start the HTTP server on %s", bound);
+		log_error("cannot start the HTTP server on %s", srv->bound);
 		close(fd);
-		return -1;
 	}
-	printf("twauth: listening on %s://%s\n", scheme(&srv), bound);
+	return d;
+}
+
+int
+server_check_listen(const char *spec)
+{
+	char host[256], port[8];
+
+	return split_listen(spec, host, sizeof(host), port, sizeof(port));
+}
+
+int
+server_run(const struct server_config *cfg, struct idp *idp)
+{
+	/*
+	 * The public listener answers every route but, with --metrics-listen,
+	 * /metrics, which moves to a listener of its own (plain HTTP, one
+	 * thread) that answers only /metrics and /healthz.
+	 */
+	struct server srv = { .cfg = cfg, .idp = idp, .tls = cfg->tls_cert != NULL,
+	    .routes = { 0, cfg->metrics_listen ? ROUTE_METRICS : 0 } };
+	struct server ops = { .cfg = cfg, .idp = idp, .routes = { ROUTE_OPS, 0 } };
+	struct MHD_Daemon *d = NULL, *ops_d = NULL;
+	sigset_t set;
+	unsigned threads = cfg->threads ? cfg->threads : default_threads();
+	int fd, ops_fd, sig = 0, rc = -1;
+
+	log_access_enable(cfg->access_log);
+	routes_for_metrics();
+	server_block_signals();	/* again, in case the caller did not */
+	stop_signals(&set);
+	if ((fd = open_listener("--listen", cfg->listen, srv.bound, sizeof(srv.bound))) == -1)
+		return -1;
+	if ((d = start_daemon(&srv, fd, threads)) == NULL)
+		return -1;
+	if (cfg->metrics_listen != NULL) {
+		if ((ops_fd = open_listener("--metrics-listen", cfg->metrics_listen, ops.bound,
+		    sizeof(ops.bound))) == -1 || (ops_d = start_daemon(&ops, ops_fd, 1)) == NULL)
+			goto out;
+	}
+	printf("twauth: listening on %s://%s\n", scheme(&srv), srv.bound);
+	if (ops_d != NULL)
+		printf("twauth: metrics on http://%s/metrics\n", ops.bound);
 	fflush(stdout);
-	log_info("listening on %s://%s (%u threads, public URL %s)", scheme(&srv), bound,
+	log_info("listening on %s://%s (%u threads, public URL %s)", scheme(&srv), srv.bound,
 	    threads, cfg->public_url ? cfg->public_url : "derived from requests");
+	if (ops_d != NULL)
+		log_info("metrics on http://%s/metrics (not on the public listener)", ops.bound);
 	while (sigwait(&set, &sig) != 0)
 		;
 	log_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	drain(&srv, d);
-	MHD_stop_daemon(d);
+	if (ops_d != NULL)
+		drain(&ops, ops_d);
 	log_info("stopped");
-	return 0;
+	rc = 0;
+out:
+	if (ops_d != NULL)
+		MHD_stop_daemon(ops_d);
+	MHD_stop_daemon(d);
+	return rc;
 }

@@ -19,12 +19,15 @@ struct server_config {
 	const char	*tls_cert;	/* PEM, the chain; NULL: plain HTTP */
 	const char	*tls_key;	/* PEM, unencrypted */
 	int		 mock_api_compat;	/* answer twitch mock-api's routes */
+	const char	*metrics_listen;	/* "HOST:PORT" of /metrics; NULL: the public one */
 	/* Reverse proxies whose X-Forwarded-For names the client (canonical). */
 	char *const	*trusted_proxies;
 	size_t		 n_trusted_proxies;
 };
 
 void server_config_defaults(struct server_config *cfg);
+/* Whether spec is a listen address, "HOST:PORT" or "[V6]:PORT": 0 or -1. */
+int server_check_listen(const char *spec);
 /*
  * Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
  * afterwards, so that only server_run's sigwait sees them.  Call it before

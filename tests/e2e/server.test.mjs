@@ -7,6 +7,7 @@ import {
   startServer, createApp, cli, postForm, read, appToken, validate, raw, parseRaw, BIN, tempDir, freshDb, rawDump, containsSecret,
 } from './lib/harness.mjs';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 
 test('GET /healthz answers {"status":"ok"}; HEAD works too', async () => {
   const s = await startServer();
@@ -100,6 +101,53 @@ test('GET /metrics: requests by route and status, tokens by grant, validations, 
     assert.match(t, /^twauth_db_statement_duration_seconds_count [1-9]\d*$/m);
     assert.match(t, /^twauth_db_errors_total 0$/m);
     assert.ok(!t.includes(tok) && !t.includes(app.client_secret), 'no secrets');
+  } finally { await s.stop(); }
+});
+
+test('--metrics-listen: /metrics moves to its own plain-HTTP listener, which answers nothing else', async () => {
+  const s = await startServer({ args: ['--metrics-listen', '127.0.0.1:0'] });
+  const app = createApp(s.db);
+  try {
+    const m = s.stdout.match(/^twauth: metrics on (http:\/\/\S+)\/metrics$/m);
+    assert.ok(m, s.stdout);
+    const ops = m[1];
+    assert.notEqual(new URL(ops).port, String(s.port));
+    await appToken(s, app);
+    const hidden = await read(fetch(`${s.url}/metrics`));
+    assert.equal(hidden.status, 404);
+    assert.deepEqual(hidden.json, { status: 404, message: 'Not Found' });
+    assert.equal((await read(fetch(`${s.url}/metrics`, { method: 'POST' }))).status, 404);
+    const r = await read(fetch(`${ops}/metrics`));
+    assert.equal(r.status, 200);
+    assert.match(r.text, /^twauth_tokens_issued_total\{grant_type="client_credentials"\} 1$/m);
+    assert.match(r.text, /^twauth_http_requests_total\{route="none",status="404"\} 2$/m);
+    assert.equal((await read(fetch(`${ops}/healthz`))).status, 200);
+    // Nothing of the identity API is reachable there.
+    for (const p of ['/oauth2/validate', '/oauth2/keys', '/console', '/nope'])
+      assert.equal((await read(fetch(`${ops}${p}`))).status, 404, p);
+    const post = await read(fetch(`${ops}/oauth2/token?grant_type=client_credentials&client_id=${app.client_id}&client_secret=${app.client_secret}`, { method: 'POST' }));
+    assert.equal(post.status, 404);
+    const wrong = await fetch(`${ops}/metrics`, { method: 'POST' });
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'GET, HEAD');
+    await wrong.arrayBuffer();
+    assert.match(s.log, /metrics on http:\/\/127\.0\.0\.1:\d+\/metrics \(not on the public listener\)/);
+  } finally { await s.stop(); }
+});
+
+test('--metrics-listen: a bad or busy address is refused with the flag named', async () => {
+  const bad = cli(['serve', '--metrics-listen', 'localhost', '--check-config']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--metrics-listen wants HOST:PORT .* not 'localhost'/);
+  const ok = cli(['serve', '--metrics-listen', '[::1]:9100', '--check-config']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /^ {2}metrics-listen {7}\[::1\]:9100$/m);
+  const s = await startServer();
+  try {
+    const busy = cli(['serve', '--listen', '127.0.0.1:0', '--metrics-listen', `127.0.0.1:${s.port}`],
+      { db: freshDb() });
+    assert.equal(busy.status, 1);
+    assert.match(busy.stderr, /cannot listen on 127\.0\.0\.1:\d+: Address already in use .*--metrics-listen/);
   } finally { await s.stop(); }
 });
 
@@ -208,9 +256,12 @@ test('a port already in use: clear error and exit 1', async () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+: Address already in use \(is another server running\?/);
   } finally { await s.stop(); }
-  const bad = spawnSync(BIN, ['serve', '--listen', 'nonsense'], { encoding: 'utf8', timeout: 5000 });
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /bad --listen 'nonsense': expected HOST:PORT/);
+  // Caught while reading the options, before the database is opened.
+  const db = freshDb();
+  const bad = spawnSync(BIN, ['serve', '--listen', 'nonsense', '--db', db], { encoding: 'utf8', timeout: 5000 });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--listen wants HOST:PORT .* not 'nonsense'/);
+  assert.ok(!existsSync(db), 'no database made');
 });
 
 test('keep-alive: many requests on one connection', async () => {

@@ -127,6 +127,7 @@ export async function startServer({ db, args = [], env = {}, preExec } = {}) {
   const server = {
     url, port, db: dbPath, child,
     get log() { return stderr; },
+    get stdout() { return stdout; },
     // SIGTERM, then the server must exit 0 with no sanitizer report.
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
