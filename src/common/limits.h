@@ -55,10 +55,10 @@
 #define TW_SESSION_TTL		(14 * 24 * 3600)	/* browser sign-in */
 #define TW_PUBLIC_REFRESH_IDLE	(30 * 24 * 3600)	/* public clients' refresh tokens */
 /*
- * A rotated-out refresh token presented again this soon, while the one that
- * replaced it is still unused, is a client retrying after the answer was
- * lost (a dropped connection, a crash): it rotates again instead of ending
- * the grant.
+ * A rotated-out refresh token presented again this soon, while none of the
+ * tokens that replaced it has been used, is a client retrying after the
+ * answer was lost (a dropped connection, a crash) or sending two refreshes
+ * at once: it rotates again instead of ending the grant.
  */
 #define TW_REFRESH_RETRY	60
 #define TW_DEVICE_CODE_TTL	(30 * 60)		/* device authorizations, as on Twitch */

@@ -285,10 +285,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE refresh_tokens ADD COLUMN replaced_by BYTEA;",
 
 	/*
-	 * 9: the access token issued with each refresh token, so the pair a
-	 * retry makes up for (rotated_out) ends together.
+	 * 9: each refresh token's parent, the token it replaced (which
+	 * replaced_by pointed the other way, for one replacement only: a retry
+	 * makes several), and the access token issued with it, so that the
+	 * replacements a client did not keep end together (store_grants.c).
 	 */
-	"ALTER TABLE refresh_tokens ADD COLUMN access_hash BYTEA;",
+	"ALTER TABLE refresh_tokens ADD COLUMN access_hash BYTEA;"
+	"ALTER TABLE refresh_tokens ADD COLUMN parent BYTEA;"
+	"UPDATE refresh_tokens c SET parent = p.hash FROM refresh_tokens p "
+	"WHERE p.replaced_by IS NOT NULL AND p.replaced_by = c.hash;"
+	"CREATE INDEX refresh_parent ON refresh_tokens(parent) WHERE parent IS NOT NULL;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -3,11 +3,16 @@
  * their redemption, refresh tokens and their rotation, and a user's list of
  * connected apps.
  *
- * Single use: a code is taken by one conditional UPDATE (ST_CODE_CLAIM)
- * and a rotating refresh token by another (ST_REFRESH_MARK_USED), so of two
- * concurrent redemptions on any backend, and from any number of servers,
- * exactly one wins; the loser finds the value used, which is a replay.
- * Except just after a rotation: see rotated_out.
+ * Single use: a code is taken by one conditional UPDATE (ST_CODE_CLAIM),
+ * so of two concurrent redemptions on any backend, and from any number of
+ * servers, exactly one wins; the loser finds the code used, which is a
+ * replay.  A rotating refresh token is marked used the same way
+ * (ST_REFRESH_MARK_USED), but for TW_REFRESH_RETRY after that a client
+ * that lost the answer, or sent two at once, may present it again: each
+ * such use makes a sibling replacement, and the first sibling used
+ * retires the others (rotated_out, retire_siblings).  So each refresh
+ * token records its parent, the token it replaced, and the access token
+ * issued with it.
  *
  * Deleting a grant deletes its refresh tokens (foreign key cascade) but
  * leaves its access token rows: lookups join the grant, so they stop
@@ -38,9 +43,10 @@ store_insert_grant(struct db_conn *c, struct store_grant *g)
 	return row == 1 ? STORE_OK : STORE_NOTFOUND;
 }
 
-enum store_rc
-store_insert_issued(struct db_conn *c, int64_t grant_id, int64_t user_id,
-    const char *client_id, const struct store_issue *issue, const char *scopes)
+/* store_insert_issued; parent: the refresh token this one replaces, or NULL. */
+static enum store_rc
+insert_issued(struct db_conn *c, int64_t grant_id, int64_t user_id, const char *client_id,
+    const struct store_issue *issue, const char *scopes, const uint8_t *parent)
 {
 	enum store_rc rc;
 
@@ -52,7 +58,14 @@ store_insert_issued(struct db_conn *c, int64_t grant_id, int64_t user_id,
 	return store_exec(c, ST_REFRESH_INSERT, ARGS(arg_hash(issue->refresh_hash),
 	    arg_int(grant_id), arg_text(client_id), arg_int(issue->access.created_at),
 	    issue->refresh_expires_at != 0 ? arg_int(issue->refresh_expires_at) : arg_null(),
-	    arg_hash(issue->access.hash)), NULL);
+	    arg_hash(issue->access.hash), parent != NULL ? arg_hash(parent) : arg_null()), NULL);
+}
+
+enum store_rc
+store_insert_issued(struct db_conn *c, int64_t grant_id, int64_t user_id,
+    const char *client_id, const struct store_issue *issue, const char *scopes)
+{
+	return insert_issued(c, grant_id, user_id, client_id, issue, scopes, NULL);
 }
 
 enum store_rc
@@ -242,30 +255,45 @@ store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
 }
 
 /*
- * A token rotated out less than TW_REFRESH_RETRY ago came back.  If the
- * token that rotation made was never used, the client is most likely
- * retrying after losing the answer: that token is retired, the access
- * token that came with it is deleted (the answer carrying both may have
- * gone astray rather than nowhere), and the caller rotates again.
- * Otherwise a copy was kept: the grant ends.
- *
- * The retired token is stamped as used just before the retry window, so
- * whoever holds it, if anyone, sets off the replay check with it rather
- * than being taken for another retry.
+ * A token rotated out less than TW_REFRESH_RETRY ago came back.  If no
+ * token it was replaced by has been used yet, the client is most likely
+ * retrying after losing the answer, or sent two refreshes at once and
+ * cannot know which answer it will keep: the caller rotates again, and
+ * the replacements are siblings until one of them is used (see
+ * retire_siblings).  Otherwise a copy was kept: the grant ends.
  */
 static enum store_rc
-rotated_out(struct db_conn *c, const uint8_t *hash, int64_t grant_id, int64_t now)
+rotated_out(struct db_conn *c, const uint8_t *hash, int64_t grant_id)
 {
-	int64_t changed = 0;
+	enum db_rc drc;
+	int row;
+
+	drc = db_run(c, ST_REFRESH_CHILD_USED, ARGS(arg_hash(hash)));
+	row = drc == DB_OK ? db_next(c) : -1;
+	db_done(c);
+	if (row < 0)
+		return STORE_ERROR;
+	return row == 0 ? STORE_OK : replay(c, grant_id);
+}
+
+/*
+ * The token hash, made by rotating parent, is being used: whichever of its
+ * siblings (the other answers to retries of parent) the client did not
+ * keep are retired with their access tokens.  They are stamped as used
+ * just before the retry window, so whoever holds one, if anyone, sets off
+ * the replay check with it rather than being taken for another retry.
+ */
+static enum store_rc
+retire_siblings(struct db_conn *c, const uint8_t *hash, const uint8_t *parent, int64_t now)
+{
 	enum store_rc rc;
 
-	rc = store_exec(c, ST_REFRESH_SUCCESSOR_CLAIM, ARGS(arg_hash(hash),
-	    arg_int(now - TW_REFRESH_RETRY - 1)), &changed);
+	rc = store_exec(c, ST_REFRESH_SIBLING_ACCESS_DELETE, ARGS(arg_hash(hash),
+	    arg_hash(parent)), NULL);
 	if (rc != STORE_OK)
 		return rc;
-	if (changed != 1)
-		return replay(c, grant_id);
-	return store_exec(c, ST_REFRESH_SUCCESSOR_ACCESS_DELETE, ARGS(arg_hash(hash)), NULL);
+	return store_exec(c, ST_REFRESH_SIBLINGS_RETIRE, ARGS(arg_hash(hash), arg_hash(parent),
+	    arg_int(now - TW_REFRESH_RETRY - 1)), NULL);
 }
 
 /* The body of store_refresh_use, inside its transaction. */
@@ -274,7 +302,10 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
     const struct store_issue *issue, struct store_grant *g)
 {
 	int64_t expires_at = 0, used_at = 0, now = issue->access.created_at, changed = 0;
-	int used = 0, row = -1, mine = 0;
+	int used = 0, row = -1, mine = 0, has_parent = 0;
+	uint8_t parent[HASH_LEN];
+	const uint8_t *blob;
+	size_t blob_len = 0;
 	const char *scopes;
 	enum store_rc rc;
 
@@ -289,6 +320,11 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 		g->user_id = db_col_int(c, 4);
 		g->scopes = xstrdup(db_col_text(c, 5));
 		g->created_at = db_col_int(c, 6);
+		if (!db_is_null(c, 7) && (blob = db_col_blob(c, 7, &blob_len)) != NULL &&
+		    blob_len == HASH_LEN) {
+			memcpy(parent, blob, HASH_LEN);
+			has_parent = 1;
+		}
 	}
 	db_done(c);
 	if (row < 0)
@@ -302,21 +338,30 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 	scopes = issue->access.scopes ? issue->access.scopes : g->scopes;
 	if (!words_within(scopes, g->scopes))
 		return STORE_MISMATCH;
-	/* Checked first: a refusal must not retire the token a retry would need. */
+	/* Checked first: a refusal must not retire the siblings a retry would need. */
 	if (used) {
 		if (!issue->has_refresh)
 			return replay(c, g->id);
-		if ((rc = rotated_out(c, hash, g->id, now)) != STORE_OK)
+		if ((rc = rotated_out(c, hash, g->id)) != STORE_OK)
 			return rc;
 	} else if (issue->has_refresh) {
-		rc = store_exec(c, ST_REFRESH_MARK_USED, ARGS(arg_hash(hash), arg_int(now),
-		    arg_hash(issue->refresh_hash)), &changed);
+		rc = store_exec(c, ST_REFRESH_MARK_USED, ARGS(arg_hash(hash), arg_int(now)),
+		    &changed);
 		if (rc != STORE_OK)
 			return rc;
+		/*
+		 * Not changed: another request rotated it a moment ago, and we
+		 * waited for its commit (PostgreSQL); this one is a retry too.
+		 */
 		if (changed != 1)
-			return replay(c, g->id);	/* rotated a moment ago by another request */
+			rc = rotated_out(c, hash, g->id);
+		else if (has_parent)
+			rc = retire_siblings(c, hash, parent, now);
+		if (rc != STORE_OK)
+			return rc;
 	}
-	return store_insert_issued(c, g->id, g->user_id, g->client_id, issue, scopes);
+	return insert_issued(c, g->id, g->user_id, g->client_id, issue, scopes,
+	    issue->has_refresh ? hash : NULL);
 }
 
 enum store_rc

@@ -90,19 +90,21 @@ const char *const store_sql[ST__MAX] = {
 	    "MIN(g.created_at) AS first FROM grants g JOIN apps a ON a.client_id = g.client_id "
 	    "WHERE g.user_id = ?1 GROUP BY g.client_id ORDER BY first, g.client_id",
 	[ST_REFRESH_INSERT] = "INSERT INTO refresh_tokens (hash, grant_id, client_id, "
-	    "created_at, expires_at, access_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "created_at, expires_at, access_hash, parent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_REFRESH_GET] = "SELECT r.grant_id, r.client_id, r.expires_at, r.used_at, "
-	    "g.user_id, g.scopes, g.created_at FROM refresh_tokens r "
+	    "g.user_id, g.scopes, g.created_at, r.parent FROM refresh_tokens r "
 	    "JOIN grants g ON g.id = r.grant_id WHERE r.hash = ?1",
-	[ST_REFRESH_MARK_USED] = "UPDATE refresh_tokens SET used_at = ?2, replaced_by = ?3 "
+	[ST_REFRESH_MARK_USED] = "UPDATE refresh_tokens SET used_at = ?2 "
 	    "WHERE hash = ?1 AND used_at IS NULL",
-	/* The token that replaced ?1, if still unused: retired (see rotated_out). */
-	[ST_REFRESH_SUCCESSOR_CLAIM] = "UPDATE refresh_tokens SET used_at = ?2 WHERE hash = "
-	    "(SELECT replaced_by FROM refresh_tokens WHERE hash = ?1) AND used_at IS NULL",
-	/* The access token issued with the token that replaced ?1. */
-	[ST_REFRESH_SUCCESSOR_ACCESS_DELETE] = "DELETE FROM tokens WHERE hash = "
-	    "(SELECT s.access_hash FROM refresh_tokens r JOIN refresh_tokens s "
-	    "ON s.hash = r.replaced_by WHERE r.hash = ?1)",
+	/* Whether a token that replaced ?1 has been used (see rotated_out). */
+	[ST_REFRESH_CHILD_USED] = "SELECT 1 FROM refresh_tokens WHERE parent = ?1 "
+	    "AND used_at IS NOT NULL LIMIT 1",
+	/* ?1's unused siblings, children of ?2, and their access tokens. */
+	[ST_REFRESH_SIBLING_ACCESS_DELETE] = "DELETE FROM tokens WHERE hash IN "
+	    "(SELECT access_hash FROM refresh_tokens WHERE parent = ?2 AND hash <> ?1 "
+	    "AND used_at IS NULL)",
+	[ST_REFRESH_SIBLINGS_RETIRE] = "UPDATE refresh_tokens SET used_at = ?3 "
+	    "WHERE parent = ?2 AND hash <> ?1 AND used_at IS NULL",
 	[ST_CODE_INSERT] = "INSERT INTO codes (hash, client_id, user_id, redirect_uri, scopes, "
 	    "nonce, claims, created_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
 	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3) "

@@ -103,7 +103,7 @@ test('a server started from a config file and the environment runs with their se
   });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
   try {
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(stderr)), 10000);

@@ -232,7 +232,7 @@ test('public clients: refresh without a secret rotates; a reused refresh token r
   twitchError(await refresh(tv, r3.json.refresh_token), 400, 'Invalid refresh token');
 });
 
-test('public clients: a client that lost the answer may present its old refresh token again within 60 s; later it is a copy', async () => {
+test('public clients: a client that lost the answer may present its old refresh token again within 60 s; the answer it keeps retires the other; later it is a copy', async () => {
   const t1 = await deviceTokens(tv, 'olive', 'chat:read');
   const lost = await refresh(tv, t1.refresh_token);
   assert.equal(lost.status, 200, lost.text);
@@ -240,12 +240,15 @@ test('public clients: a client that lost the answer may present its old refresh 
   const retry = await refresh(tv, t1.refresh_token);
   assert.equal(retry.status, 200, retry.text);
   assert.notEqual(retry.json.refresh_token, lost.json.refresh_token);
-  // The lost answer's access token ends with its refresh token.
-  twitchError(await validate(server, lost.json.access_token), 401, 'invalid access token');
+  // Both answers live until the client uses one of them (it may have
+  // kept either: two refreshes at once are answered in any order).
+  assert.equal((await validate(server, lost.json.access_token)).status, 200);
   assert.equal((await validate(server, retry.json.access_token)).status, 200);
   const next = await refresh(tv, retry.json.refresh_token);
-  assert.equal(next.status, 200, 'the retry\'s token is the live one');
-  // The lost answer's token was retired by the retry: whoever holds it has a copy.
+  assert.equal(next.status, 200, next.text);
+  // The one it did not keep ends, with its access token: whoever holds it has a copy.
+  twitchError(await validate(server, lost.json.access_token), 401, 'invalid access token');
+  assert.equal((await validate(server, retry.json.access_token)).status, 200);
   twitchError(await refresh(tv, lost.json.refresh_token), 400, 'Invalid refresh token');
   twitchError(await validate(server, next.json.access_token), 401, 'invalid access token');
 
@@ -258,6 +261,20 @@ test('public clients: a client that lost the answer may present its old refresh 
     twitchError(await refresh(tv, t2.refresh_token), 400, 'Invalid refresh token');
     twitchError(await refresh(tv, r.json.refresh_token), 400, 'Invalid refresh token');
   } finally { await restartAt(0); }
+});
+
+test('public clients: two refreshes at once with one token are both answered; the one the client keeps works, the other is then a copy', async () => {
+  for (const keep of [0, 1]) {
+    const t = await deviceTokens(tv, 'olive', 'chat:read');
+    const both = await Promise.all([refresh(tv, t.refresh_token), refresh(tv, t.refresh_token)]);
+    for (const r of both) assert.equal(r.status, 200, r.text);
+    const kept = both[keep].json, other = both[1 - keep].json;
+    const next = await refresh(tv, kept.refresh_token);
+    assert.equal(next.status, 200, `kept answer ${keep}: ${next.text}`);
+    twitchError(await validate(server, other.access_token), 401, 'invalid access token');
+    twitchError(await refresh(tv, other.refresh_token), 400, 'Invalid refresh token');
+    twitchError(await validate(server, next.json.access_token), 401, 'invalid access token');
+  }
 });
 
 test('public clients: a refresh token unused for 30 days expires; using it restarts the clock', async () => {

@@ -307,7 +307,7 @@ static void
 store_refresh_retry_after_a_lost_answer(void)
 {
 	struct store_grant g;
-	struct store_issue is, r1, r2, r3;
+	struct store_issue is, r1, r2, r3, r4, r5;
 	struct store_token tok;
 	int64_t uid;
 	struct store *st = t_store_with_user(&uid);
@@ -322,16 +322,55 @@ store_refresh_retry_after_a_lost_answer(void)
 	t_issue_for(&r2, 12, 1, 1100 + TW_REFRESH_RETRY / 2);
 	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_OK);
 	store_grant_clear(&g);
+	/* r1 and r2 are siblings: both live until the client uses one. */
+	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_OK);
+	store_token_clear(&tok);
 	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_OK);
 	store_token_clear(&tok);
-	/* The lost answer's access token went with it; the first one stays. */
+	t_issue_for(&r3, 13, 1, 1200);
+	CHECK(store_refresh_use(st, r2.refresh_hash, "c1", &r3, &g) == STORE_OK);
+	store_grant_clear(&g);
+	/* r2 kept: r1 and its access token are retired, the first access token stays. */
 	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_NOTFOUND);
 	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_OK);
 	store_token_clear(&tok);
-	/* r1's token was retired by the retry: presented now, it is a copy. */
-	t_issue_for(&r3, 13, 1, 1100 + TW_REFRESH_RETRY / 2 + 1);
-	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r3, &g) == STORE_REPLAY);
+	CHECK(store_token_get(st, r3.access.hash, &tok) == STORE_OK);
+	store_token_clear(&tok);
+	/* r1 presented now is a copy: the grant ends. */
+	t_issue_for(&r4, 14, 1, 1201);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r4, &g) == STORE_REPLAY);
+	CHECK(store_token_get(st, r3.access.hash, &tok) == STORE_NOTFOUND);
+	store_close(st);
+
+	/*
+	 * Two refreshes at once, answered out of order: the client keeps the
+	 * first answer (r1), whose sibling r2 goes when r1 is used.
+	 */
+	if ((st = t_store_with_user(&uid)) == NULL)
+		return;
+	t_grant_with_refresh(st, uid, &is);
+	t_issue_for(&r1, 11, 1, 1100);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
+	store_grant_clear(&g);
+	t_issue_for(&r2, 12, 1, 1101);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_OK);
+	store_grant_clear(&g);
+	t_issue_for(&r3, 13, 1, 1102);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r3, &g) == STORE_OK);
+	store_grant_clear(&g);
+	t_issue_for(&r4, 14, 1, 5000);		/* hours later: siblings have no window */
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r4, &g) == STORE_OK);
+	store_grant_clear(&g);
+	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_OK);
+	store_token_clear(&tok);
 	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_NOTFOUND);
+	CHECK(store_token_get(st, r3.access.hash, &tok) == STORE_NOTFOUND);
+	/* r3, retired when r1 was used, presented later: a copy; the grant ends. */
+	t_issue_for(&r5, 15, 1, 5001);
+	CHECK(store_refresh_use(st, r4.refresh_hash, "c1", &r5, &g) == STORE_OK);
+	store_grant_clear(&g);
+	CHECK(store_refresh_use(st, r3.refresh_hash, "c1", &r5, &g) == STORE_REPLAY);
+	CHECK(store_token_get(st, r5.access.hash, &tok) == STORE_NOTFOUND);
 	store_close(st);
 
 	/* Within the window, but the successor was used: a copy, the grant ends. */

@@ -113,7 +113,8 @@ export async function startServer({ db, args = [], env = {}, preExec } = {}) {
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': only then has everything the server wrote been read.
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 10000);
     child.stdout.on('data', (d) => {
@@ -347,7 +348,7 @@ export function spawnCli(args, { env = {}, input } = {}) {
     }
   });
   if (input !== undefined) child.stdin.end(input); else child.stdin.end();
-  const done = new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+  const done = new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
   return {
     child, done,
     stderr: () => stderr,
