@@ -96,6 +96,8 @@ static const char *const pg_sql[ST__MAX] = {
 	    "$7::integer, $8::bigint, $9::text "
 	    "WHERE $8::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $8::bigint)",
 	[ST_APP_GET_URIS] = "SELECT redirect_uris FROM apps WHERE client_id = $1 FOR UPDATE",
+	[ST_REFRESH_LOCK_GRANT] = "SELECT 1 FROM grants WHERE id = "
+	    "(SELECT grant_id FROM refresh_tokens WHERE hash = $1) FOR UPDATE",
 	[ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, client_id, user_id, scopes, "
 	    "created_at, expires_at) SELECT $1::bytea, client_id, $3::bigint, $4::text, "
 	    "$5::bigint, $6::bigint FROM apps WHERE client_id = $2::text AND "

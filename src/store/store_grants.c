@@ -255,19 +255,22 @@ store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
 }
 
 /*
- * A token rotated out less than TW_REFRESH_RETRY ago came back.  If no
- * token it was replaced by has been used yet, the client is most likely
- * retrying after losing the answer, or sent two refreshes at once and
- * cannot know which answer it will keep: the caller rotates again, and
- * the replacements are siblings until one of them is used (see
+ * A rotated-out token came back.  Less than TW_REFRESH_RETRY after it was
+ * used, and if no token it was replaced by has been used yet, the client
+ * is most likely retrying after losing the answer, or sent two refreshes
+ * at once and cannot know which answer it will keep: the caller rotates
+ * again, and the replacements are siblings until one of them is used (see
  * retire_siblings).  Otherwise a copy was kept: the grant ends.
  */
 static enum store_rc
-rotated_out(struct db_conn *c, const uint8_t *hash, int64_t grant_id)
+rotated_out(struct db_conn *c, const uint8_t *hash, int64_t grant_id, int64_t used_at,
+    int64_t now)
 {
 	enum db_rc drc;
 	int row;
 
+	if (used_at < now - TW_REFRESH_RETRY)
+		return replay(c, grant_id);
 	drc = db_run(c, ST_REFRESH_CHILD_USED, ARGS(arg_hash(hash)));
 	row = drc == DB_OK ? db_next(c) : -1;
 	db_done(c);
@@ -309,6 +312,15 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 	const char *scopes;
 	enum store_rc rc;
 
+	/*
+	 * A rotation reads and writes several tokens of the grant (siblings,
+	 * children): on PostgreSQL, where transactions run side by side, the
+	 * grant's row is locked first, so that rotations of one grant take
+	 * turns, read what the one before wrote, and cannot deadlock.
+	 */
+	if (issue->has_refresh &&
+	    (rc = store_exec(c, ST_REFRESH_LOCK_GRANT, ARGS(arg_hash(hash)), NULL)) != STORE_OK)
+		return rc;
 	if (db_run(c, ST_REFRESH_GET, ARGS(arg_hash(hash))) == DB_OK &&
 	    (row = db_next(c)) == 1) {
 		g->id = db_col_int(c, 0);
@@ -332,7 +344,7 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 	if (row == 0 || !mine)
 		return STORE_NOTFOUND;
 	if (used && used_at < now - TW_REFRESH_RETRY)
-		return replay(c, g->id);
+		return replay(c, g->id);	/* before anything else: a copy ends the grant */
 	if (expires_at != 0 && expires_at <= now)
 		return STORE_NOTFOUND;
 	scopes = issue->access.scopes ? issue->access.scopes : g->scopes;
@@ -342,24 +354,18 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 	if (used) {
 		if (!issue->has_refresh)
 			return replay(c, g->id);
-		if ((rc = rotated_out(c, hash, g->id)) != STORE_OK)
-			return rc;
+		rc = rotated_out(c, hash, g->id, used_at, now);
 	} else if (issue->has_refresh) {
 		rc = store_exec(c, ST_REFRESH_MARK_USED, ARGS(arg_hash(hash), arg_int(now)),
 		    &changed);
-		if (rc != STORE_OK)
-			return rc;
-		/*
-		 * Not changed: another request rotated it a moment ago, and we
-		 * waited for its commit (PostgreSQL); this one is a retry too.
-		 */
-		if (changed != 1)
-			rc = rotated_out(c, hash, g->id);
-		else if (has_parent)
+		if (rc == STORE_OK && changed != 1)
+			return replay(c, g->id);	/* cannot happen under the grant's lock */
+		if (rc == STORE_OK && has_parent)
 			rc = retire_siblings(c, hash, parent, now);
-		if (rc != STORE_OK)
-			return rc;
-	}
+	} else
+		rc = STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
 	return insert_issued(c, g->id, g->user_id, g->client_id, issue, scopes,
 	    issue->has_refresh ? hash : NULL);
 }

@@ -96,6 +96,9 @@ const char *const store_sql[ST__MAX] = {
 	    "JOIN grants g ON g.id = r.grant_id WHERE r.hash = ?1",
 	[ST_REFRESH_MARK_USED] = "UPDATE refresh_tokens SET used_at = ?2 "
 	    "WHERE hash = ?1 AND used_at IS NULL",
+	/* Locks the grant of ?1 (PostgreSQL: see db_pg.c; SQLite has one writer). */
+	[ST_REFRESH_LOCK_GRANT] = "SELECT 1 FROM grants WHERE id = "
+	    "(SELECT grant_id FROM refresh_tokens WHERE hash = ?1)",
 	/* Whether a token that replaced ?1 has been used (see rotated_out). */
 	[ST_REFRESH_CHILD_USED] = "SELECT 1 FROM refresh_tokens WHERE parent = ?1 "
 	    "AND used_at IS NOT NULL LIMIT 1",

@@ -277,6 +277,19 @@ test('public clients: two refreshes at once with one token are both answered; th
   }
 });
 
+test('public clients: both answers of a retry used at once is a copy: one is answered, and the grant ends', async () => {
+  const t = await deviceTokens(tv, 'olive', 'chat:read');
+  const r1 = await refresh(tv, t.refresh_token);
+  const r2 = await refresh(tv, t.refresh_token);
+  assert.equal(r1.status, 200, r1.text);
+  assert.equal(r2.status, 200, r2.text);
+  const both = await Promise.all([refresh(tv, r1.json.refresh_token), refresh(tv, r2.json.refresh_token)]);
+  assert.deepEqual(both.map((r) => r.status).sort(), [200, 400], both.map((r) => r.text).join('\n'));
+  const won = both.find((r) => r.status === 200).json;
+  twitchError(await validate(server, won.access_token), 401, 'invalid access token');
+  twitchError(await refresh(tv, won.refresh_token), 400, 'Invalid refresh token');
+});
+
 test('public clients: a refresh token unused for 30 days expires; using it restarts the clock', async () => {
   const t = await deviceTokens(tv, 'patty', 'chat:read');
   try {
