@@ -61,6 +61,8 @@
  * at once: it rotates again instead of ending the grant.
  */
 #define TW_REFRESH_RETRY	60
+/* Replacements one refresh token may have (its retries + 1); then refused. */
+#define TW_REFRESH_REPLACEMENTS	10
 #define TW_DEVICE_CODE_TTL	(30 * 60)		/* device authorizations, as on Twitch */
 #define TW_ID_TOKEN_TTL		(15 * 60)		/* OpenID Connect id_tokens */
 

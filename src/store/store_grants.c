@@ -260,23 +260,30 @@ store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
  * is most likely retrying after losing the answer, or sent two refreshes
  * at once and cannot know which answer it will keep: the caller rotates
  * again, and the replacements are siblings until one of them is used (see
- * retire_siblings).  Otherwise a copy was kept: the grant ends.
+ * retire_siblings).  Otherwise a copy was kept: the grant ends.  Retries
+ * past TW_REFRESH_REPLACEMENTS are refused, the grant kept: no client
+ * loses that many answers.
  */
 static enum store_rc
 rotated_out(struct db_conn *c, const uint8_t *hash, int64_t grant_id, int64_t used_at,
     int64_t now)
 {
-	enum db_rc drc;
-	int row;
+	int64_t children = 0, used = 0;
+	int row = -1;
 
 	if (used_at < now - TW_REFRESH_RETRY)
 		return replay(c, grant_id);
-	drc = db_run(c, ST_REFRESH_CHILD_USED, ARGS(arg_hash(hash)));
-	row = drc == DB_OK ? db_next(c) : -1;
+	if (db_run(c, ST_REFRESH_CHILDREN, ARGS(arg_hash(hash))) == DB_OK &&
+	    (row = db_next(c)) == 1) {
+		children = db_col_int(c, 0);
+		used = db_col_int(c, 1);
+	}
 	db_done(c);
-	if (row < 0)
+	if (row != 1)
 		return STORE_ERROR;
-	return row == 0 ? STORE_OK : replay(c, grant_id);
+	if (used > 0)
+		return replay(c, grant_id);
+	return children < TW_REFRESH_REPLACEMENTS ? STORE_OK : STORE_NOTFOUND;
 }
 
 /*

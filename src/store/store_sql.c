@@ -99,9 +99,9 @@ const char *const store_sql[ST__MAX] = {
 	/* Locks the grant of ?1 (PostgreSQL: see db_pg.c; SQLite has one writer). */
 	[ST_REFRESH_LOCK_GRANT] = "SELECT 1 FROM grants WHERE id = "
 	    "(SELECT grant_id FROM refresh_tokens WHERE hash = ?1)",
-	/* Whether a token that replaced ?1 has been used (see rotated_out). */
-	[ST_REFRESH_CHILD_USED] = "SELECT 1 FROM refresh_tokens WHERE parent = ?1 "
-	    "AND used_at IS NOT NULL LIMIT 1",
+	/* The tokens that replaced ?1, and how many were used (see rotated_out). */
+	[ST_REFRESH_CHILDREN] = "SELECT COUNT(*), COUNT(used_at) FROM refresh_tokens "
+	    "WHERE parent = ?1",
 	/* ?1's unused siblings, children of ?2, and their access tokens. */
 	[ST_REFRESH_SIBLING_ACCESS_DELETE] = "DELETE FROM tokens WHERE hash IN "
 	    "(SELECT access_hash FROM refresh_tokens WHERE parent = ?2 AND hash <> ?1 "

@@ -388,6 +388,24 @@ store_refresh_retry_after_a_lost_answer(void)
 	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_NOTFOUND);
 	store_close(st);
 
+	/* TW_REFRESH_REPLACEMENTS of one token, and no more; the grant lives on. */
+	if ((st = t_store_with_user(&uid)) == NULL)
+		return;
+	t_grant_with_refresh(st, uid, &is);
+	for (int i = 0; i < TW_REFRESH_REPLACEMENTS; i++) {
+		t_issue_for(&r1, (uint8_t)(20 + i), 1, 1100 + i);
+		CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
+		store_grant_clear(&g);
+	}
+	t_issue_for(&r2, 40, 1, 1100 + TW_REFRESH_REPLACEMENTS);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_NOTFOUND);
+	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_OK);
+	store_token_clear(&tok);
+	t_issue_for(&r3, 41, 1, 1200);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r3, &g) == STORE_OK);
+	store_grant_clear(&g);
+	store_close(st);
+
 	/* A retry that widens the scopes is refused and retires nothing. */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
