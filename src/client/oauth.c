@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../common/form.h"
 #include "../common/jws.h"
@@ -336,14 +337,28 @@ oauth_exchange_code(const char *issuer, const char *client_id,
 	return token_call(issuer, pairs, out, err);
 }
 
+/*
+ * A refresh that got no verdict may still have been carried out, and a
+ * public client's refresh token rotated, its replacement lost with the
+ * answer.  Issuers that allow for that take the old token once more for a
+ * while (twauth serve for 60 s), so the call is tried once again, a
+ * moment later, before giving up; where that is not allowed the second
+ * try is refused, and the token was lost either way.
+ */
 enum oauth_rc
 oauth_refresh(const char *issuer, const char *client_id, const char *client_secret,
     const char *refresh_token, struct oauth_tokens *out, struct oauth_err *err)
 {
 	const char *pairs[] = { "client_id", client_id, "client_secret", client_secret,
 	    "grant_type", "refresh_token", "refresh_token", refresh_token, NULL };
+	struct timespec pause = { OAUTH_REFRESH_RETRY_PAUSE, 0 };
+	enum oauth_rc rc = token_call(issuer, pairs, out, err);
 
-	return token_call(issuer, pairs, out, err);
+	if (rc == OAUTH_NETWORK) {
+		nanosleep(&pause, NULL);
+		rc = token_call(issuer, pairs, out, err);
+	}
+	return rc;
 }
 
 enum oauth_rc

@@ -15,6 +15,7 @@
 #define OAUTH_DEFAULT_ISSUER	"https://id.twitch.tv"
 #define OAUTH_DEFAULT_API_BASE	"https://api.twitch.tv"
 #define OAUTH_MAX_TOKEN_LEN	4096	/* longest token we accept from an issuer */
+#define OAUTH_REFRESH_RETRY_PAUSE 1	/* seconds before a refresh without a verdict is tried again */
 
 enum oauth_rc {
 	OAUTH_OK,
@@ -81,7 +82,10 @@ enum oauth_rc oauth_client_credentials(const char *issuer, const char *client_id
 enum oauth_rc oauth_exchange_code(const char *issuer, const char *client_id,
     const char *client_secret, const char *code, const char *redirect_uri,
     struct oauth_tokens *out, struct oauth_err *err);
-/* client_secret NULL for public clients. */
+/*
+ * client_secret NULL for public clients.  Tried a second time after
+ * OAUTH_REFRESH_RETRY_PAUSE when the first try gets no verdict.
+ */
 enum oauth_rc oauth_refresh(const char *issuer, const char *client_id,
     const char *client_secret, const char *refresh_token, struct oauth_tokens *out,
     struct oauth_err *err);

@@ -301,6 +301,49 @@ test('device flow with a public app: code, approval, tokens; refresh without a s
   assert.match(spent.stderr, /Invalid refresh token/);
 });
 
+// A proxy to the server that drops the answer to the first refresh it
+// forwards, after the server has sent it: the refresh was carried out, and
+// the client never hears of it.
+async function answerLosingProxy() {
+  const seen = { refreshes: 0 };
+  const proxy = net.createServer((down) => {
+    const up = net.connect(server.port, '127.0.0.1');
+    let drop = false;
+    down.on('data', (d) => {
+      if (/grant_type=refresh_token/.test(d.toString()) && ++seen.refreshes === 1) drop = true;
+      up.write(d);
+    });
+    up.on('data', (d) => { if (drop) down.destroy(); else down.write(d); });
+    up.on('end', () => down.end());
+    down.on('error', () => up.destroy());
+    up.on('error', () => down.destroy());
+    down.on('close', () => up.destroy());
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${proxy.address().port}`, seen, close: () => proxy.close() };
+}
+
+test('refresh: an answer lost on the way is tried again once, and the retry\'s token is the live one', async () => {
+  const d = await read(postForm(`${server.url}/oauth2/device`, { client_id: pub.client_id, scopes: 'chat:read' }));
+  await activateDevice(server.url, d.json.verification_uri, 'carol_n');
+  const first = await read(postForm(`${server.url}/oauth2/token`, { client_id: pub.client_id,
+    device_code: d.json.device_code, grant_type: 'urn:ietf:params:oauth:grant-type:device_code' }));
+  assert.equal(first.status, 200, first.text);
+  const proxy = await answerLosingProxy();
+  try {
+    const p = spawnCli(['refresh', first.json.refresh_token, '--client-id', pub.client_id],
+      { env: env({ TWAUTH_ISSUER: proxy.url, TWITCH_CLIENT_ID: pub.client_id, TWITCH_CLIENT_SECRET: '' }) });
+    const r = await p.done;
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(proxy.seen.refreshes, 2, 'the first answer was dropped, the call made again');
+    const out = JSON.parse(r.stdout);
+    assert.equal((await validate(server, out.access_token)).json.login, 'carol_n');
+    const next = await read(postForm(`${server.url}/oauth2/token`, { client_id: pub.client_id,
+      grant_type: 'refresh_token', refresh_token: out.refresh_token }));
+    assert.equal(next.status, 200, next.text);
+  } finally { proxy.close(); }
+});
+
 test('device flow denied: exit 1 with a clear message', async () => {
   const e = { TWITCH_CLIENT_ID: pub.client_id, TWITCH_CLIENT_SECRET: '' };
   const p = spawnCli(['token', '--device'], { env: env(e) });
