@@ -303,122 +303,106 @@ t_grant_with_refresh(struct store *st, int64_t uid, struct store_issue *is)
 	return g.id;
 }
 
+/* Refreshes client c1's hash at now into *to (tag); the store's answer. */
+static enum store_rc
+t_refresh(struct store *st, const uint8_t *hash, struct store_issue *to, uint8_t tag,
+    int64_t now)
+{
+	struct store_grant g;
+	enum store_rc rc;
+
+	t_issue_for(to, tag, 1, now);
+	if ((rc = store_refresh_use(st, hash, "c1", to, &g)) == STORE_OK)
+		store_grant_clear(&g);
+	return rc;
+}
+
+/* Whether the access token of issue validates. */
+static int
+t_live(struct store *st, const struct store_issue *issue)
+{
+	struct store_token tok;
+
+	if (store_token_get(st, issue->access.hash, &tok) != STORE_OK)
+		return 0;
+	store_token_clear(&tok);
+	return 1;
+}
+
 static void
 store_refresh_retry_after_a_lost_answer(void)
 {
 	struct store_grant g;
 	struct store_issue is, r1, r2, r3, r4, r5;
-	struct store_token tok;
 	int64_t uid;
 	struct store *st = t_store_with_user(&uid);
 
 	if (st == NULL)
 		return;
 	t_grant_with_refresh(st, uid, &is);
-	t_issue_for(&r1, 11, 1, 1100);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
-	store_grant_clear(&g);
+	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
 	/* r1's answer was lost: the client tries its old token again, 30 s on. */
-	t_issue_for(&r2, 12, 1, 1100 + TW_REFRESH_RETRY / 2);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_OK);
-	store_grant_clear(&g);
+	CHECK(t_refresh(st, is.refresh_hash, &r2, 12, 1100 + TW_REFRESH_RETRY / 2) == STORE_OK);
 	/* r1 and r2 are siblings: both live until the client uses one. */
-	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_OK);
-	store_token_clear(&tok);
-	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_OK);
-	store_token_clear(&tok);
-	t_issue_for(&r3, 13, 1, 1200);
-	CHECK(store_refresh_use(st, r2.refresh_hash, "c1", &r3, &g) == STORE_OK);
-	store_grant_clear(&g);
+	CHECK(t_live(st, &r1) && t_live(st, &r2));
+	CHECK(t_refresh(st, r2.refresh_hash, &r3, 13, 1200) == STORE_OK);
 	/* r2 kept: r1 and its access token are retired, the first access token stays. */
-	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_NOTFOUND);
-	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_OK);
-	store_token_clear(&tok);
-	CHECK(store_token_get(st, r3.access.hash, &tok) == STORE_OK);
-	store_token_clear(&tok);
+	CHECK(!t_live(st, &r1) && t_live(st, &is) && t_live(st, &r3));
 	/* r1 presented now is a copy: the grant ends. */
-	t_issue_for(&r4, 14, 1, 1201);
-	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r4, &g) == STORE_REPLAY);
-	CHECK(store_token_get(st, r3.access.hash, &tok) == STORE_NOTFOUND);
+	CHECK(t_refresh(st, r1.refresh_hash, &r4, 14, 1201) == STORE_REPLAY);
+	CHECK(!t_live(st, &r3));
 	store_close(st);
 
 	/*
 	 * Two refreshes at once, answered out of order: the client keeps the
-	 * first answer (r1), whose sibling r2 goes when r1 is used.
+	 * first answer (r1), whose siblings go when r1 is used.
 	 */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
 	t_grant_with_refresh(st, uid, &is);
-	t_issue_for(&r1, 11, 1, 1100);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
-	store_grant_clear(&g);
-	t_issue_for(&r2, 12, 1, 1101);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_OK);
-	store_grant_clear(&g);
-	t_issue_for(&r3, 13, 1, 1102);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r3, &g) == STORE_OK);
-	store_grant_clear(&g);
-	t_issue_for(&r4, 14, 1, 5000);		/* hours later: siblings have no window */
-	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r4, &g) == STORE_OK);
-	store_grant_clear(&g);
-	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_OK);
-	store_token_clear(&tok);
-	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_NOTFOUND);
-	CHECK(store_token_get(st, r3.access.hash, &tok) == STORE_NOTFOUND);
+	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
+	CHECK(t_refresh(st, is.refresh_hash, &r2, 12, 1101) == STORE_OK);
+	CHECK(t_refresh(st, is.refresh_hash, &r3, 13, 1102) == STORE_OK);
+	/* Hours later: siblings have no window. */
+	CHECK(t_refresh(st, r1.refresh_hash, &r4, 14, 5000) == STORE_OK);
+	CHECK(t_live(st, &r1) && !t_live(st, &r2) && !t_live(st, &r3));
 	/* r3, retired when r1 was used, presented later: a copy; the grant ends. */
-	t_issue_for(&r5, 15, 1, 5001);
-	CHECK(store_refresh_use(st, r4.refresh_hash, "c1", &r5, &g) == STORE_OK);
-	store_grant_clear(&g);
-	CHECK(store_refresh_use(st, r3.refresh_hash, "c1", &r5, &g) == STORE_REPLAY);
-	CHECK(store_token_get(st, r5.access.hash, &tok) == STORE_NOTFOUND);
+	CHECK(t_refresh(st, r4.refresh_hash, &r5, 15, 5001) == STORE_OK);
+	CHECK(t_refresh(st, r3.refresh_hash, &r5, 16, 5002) == STORE_REPLAY);
+	CHECK(!t_live(st, &r5));
 	store_close(st);
 
 	/* Within the window, but the successor was used: a copy, the grant ends. */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
 	t_grant_with_refresh(st, uid, &is);
-	t_issue_for(&r1, 11, 1, 1100);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
-	store_grant_clear(&g);
-	t_issue_for(&r2, 12, 1, 1110);
-	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_OK);
-	store_grant_clear(&g);
-	t_issue_for(&r3, 13, 1, 1120);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r3, &g) == STORE_REPLAY);
-	CHECK(store_token_get(st, r2.access.hash, &tok) == STORE_NOTFOUND);
+	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
+	CHECK(t_refresh(st, r1.refresh_hash, &r2, 12, 1110) == STORE_OK);
+	CHECK(t_refresh(st, is.refresh_hash, &r3, 13, 1120) == STORE_REPLAY);
+	CHECK(!t_live(st, &r2));
 	store_close(st);
 
 	/* TW_REFRESH_REPLACEMENTS of one token, and no more; the grant lives on. */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
 	t_grant_with_refresh(st, uid, &is);
-	for (int i = 0; i < TW_REFRESH_REPLACEMENTS; i++) {
-		t_issue_for(&r1, (uint8_t)(20 + i), 1, 1100 + i);
-		CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
-		store_grant_clear(&g);
-	}
-	t_issue_for(&r2, 40, 1, 1100 + TW_REFRESH_REPLACEMENTS);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_NOTFOUND);
-	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_OK);
-	store_token_clear(&tok);
-	t_issue_for(&r3, 41, 1, 1200);
-	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r3, &g) == STORE_OK);
-	store_grant_clear(&g);
+	for (int i = 0; i < TW_REFRESH_REPLACEMENTS; i++)
+		CHECK(t_refresh(st, is.refresh_hash, &r1, (uint8_t)(20 + i), 1100 + i) == STORE_OK);
+	CHECK(t_refresh(st, is.refresh_hash, &r2, 40, 1100 + TW_REFRESH_REPLACEMENTS) ==
+	    STORE_NOTFOUND);
+	CHECK(t_live(st, &r1));
+	CHECK(t_refresh(st, r1.refresh_hash, &r3, 41, 1200) == STORE_OK);
 	store_close(st);
 
 	/* A retry that widens the scopes is refused and retires nothing. */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
 	t_grant_with_refresh(st, uid, &is);
-	t_issue_for(&r1, 11, 1, 1100);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
-	store_grant_clear(&g);
+	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
 	t_issue_for(&r2, 12, 1, 1110);
 	r2.access.scopes = "chat:read bits:read";
 	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_MISMATCH);
-	t_issue_for(&r2, 12, 1, 1111);
-	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_OK);
-	store_grant_clear(&g);
+	CHECK(t_refresh(st, r1.refresh_hash, &r2, 12, 1111) == STORE_OK);
 	store_close(st);
 }
 
