@@ -31,6 +31,12 @@ clock_now(void)
 	return (int64_t)time(NULL) + skew;
 }
 
+int64_t
+clock_now_ms(void)
+{
+	return (int64_t)clock_wall_ms() + skew * 1000;
+}
+
 uint64_t
 clock_mono_us(void)
 {

@@ -13,6 +13,8 @@ void clock_init(void);
 /* Shifts the wall clock by skew seconds (unit tests). */
 void clock_set_skew(int64_t skew);
 int64_t clock_now(void);
+/* clock_now() in milliseconds: for waits of a few seconds (throttles). */
+int64_t clock_now_ms(void);
 uint64_t clock_mono_us(void);
 /* Wall-clock milliseconds since the epoch, unskewed (for ordering only). */
 uint64_t clock_wall_ms(void);

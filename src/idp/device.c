@@ -140,7 +140,7 @@ gate(struct idp *idp, const char *typed, const char *client_addr, int64_t now,
 
 	*retry_after = 0;
 	addr_key(client_addr, key, sizeof(key));
-	wait = throttle_wait(idp->activate_throttle, key, now);
+	wait = throttle_wait(idp->activate_throttle, key, clock_now_ms());
 	if (store_bucket_wait(idp->store, ACTIVATE_BUCKET, TW_ACTIVATE_ALL_BURST,
 	    TW_ACTIVATE_ALL_PER_HOUR, now, &all_wait) != STORE_OK)
 		return IDP_ERR_UNAVAILABLE;
@@ -163,7 +163,7 @@ count_miss(struct idp *idp, const char *client_addr, int64_t now)
 	char key[80];
 
 	addr_key(client_addr, key, sizeof(key));
-	throttle_fail(idp->activate_throttle, key, now);
+	throttle_fail(idp->activate_throttle, key, clock_now_ms());
 	/* Empty is not an error here: the next attempt is told to wait. */
 	(void)store_bucket_take(idp->store, ACTIVATE_BUCKET, TW_ACTIVATE_ALL_BURST,
 	    TW_ACTIVATE_ALL_PER_HOUR, now);

@@ -9,12 +9,12 @@
 #include "../common/xmalloc.h"
 
 #define PROBES		8	/* slots looked at per key */
-#define RESET_AFTER	3600	/* seconds without failure that forget a count */
+#define RESET_AFTER	(3600 * 1000)	/* ms without failure that forget a count */
 
 struct slot {
 	uint64_t	key;		/* 0: empty */
 	unsigned	failures;
-	int64_t		last_failure;
+	int64_t		last_failure;	/* ms */
 };
 
 struct throttle {
@@ -86,21 +86,22 @@ find(struct throttle *t, uint64_t key, int create)
 	return oldest;
 }
 
+/* Milliseconds to wait after the last of failures. */
 static int64_t
 delay_for(const struct throttle *t, unsigned failures)
 {
+	int64_t secs;
 	unsigned over;
 
 	if (failures < t->free_failures)
 		return 0;
 	over = failures - t->free_failures;
-	if (over >= 20)
-		return t->max_delay;
-	return (int64_t)1 << over < t->max_delay ? (int64_t)1 << over : t->max_delay;
+	secs = over >= 20 ? t->max_delay : (int64_t)1 << over;
+	return (secs < t->max_delay ? secs : t->max_delay) * 1000;
 }
 
 int64_t
-throttle_wait(struct throttle *t, const char *key, int64_t now)
+throttle_wait(struct throttle *t, const char *key, int64_t now_ms)
 {
 	uint64_t k = key_of(key);
 	struct slot *s;
@@ -108,30 +109,28 @@ throttle_wait(struct throttle *t, const char *key, int64_t now)
 
 	pthread_mutex_lock(&t->lock);
 	if ((s = find(t, k, 0)) != NULL) {
-		if (now - s->last_failure >= RESET_AFTER)
+		if (now_ms - s->last_failure >= RESET_AFTER)
 			memset(s, 0, sizeof(*s));
-		else {
-			wait = s->last_failure + delay_for(t, s->failures) - now;
-			if (wait < 0)
-				wait = 0;
-		}
+		else
+			wait = s->last_failure + delay_for(t, s->failures) - now_ms;
 	}
 	pthread_mutex_unlock(&t->lock);
-	return wait;
+	/* Whole seconds, rounded up: Retry-After never says "come back" too soon. */
+	return wait > 0 ? (wait + 999) / 1000 : 0;
 }
 
 void
-throttle_fail(struct throttle *t, const char *key, int64_t now)
+throttle_fail(struct throttle *t, const char *key, int64_t now_ms)
 {
 	uint64_t k = key_of(key);
 	struct slot *s;
 
 	pthread_mutex_lock(&t->lock);
 	s = find(t, k, 1);
-	if (now - s->last_failure >= RESET_AFTER)
+	if (now_ms - s->last_failure >= RESET_AFTER)
 		s->failures = 0;
 	s->failures++;
-	s->last_failure = now;
+	s->last_failure = now_ms;
 	pthread_mutex_unlock(&t->lock);
 }
 

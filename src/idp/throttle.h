@@ -20,9 +20,13 @@ struct throttle;
 
 struct throttle *throttle_new(size_t slots, unsigned free_failures, unsigned max_delay);
 void throttle_free(struct throttle *t);
-/* Seconds the key must still wait before its next attempt; 0 if none. */
-int64_t throttle_wait(struct throttle *t, const char *key, int64_t now);
-void throttle_fail(struct throttle *t, const char *key, int64_t now);
+/*
+ * Seconds (rounded up) the key must still wait before its next attempt; 0
+ * if none.  Times are in milliseconds (clock_now_ms): counted in whole
+ * seconds, a wait of one second could end a moment after it began.
+ */
+int64_t throttle_wait(struct throttle *t, const char *key, int64_t now_ms);
+void throttle_fail(struct throttle *t, const char *key, int64_t now_ms);
 void throttle_clear(struct throttle *t, const char *key);
 
 #endif

@@ -120,7 +120,7 @@ client_limit_before(struct idp *idp, const char *addr, struct idp_token_response
 	int64_t wait;
 
 	if (idp_blank(addr) ||
-	    (wait = throttle_wait(idp->client_addr_throttle, addr, clock_now())) == 0)
+	    (wait = throttle_wait(idp->client_addr_throttle, addr, clock_now_ms())) == 0)
 		return IDP_OK;
 	resp->retry_after = wait;
 	return IDP_ERR_CLIENT_THROTTLED;
@@ -130,7 +130,7 @@ static enum idp_err
 client_limit_after(struct idp *idp, const char *client_id, const char *addr,
     enum idp_err err, struct idp_token_response *resp)
 {
-	int64_t now = clock_now(), wait = 0;
+	int64_t now = clock_now_ms(), wait = 0;
 
 	if (err != IDP_ERR_INVALID_CLIENT && err != IDP_ERR_INVALID_CLIENT_SECRET)
 		return err;

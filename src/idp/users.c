@@ -228,7 +228,7 @@ idp_sign_in(struct idp *idp, const char *login, const char *password, size_t pas
 {
 	char login_key[TW_LOGIN_MAX + 8], addr_key[80];
 	char folded[TW_LOGIN_MAX + 1] = "";
-	int64_t now = clock_now(), wait, addr_wait;
+	int64_t now = clock_now_ms(), wait, addr_wait;
 	enum idp_err err;
 	int ok = 0;
 
