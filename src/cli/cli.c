@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands; see cli.h. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -85,6 +86,49 @@ cli_usage_hint(const char *cmd)
 {
 	fprintf(stderr, "Run 'twauth %s --help' for usage.\n", cmd);
 	return EXIT_USAGE;
+}
+
+int
+cli_sub_parse(int argc, char **argv, const char *cmd, const char *const *subs,
+    void (*usage)(FILE *), struct cli_sub *out)
+{
+	enum { O_DB = 256, O_JSON };
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, O_DB },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	size_t i;
+	int c;
+
+	memset(out, 0, sizeof(*out));
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	for (i = 0; subs[i] != NULL && strcmp(subs[i], argv[1]) != 0; i++)
+		;
+	if (subs[i] == NULL) {
+		cli_error("unknown %s subcommand '%s'", cmd, argv[1]);
+		return cli_usage_hint(cmd);
+	}
+	out->sub = subs[i];
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		if (c == O_DB)
+			out->db = optarg;
+		else if (c == O_JSON)
+			out->json = 1;
+		else if (c == 'h') {
+			usage(stdout);
+			return EXIT_OK;
+		} else
+			return cli_usage_hint(cmd);
+	}
+	out->args = argv + 1 + optind;
+	out->n_args = argc - 1 - optind;
+	return -1;
 }
 
 void

@@ -40,6 +40,22 @@ int cli_idp_error(enum idp_err err);
 /* Prints "see 'twauth CMD --help'" and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
+/* "twauth CMD SUB [--db PATH] [--json] [ARG ...]", read by cli_sub_parse. */
+struct cli_sub {
+	const char	 *sub;		/* one of the subcommands given */
+	const char	 *db;		/* --db, or NULL */
+	int		  json;		/* --json */
+	char		**args;		/* what follows the options */
+	int		  n_args;
+};
+/*
+ * Reads argv (argv[0] is CMD) into *out, SUB being one of subs (NULL-
+ * terminated).  Returns -1 to go on; else the exit status to return, with
+ * the help printed or the usage error explained.
+ */
+int cli_sub_parse(int argc, char **argv, const char *cmd, const char *const *subs,
+    void (*usage)(FILE *), struct cli_sub *out);
+
 /* "2026-11-25 03:42:00Z" for a Unix time, into out (at least 32 bytes). */
 void cli_format_time(int64_t t, char *out, size_t len);
 /* Prints j indented on stdout, wipes the text (it may hold a secret), frees j. */

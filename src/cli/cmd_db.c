@@ -1,5 +1,4 @@
 /* twauth db: keeping the database: a backup while servers run, a check. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,55 +51,32 @@ report(void *arg, const char *problem)
 int
 cmd_db(int argc, char **argv)
 {
-	enum { O_DB = 256, O_JSON };
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, O_DB },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char *const subs[] = { "backup", "check", NULL };
 	struct problems p = { NULL, 0 };
+	struct cli_sub a;
 	struct store *st;
 	struct idp *idp;
-	const char *db = NULL, *sub;
 	char err[512];
-	int c, n, want_args, rc = EXIT_OK;
+	int n, want_args, rc;
 
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
-	}
-	sub = argv[1];
-	if (strcmp(sub, "backup") != 0 && strcmp(sub, "check") != 0) {
-		cli_error("unknown db subcommand '%s'", sub);
-		return cli_usage_hint("db");
-	}
-	optind = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if (c == O_DB)
-			db = optarg;
-		else if (c == O_JSON)
-			p.json = 1;
-		else if (c == 'h') {
-			usage(stdout);
-			return EXIT_OK;
-		} else
-			return cli_usage_hint("db");
-	}
-	want_args = strcmp(sub, "backup") == 0 ? 1 : 0;
-	if (argc - 1 - optind != want_args) {
+	if ((rc = cli_sub_parse(argc, argv, "db", subs, usage, &a)) != -1)
+		return rc;
+	rc = EXIT_OK;
+	p.json = a.json;
+	want_args = strcmp(a.sub, "backup") == 0 ? 1 : 0;
+	if (a.n_args != want_args) {
 		cli_error(want_args ? "db backup wants the FILE to write" : "db check takes no "
 		    "arguments");
 		return cli_usage_hint("db");
 	}
-	if (cli_open(cli_db_path(db), NULL, 0, &st, &idp) == -1)
+	if (cli_open(cli_db_path(a.db), NULL, 0, &st, &idp) == -1)
 		return EXIT_FAIL;
-	if (strcmp(sub, "backup") == 0) {
-		const char *file = argv[optind + 1];
+	if (strcmp(a.sub, "backup") == 0) {
+		const char *file = a.args[0];
 
 		if (store_backup(st, file, err, sizeof(err)) == -1) {
 			cli_error("%s", err);
-			rc = store_spec_is_pg(cli_db_path(db)) ? EXIT_USAGE : EXIT_FAIL;
+			rc = store_spec_is_pg(cli_db_path(a.db)) ? EXIT_USAGE : EXIT_FAIL;
 		} else
 			printf("Backed up %s to %s.  Keep the secret file with it.\n",
 			    store_where(st), file);

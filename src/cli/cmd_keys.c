@@ -1,5 +1,4 @@
 /* twauth keys: list and rotate the OpenID Connect signing keys. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,54 +76,31 @@ keys_list(struct idp *idp, int json)
 int
 cmd_keys(int argc, char **argv)
 {
-	enum { O_DB = 256, O_JSON };
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, O_DB },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char *const subs[] = { "list", "rotate", NULL };
+	struct cli_sub a;
 	struct store *st;
 	struct idp *idp;
-	const char *db = NULL, *sub;
+	const char *db;
 	char kid[TW_KID_LEN + 1];
-	int c, json = 0, rc = EXIT_OK;
+	int rc;
 	enum idp_err err;
 
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
-	}
-	sub = argv[1];
-	if (strcmp(sub, "list") != 0 && strcmp(sub, "rotate") != 0) {
-		cli_error("unknown keys subcommand '%s'", sub);
+	if ((rc = cli_sub_parse(argc, argv, "keys", subs, usage, &a)) != -1)
+		return rc;
+	rc = EXIT_OK;
+	if (a.n_args != 0) {
+		cli_error("keys %s takes no arguments ('%s')", a.sub, a.args[0]);
 		return cli_usage_hint("keys");
 	}
-	optind = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if (c == O_DB)
-			db = optarg;
-		else if (c == O_JSON)
-			json = 1;
-		else if (c == 'h') {
-			usage(stdout);
-			return EXIT_OK;
-		} else
-			return cli_usage_hint("keys");
-	}
-	if (optind != argc - 1) {
-		cli_error("keys %s takes no arguments ('%s')", sub, argv[optind + 1]);
-		return cli_usage_hint("keys");
-	}
-	db = cli_db_path(db);
+	db = cli_db_path(a.db);
 	/* Listing needs only public halves; a rotation seals a new key. */
-	if (cli_open(db, NULL, strcmp(sub, "rotate") == 0, &st, &idp) == -1)
+	if (cli_open(db, NULL, strcmp(a.sub, "rotate") == 0, &st, &idp) == -1)
 		return EXIT_FAIL;
-	if (strcmp(sub, "list") == 0)
-		rc = keys_list(idp, json);
+	if (strcmp(a.sub, "list") == 0)
+		rc = keys_list(idp, a.json);
 	else if ((err = idp_keys_rotate(idp, kid)) != IDP_OK)
 		rc = cli_idp_error(err);
-	else if (json)
+	else if (a.json)
 		cli_print_json(json_pack("{s:s}", "kid", kid));
 	else
 		printf("New signing key %s.  The previous one stays published until the "
