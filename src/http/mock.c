@@ -17,10 +17,13 @@ http_mock_authorize(struct request *req)
 		.scope = req_param(req, "scope"),
 	};
 	struct idp_token_response resp;
+	char addr[64];
 	enum idp_err err;
 
 	if (tr.scope == NULL)
 		tr.scope = req_param(req, "scopes");
+	req_client_addr(req, addr, sizeof(addr));
+	tr.client_addr = addr;
 	err = idp_mock_user_token(req_idp(req), &tr, req_param(req, "user_id"), &resp);
 	http_token_reply(req, err, &resp);
 	idp_token_response_clear(&resp);

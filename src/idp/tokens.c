@@ -578,8 +578,9 @@ idp_revoke(struct idp *idp, const char *client_id, const char *token)
 	return rc == STORE_OK || rc == STORE_NOTFOUND ? IDP_OK : IDP_ERR_UNAVAILABLE;
 }
 
-enum idp_err
-idp_mock_user_token(struct idp *idp, const struct idp_token_request *req,
+/* idp_mock_user_token, once past the failure limits. */
+static enum idp_err
+mock_user_token(struct idp *idp, const struct idp_token_request *req,
     const char *user_id, struct idp_token_response *resp)
 {
 	struct store_app app;
@@ -639,4 +640,18 @@ out:
 	store_user_clear(&user);
 	store_app_clear(&app);
 	return err;
+}
+
+/* It checks a client secret, so it is under the limits of /oauth2/token. */
+enum idp_err
+idp_mock_user_token(struct idp *idp, const struct idp_token_request *req,
+    const char *user_id, struct idp_token_response *resp)
+{
+	enum idp_err err;
+
+	memset(resp, 0, sizeof(*resp));
+	if ((err = client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
+		return err;
+	err = mock_user_token(idp, req, user_id, resp);
+	return client_limit_after(idp, req->client_id, req->client_addr, err, resp);
 }

@@ -97,3 +97,21 @@ test('mock-api: without --mock-api-compat those routes are not there, and say ho
   assert.equal((await read(fetch(`${plain.url}/mock/users`))).status, 404);
   assert.match(server.log, /--mock-api-compat: POST \/auth\/authorize hands out user tokens/);
 });
+
+test('mock-api: wrong secrets at /auth/authorize count against the client failure limits, as at /oauth2/token', async () => {
+  const s = await startServer({ db, args: ['--mock-api-compat', '--max-client-failures', '2',
+    '--max-address-failures', '1000'] });
+  const guessed = createApp(db, 'Mock Guessed');
+  const grant = (secret) => post(s, '/auth/authorize', { client_id: guessed.client_id,
+    client_secret: secret, grant_type: 'user_token', user_id: user.user_id, scope: 'chat:read' });
+  try {
+    for (let i = 0; i < 2; i++) twitchError(await grant('wrong'), 403, 'invalid client secret');
+    const r = await grant('wrong');
+    assert.equal(r.status, 429, r.text);
+    assert.ok(Number(r.headers.get('retry-after')) >= 1);
+    // One budget with /oauth2/token; the right secret still works.
+    assert.equal((await post(s, '/oauth2/token', { client_id: guessed.client_id, client_secret: 'wrong',
+      grant_type: 'client_credentials' })).status, 429);
+    assert.equal((await grant(guessed.client_secret)).status, 200);
+  } finally { await s.stop(); }
+});
