@@ -84,15 +84,26 @@ $(BUILD)/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libtwauth.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libtwauth.a \
 	    $(LDLIBS)
 
-$(BUILD)/obj/%.o: %.c
+# What the objects are built with, kept in $(BUILD)/flags: when it changes
+# (WERROR=1, another CC or CFLAGS), everything is rebuilt, so a build made
+# without -Werror is never taken for one made with it.
+FLAGS_FILE = $(BUILD)/flags
+BUILD_FLAGS = $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+$(shell mkdir -p $(BUILD) && { [ -f $(FLAGS_FILE) ] && \
+    [ "$$(cat $(FLAGS_FILE))" = '$(BUILD_FLAGS)' ] || \
+    printf '%s\n' '$(BUILD_FLAGS)' > $(FLAGS_FILE); })
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# The two commands of the README.
+# The two commands of the README.  make run ADDR=0.0.0.0:8080 listens
+# elsewhere; ARGS='...' adds any other serve option.
+ADDR	?= 127.0.0.1:8080
 run:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory all
-	./$(BUILD)/twauth serve $(ARGS)
+	./$(BUILD)/twauth serve --listen $(ADDR) $(ARGS)
 
 test:
 	@scripts/deps.sh test

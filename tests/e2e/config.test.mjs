@@ -3,10 +3,9 @@
 // errors that name the file and line, and --check-config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, cli, tempDir, freePort, freshDb, createApp, read } from './lib/harness.mjs';
+import { BIN, cli, tempDir, freePort, freshDb, createApp, read, spawn } from './lib/harness.mjs';
 
 function configFile(text) {
   const f = path.join(tempDir(), 'twauth.conf');

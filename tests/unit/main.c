@@ -12,7 +12,7 @@
 #include "t.h"
 
 static int passed, failed, current_failed;
-static char tmp_root[] = "/tmp/twauth-unit-XXXXXX";
+static char tmp_root[256];
 static int tmp_count;
 
 void
@@ -39,7 +39,7 @@ t_run(const char *name, void (*fn)(void))
 const char *
 t_tmpdir(void)
 {
-	static char path[128];
+	static char path[300];
 
 	snprintf(path, sizeof(path), "%s/%d", tmp_root, ++tmp_count);
 	mkdir(path, 0700);
@@ -92,8 +92,12 @@ t_db_spec(void)
 int
 main(void)
 {
-	char cmd[160];
+	const char *tmp = getenv("TMPDIR");
+	char cmd[300];
 
+	/* Under TMPDIR: tests/run.sh gives each run its own, removed after. */
+	snprintf(tmp_root, sizeof(tmp_root), "%s/twauth-unit-XXXXXX",
+	    tmp != NULL && *tmp == '/' && strlen(tmp) < 200 ? tmp : "/tmp");
 	if (mkdtemp(tmp_root) == NULL) {
 		perror("mkdtemp");
 		return 1;

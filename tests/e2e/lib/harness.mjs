@@ -2,25 +2,68 @@
 // with a temporary database, runs the real CLI, and talks raw HTTP when a
 // test needs bytes that fetch() would not send.
 //
+// Cleanup: whatever a test file starts through this harness (servers, CLI
+// runs, browsers, temporary directories, clusters) is stopped and removed
+// after the file's last test, and killed on exit, even when a test failed
+// before stopping it: a failure can never leave a server behind to keep
+// the file (and the run) waiting.  Tests still stop what they start, to
+// check its exit status.
+//
 // The backend: SQLite files by default; with TWAUTH_TEST_PG_DIR set (the
 // directory of a cluster tests/pg.sh started), every fresh database is a
 // new PostgreSQL database in that cluster instead, so the same tests run
 // on both (tests/run.sh does both).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn as spawnChild, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 
 const root = path.resolve(new URL('../../..', import.meta.url).pathname);
 export const BIN = process.env.TWAUTH_BIN
   ? path.resolve(process.env.TWAUTH_BIN)
   : path.join(root, process.env.TWAUTH_BUILD || 'build', 'twauth');
 
-export function tempDir(prefix = 'twauth-e2e-') {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+const children = new Set();
+const dirs = [];
+const cleanups = [];
+
+// fn runs, synchronously, when the file's process exits (last registered,
+// first run).
+export function onCleanup(fn) { cleanups.push(fn); }
+
+// child_process.spawn, with the child killed at exit if still running.
+export function spawn(...args) {
+  const child = spawnChild(...args);
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
 }
+
+// tests/run.sh runs each file with --test-force-exit: once its tests and
+// hooks are done the process exits, whatever a failed test left running,
+// and this kills and removes what is left.
+function cleanupAtExit() {
+  for (const child of children) {
+    try { child.kill('SIGKILL'); } catch { /* gone already */ }
+  }
+  for (const fn of cleanups.splice(0).reverse()) {
+    try { fn(); } catch (e) { console.error(`cleanup: ${e.message}`); }
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+process.on('exit', cleanupAtExit);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(1));
+
+// A new private directory, removed after the file's last test.
+export function tempDir(prefix = 'twauth-e2e-') {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+
 
 export const PG_DIR = process.env.TWAUTH_TEST_PG_DIR || '';
 export const BACKEND = PG_DIR ? 'postgresql' : 'sqlite';
