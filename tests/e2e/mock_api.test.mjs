@@ -95,7 +95,7 @@ test('mock-api: without --mock-api-compat those routes are not there, and say ho
   assert.equal((await post(plain, '/auth/token', { client_id: app.client_id,
     client_secret: app.client_secret, grant_type: 'client_credentials' })).status, 404);
   assert.equal((await read(fetch(`${plain.url}/mock/users`))).status, 404);
-  assert.match(server.log, /--mock-api-compat: POST \/auth\/authorize hands out user tokens/);
+  await server.waitForLog(/--mock-api-compat: POST \/auth\/authorize hands out user tokens/);
 });
 
 test('mock-api: wrong secrets at /auth/authorize count against the client failure limits, as at /oauth2/token', async () => {

@@ -50,7 +50,7 @@ test(`${BACKEND}: schema 8 to 9: a rotation whose answer was lost before the upg
 
   s = await startServer({ db });
   try {
-    assert.match(s.log, /schema version 9/);
+    await s.waitForLog(/schema version 9/);
     const retry = await refresh(s, first.refresh_token);
     assert.equal(retry.status, 200, retry.text);
     const next = await refresh(s, retry.json.refresh_token);

@@ -155,7 +155,11 @@ export async function startServer({ db, args = [], env = {}, preExec } = {}) {
   });
   let stdout = '';
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  const logWaiters = [];
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    for (const w of logWaiters.splice(0)) if (w.re.test(stderr)) w.resolve(); else logWaiters.push(w);
+  });
   // 'close', not 'exit': only then has everything the server wrote been read.
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
@@ -172,6 +176,15 @@ export async function startServer({ db, args = [], env = {}, preExec } = {}) {
     url, port, db: dbPath, child,
     get log() { return stderr; },
     get stdout() { return stdout; },
+    // Resolves once the log matches re: stdout ("listening on") and the
+    // log are two pipes, so a line logged before listening may come later.
+    waitForLog(re, ms = 10000) {
+      if (re.test(stderr)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${re} in the log:\n${stderr}`)), ms);
+        logWaiters.push({ re, resolve: () => { clearTimeout(timer); resolve(); } });
+      });
+    },
     // SIGTERM, then the server must exit 0 with no sanitizer report.
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
