@@ -36,6 +36,7 @@ fi
 
 tests="$(cd "$(dirname "$0")/../tests" && pwd)"
 node_bin="$tests/node/bin"
+system_cas=/etc/ssl/certs/ca-certificates.crt
 
 # The tests run on one Node.js and npm, whatever the machine has: the
 # versions in tests/node/package.json (checked by the digests of its lock
@@ -74,7 +75,11 @@ npm_deps() {
 	for pkg in playwright-core openid-client jose; do
 		if [ ! -f "$tests/e2e/node_modules/$pkg/package.json" ]; then
 			echo "twauth: installing the test drivers (npm ci in tests/e2e)"
-			(cd "$tests/e2e" && PATH="$node_bin:$PATH" npm ci --no-audit --no-fund </dev/null)
+			# Node.js trusts its own list of authorities, not the
+			# machine's (which may hold a local one that inspects TLS).
+			(cd "$tests/e2e" && PATH="$node_bin:$PATH" \
+			    NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-$system_cas} \
+			    npm ci --no-audit --no-fund </dev/null)
 			return
 		fi
 	done

@@ -39,16 +39,22 @@ async function deviceGrant(server, tv, login) {
 }
 
 // Sends a refresh and hangs up without reading the answer: the server
-// rotates the token, the client never learns the new one.
+// rotates the token, the client never learns the new one.  It hangs up when
+// the answer starts to arrive (the rotation is committed by then), not at
+// once: a request still queued in the server when the client's next
+// refreshes, with the token's first replacement, had already been answered
+// would be a copy of a rotated-out token, and end the grant (see
+// src/store/store_refresh.c).
 function refreshAndHangUp(server, tv, refreshToken) {
   const body = new URLSearchParams({ client_id: tv.client_id, grant_type: 'refresh_token',
     refresh_token: refreshToken }).toString();
   return new Promise((resolve) => {
     const sock = net.connect(server.port, '127.0.0.1', () => {
-      sock.end(`POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ` +
-        `application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
-      () => { sock.destroy(); setTimeout(resolve, 20); });
+      sock.write(`POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ` +
+        `application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
     });
+    sock.once('data', () => sock.destroy());
+    sock.on('close', () => resolve());
     sock.on('error', () => resolve());
   });
 }
