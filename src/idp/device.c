@@ -34,6 +34,15 @@ static const char user_alphabet[] = "BCDFGHJKLMNPQRSTVWXZ";
  */
 #define ACTIVATE_BUCKET "activate-wrong-codes"
 
+/*
+ * A poll sooner than the interval after the last one answers slow_down and
+ * grows the interval (RFC 8628 3.5: "by 5 seconds"), up to a minute.
+ */
+static const struct store_poll_rules poll_rules = {
+	.slow_down = TW_DEVICE_SLOW_DOWN,
+	.max_interval = TW_DEVICE_MAX_INTERVAL,
+};
+
 int
 idp_user_code_char(int c)
 {
@@ -164,9 +173,14 @@ count_miss(struct idp *idp, const char *client_addr, int64_t now)
 
 	addr_key(client_addr, key, sizeof(key));
 	throttle_fail(idp->activate_throttle, key, clock_now_ms());
-	/* Empty is not an error here: the next attempt is told to wait. */
-	(void)store_bucket_take(idp->store, ACTIVATE_BUCKET, TW_ACTIVATE_ALL_BURST,
-	    TW_ACTIVATE_ALL_PER_HOUR, now);
+	/*
+	 * Empty (LIMIT) is not an error here: the next attempt is told to
+	 * wait.  A failed database has said so in the log, and the attempt is
+	 * still counted against its address.
+	 */
+	if (store_bucket_take(idp->store, ACTIVATE_BUCKET, TW_ACTIVATE_ALL_BURST,
+	    TW_ACTIVATE_ALL_PER_HOUR, now) == STORE_ERROR)
+		log_warn("wrong device activation code not counted against everyone's budget");
 	log_info("wrong device activation code from %s", client_addr ? client_addr : "-");
 }
 
@@ -265,7 +279,7 @@ idp_device_token(struct idp *idp, const struct idp_token_request *req,
 	idp_mint_user_tokens(idp, &issue, 1, resp);
 	if (is_public)
 		issue.refresh_expires_at = issue.access.created_at + TW_PUBLIC_REFRESH_IDLE;
-	rc = store_device_poll(idp->store, digest, req->client_id, &issue, &poll);
+	rc = store_device_poll(idp->store, digest, req->client_id, &issue, &poll_rules, &poll);
 	if (rc != STORE_OK)
 		return idp_from_store(rc, IDP_ERR_INVALID_DEVICE_CODE);
 	switch (poll.outcome) {

@@ -28,11 +28,17 @@ enum idp_err
 idp_purge(struct idp *idp, struct store_purged *out)
 {
 	int64_t now = clock_now();
-	/* Retired keys leave the JWKS at id_token lifetime + grace; a day later, the table. */
-	int64_t keys_before = now - idp->cfg.id_token_ttl - TW_KEY_PUBLISH_GRACE - TW_PURGE_KEEP;
+	struct store_purge_rules rules = {
+		.now = now,
+		/* A replayed code is still caught for a day after it expired. */
+		.ended_kept = TW_PURGE_KEEP,
+		/* A rotated-out public refresh token, as long as it could have lived. */
+		.rotated_kept = TW_PUBLIC_REFRESH_IDLE,
+		/* Retired keys leave the JWKS at id_token lifetime + grace; a day later, the table. */
+		.keys_before = now - idp->cfg.id_token_ttl - TW_KEY_PUBLISH_GRACE - TW_PURGE_KEEP,
+	};
 
-	return idp_from_store(store_purge(idp->store, now, TW_PUBLIC_REFRESH_IDLE, keys_before,
-	    out), IDP_ERR_UNAVAILABLE);
+	return idp_from_store(store_purge(idp->store, &rules, out), IDP_ERR_UNAVAILABLE);
 }
 
 static void *

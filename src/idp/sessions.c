@@ -7,6 +7,7 @@
 #include "../common/clock.h"
 #include "../common/hash.h"
 #include "../common/rand.h"
+#include "../common/log.h"
 #include "idp_impl.h"
 
 enum idp_err
@@ -44,5 +45,7 @@ idp_session_end(struct idp *idp, const char *value, size_t len)
 	if (len != TW_SESSION_LEN)
 		return;
 	hash_sha256(value, len, digest);
-	(void)store_session_delete(idp->store, digest);
+	/* The browser forgets its cookie either way; the row would outlive it. */
+	if (store_session_delete(idp->store, digest) == STORE_ERROR)
+		log_warn("sign-out: the session stays valid until it expires (database failed)");
 }

@@ -393,6 +393,17 @@ authorization_code(struct idp *idp, const struct idp_token_request *req,
 }
 
 /*
+ * A rotated refresh token presented again within a minute, while none of
+ * its replacements is used, is a client retrying after a lost answer (or
+ * two refreshes at once): it rotates again, up to 10 times.  Later, or
+ * once a replacement was used, it is a copy, and the grant ends.
+ */
+static const struct store_refresh_rules refresh_rules = {
+	.retry_window = TW_REFRESH_RETRY,
+	.max_replacements = TW_REFRESH_REPLACEMENTS,
+};
+
+/*
  * Confidential clients keep their refresh token (Twitch's behaviour: the
  * response repeats it).  Public clients cannot prove who they are, so
  * theirs are single-use and rotate, expiring after 30 days unused.
@@ -433,7 +444,8 @@ refresh_token(struct idp *idp, const struct idp_token_request *req,
 		issue.refresh_expires_at = issue.access.created_at + TW_PUBLIC_REFRESH_IDLE;
 	else
 		memcpy(resp->refresh_token, req->refresh_token, len + 1);
-	rc = store_refresh_use(idp->store, digest, req->client_id, &issue, &grant);
+	rc = store_refresh_use(idp->store, digest, req->client_id, &issue, &refresh_rules,
+	    &grant);
 	if (rc == STORE_OK) {
 		resp->scopes = wanted ? wanted : xstrdup(grant.scopes);
 		wanted = NULL;

@@ -1,15 +1,17 @@
 /*
  * What the store's logic needs of a SQL database, so that the logic
  * (store_*.c) is written once and runs the same on SQLite and PostgreSQL.
- * A driver (db_sqlite.c, db_pg.c) runs statements named by enum stmt_id,
- * with the SQL of store_sql.c translated or overridden for its dialect, and
- * keeps its own schema migrations.  Nothing outside src/store/ sees this.
+ * Each logic file declares its statements (struct stmt) beside the code
+ * that binds their parameters and reads their columns; a driver (db_sqlite.c,
+ * db_pg.c) prepares a statement on a connection the first time it runs
+ * there, keyed by the statement's address.  The schema is one migration
+ * list for both (schema.c).  Nothing outside src/store/ sees this.
  *
  * A connection runs one statement at a time:
  *
- *	if (db_run(c, ST_X, args, n) == DB_OK)
+ *	if (db_run(c, &token_get, args, n) == DB_OK)
  *		while ((r = db_next(c)) == 1)
- *			... db_col_int(c, 0) ...
+ *			... db_col_int(c, TOKEN_GET_USER_ID) ...
  *	db_done(c);
  *
  * db_done is required after every db_run.  Column values stay valid until
@@ -22,81 +24,47 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/compiler.h"
 #include "../common/hash.h"
 
-/* Every statement the store runs; store_sql.c has their SQL. */
-enum stmt_id {
-	ST_APP_INSERT,
-	ST_APP_GET,
-	ST_APP_LIST,
-	ST_APP_LIST_OWNED,
-	ST_APP_SET_SECRET,
-	ST_APP_GET_URIS,		/* locks the row for the edit that follows */
-	ST_APP_SET_URIS,
-	ST_APP_DELETE,
-	ST_APP_SET_SCOPE_STRING,
-	ST_TOKEN_INSERT,
-	ST_TOKEN_INSERT_GRANT,
-	ST_TOKEN_GET,
-	ST_TOKEN_REVOKE,
-	ST_REFRESH_REVOKE_GRANT,
-	ST_USER_INSERT,
-	ST_USER_GET_LOGIN,
-	ST_USER_GET_ID,
-	ST_USER_LIST,
-	ST_USER_DELETE,
-	ST_USER_SET_PASSWORD,
-	ST_USER_DELETE_GRANTS,
-	ST_USER_DELETE_SESSIONS,
-	ST_SESSION_INSERT,
-	ST_SESSION_GET,
-	ST_SESSION_DELETE,
-	ST_CONSENT_GET,
-	ST_CONSENT_PUT,
-	ST_GRANT_INSERT,
-	ST_GRANT_DELETE,
-	ST_GRANTS_DELETE,
-	ST_CONSENTS_DELETE,
-	ST_CONNECTIONS,
-	ST_REFRESH_INSERT,
-	ST_REFRESH_GET,
-	ST_REFRESH_MARK_USED,
-	ST_REFRESH_LOCK_GRANT,
-	ST_REFRESH_CHILDREN,
-	ST_REFRESH_SIBLING_ACCESS_DELETE,
-	ST_REFRESH_SIBLINGS_RETIRE,
-	ST_CODE_INSERT,
-	ST_CODE_CLAIM,
-	ST_CODE_GET,
-	ST_CODE_SET_GRANT,
-	ST_DEVICE_REPLACE_EXPIRED,
-	ST_DEVICE_INSERT,
-	ST_DEVICE_FIND,
-	ST_DEVICE_DECIDE,
-	ST_DEVICE_GET,
-	ST_DEVICE_POLLED,
-	ST_DEVICE_CLAIM,
-	ST_DEVICE_SET_GRANT,
-	ST_KEY_INSERT,
-	ST_KEY_INSERT_FIRST,
-	ST_KEY_RETIRE,
-	ST_KEY_LIST,
-	ST_BUCKET_TAKE,
-	ST_BUCKET_NEW,
-	ST_BUCKET_LEVEL,
-	ST_PURGE_TOKENS,
-	ST_PURGE_CODES,
-	ST_PURGE_DEVICE,
-	ST_PURGE_SESSIONS,
-	ST_PURGE_REFRESH,
-	ST_PURGE_GRANTS,
-	ST_PURGE_KEYS,
-	ST_PURGE_BUCKETS,
-	ST__MAX
+/*
+ * One statement.  sql is SQLite's dialect with ?N placeholders; the
+ * PostgreSQL driver runs pg if set (with $N), else sql with ?N as $N.
+ * Values are always bound, never spliced in.  Declare statements static
+ * const: their address is their identity.
+ */
+struct stmt {
+	const char	*sql;
+	const char	*pg;
 };
 
-/* The shared SQL, in SQLite's dialect (?N placeholders). */
-extern const char *const store_sql[ST__MAX];
+/* At most this many statements in all: each connection keeps a slot for each. */
+#define DB_MAX_STMTS	128
+#define DB_SLOTS	256	/* a power of two, twice DB_MAX_STMTS: short probes */
+
+/* Which slot of a connection's holds which statement (db_slots.c). */
+struct db_slots {
+	const struct stmt	*key[DB_SLOTS];
+	unsigned		 used;
+};
+
+/*
+ * The slot of s in sl, 0 <= slot < DB_SLOTS: the one it was given before,
+ * or else a free one.  Fatal past DB_MAX_STMTS statements, which only a
+ * change to the code can cause.
+ */
+unsigned db_slot(struct db_slots *sl, const struct stmt *s);
+
+enum db_dialect { DIALECT_SQLITE, DIALECT_PG };
+
+/* The schema's newest version: how many migrations schema.c holds. */
+int db_schema_latest(void);
+/*
+ * The SQL of migration v (1 <= v <= db_schema_latest()), which takes the
+ * schema from version v - 1 to v, in dialect d: malloc'd, several
+ * statements separated by ';'.
+ */
+char *db_migration(int v, enum db_dialect d);
 
 enum db_rc {
 	DB_OK = 0,
@@ -104,11 +72,18 @@ enum db_rc {
 	DB_ERROR,		/* anything else; the driver has logged it */
 };
 
-enum db_type { DB_NULL = 0, DB_INT, DB_TEXT, DB_BLOB };
+enum db_type { DB_INT, DB_TEXT, DB_BLOB };
 
-/* One bound parameter: ?1 is args[0].  Pointers are borrowed for the call. */
+/*
+ * One bound parameter: ?1 is args[0].  Pointers are borrowed for the call.
+ * A parameter has its type even when it is SQL NULL (null), and keeps it in
+ * every run of its statement: PostgreSQL prepares the statement with those
+ * types, so its SQL needs no casts where nothing around a parameter tells
+ * what it is ("SELECT ?1", "?7 IS NULL").
+ */
 struct db_arg {
 	enum db_type	 type;
+	int		 null;
 	int64_t		 i;
 	const void	*p;
 	size_t		 len;
@@ -117,15 +92,16 @@ struct db_arg {
 static inline struct db_arg
 arg_int(int64_t v)
 {
-	struct db_arg a = { DB_INT, v, NULL, 0 };
+	struct db_arg a = { DB_INT, 0, v, NULL, 0 };
 
 	return a;
 }
 
+/* An id or a time that may be absent: 0 is SQL NULL. */
 static inline struct db_arg
-arg_null(void)
+arg_int_or_null(int64_t v)
 {
-	struct db_arg a = { DB_NULL, 0, NULL, 0 };
+	struct db_arg a = { DB_INT, v == 0, v, NULL, 0 };
 
 	return a;
 }
@@ -134,7 +110,7 @@ arg_null(void)
 static inline struct db_arg
 arg_text(const char *s)
 {
-	struct db_arg a = { s ? DB_TEXT : DB_NULL, 0, s, 0 };
+	struct db_arg a = { DB_TEXT, s == NULL, 0, s, 0 };
 
 	return a;
 }
@@ -142,7 +118,7 @@ arg_text(const char *s)
 static inline struct db_arg
 arg_blob(const void *p, size_t len)
 {
-	struct db_arg a = { DB_BLOB, 0, p, len };
+	struct db_arg a = { DB_BLOB, 0, 0, p, len };
 
 	return a;
 }
@@ -151,7 +127,7 @@ arg_blob(const void *p, size_t len)
 static inline struct db_arg
 arg_hash(const uint8_t *h)
 {
-	struct db_arg a = { h ? DB_BLOB : DB_NULL, 0, h, HASH_LEN };
+	struct db_arg a = { DB_BLOB, h == NULL, 0, h, HASH_LEN };
 
 	return a;
 }
@@ -179,7 +155,8 @@ struct db_driver {
 	enum db_rc	 (*begin)(struct db_conn *);
 	enum db_rc	 (*commit)(struct db_conn *);
 	void		 (*rollback)(struct db_conn *);
-	enum db_rc	 (*run)(struct db_conn *, enum stmt_id, const struct db_arg *, size_t);
+	enum db_rc	 (*run)(struct db_conn *, const struct stmt *, const struct db_arg *,
+			     size_t);
 	int		 (*next)(struct db_conn *);
 	int		 (*is_null)(struct db_conn *, int col);
 	int64_t		 (*col_int)(struct db_conn *, int col);
@@ -196,11 +173,11 @@ struct db_conn {
 extern const struct db_driver db_sqlite_driver;
 extern const struct db_driver db_pg_driver;
 
-/* Runs id with args; DB_OK, or the statement failed (then no rows). */
-static inline enum db_rc
-db_run(struct db_conn *c, enum stmt_id id, const struct db_arg *args, size_t n)
+/* Runs s with args; DB_OK, or the statement failed (then no rows). */
+MUST_CHECK static inline enum db_rc
+db_run(struct db_conn *c, const struct stmt *s, const struct db_arg *args, size_t n)
 {
-	return c->drv->run(c, id, args, n);
+	return c->drv->run(c, s, args, n);
 }
 
 /* 1 when a row is ready, 0 after the last, -1 on an error (logged). */
@@ -249,13 +226,13 @@ db_done(struct db_conn *c)
 	c->drv->done(c);
 }
 
-static inline enum db_rc
+MUST_CHECK static inline enum db_rc
 db_begin(struct db_conn *c)
 {
 	return c->drv->begin(c);
 }
 
-static inline enum db_rc
+MUST_CHECK static inline enum db_rc
 db_commit(struct db_conn *c)
 {
 	return c->drv->commit(c);

@@ -3,15 +3,19 @@
  *
  * Several `twauth serve` may share one database; everything they must agree
  * on lives in it (tokens, codes, signing keys), and every single-use
- * transition is one conditional UPDATE (store_sql.c), so servers need no
- * other coordination.  Transactions are READ COMMITTED: a conditional
- * UPDATE that meets a row another transaction is changing waits for it and
- * then re-checks its condition, which is what makes those UPDATEs safe.
+ * transition is one conditional UPDATE or takes its row lock first (see
+ * each store_*.c), so servers need no other coordination.  Transactions
+ * are READ COMMITTED: a conditional UPDATE that meets a row another
+ * transaction is changing waits for it and then re-checks its condition,
+ * which is what makes those UPDATEs safe.
  *
  * Connections: a fixed pool of PG_POOL per process, each connected on first
- * use, with statements prepared on first use.  Parameters go as text, except
- * digests and keys (bytea) as binary; results come back binary, so integers
- * and bytea need no parsing.
+ * use, with statements prepared on first use (named by their slot, db.h), in
+ * the text a statement gives for PostgreSQL or else its SQLite text with ?N
+ * as $N.  Parameters are typed from the arguments of the first run (db.h:
+ * int8, text, bytea) and go as text, except digests and keys (bytea) as
+ * binary; results come back binary, so integers and bytea need no parsing.  The
+ * schema's migrations are schema.c's, in PostgreSQL's words.
  *
  * Lost connections (a restarted or failed-over server): before each
  * statement outside a transaction the socket is checked without a round
@@ -51,6 +55,7 @@
 #define OID_INT8	20
 #define OID_INT2	21
 #define OID_INT4	23
+#define OID_TEXT	25
 
 /* Taken around migrations so that servers starting together take turns. */
 #define MIGRATION_LOCK	"7431582093"
@@ -59,7 +64,8 @@ struct pg_conn {
 	struct db_conn	 base;			/* first: the driver */
 	struct pg_db	*owner;
 	PGconn		*conn;			/* NULL until first used */
-	uint8_t		 prepared[ST__MAX];
+	struct db_slots	 slots;			/* which statement has which name */
+	uint8_t		 prepared[DB_SLOTS];	/* by slot; all 0 on a new connection */
 	PGresult	*res;			/* the statement being read */
 	int		 row;			/* its row being read */
 	int		 in_tx;
@@ -82,223 +88,6 @@ enum health { HEALTH_OK, HEALTH_LOST, HEALTH_UNREACHABLE };
 
 #define PD(d)	((struct pg_db *)(void *)(d))
 #define PC(c)	((struct pg_conn *)(void *)(c))
-
-/*
- * PostgreSQL's dialect where it differs from store_sql.c: parameters whose
- * type nothing around them tells (INSERT ... SELECT ?1, "?7 IS NULL") are
- * cast, string_agg stands for group_concat, a row lock for the read of a
- * read-modify-write, and an identity column for SQLite's rowid.
- */
-static const char *const pg_sql[ST__MAX] = {
-	[ST_APP_INSERT] = "INSERT INTO apps (client_id, name, secret_hash, is_public, "
-	    "redirect_uris, created_at, scope_string, owner_id, category) "
-	    "SELECT $1::text, $2::text, $3::bytea, $4::integer, $5::text, $6::bigint, "
-	    "$7::integer, $8::bigint, $9::text "
-	    "WHERE $8::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $8::bigint)",
-	[ST_APP_GET_URIS] = "SELECT redirect_uris FROM apps WHERE client_id = $1 FOR UPDATE",
-	[ST_REFRESH_LOCK_GRANT] = "SELECT 1 FROM grants WHERE id = "
-	    "(SELECT grant_id FROM refresh_tokens WHERE hash = $1) FOR UPDATE",
-	[ST_TOKEN_INSERT] = "INSERT INTO tokens (hash, client_id, user_id, scopes, "
-	    "created_at, expires_at) SELECT $1::bytea, client_id, $3::bigint, $4::text, "
-	    "$5::bigint, $6::bigint FROM apps WHERE client_id = $2::text AND "
-	    "($7::bytea IS NULL OR (is_public = 0 AND secret_hash = $7::bytea))",
-	[ST_SESSION_INSERT] = "INSERT INTO sessions (hash, user_id, created_at, expires_at) "
-	    "SELECT $1::bytea, id, $3::bigint, $4::bigint FROM users WHERE id = $2::bigint",
-	[ST_CONSENT_PUT] = "INSERT INTO consents (user_id, client_id, scopes, created_at) "
-	    "SELECT $1::bigint, $2::text, $3::text, $4::bigint "
-	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = $1) "
-	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = $2) ON CONFLICT DO NOTHING",
-	[ST_GRANT_INSERT] = "INSERT INTO grants (user_id, client_id, scopes, created_at, claims) "
-	    "SELECT $1::bigint, $2::text, $3::text, $4::bigint, $5::text "
-	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = $1) "
-	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = $2) RETURNING id",
-	[ST_CONNECTIONS] = "SELECT g.client_id, a.name, string_agg(g.scopes, ' '), "
-	    "MIN(g.created_at) AS first FROM grants g JOIN apps a ON a.client_id = g.client_id "
-	    "WHERE g.user_id = $1 GROUP BY g.client_id, a.name ORDER BY first, g.client_id",
-	[ST_CODE_INSERT] = "INSERT INTO codes (hash, client_id, user_id, redirect_uri, scopes, "
-	    "nonce, claims, created_at, expires_at) SELECT $1::bytea, $2::text, $3::bigint, "
-	    "$4::text, $5::text, $6::text, $7::text, $8::bigint, $9::bigint "
-	    "WHERE EXISTS (SELECT 1 FROM users WHERE id = $3) "
-	    "AND EXISTS (SELECT 1 FROM apps WHERE client_id = $2)",
-	[ST_DEVICE_INSERT] = "INSERT INTO device_codes (device_hash, user_hash, client_id, "
-	    "scopes, created_at, expires_at, \"interval\") SELECT $1::bytea, $2::bytea, "
-	    "$3::text, $4::text, $5::bigint, $6::bigint, $7::bigint "
-	    "WHERE EXISTS (SELECT 1 FROM apps WHERE client_id = $3)",
-	[ST_KEY_INSERT_FIRST] = "INSERT INTO signing_keys (kid, public_der, private_enc, "
-	    "created_at) SELECT $1::text, $2::bytea, $3::bytea, $4::bigint WHERE NOT EXISTS "
-	    "(SELECT 1 FROM signing_keys WHERE retired_at IS NULL)",
-	[ST_KEY_LIST] = "SELECT kid, public_der, private_enc, created_at, retired_at "
-	    "FROM signing_keys ORDER BY created_at DESC, seq DESC LIMIT $1",
-#define BUCKET_LEVEL "LEAST($2::bigint, level + GREATEST(0, $3::bigint - updated_at) * $4::bigint)"
-	[ST_BUCKET_TAKE] = "UPDATE buckets SET level = " BUCKET_LEVEL " - 3600, "
-	    "updated_at = $3 WHERE name = $1 AND " BUCKET_LEVEL " >= 3600",
-	[ST_BUCKET_LEVEL] = "SELECT " BUCKET_LEVEL " FROM buckets WHERE name = $1",
-#undef BUCKET_LEVEL
-};
-
-/*
- * Versioned migrations, as for SQLite (db_sqlite.c): migrations[i] takes
- * the schema from version i to i + 1, in step with SQLite's so that one
- * version number means the same tables on both.  They run at open in one
- * transaction under an advisory lock; the version is in twauth_schema.
- */
-static const char *const migrations[] = {
-	/* 1: apps and tokens */
-	"CREATE TABLE apps ("
-	"  client_id     TEXT PRIMARY KEY,"
-	"  name          TEXT NOT NULL,"
-	"  secret_hash   BYTEA,"
-	"  is_public     INTEGER NOT NULL,"
-	"  redirect_uris TEXT NOT NULL,"
-	"  created_at    BIGINT NOT NULL"
-	");"
-	"CREATE TABLE tokens ("
-	"  hash       BYTEA PRIMARY KEY,"
-	"  client_id  TEXT NOT NULL,"
-	"  user_id    BIGINT,"
-	"  scopes     TEXT NOT NULL,"
-	"  created_at BIGINT NOT NULL,"
-	"  expires_at BIGINT NOT NULL"
-	");",
-
-	/* 2: users and what they authorize (see db_sqlite.c) */
-	"CREATE TABLE users ("
-	"  id                BIGINT GENERATED BY DEFAULT AS IDENTITY "
-	"                      (START WITH 100000001) PRIMARY KEY,"
-	"  login             TEXT NOT NULL UNIQUE,"
-	"  display_name      TEXT NOT NULL,"
-	"  email             TEXT NOT NULL,"
-	"  email_verified    INTEGER NOT NULL,"
-	"  profile_image_url TEXT NOT NULL,"
-	"  password_hash     TEXT NOT NULL,"
-	"  created_at        BIGINT NOT NULL,"
-	"  updated_at        BIGINT NOT NULL"
-	");"
-	"CREATE TABLE sessions ("
-	"  hash       BYTEA PRIMARY KEY,"
-	"  user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	"  created_at BIGINT NOT NULL,"
-	"  expires_at BIGINT NOT NULL"
-	");"
-	"CREATE INDEX sessions_user ON sessions(user_id);"
-	"CREATE TABLE grants ("
-	"  id         BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
-	"  user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
-	"  scopes     TEXT NOT NULL,"
-	"  created_at BIGINT NOT NULL"
-	");"
-	"CREATE INDEX grants_user_client ON grants(user_id, client_id);"
-	"CREATE INDEX grants_client ON grants(client_id);"
-	"CREATE TABLE consents ("
-	"  user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
-	"  scopes     TEXT NOT NULL,"
-	"  created_at BIGINT NOT NULL,"
-	"  PRIMARY KEY (user_id, client_id, scopes)"
-	");"
-	"CREATE INDEX consents_client ON consents(client_id);"
-	"CREATE TABLE codes ("
-	"  hash         BYTEA PRIMARY KEY,"
-	"  client_id    TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
-	"  user_id      BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	"  redirect_uri TEXT NOT NULL,"
-	"  scopes       TEXT NOT NULL,"
-	"  nonce        TEXT NOT NULL,"
-	"  claims       TEXT NOT NULL,"
-	"  created_at   BIGINT NOT NULL,"
-	"  expires_at   BIGINT NOT NULL,"
-	"  used         INTEGER NOT NULL DEFAULT 0,"
-	"  grant_id     BIGINT"
-	");"
-	"CREATE INDEX codes_user ON codes(user_id);"
-	"CREATE INDEX codes_client ON codes(client_id);"
-	"CREATE TABLE refresh_tokens ("
-	"  hash       BYTEA PRIMARY KEY,"
-	"  grant_id   BIGINT NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
-	"  client_id  TEXT NOT NULL,"
-	"  created_at BIGINT NOT NULL,"
-	"  expires_at BIGINT,"
-	"  used_at    BIGINT"
-	");"
-	"CREATE INDEX refresh_grant ON refresh_tokens(grant_id);"
-	"ALTER TABLE tokens ADD COLUMN grant_id BIGINT;",
-
-	/* 3: device authorizations (RFC 8628) */
-	"CREATE TABLE device_codes ("
-	"  device_hash BYTEA PRIMARY KEY,"
-	"  user_hash   BYTEA NOT NULL UNIQUE,"
-	"  client_id   TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
-	"  scopes      TEXT NOT NULL,"
-	"  created_at  BIGINT NOT NULL,"
-	"  expires_at  BIGINT NOT NULL,"
-	"  \"interval\"  BIGINT NOT NULL,"
-	"  last_poll   BIGINT,"
-	"  state       INTEGER NOT NULL DEFAULT 0,"
-	"  user_id     BIGINT REFERENCES users(id) ON DELETE CASCADE,"
-	"  grant_id    BIGINT"
-	");"
-	"CREATE INDEX device_codes_client ON device_codes(client_id);"
-	"CREATE INDEX device_codes_user ON device_codes(user_id);",
-
-	/*
-	 * 4: OpenID Connect.  seq orders keys made in the same second; the
-	 * unique index lets only one key sign at a time, whoever adds it.
-	 */
-	"CREATE TABLE signing_keys ("
-	"  seq         BIGINT GENERATED ALWAYS AS IDENTITY,"
-	"  kid         TEXT PRIMARY KEY,"
-	"  public_der  BYTEA NOT NULL,"
-	"  private_enc BYTEA NOT NULL,"
-	"  created_at  BIGINT NOT NULL,"
-	"  retired_at  BIGINT"
-	");"
-	"CREATE UNIQUE INDEX signing_keys_one ON signing_keys ((retired_at IS NULL)) "
-	"  WHERE retired_at IS NULL;"
-	"ALTER TABLE grants ADD COLUMN claims TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0;",
-
-	/* 5: budgets every server spends from (store_buckets.c) */
-	"CREATE TABLE buckets ("
-	"  name       TEXT PRIMARY KEY,"
-	"  level      BIGINT NOT NULL,"
-	"  updated_at BIGINT NOT NULL"
-	");",
-
-	/* 6: apps belong to the user who registered them in the console. */
-	"ALTER TABLE apps ADD COLUMN owner_id BIGINT REFERENCES users(id) ON DELETE SET NULL;"
-	"ALTER TABLE apps ADD COLUMN category TEXT NOT NULL DEFAULT 'Other';"
-	"CREATE INDEX apps_owner ON apps(owner_id);",
-
-	/*
-	 * 7: what the purge looks for.  expires_at grows with time, so these
-	 * indexes take their inserts at one end; tokens_grant leaves app
-	 * tokens (no grant) out.
-	 */
-	"CREATE INDEX tokens_expires ON tokens(expires_at);"
-	"CREATE INDEX tokens_grant ON tokens(grant_id) WHERE grant_id IS NOT NULL;"
-	"CREATE INDEX codes_expires ON codes(expires_at);"
-	"CREATE INDEX device_codes_expires ON device_codes(expires_at);"
-	"CREATE INDEX sessions_expires ON sessions(expires_at);"
-	"CREATE INDEX refresh_expires ON refresh_tokens(expires_at) WHERE expires_at IS NOT NULL;"
-	"CREATE INDEX refresh_used ON refresh_tokens(used_at) WHERE used_at IS NOT NULL;",
-
-	/* 8: the token a rotation made, so a retry after a lost answer finds it. */
-	"ALTER TABLE refresh_tokens ADD COLUMN replaced_by BYTEA;",
-
-	/*
-	 * 9: each refresh token's parent, the token it replaced (which
-	 * replaced_by pointed the other way, for one replacement only: a retry
-	 * makes several), and the access token issued with it, so that the
-	 * replacements a client did not keep end together (store_grants.c).
-	 */
-	"ALTER TABLE refresh_tokens ADD COLUMN access_hash BYTEA;"
-	"ALTER TABLE refresh_tokens ADD COLUMN parent BYTEA;"
-	"UPDATE refresh_tokens c SET parent = p.hash FROM refresh_tokens p "
-	"WHERE p.replaced_by IS NOT NULL AND p.replaced_by = c.hash;"
-	"CREATE INDEX refresh_parent ON refresh_tokens(parent) WHERE parent IS NOT NULL;",
-};
-#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 /* "host/database" from a connection's own settings, never its password. */
 static void
@@ -426,7 +215,8 @@ migrate(struct pg_db *q, PGconn *conn, char *err, size_t err_len)
 {
 	struct pg_conn c = { .conn = conn, .owner = q };
 	PGresult *res = NULL;
-	int version = -1, rc = -1;
+	int version = -1, rc = -1, latest = db_schema_latest();
+	int64_t found;
 
 	if (command(&c, "BEGIN", "BEGIN") == -1 ||
 	    command(&c, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", "SELECT 1") == -1 ||
@@ -438,42 +228,44 @@ migrate(struct pg_db *q, PGconn *conn, char *err, size_t err_len)
 	res = PQexec(conn, "SELECT version FROM twauth_schema");
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 0)
 		version = 0;
-	else if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		version = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	else if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	    num_parse_i64(PQgetvalue(res, 0, 0), 0, INT32_MAX, &found) == 0)
+		version = (int)found;
 	if (version < 0) {
 		snprintf(err, err_len, "cannot read the schema version on %s", q->where);
 		goto out;
 	}
-	if (version > N_MIGRATIONS) {
+	if (version > latest) {
 		snprintf(err, err_len, "database schema version %d is newer than this "
-		    "twauth knows (%d); upgrade twauth", version, N_MIGRATIONS);
+		    "twauth knows (%d); upgrade twauth", version, latest);
 		goto out;
 	}
-	for (int v = version; v < N_MIGRATIONS; v++) {
-		PGresult *m = PQexec(conn, migrations[v]);
+	for (int v = version + 1; v <= latest; v++) {
+		char *sql = db_migration(v, DIALECT_PG), why[256];
+		PGresult *m = PQexec(conn, sql);
 		int ok = PQresultStatus(m) == PGRES_COMMAND_OK;
-		char why[256];
 
 		if (!ok)
-			snprintf(err, err_len, "migration %d failed: %s", v + 1,
+			snprintf(err, err_len, "migration %d failed: %s", v,
 			    first_line(PQresultErrorMessage(m), why, sizeof(why)));
 		PQclear(m);
+		free(sql);
 		if (!ok)
 			goto out;
 	}
-	if (version < N_MIGRATIONS) {
+	if (version < latest) {
 		char sql[96];
 
 		snprintf(sql, sizeof(sql), version == 0 ?
 		    "INSERT INTO twauth_schema (version) VALUES (%d)" :
-		    "UPDATE twauth_schema SET version = %d", N_MIGRATIONS);
+		    "UPDATE twauth_schema SET version = %d", latest);
 		if (command(&c, sql, version == 0 ? "INSERT 0 1" : "UPDATE 1") == -1) {
 			snprintf(err, err_len, "cannot record the schema version on %s", q->where);
 			goto out;
 		}
 		log_debug("postgresql: migrated %s from schema version %d", q->where, version);
 	}
-	q->version = N_MIGRATIONS;
+	q->version = latest;
 	rc = 0;
 out:
 	PQclear(res);
@@ -562,7 +354,10 @@ pg_check(struct db *d, void (*report)(void *, const char *), void *arg)
 		res = PQexec(c->conn, "SELECT version FROM twauth_schema");
 		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
 			problems = 0;
-			if (strtol(PQgetvalue(res, 0, 0), NULL, 10) != q->version) {
+			int64_t have = -1;
+
+			if (num_parse_i64(PQgetvalue(res, 0, 0), 0, INT32_MAX, &have) == -1 ||
+			    have != q->version) {
 				snprintf(line, sizeof(line), "schema version %s, this twauth wants %d",
 				    PQgetvalue(res, 0, 0), q->version);
 				report(arg, line);
@@ -635,48 +430,57 @@ pg_rollback(struct db_conn *dc)
 	c->in_tx = 0;
 }
 
-/* The SQL of id in this dialect, malloc'd: ?N becomes $N. */
+/* The SQL of s in this dialect, malloc'd: its own, or SQLite's with ?N as $N. */
 static char *
-dialect_sql(enum stmt_id id)
+dialect_sql(const struct stmt *s)
 {
-	const char *in = pg_sql[id] ? pg_sql[id] : store_sql[id];
-	char *out = xstrdup(in);
+	char *out;
 
+	if (s->pg != NULL)
+		return xstrdup(s->pg);
+	out = xstrdup(s->sql);
 	for (char *p = out; *p != '\0'; p++)
 		if (*p == '?')
 			*p = '$';
 	return out;
 }
 
+/* Prepares s as name, its parameters typed as args are (db.h). */
 static int
-prepare(struct pg_conn *c, enum stmt_id id, char *name)
+prepare(struct pg_conn *c, const struct stmt *s, unsigned slot, const char *name,
+    const struct db_arg *args, size_t n)
 {
+	static const Oid oid_of[] = { [DB_INT] = OID_INT8, [DB_TEXT] = OID_TEXT,
+	    [DB_BLOB] = OID_BYTEA };
+	Oid types[PG_MAX_ARGS];
 	char *sql;
 	PGresult *res;
 	int ok;
 	char why[256];
 
-	if (c->prepared[id])
+	if (c->prepared[slot])
 		return 0;
-	sql = dialect_sql(id);
-	res = PQprepare(c->conn, name, sql, 0, NULL);
+	for (size_t i = 0; i < n; i++)
+		types[i] = oid_of[args[i].type];
+	sql = dialect_sql(s);
+	res = PQprepare(c->conn, name, sql, (int)n, types);
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	if (!ok)
 		log_error("postgresql: prepare %.72s: %s", sql,
 		    first_line(PQresultErrorMessage(res), why, sizeof(why)));
 	PQclear(res);
 	free(sql);
-	c->prepared[id] = (uint8_t)ok;
+	c->prepared[slot] = (uint8_t)ok;
 	return ok ? 0 : -1;
 }
 
 /*
- * One attempt at id; *lost tells whether the connection broke, and *unsent
+ * One attempt at s; *lost tells whether the connection broke, and *unsent
  * whether that happened before the statement could have run (preparing it).
  */
 static enum db_rc
-execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n, int *lost,
-    int *unsent)
+execute(struct pg_conn *c, const struct stmt *s, const struct db_arg *args, size_t n,
+    int *lost, int *unsent)
 {
 	const char *values[PG_MAX_ARGS];
 	int lengths[PG_MAX_ARGS], formats[PG_MAX_ARGS];
@@ -685,13 +489,14 @@ execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
 	PGresult *res;
 	ExecStatusType status;
 	uint64_t started;
+	unsigned slot = db_slot(&c->slots, s);
 
 	*lost = 0;
 	*unsent = 1;
-	snprintf(name, sizeof(name), "s%d", (int)id);
+	snprintf(name, sizeof(name), "s%u", slot);
 	if (ensure_connected(c) == -1)
 		return DB_ERROR;
-	if (prepare(c, id, name) == -1) {
+	if (prepare(c, s, slot, name, args, n) == -1) {
 		*lost = PQstatus(c->conn) != CONNECTION_OK;
 		return DB_ERROR;
 	}
@@ -699,6 +504,9 @@ execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		formats[i] = 0;
 		lengths[i] = 0;
+		values[i] = NULL;
+		if (args[i].null)
+			continue;
 		switch (args[i].type) {
 		case DB_INT:
 			snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)args[i].i);
@@ -711,9 +519,6 @@ execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
 			values[i] = args[i].p;
 			lengths[i] = (int)args[i].len;
 			formats[i] = 1;
-			break;
-		case DB_NULL:
-			values[i] = NULL;
 			break;
 		}
 	}
@@ -733,14 +538,14 @@ execute(struct pg_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
 		return DB_CONSTRAINT;
 	}
 	*lost = PQstatus(c->conn) != CONNECTION_OK;
-	log_error("postgresql: %.72s: %s", store_sql[id],
+	log_error("postgresql: %.72s: %s", s->sql,
 	    first_line(PQresultErrorMessage(res), why, sizeof(why)));
 	PQclear(res);
 	return DB_ERROR;
 }
 
 static enum db_rc
-pg_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
+pg_run(struct db_conn *dc, const struct stmt *s, const struct db_arg *args, size_t n)
 {
 	struct pg_conn *c = PC(dc);
 	enum db_rc rc;
@@ -749,16 +554,16 @@ pg_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
 	PQclear(c->res);
 	c->res = NULL;
 	if (n > PG_MAX_ARGS)
-		fatal("statement %d has more than %d parameters", (int)id, PG_MAX_ARGS);
-	rc = execute(c, id, args, n, &lost, &unsent);
+		fatal("statement %.72s has more than %d parameters", s->sql, PG_MAX_ARGS);
+	rc = execute(c, s, args, n, &lost, &unsent);
 	/*
 	 * Outside a transaction, a statement that never ran, or a read, is
 	 * safe to run again; a write that may have run is not.
 	 */
 	if (rc == DB_ERROR && lost && !c->in_tx &&
-	    (unsent || strncmp(store_sql[id], "SELECT", 6) == 0)) {
+	    (unsent || strncmp(s->sql, "SELECT", 6) == 0)) {
 		log_warn("postgresql: retrying on a new connection to %s", c->owner->where);
-		rc = execute(c, id, args, n, &lost, &unsent);
+		rc = execute(c, s, args, n, &lost, &unsent);
 	}
 	if (lost)
 		c->in_tx = 0;	/* the server rolled it back */

@@ -35,8 +35,9 @@
  * Measured: validate's two fcntl() and its mutex waits are gone; about a
  * fifth more validations a second.
  *
- * Every statement is prepared once per connection and reused; values are
- * always bound, never spliced into SQL.
+ * Every statement is prepared once per connection, the first time it runs
+ * there, and reused; values are always bound, never spliced into SQL.  The
+ * schema's migrations are schema.c's, in SQLite's words.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +63,8 @@
 struct sq_conn {
 	struct db_conn	 base;			/* first: the driver */
 	sqlite3		*db;
-	sqlite3_stmt	*stmts[ST__MAX];	/* prepared on first use */
+	struct db_slots	 slots;			/* which statement is where in stmts */
+	sqlite3_stmt	*stmts[DB_SLOTS];	/* prepared on first use */
 	sqlite3_stmt	*begin, *commit, *rollback;
 	sqlite3_stmt	*cur;			/* the statement being read */
 	int		 step;			/* cur's last sqlite3_step */
@@ -85,178 +87,6 @@ struct sq_db {
 
 #define SQ(d)	((struct sq_db *)(void *)(d))
 #define SC(c)	((struct sq_conn *)(void *)(c))
-
-/*
- * Versioned migrations: migrations[i] takes the schema from version i to
- * i + 1.  They run at open, in one transaction, and the version is kept in
- * PRAGMA user_version.  Never edit a shipped migration; append a new one.
- */
-static const char *const migrations[] = {
-	/* 1: apps and tokens */
-	"CREATE TABLE apps ("
-	"  client_id     TEXT PRIMARY KEY,"
-	"  name          TEXT NOT NULL,"
-	"  secret_hash   BLOB,"			/* SHA-256; NULL for public apps */
-	"  is_public     INTEGER NOT NULL,"
-	"  redirect_uris TEXT NOT NULL,"		/* newline-separated */
-	"  created_at    INTEGER NOT NULL"
-	");"
-	"CREATE TABLE tokens ("
-	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the token */
-	"  client_id  TEXT NOT NULL,"
-	"  user_id    INTEGER,"				/* NULL for app tokens */
-	"  scopes     TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  expires_at INTEGER NOT NULL"
-	") WITHOUT ROWID;",
-
-	/*
-	 * 2: users and what they authorize.  AUTOINCREMENT so that a deleted
-	 * user's or grant's id is never given out again: tokens of a deleted
-	 * grant are left in place (see store_sqlite_users.c) and must never
-	 * come back to life.  User ids start above 100000000, like Twitch's.
-	 */
-	"CREATE TABLE users ("
-	"  id                INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  login             TEXT NOT NULL UNIQUE,"	/* lowercase */
-	"  display_name      TEXT NOT NULL,"
-	"  email             TEXT NOT NULL,"
-	"  email_verified    INTEGER NOT NULL,"
-	"  profile_image_url TEXT NOT NULL,"
-	"  password_hash     TEXT NOT NULL,"		/* argon2id encoded */
-	"  created_at        INTEGER NOT NULL,"
-	"  updated_at        INTEGER NOT NULL"
-	");"
-	"INSERT INTO sqlite_sequence (name, seq) VALUES ('users', 100000000);"
-	"CREATE TABLE sessions ("
-	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the cookie */
-	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	"  created_at INTEGER NOT NULL,"
-	"  expires_at INTEGER NOT NULL"
-	") WITHOUT ROWID;"
-	"CREATE INDEX sessions_user ON sessions(user_id);"
-	"CREATE TABLE grants ("
-	"  id         INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
-	"  scopes     TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL"
-	");"
-	"CREATE INDEX grants_user_client ON grants(user_id, client_id);"
-	"CREATE INDEX grants_client ON grants(client_id);"
-	"CREATE TABLE consents ("
-	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	"  client_id  TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
-	"  scopes     TEXT NOT NULL,"			/* sorted, space-separated */
-	"  created_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (user_id, client_id, scopes)"
-	") WITHOUT ROWID;"
-	"CREATE INDEX consents_client ON consents(client_id);"
-	"CREATE TABLE codes ("
-	"  hash         BLOB PRIMARY KEY,"		/* SHA-256 of the code */
-	"  client_id    TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
-	"  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	"  redirect_uri TEXT NOT NULL,"
-	"  scopes       TEXT NOT NULL,"
-	"  nonce        TEXT NOT NULL,"
-	"  claims       TEXT NOT NULL,"
-	"  created_at   INTEGER NOT NULL,"
-	"  expires_at   INTEGER NOT NULL,"
-	"  used         INTEGER NOT NULL DEFAULT 0,"
-	"  grant_id     INTEGER"			/* what redeeming it created */
-	") WITHOUT ROWID;"
-	"CREATE INDEX codes_user ON codes(user_id);"
-	"CREATE INDEX codes_client ON codes(client_id);"
-	"CREATE TABLE refresh_tokens ("
-	"  hash       BLOB PRIMARY KEY,"		/* SHA-256 of the token */
-	"  grant_id   INTEGER NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
-	"  client_id  TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  expires_at INTEGER,"				/* NULL: never */
-	"  used_at    INTEGER"				/* set when rotated out */
-	") WITHOUT ROWID;"
-	"CREATE INDEX refresh_grant ON refresh_tokens(grant_id);"
-	"ALTER TABLE tokens ADD COLUMN grant_id INTEGER;",
-
-	/*
-	 * 3: device authorizations (RFC 8628).  Both codes are kept as digests;
-	 * a user code is unique only among live rows (expired ones are replaced).
-	 */
-	"CREATE TABLE device_codes ("
-	"  device_hash BLOB PRIMARY KEY,"		/* SHA-256 of the device code */
-	"  user_hash   BLOB NOT NULL UNIQUE,"		/* SHA-256 of the user code */
-	"  client_id   TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,"
-	"  scopes      TEXT NOT NULL,"
-	"  created_at  INTEGER NOT NULL,"
-	"  expires_at  INTEGER NOT NULL,"
-	"  interval    INTEGER NOT NULL,"
-	"  last_poll   INTEGER,"				/* NULL: never polled */
-	"  state       INTEGER NOT NULL DEFAULT 0,"	/* enum store_device_state */
-	"  user_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,"
-	"  grant_id    INTEGER"				/* what redeeming it created */
-	") WITHOUT ROWID;"
-	"CREATE INDEX device_codes_client ON device_codes(client_id);"
-	"CREATE INDEX device_codes_user ON device_codes(user_id);",
-
-	/*
-	 * 4: OpenID Connect.  Signing keys (the private half encrypted with
-	 * the secret file, see src/idp/keys.c), the claims request a grant was
-	 * made with (for userinfo), and the per-app token response style.
-	 */
-	"CREATE TABLE signing_keys ("
-	"  kid         TEXT PRIMARY KEY,"
-	"  public_der  BLOB NOT NULL,"
-	"  private_enc BLOB NOT NULL,"
-	"  created_at  INTEGER NOT NULL,"
-	"  retired_at  INTEGER"				/* NULL: signing now */
-	");"
-	"ALTER TABLE grants ADD COLUMN claims TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0;",
-
-	/*
-	 * 5: budgets every server of the database spends from (token buckets,
-	 * store_buckets.c): the wrong user codes typed at /activate.
-	 */
-	"CREATE TABLE buckets ("
-	"  name       TEXT PRIMARY KEY,"
-	"  level      INTEGER NOT NULL,"		/* 3600ths of a token */
-	"  updated_at INTEGER NOT NULL"
-	") WITHOUT ROWID;",
-
-	/* 6: apps belong to the user who registered them in the console. */
-	"ALTER TABLE apps ADD COLUMN owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL;"
-	"ALTER TABLE apps ADD COLUMN category TEXT NOT NULL DEFAULT 'Other';"
-	"CREATE INDEX apps_owner ON apps(owner_id);",
-
-	/*
-	 * 7: what the purge looks for.  expires_at grows with time, so these
-	 * indexes take their inserts at one end; tokens_grant leaves app
-	 * tokens (no grant) out.
-	 */
-	"CREATE INDEX tokens_expires ON tokens(expires_at);"
-	"CREATE INDEX tokens_grant ON tokens(grant_id) WHERE grant_id IS NOT NULL;"
-	"CREATE INDEX codes_expires ON codes(expires_at);"
-	"CREATE INDEX device_codes_expires ON device_codes(expires_at);"
-	"CREATE INDEX sessions_expires ON sessions(expires_at);"
-	"CREATE INDEX refresh_expires ON refresh_tokens(expires_at) WHERE expires_at IS NOT NULL;"
-	"CREATE INDEX refresh_used ON refresh_tokens(used_at) WHERE used_at IS NOT NULL;",
-
-	/* 8: the token a rotation made, so a retry after a lost answer finds it. */
-	"ALTER TABLE refresh_tokens ADD COLUMN replaced_by BLOB;",
-
-	/*
-	 * 9: each refresh token's parent, the token it replaced (which
-	 * replaced_by pointed the other way, for one replacement only: a retry
-	 * makes several), and the access token issued with it, so that the
-	 * replacements a client did not keep end together (store_grants.c).
-	 */
-	"ALTER TABLE refresh_tokens ADD COLUMN access_hash BLOB;"
-	"ALTER TABLE refresh_tokens ADD COLUMN parent BLOB;"
-	"UPDATE refresh_tokens SET parent = p.hash FROM refresh_tokens p "
-	"WHERE p.replaced_by IS NOT NULL AND p.replaced_by = refresh_tokens.hash;"
-	"CREATE INDEX refresh_parent ON refresh_tokens(parent) WHERE parent IS NOT NULL;",
-};
-#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 static void
 db_error(struct sq_conn *c, const char *what)
@@ -301,7 +131,7 @@ conn_open(struct sq_conn *c, const char *path, int flags, char *err, size_t err_
 static void
 conn_close(struct sq_conn *c)
 {
-	for (int i = 0; i < ST__MAX; i++)
+	for (int i = 0; i < DB_SLOTS; i++)
 		sqlite3_finalize(c->stmts[i]);
 	sqlite3_finalize(c->begin);
 	sqlite3_finalize(c->commit);
@@ -366,7 +196,7 @@ migrate(struct sq_db *q, char *err, size_t err_len)
 {
 	sqlite3 *db = q->writer.db;
 	sqlite3_stmt *s = NULL;
-	int version = -1, rc = -1;
+	int version = -1, rc = -1, latest = db_schema_latest();
 
 	if (start_migration(db) != SQLITE_OK) {
 		snprintf(err, err_len, "cannot start migration: %s", sqlite3_errmsg(db));
@@ -380,25 +210,27 @@ migrate(struct sq_db *q, char *err, size_t err_len)
 		snprintf(err, err_len, "cannot read schema version: %s", sqlite3_errmsg(db));
 		goto out;
 	}
-	if (version > N_MIGRATIONS) {
+	if (version > latest) {
 		snprintf(err, err_len, "database schema version %d is newer than this "
-		    "twauth knows (%d); upgrade twauth", version, N_MIGRATIONS);
+		    "twauth knows (%d); upgrade twauth", version, latest);
 		goto out;
 	}
-	for (int v = version; v < N_MIGRATIONS; v++) {
-		char pragma[64];
+	for (int v = version + 1; v <= latest; v++) {
+		char pragma[64], *sql = db_migration(v, DIALECT_SQLITE);
+		int ok;
 
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
-			snprintf(err, err_len, "migration %d failed: %s", v + 1,
-			    sqlite3_errmsg(db));
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v);
+		ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK &&
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL) == SQLITE_OK;
+		free(sql);
+		if (!ok) {
+			snprintf(err, err_len, "migration %d failed: %s", v, sqlite3_errmsg(db));
 			goto out;
 		}
-		if (v == version)
+		if (v == version + 1)
 			log_debug("sqlite: migrating schema from version %d", version);
 	}
-	q->version = N_MIGRATIONS;
+	q->version = latest;
 	rc = 0;
 out:
 	if (sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK &&
@@ -664,20 +496,25 @@ sq_rollback(struct db_conn *dc)
 }
 
 static enum db_rc
-sq_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
+sq_run(struct db_conn *dc, const struct stmt *st, const struct db_arg *args, size_t n)
 {
 	struct sq_conn *c = SC(dc);
 	sqlite3_stmt *s;
 	uint64_t started;
+	unsigned slot = db_slot(&c->slots, st);
 
 	c->cur = NULL;
 	c->pending = 0;
-	if (c->stmts[id] == NULL && (c->stmts[id] = prepare(c, store_sql[id])) == NULL)
+	if (c->stmts[slot] == NULL && (c->stmts[slot] = prepare(c, st->sql)) == NULL)
 		return DB_ERROR;
-	s = c->stmts[id];
+	s = c->stmts[slot];
 	for (size_t i = 0; i < n; i++) {
 		int k = (int)i + 1;
 
+		if (args[i].null) {
+			sqlite3_bind_null(s, k);
+			continue;
+		}
 		switch (args[i].type) {
 		case DB_INT:
 			sqlite3_bind_int64(s, k, args[i].i);
@@ -687,9 +524,6 @@ sq_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
 			break;
 		case DB_BLOB:
 			sqlite3_bind_blob(s, k, args[i].p, (int)args[i].len, SQLITE_STATIC);
-			break;
-		case DB_NULL:
-			sqlite3_bind_null(s, k);
 			break;
 		}
 	}
@@ -704,7 +538,7 @@ sq_run(struct db_conn *dc, enum stmt_id id, const struct db_arg *args, size_t n)
 	}
 	if (c->step == SQLITE_CONSTRAINT_PRIMARYKEY || c->step == SQLITE_CONSTRAINT_UNIQUE)
 		return DB_CONSTRAINT;
-	db_error(c, store_sql[id]);
+	db_error(c, st->sql);
 	return DB_ERROR;
 }
 

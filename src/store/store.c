@@ -80,17 +80,6 @@ store_check(struct store *st, void (*report)(void *arg, const char *problem), vo
 	return st->drv->check(st->db, report, arg);
 }
 
-const char *
-store_rc_name(enum store_rc rc)
-{
-	static const char *names[STORE__MAX] = {
-		"ok", "not found", "conflict", "limit reached", "mismatch", "replay",
-		"database error"
-	};
-
-	return (rc >= 0 && rc < STORE__MAX) ? names[rc] : "unknown";
-}
-
 /* ---- helpers for the logic files ---- */
 
 enum store_rc
@@ -100,10 +89,10 @@ store_from_db(enum db_rc rc)
 }
 
 enum store_rc
-store_exec(struct db_conn *c, enum stmt_id id, const struct db_arg *args, size_t n,
+store_exec(struct db_conn *c, const struct stmt *s, const struct db_arg *args, size_t n,
     int64_t *changes)
 {
-	enum db_rc rc = db_run(c, id, args, n);
+	enum db_rc rc = db_run(c, s, args, n);
 	int row = 0;
 
 	if (rc == DB_OK)
@@ -118,25 +107,25 @@ store_exec(struct db_conn *c, enum stmt_id id, const struct db_arg *args, size_t
 }
 
 enum store_rc
-store_change(struct store *st, enum stmt_id id, const struct db_arg *args, size_t n)
+store_change(struct store *st, const struct stmt *s, const struct db_arg *args, size_t n)
 {
 	struct db_conn *c = store_writer(st);
 	int64_t changed = 0;
-	enum store_rc rc = store_exec(c, id, args, n, &changed);
+	enum store_rc rc = store_exec(c, s, args, n, &changed);
 
 	store_put(st, c);
 	return rc == STORE_OK && changed == 0 ? STORE_NOTFOUND : rc;
 }
 
 enum store_rc
-store_get_one(struct store *st, enum stmt_id id, const struct db_arg *args, size_t n,
+store_get_one(struct store *st, const struct stmt *s, const struct db_arg *args, size_t n,
     store_row_fn fill, void *out)
 {
 	struct db_conn *c = store_reader(st);
 	enum store_rc rc = STORE_ERROR;
 	int row;
 
-	if (db_run(c, id, args, n) == DB_OK) {
+	if (db_run(c, s, args, n) == DB_OK) {
 		if ((row = db_next(c)) == 1) {
 			fill(c, out);
 			rc = STORE_OK;
@@ -149,7 +138,7 @@ store_get_one(struct store *st, enum stmt_id id, const struct db_arg *args, size
 }
 
 enum store_rc
-store_get_all(struct store *st, enum stmt_id id, const struct db_arg *args, size_t n,
+store_get_all(struct store *st, const struct stmt *s, const struct db_arg *args, size_t n,
     size_t item_size, store_row_fn fill, void (*clear)(void *item), void **out,
     size_t *count)
 {
@@ -158,7 +147,7 @@ store_get_all(struct store *st, enum stmt_id id, const struct db_arg *args, size
 	size_t have = 0;
 	int row = -1;
 
-	if (db_run(c, id, args, n) == DB_OK)
+	if (db_run(c, s, args, n) == DB_OK)
 		while ((row = db_next(c)) == 1) {
 			items = xrealloc(items, (have + 1) * item_size);
 			memset(items + have * item_size, 0, item_size);
@@ -176,6 +165,28 @@ store_get_all(struct store *st, enum stmt_id id, const struct db_arg *args, size
 	*out = items;
 	*count = have;
 	return row == 0 ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc
+store_change_all(struct store *st, const struct stmt *const *all, const size_t *nargs,
+    size_t n, const struct db_arg *args, size_t n_args)
+{
+	struct db_conn *c = store_writer(st);
+	enum store_rc rc;
+
+	if ((rc = store_begin(c)) == STORE_OK) {
+		for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+			int64_t changed = 0;
+
+			rc = store_exec(c, all[i], args, nargs[i] < n_args ? nargs[i] : n_args,
+			    &changed);
+			if (rc == STORE_OK && i == 0 && changed == 0)
+				rc = STORE_NOTFOUND;
+		}
+		rc = store_finish(c, rc);
+	}
+	store_put(st, c);
+	return rc;
 }
 
 enum store_rc

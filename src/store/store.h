@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/compiler.h"
 #include "../common/hash.h"
 #include "../common/limits.h"
 
@@ -122,7 +123,7 @@ struct store_connection {
  * directory created 0700 if missing).  Applies pending schema migrations.
  * On failure returns NULL and writes a one-line reason into err.
  */
-struct store *store_open(const char *spec, char *err, size_t err_len);
+MUST_CHECK struct store *store_open(const char *spec, char *err, size_t err_len);
 /* True if spec names a PostgreSQL database. */
 int store_spec_is_pg(const char *spec);
 /* "sqlite" or "postgresql". */
@@ -133,7 +134,6 @@ const char *store_where(struct store *st);
 void store_close(struct store *st);
 /* The schema version in use (for `twauth db` and tests). */
 int store_schema_version(struct store *st);
-const char *store_rc_name(enum store_rc rc);
 
 void store_app_clear(struct store_app *app);
 void store_app_list_free(struct store_app *apps, size_t n);
@@ -141,28 +141,29 @@ void store_app_list_free(struct store_app *apps, size_t n);
  * STORE_CONFLICT if the client id exists; NOTFOUND if app->owner_id is set
  * and no such user exists.
  */
-enum store_rc store_app_insert(struct store *st, const struct store_app *app);
-enum store_rc store_app_get(struct store *st, const char *client_id,
+MUST_CHECK enum store_rc store_app_insert(struct store *st, const struct store_app *app);
+MUST_CHECK enum store_rc store_app_get(struct store *st, const char *client_id,
     struct store_app *out);
 /* All apps, oldest first; *out is freed with store_app_list_free. */
-enum store_rc store_app_list(struct store *st, struct store_app **out, size_t *n);
+MUST_CHECK enum store_rc store_app_list(struct store *st, struct store_app **out, size_t *n);
 /* The apps owner_id registered, oldest first. */
-enum store_rc store_app_list_owned(struct store *st, int64_t owner_id,
+MUST_CHECK enum store_rc store_app_list_owned(struct store *st, int64_t owner_id,
     struct store_app **out, size_t *n);
 /* Replaces the app's redirect URIs with uris[0..n) (checked by the caller). */
-enum store_rc store_app_set_redirect_uris(struct store *st, const char *client_id,
+MUST_CHECK enum store_rc store_app_set_redirect_uris(struct store *st, const char *client_id,
     char *const *uris, size_t n);
-enum store_rc store_app_set_secret(struct store *st, const char *client_id,
+MUST_CHECK enum store_rc store_app_set_secret(struct store *st, const char *client_id,
     const uint8_t secret_hash[HASH_LEN]);
 /* STORE_CONFLICT if present already, STORE_LIMIT at TW_MAX_REDIRECT_URIS. */
-enum store_rc store_app_redirect_add(struct store *st, const char *client_id,
+MUST_CHECK enum store_rc store_app_redirect_add(struct store *st, const char *client_id,
     const char *uri);
 /* STORE_NOTFOUND if absent, STORE_LIMIT if it is the last one. */
-enum store_rc store_app_redirect_remove(struct store *st, const char *client_id,
+MUST_CHECK enum store_rc store_app_redirect_remove(struct store *st, const char *client_id,
     const char *uri);
 /* Deletes the app and every token it holds, at once. */
-enum store_rc store_app_delete(struct store *st, const char *client_id);
-enum store_rc store_app_set_scope_string(struct store *st, const char *client_id, int on);
+MUST_CHECK enum store_rc store_app_delete(struct store *st, const char *client_id);
+MUST_CHECK enum store_rc store_app_set_scope_string(struct store *st, const char *client_id,
+    int on);
 
 void store_token_clear(struct store_token *tok);
 /*
@@ -171,7 +172,7 @@ void store_token_clear(struct store_token *tok);
  * ever issued to an app deleted or given a new secret a moment before.
  * STORE_NOTFOUND when that condition fails (nothing is written).
  */
-enum store_rc store_token_insert(struct store *st, const struct store_token *tok,
+MUST_CHECK enum store_rc store_token_insert(struct store *st, const struct store_token *tok,
     const uint8_t *secret_hash);
 /* Called once when a queued write has finished (or failed) with rc. */
 typedef void (*store_done_fn)(void *arg, enum store_rc rc);
@@ -194,13 +195,13 @@ struct store_stats {
 /* Zeroes for a backend without a group commit. */
 void store_stats(struct store *st, struct store_stats *out);
 /* Looks a token up by digest, whatever its expiry (the caller decides). */
-enum store_rc store_token_get(struct store *st, const uint8_t hash[HASH_LEN],
+MUST_CHECK enum store_rc store_token_get(struct store *st, const uint8_t hash[HASH_LEN],
     struct store_token *out);
 /*
  * Deletes the access token if it exists and belongs to client_id.  A refresh
  * token's digest revokes its whole grant (RFC 7009 2.1).  Else NOTFOUND.
  */
-enum store_rc store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN],
+MUST_CHECK enum store_rc store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN],
     const char *client_id);
 
 /* ---- users ---- */
@@ -208,33 +209,33 @@ enum store_rc store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN],
 void store_user_clear(struct store_user *u);
 void store_user_list_free(struct store_user *users, size_t n);
 /* Assigns u->id (the next free id).  STORE_CONFLICT if the login is taken. */
-enum store_rc store_user_insert(struct store *st, struct store_user *u);
+MUST_CHECK enum store_rc store_user_insert(struct store *st, struct store_user *u);
 /* login must be lowercase. */
-enum store_rc store_user_get_by_login(struct store *st, const char *login,
+MUST_CHECK enum store_rc store_user_get_by_login(struct store *st, const char *login,
     struct store_user *out);
-enum store_rc store_user_get(struct store *st, int64_t id, struct store_user *out);
-enum store_rc store_user_list(struct store *st, struct store_user **out, size_t *n);
+MUST_CHECK enum store_rc store_user_get(struct store *st, int64_t id, struct store_user *out);
+MUST_CHECK enum store_rc store_user_list(struct store *st, struct store_user **out, size_t *n);
 /* Deletes the user with their grants, sessions, consents and codes. */
-enum store_rc store_user_delete(struct store *st, int64_t id);
+MUST_CHECK enum store_rc store_user_delete(struct store *st, int64_t id);
 /* Sets the password hash and deletes every grant and session of the user. */
-enum store_rc store_user_set_password(struct store *st, int64_t id,
+MUST_CHECK enum store_rc store_user_set_password(struct store *st, int64_t id,
     const char *password_hash, int64_t now);
 
 /* ---- browser sessions ---- */
 
-enum store_rc store_session_insert(struct store *st, const uint8_t hash[HASH_LEN],
+MUST_CHECK enum store_rc store_session_insert(struct store *st, const uint8_t hash[HASH_LEN],
     int64_t user_id, int64_t created_at, int64_t expires_at);
 /* The signed-in user if the session exists and has not expired at now. */
-enum store_rc store_session_get(struct store *st, const uint8_t hash[HASH_LEN],
+MUST_CHECK enum store_rc store_session_get(struct store *st, const uint8_t hash[HASH_LEN],
     int64_t now, struct store_user *out);
-enum store_rc store_session_delete(struct store *st, const uint8_t hash[HASH_LEN]);
+MUST_CHECK enum store_rc store_session_delete(struct store *st, const uint8_t hash[HASH_LEN]);
 
 /* ---- consent, grants, codes, refresh ---- */
 
 /* scopes is the canonical (sorted, space-separated) scope set. */
-enum store_rc store_consent_get(struct store *st, int64_t user_id,
+MUST_CHECK enum store_rc store_consent_get(struct store *st, int64_t user_id,
     const char *client_id, const char *scopes);
-enum store_rc store_consent_put(struct store *st, int64_t user_id,
+MUST_CHECK enum store_rc store_consent_put(struct store *st, int64_t user_id,
     const char *client_id, const char *scopes, int64_t now);
 
 /*
@@ -242,21 +243,21 @@ enum store_rc store_consent_put(struct store *st, int64_t user_id,
  * tokens, if both the user and the app exist (else NOTFOUND).  Sets
  * grant->id.  The implicit flow's one step.
  */
-enum store_rc store_grant_issue(struct store *st, struct store_grant *grant,
+MUST_CHECK enum store_rc store_grant_issue(struct store *st, struct store_grant *grant,
     const struct store_issue *issue);
 /* Connections: the apps user_id has live grants with, oldest first. */
-enum store_rc store_connections_list(struct store *st, int64_t user_id,
+MUST_CHECK enum store_rc store_connections_list(struct store *st, int64_t user_id,
     struct store_connection **out, size_t *n);
 void store_connections_free(struct store_connection *c, size_t n);
 /*
  * Deletes every grant and consent between the user and the app: their
  * tokens stop validating at once.  NOTFOUND if there was none.
  */
-enum store_rc store_grants_delete(struct store *st, int64_t user_id,
+MUST_CHECK enum store_rc store_grants_delete(struct store *st, int64_t user_id,
     const char *client_id);
 
 /* Stores a fresh code, if the app and user exist (else NOTFOUND). */
-enum store_rc store_code_insert(struct store *st, const struct store_code *code);
+MUST_CHECK enum store_rc store_code_insert(struct store *st, const struct store_code *code);
 void store_code_clear(struct store_code *code);
 /*
  * Redeems a code in one transaction: it must exist, belong to client_id,
@@ -267,9 +268,20 @@ void store_code_clear(struct store_code *code);
  *   MISMATCH  redirect_uri differs from the one at authorize (nothing used)
  *   REPLAY    used before: the grant it produced is deleted now
  */
-enum store_rc store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN],
+MUST_CHECK enum store_rc store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN],
     const char *client_id, const char *redirect_uri, const struct store_issue *issue,
     struct store_code *out);
+
+/*
+ * How a refresh token's rotation treats a retry (decided in src/idp/):
+ * within retry_window seconds of its rotation, while none of its
+ * replacements has been used, a rotated-out token may rotate again, up to
+ * max_replacements times; after that window its return is a replay.
+ */
+struct store_refresh_rules {
+	int64_t	retry_window;
+	int64_t	max_replacements;
+};
 
 /*
  * Uses a refresh token of client_id in one transaction: stores the access
@@ -281,10 +293,12 @@ enum store_rc store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN],
  * receives the grant.
  *   NOTFOUND  unknown, another client's, or expired
  *   MISMATCH  asked for a scope the grant does not hold (nothing changed)
- *   REPLAY    a rotated-out token presented again: its grant is deleted
+ *   REPLAY    a rotated-out token presented again, other than as a retry
+ *             (rules): its grant is deleted
  */
-enum store_rc store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN],
-    const char *client_id, const struct store_issue *issue, struct store_grant *grant);
+MUST_CHECK enum store_rc store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN],
+    const char *client_id, const struct store_issue *issue,
+    const struct store_refresh_rules *rules, struct store_grant *grant);
 void store_grant_clear(struct store_grant *g);
 
 /* ---- device authorizations (RFC 8628) ---- */
@@ -317,6 +331,12 @@ enum store_poll {
 	POLL_ISSUED,		/* approved: the tokens of issue are stored */
 };
 
+/* How a too-early poll slows a device down (decided in src/idp/). */
+struct store_poll_rules {
+	int64_t	slow_down;	/* seconds added to the interval */
+	int64_t	max_interval;	/* the interval never grows past it */
+};
+
 struct store_poll_result {
 	enum store_poll	 outcome;
 	int64_t		 interval;	/* the interval the device must now keep */
@@ -329,30 +349,33 @@ void store_device_clear(struct store_device *d);
  * if a live authorization has the same device or user code (an expired one
  * with that user code is replaced, so codes can be reused after expiry).
  */
-enum store_rc store_device_insert(struct store *st, const struct store_device *d);
+MUST_CHECK enum store_rc store_device_insert(struct store *st, const struct store_device *d);
 /*
  * The pending, unexpired-at-now authorization whose user code digest is
  * user_hash, with its app's name; else NOTFOUND.
  */
-enum store_rc store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN],
+MUST_CHECK enum store_rc store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN],
     int64_t now, struct store_device *out);
 /*
  * Records the user's decision on a pending, unexpired authorization (one
  * conditional update, so two decisions cannot both win): approved for
  * user_id, or denied.  NOTFOUND if it was not pending.
  */
-enum store_rc store_device_decide(struct store *st, const uint8_t user_hash[HASH_LEN],
+MUST_CHECK enum store_rc store_device_decide(struct store *st,
+    const uint8_t user_hash[HASH_LEN],
     int64_t user_id, int approve, int64_t now);
 /*
  * A device polls, in one transaction, at issue->access.created_at.  The
  * authorization must exist, belong to client_id, be unexpired and unspent
  * (else NOTFOUND).  A poll sooner than the interval after the previous one
- * grows the interval by TW_DEVICE_SLOW_DOWN (up to TW_DEVICE_MAX_INTERVAL)
- * and answers POLL_SLOW_DOWN; otherwise an approved authorization becomes a
+ * grows the interval by rules->slow_down (up to rules->max_interval) and
+ * answers POLL_SLOW_DOWN; otherwise an approved authorization becomes a
  * grant holding the tokens of issue and is spent (POLL_ISSUED).
  */
-enum store_rc store_device_poll(struct store *st, const uint8_t device_hash[HASH_LEN],
-    const char *client_id, const struct store_issue *issue, struct store_poll_result *out);
+MUST_CHECK enum store_rc store_device_poll(struct store *st,
+    const uint8_t device_hash[HASH_LEN], const char *client_id,
+    const struct store_issue *issue, const struct store_poll_rules *rules,
+    struct store_poll_result *out);
 void store_poll_result_clear(struct store_poll_result *r);
 
 /* ---- OpenID Connect signing keys ---- */
@@ -373,9 +396,9 @@ struct store_key {
  * only if no key signs yet (else CONFLICT: another server made the first
  * key a moment ago).
  */
-enum store_rc store_key_add(struct store *st, const struct store_key *k, int rotate);
+MUST_CHECK enum store_rc store_key_add(struct store *st, const struct store_key *k, int rotate);
 /* The TW_MAX_KEYS newest keys, newest first; free with store_key_list_free. */
-enum store_rc store_key_list(struct store *st, struct store_key **out, size_t *n);
+MUST_CHECK enum store_rc store_key_list(struct store *st, struct store_key **out, size_t *n);
 void store_key_list_free(struct store_key *keys, size_t n);
 
 /* ---- keeping the database ---- */
@@ -385,14 +408,15 @@ void store_key_list_free(struct store_key *keys, size_t n);
  * file at path (created 0600; an existing file is not replaced).  SQLite
  * only: for PostgreSQL it fails, saying to use pg_dump.  0, or -1 with err.
  */
-int store_backup(struct store *st, const char *path, char *err, size_t err_len);
+MUST_CHECK int store_backup(struct store *st, const char *path, char *err, size_t err_len);
 /*
  * Checks the database's structure (SQLite: integrity and foreign keys;
  * PostgreSQL: that it answers, and the schema's version).  Each problem is
  * passed to report; returns how many there were, or -1 if the check itself
  * failed.
  */
-int store_check(struct store *st, void (*report)(void *arg, const char *problem), void *arg);
+MUST_CHECK int store_check(struct store *st, void (*report)(void *arg, const char *problem),
+    void *arg);
 
 /* ---- the purge ---- */
 
@@ -402,18 +426,27 @@ struct store_purged {
 	uint64_t	keys, buckets;
 };
 
+/* How long what ended is kept before the purge deletes it (decided in src/idp/). */
+struct store_purge_rules {
+	int64_t	now;
+	int64_t	ended_kept;	/* codes, device codes and budgets, after they end
+				   (a replayed code is still caught meanwhile) */
+	int64_t	rotated_kept;	/* rotated-out refresh tokens, after their rotation */
+	int64_t	keys_before;	/* signing keys retired before this go */
+};
+
 /*
- * Deletes what ended before now: access tokens at their expiry; codes,
- * device codes, sessions and budgets a day after theirs (a replayed code is
- * still caught meanwhile); refresh tokens at their expiry, and rotated-out
- * ones kept_used seconds after they were rotated; grants that no refresh
- * token and no live access token keeps; signing keys retired before
- * keys_before.  In transactions of at most TW_PURGE_CHUNK rows, at most
- * TW_PURGE_MAX_ROWS in all per call, so it never holds the database long;
- * counts go to *out.  OK, or ERROR (what was deleted stays deleted).
+ * Deletes what ended: access tokens and sessions at their expiry; codes,
+ * device codes and budgets rules->ended_kept after theirs; refresh tokens
+ * at their expiry, and rotated-out ones rules->rotated_kept after their
+ * rotation; grants that no refresh token and no live access token keeps;
+ * signing keys retired before rules->keys_before.  In transactions of at
+ * most TW_PURGE_CHUNK rows, at most TW_PURGE_MAX_ROWS in all per call, so
+ * it never holds the database long; counts go to *out.  OK, or ERROR (what
+ * was deleted stays deleted).
  */
-enum store_rc store_purge(struct store *st, int64_t now, int64_t kept_used,
-    int64_t keys_before, struct store_purged *out);
+MUST_CHECK enum store_rc store_purge(struct store *st, const struct store_purge_rules *rules,
+    struct store_purged *out);
 
 /* ---- budgets shared by every server of the database ---- */
 
@@ -425,9 +458,9 @@ enum store_rc store_purge(struct store *st, int64_t now, int64_t kept_used,
  * never overspend.  store_bucket_wait puts the seconds until there is one
  * into *wait (0: now).  A bucket never used is full.
  */
-enum store_rc store_bucket_take(struct store *st, const char *name, unsigned burst,
+MUST_CHECK enum store_rc store_bucket_take(struct store *st, const char *name, unsigned burst,
     unsigned per_hour, int64_t now);
-enum store_rc store_bucket_wait(struct store *st, const char *name, unsigned burst,
+MUST_CHECK enum store_rc store_bucket_wait(struct store *st, const char *name, unsigned burst,
     unsigned per_hour, int64_t now, int64_t *wait);
 
 #endif

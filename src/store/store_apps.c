@@ -9,6 +9,47 @@
 #include "../common/xmalloc.h"
 #include "store_impl.h"
 
+/* What an app's row holds, in the order of APP_COLS. */
+#define APP_COLS "client_id, name, secret_hash, is_public, redirect_uris, created_at, " \
+	"scope_string, owner_id, category"
+enum {
+	APP_CLIENT_ID, APP_NAME, APP_SECRET_HASH, APP_IS_PUBLIC, APP_REDIRECT_URIS,
+	APP_CREATED_AT, APP_SCOPE_STRING, APP_OWNER_ID, APP_CATEGORY
+};
+
+/* An owner, when there is one, must exist (else nothing is inserted). */
+static const struct stmt app_insert = {
+	"INSERT INTO apps (" APP_COLS ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
+	"WHERE ?8 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = ?8)", NULL
+};
+static const struct stmt app_get = {
+	"SELECT " APP_COLS " FROM apps WHERE client_id = ?1", NULL
+};
+static const struct stmt app_list = {
+	"SELECT " APP_COLS " FROM apps ORDER BY created_at, client_id", NULL
+};
+static const struct stmt app_list_owned = {
+	"SELECT " APP_COLS " FROM apps WHERE owner_id = ?1 ORDER BY created_at, client_id", NULL
+};
+static const struct stmt app_set_scope_string = {
+	"UPDATE apps SET scope_string = ?2 WHERE client_id = ?1", NULL
+};
+static const struct stmt app_set_secret = {
+	"UPDATE apps SET secret_hash = ?2 WHERE client_id = ?1 AND is_public = 0", NULL
+};
+/* The read of edit_uris' read-modify-write: PostgreSQL locks the row. */
+static const struct stmt app_get_uris = {
+	"SELECT redirect_uris FROM apps WHERE client_id = ?1",
+	"SELECT redirect_uris FROM apps WHERE client_id = $1 FOR UPDATE",
+};
+static const struct stmt app_set_uris = {
+	"UPDATE apps SET redirect_uris = ?2 WHERE client_id = ?1", NULL
+};
+/* Its tokens stop validating in the same commit: token lookups join the app. */
+static const struct stmt app_delete = {
+	"DELETE FROM apps WHERE client_id = ?1", NULL
+};
+
 static void
 row_to_app(struct db_conn *c, void *out)
 {
@@ -17,19 +58,20 @@ row_to_app(struct db_conn *c, void *out)
 	const uint8_t *secret;
 
 	memset(app, 0, sizeof(*app));
-	store_copy_id(app->client_id, sizeof(app->client_id), db_col_text(c, 0));
-	app->name = xstrdup(db_col_text(c, 1));
-	secret = db_col_blob(c, 2, &len);
-	if (!db_is_null(c, 2) && len == HASH_LEN) {
+	store_copy_id(app->client_id, sizeof(app->client_id), db_col_text(c, APP_CLIENT_ID));
+	app->name = xstrdup(db_col_text(c, APP_NAME));
+	secret = db_col_blob(c, APP_SECRET_HASH, &len);
+	if (!db_is_null(c, APP_SECRET_HASH) && len == HASH_LEN) {
 		memcpy(app->secret_hash, secret, HASH_LEN);
 		app->has_secret = 1;
 	}
-	app->is_public = (int)db_col_int(c, 3);
-	store_split_uris(db_col_text(c, 4), &app->redirect_uris, &app->n_redirect_uris);
-	app->created_at = db_col_int(c, 5);
-	app->scope_string = (int)db_col_int(c, 6);
-	app->owner_id = db_col_int(c, 7);
-	app->category = xstrdup(db_col_text(c, 8));
+	app->is_public = (int)db_col_int(c, APP_IS_PUBLIC);
+	store_split_uris(db_col_text(c, APP_REDIRECT_URIS), &app->redirect_uris,
+	    &app->n_redirect_uris);
+	app->created_at = db_col_int(c, APP_CREATED_AT);
+	app->scope_string = (int)db_col_int(c, APP_SCOPE_STRING);
+	app->owner_id = db_col_int(c, APP_OWNER_ID);
+	app->category = xstrdup(db_col_text(c, APP_CATEGORY));
 }
 
 enum store_rc
@@ -38,10 +80,10 @@ store_app_insert(struct store *st, const struct store_app *app)
 	char *uris = store_join_uris(app->redirect_uris, app->n_redirect_uris);
 	enum store_rc rc;
 
-	rc = store_change(st, ST_APP_INSERT, ARGS(arg_text(app->client_id),
+	rc = store_change(st, &app_insert, ARGS(arg_text(app->client_id),
 	    arg_text(app->name), arg_hash(app->has_secret ? app->secret_hash : NULL),
 	    arg_int(app->is_public), arg_text(uris), arg_int(app->created_at),
-	    arg_int(app->scope_string), app->owner_id != 0 ? arg_int(app->owner_id) : arg_null(),
+	    arg_int(app->scope_string), arg_int_or_null(app->owner_id),
 	    arg_text(app->category ? app->category : "Other")));
 	free(uris);
 	return rc;
@@ -50,7 +92,7 @@ store_app_insert(struct store *st, const struct store_app *app)
 enum store_rc
 store_app_get(struct store *st, const char *client_id, struct store_app *out)
 {
-	return store_get_one(st, ST_APP_GET, ARGS(arg_text(client_id)), row_to_app, out);
+	return store_get_one(st, &app_get, ARGS(arg_text(client_id)), row_to_app, out);
 }
 
 static void
@@ -62,14 +104,14 @@ clear_app(void *app)
 enum store_rc
 store_app_list(struct store *st, struct store_app **out, size_t *n)
 {
-	return store_get_all(st, ST_APP_LIST, NULL, 0, sizeof(**out), row_to_app, clear_app,
+	return store_get_all(st, &app_list, NULL, 0, sizeof(**out), row_to_app, clear_app,
 	    (void **)out, n);
 }
 
 enum store_rc
 store_app_list_owned(struct store *st, int64_t owner_id, struct store_app **out, size_t *n)
 {
-	return store_get_all(st, ST_APP_LIST_OWNED, ARGS(arg_int(owner_id)), sizeof(**out),
+	return store_get_all(st, &app_list_owned, ARGS(arg_int(owner_id)), sizeof(**out),
 	    row_to_app, clear_app, (void **)out, n);
 }
 
@@ -78,7 +120,7 @@ store_app_set_redirect_uris(struct store *st, const char *client_id, char *const
     size_t n)
 {
 	char *joined = store_join_uris(uris, n);
-	enum store_rc rc = store_change(st, ST_APP_SET_URIS,
+	enum store_rc rc = store_change(st, &app_set_uris,
 	    ARGS(arg_text(client_id), arg_text(joined)));
 
 	free(joined);
@@ -88,13 +130,13 @@ store_app_set_redirect_uris(struct store *st, const char *client_id, char *const
 enum store_rc
 store_app_set_secret(struct store *st, const char *client_id, const uint8_t hash[HASH_LEN])
 {
-	return store_change(st, ST_APP_SET_SECRET, ARGS(arg_text(client_id), arg_hash(hash)));
+	return store_change(st, &app_set_secret, ARGS(arg_text(client_id), arg_hash(hash)));
 }
 
 enum store_rc
 store_app_set_scope_string(struct store *st, const char *client_id, int on)
 {
-	return store_change(st, ST_APP_SET_SCOPE_STRING,
+	return store_change(st, &app_set_scope_string,
 	    ARGS(arg_text(client_id), arg_int(on != 0)));
 }
 
@@ -148,15 +190,15 @@ edit_uris(struct store *st, const char *client_id, const char *uri, int add)
 		return rc;
 	}
 	rc = STORE_ERROR;
-	if (db_run(c, ST_APP_GET_URIS, ARGS(arg_text(client_id))) == DB_OK &&
+	if (db_run(c, &app_get_uris, ARGS(arg_text(client_id))) == DB_OK &&
 	    (row = db_next(c)) == 1)
-		store_split_uris(db_col_text(c, 0), &uris, &n);
+		store_split_uris(db_col_text(c, 0), &uris, &n);	/* its one column */
 	db_done(c);
 	if (row == 0)
 		rc = STORE_NOTFOUND;
 	else if (row == 1 && (rc = edit_list(&uris, &n, uri, add)) == STORE_OK) {
 		joined = store_join_uris(uris, n);
-		rc = store_exec(c, ST_APP_SET_URIS, ARGS(arg_text(client_id), arg_text(joined)),
+		rc = store_exec(c, &app_set_uris, ARGS(arg_text(client_id), arg_text(joined)),
 		    NULL);
 	}
 	/* NOTFOUND changed nothing; commit or roll back alike. */
@@ -184,5 +226,5 @@ store_app_redirect_remove(struct store *st, const char *client_id, const char *u
 enum store_rc
 store_app_delete(struct store *st, const char *client_id)
 {
-	return store_change(st, ST_APP_DELETE, ARGS(arg_text(client_id)));
+	return store_change(st, &app_delete, ARGS(arg_text(client_id)));
 }

@@ -7,6 +7,30 @@
 
 #define UNIT 3600	/* one token */
 
+/*
+ * ?2 is the capacity, ?3 now, ?4 the refill per second in units; a clock
+ * that went back refills nothing.
+ */
+#define LEVEL "MIN(?2, level + MAX(0, ?3 - updated_at) * ?4)"
+#define PG_LEVEL "LEAST($2, level + GREATEST(0, $3 - updated_at) * $4)"
+static const struct stmt bucket_take = {
+	"UPDATE buckets SET level = " LEVEL " - 3600, updated_at = ?3 "
+	"WHERE name = ?1 AND " LEVEL " >= 3600",
+	"UPDATE buckets SET level = " PG_LEVEL " - 3600, updated_at = $3 "
+	"WHERE name = $1 AND " PG_LEVEL " >= 3600",
+};
+static const struct stmt bucket_new = {
+	"INSERT INTO buckets (name, level, updated_at) VALUES (?1, ?2, ?3) "
+	"ON CONFLICT DO NOTHING", NULL
+};
+static const struct stmt bucket_level = {
+	"SELECT " LEVEL " FROM buckets WHERE name = ?1",
+	"SELECT " PG_LEVEL " FROM buckets WHERE name = $1",
+};
+#undef LEVEL
+#undef PG_LEVEL
+_Static_assert(UNIT == 3600, "the statements spell UNIT as 3600");
+
 enum store_rc
 store_bucket_take(struct store *st, const char *name, unsigned burst, unsigned per_hour,
     int64_t now)
@@ -16,10 +40,10 @@ store_bucket_take(struct store *st, const char *name, unsigned burst, unsigned p
 
 	/* Twice: a bucket made by another server between our two statements. */
 	for (int attempt = 0; attempt < 2 && rc == STORE_NOTFOUND; attempt++) {
-		rc = store_change(st, ST_BUCKET_TAKE, ARGS(arg_text(name), arg_int(cap),
+		rc = store_change(st, &bucket_take, ARGS(arg_text(name), arg_int(cap),
 		    arg_int(now), arg_int(per_hour)));
 		if (rc == STORE_NOTFOUND && burst > 0)
-			rc = store_change(st, ST_BUCKET_NEW, ARGS(arg_text(name),
+			rc = store_change(st, &bucket_new, ARGS(arg_text(name),
 			    arg_int(cap - UNIT), arg_int(now)));
 	}
 	return rc == STORE_NOTFOUND ? STORE_LIMIT : rc;
@@ -28,7 +52,7 @@ store_bucket_take(struct store *st, const char *name, unsigned burst, unsigned p
 static void
 row_to_level(struct db_conn *c, void *out)
 {
-	*(int64_t *)out = db_col_int(c, 0);
+	*(int64_t *)out = db_col_int(c, 0);	/* the one column */
 }
 
 enum store_rc
@@ -39,7 +63,7 @@ store_bucket_wait(struct store *st, const char *name, unsigned burst, unsigned p
 	enum store_rc rc;
 
 	*wait = 0;
-	rc = store_get_one(st, ST_BUCKET_LEVEL, ARGS(arg_text(name), arg_int(level),
+	rc = store_get_one(st, &bucket_level, ARGS(arg_text(name), arg_int(level),
 	    arg_int(now), arg_int(per_hour)), row_to_level, &level);
 	if (rc == STORE_ERROR)
 		return rc;

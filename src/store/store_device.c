@@ -1,16 +1,65 @@
 /*
  * Device authorizations (RFC 8628).
  *
- * The user's decision is one conditional UPDATE (ST_DEVICE_DECIDE) and a
- * redemption takes the approval with another (ST_DEVICE_CLAIM), so however
- * many polls of one device code run at once, on however many servers,
- * exactly one of them turns the approval into tokens.
+ * Single use, by one atomic statement each: the user's decision is one
+ * conditional UPDATE (device_decide) and a redemption takes the approval
+ * with another (device_claim), so however many polls of one device code
+ * run at once, on however many servers, exactly one of them turns the
+ * approval into tokens.  A poll (reading the authorization, recording the
+ * poll, redeeming) is one transaction; how much a too-early poll slows the
+ * device down is decided in src/idp/ (rules).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/xmalloc.h"
 #include "store_impl.h"
+
+/* An expired authorization gives its user code back. */
+static const struct stmt device_replace_expired = {
+	"DELETE FROM device_codes WHERE user_hash = ?1 AND expires_at <= ?2", NULL
+};
+static const struct stmt device_insert = {
+	"INSERT INTO device_codes (device_hash, user_hash, client_id, scopes, created_at, "
+	"expires_at, \"interval\") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+	"WHERE EXISTS (SELECT 1 FROM apps WHERE client_id = ?3)", NULL
+};
+/* The pending authorization a user code names, with its app's name. */
+static const struct stmt device_find = {
+	"SELECT d.device_hash, d.client_id, d.scopes, d.created_at, d.expires_at, "
+	"d.\"interval\", a.name FROM device_codes d JOIN apps a ON a.client_id = d.client_id "
+	"WHERE d.user_hash = ?1 AND d.state = 0 AND d.expires_at > ?2", NULL
+};
+enum {
+	FIND_DEVICE_HASH, FIND_CLIENT_ID, FIND_SCOPES, FIND_CREATED_AT, FIND_EXPIRES_AT,
+	FIND_INTERVAL, FIND_APP_NAME
+};
+static const struct stmt device_decide = {
+	"UPDATE device_codes SET state = ?3, user_id = ?4 WHERE user_hash = ?1 AND state = 0 "
+	"AND expires_at > ?2 AND EXISTS (SELECT 1 FROM users WHERE id = ?4)", NULL
+};
+static const struct stmt device_get = {
+	"SELECT client_id, scopes, expires_at, \"interval\", last_poll, state "
+	"FROM device_codes WHERE device_hash = ?1", NULL
+};
+enum {
+	GET_CLIENT_ID, GET_SCOPES, GET_EXPIRES_AT, GET_INTERVAL, GET_LAST_POLL,
+	GET_STATE
+};
+static const struct stmt device_polled = {
+	"UPDATE device_codes SET last_poll = ?2, \"interval\" = ?3 WHERE device_hash = ?1", NULL
+};
+/* Spends an approved authorization: the redemption's one step. */
+static const struct stmt device_claim = {
+	"UPDATE device_codes SET state = 3 WHERE device_hash = ?1 AND state = 1 "
+	"RETURNING user_id", NULL
+};
+enum { CLAIM_USER_ID };
+static const struct stmt device_set_grant = {
+	"UPDATE device_codes SET grant_id = ?2 WHERE device_hash = ?1", NULL
+};
+_Static_assert(DEVICE_REDEEMED == 3 && DEVICE_APPROVED == 1 && DEVICE_PENDING == 0,
+    "device_claim and device_find spell these states as numbers");
 
 enum store_rc
 store_device_insert(struct store *st, const struct store_device *d)
@@ -23,11 +72,10 @@ store_device_insert(struct store *st, const struct store_device *d)
 		store_put(st, c);
 		return rc;
 	}
-	/* An expired authorization gives its user code back. */
-	rc = store_exec(c, ST_DEVICE_REPLACE_EXPIRED, ARGS(arg_hash(d->user_hash),
+	rc = store_exec(c, &device_replace_expired, ARGS(arg_hash(d->user_hash),
 	    arg_int(d->created_at)), NULL);
 	if (rc == STORE_OK)
-		rc = store_exec(c, ST_DEVICE_INSERT, ARGS(arg_hash(d->device_hash),
+		rc = store_exec(c, &device_insert, ARGS(arg_hash(d->device_hash),
 		    arg_hash(d->user_hash), arg_text(d->client_id), arg_text(d->scopes),
 		    arg_int(d->created_at), arg_int(d->expires_at), arg_int(d->interval)),
 		    &changed);
@@ -43,16 +91,16 @@ row_to_device(struct db_conn *c, void *out)
 {
 	struct store_device *d = out;
 	size_t len;
-	const uint8_t *device_hash = db_col_blob(c, 0, &len);
+	const uint8_t *device_hash = db_col_blob(c, FIND_DEVICE_HASH, &len);
 
 	if (device_hash != NULL && len == HASH_LEN)
 		memcpy(d->device_hash, device_hash, HASH_LEN);
-	store_copy_id(d->client_id, sizeof(d->client_id), db_col_text(c, 1));
-	d->scopes = xstrdup(db_col_text(c, 2));
-	d->created_at = db_col_int(c, 3);
-	d->expires_at = db_col_int(c, 4);
-	d->interval = db_col_int(c, 5);
-	d->app_name = xstrdup(db_col_text(c, 6));
+	store_copy_id(d->client_id, sizeof(d->client_id), db_col_text(c, FIND_CLIENT_ID));
+	d->scopes = xstrdup(db_col_text(c, FIND_SCOPES));
+	d->created_at = db_col_int(c, FIND_CREATED_AT);
+	d->expires_at = db_col_int(c, FIND_EXPIRES_AT);
+	d->interval = db_col_int(c, FIND_INTERVAL);
+	d->app_name = xstrdup(db_col_text(c, FIND_APP_NAME));
 	d->state = DEVICE_PENDING;
 }
 
@@ -62,7 +110,7 @@ store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t n
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->user_hash, user_hash, HASH_LEN);
-	return store_get_one(st, ST_DEVICE_FIND, ARGS(arg_hash(user_hash), arg_int(now)),
+	return store_get_one(st, &device_find, ARGS(arg_hash(user_hash), arg_int(now)),
 	    row_to_device, out);
 }
 
@@ -70,7 +118,7 @@ enum store_rc
 store_device_decide(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t user_id,
     int approve, int64_t now)
 {
-	return store_change(st, ST_DEVICE_DECIDE, ARGS(arg_hash(user_hash), arg_int(now),
+	return store_change(st, &device_decide, ARGS(arg_hash(user_hash), arg_int(now),
 	    arg_int(approve ? DEVICE_APPROVED : DEVICE_DENIED), arg_int(user_id)));
 }
 
@@ -84,9 +132,9 @@ redeem(struct db_conn *c, const uint8_t *device_hash, const char *client_id,
 	int row = -1;
 
 	memset(&g, 0, sizeof(g));
-	if (db_run(c, ST_DEVICE_CLAIM, ARGS(arg_hash(device_hash))) == DB_OK &&
+	if (db_run(c, &device_claim, ARGS(arg_hash(device_hash))) == DB_OK &&
 	    (row = db_next(c)) == 1)
-		g.user_id = db_col_int(c, 0);
+		g.user_id = db_col_int(c, CLAIM_USER_ID);
 	db_done(c);
 	if (row < 0)
 		return STORE_ERROR;
@@ -97,9 +145,9 @@ redeem(struct db_conn *c, const uint8_t *device_hash, const char *client_id,
 	g.created_at = issue->access.created_at;
 	if ((rc = store_insert_grant(c, &g)) != STORE_OK)
 		return rc;
-	rc = store_insert_issued(c, g.id, g.user_id, client_id, issue, out->scopes);
+	rc = store_insert_issued(c, g.id, g.user_id, client_id, issue, out->scopes, NULL);
 	if (rc == STORE_OK)
-		rc = store_exec(c, ST_DEVICE_SET_GRANT, ARGS(arg_hash(device_hash),
+		rc = store_exec(c, &device_set_grant, ARGS(arg_hash(device_hash),
 		    arg_int(g.id)), NULL);
 	if (rc == STORE_OK)
 		out->outcome = POLL_ISSUED;
@@ -109,21 +157,22 @@ redeem(struct db_conn *c, const uint8_t *device_hash, const char *client_id,
 /* The body of store_device_poll, inside its transaction. */
 static enum store_rc
 poll_once(struct db_conn *c, const uint8_t *device_hash, const char *client_id,
-    const struct store_issue *issue, struct store_poll_result *out)
+    const struct store_issue *issue, const struct store_poll_rules *rules,
+    struct store_poll_result *out)
 {
 	int64_t now = issue->access.created_at, expires_at = 0, last_poll = 0;
 	int row = -1, state = 0, mine = 0, polled_before = 0;
 	enum store_rc rc;
 
-	if (db_run(c, ST_DEVICE_GET, ARGS(arg_hash(device_hash))) == DB_OK &&
+	if (db_run(c, &device_get, ARGS(arg_hash(device_hash))) == DB_OK &&
 	    (row = db_next(c)) == 1) {
-		mine = strcmp(db_col_text(c, 0), client_id) == 0;
-		out->scopes = xstrdup(db_col_text(c, 1));
-		expires_at = db_col_int(c, 2);
-		out->interval = db_col_int(c, 3);
-		polled_before = !db_is_null(c, 4);
-		last_poll = db_col_int(c, 4);
-		state = (int)db_col_int(c, 5);
+		mine = strcmp(db_col_text(c, GET_CLIENT_ID), client_id) == 0;
+		out->scopes = xstrdup(db_col_text(c, GET_SCOPES));
+		expires_at = db_col_int(c, GET_EXPIRES_AT);
+		out->interval = db_col_int(c, GET_INTERVAL);
+		polled_before = !db_is_null(c, GET_LAST_POLL);
+		last_poll = db_col_int(c, GET_LAST_POLL);
+		state = (int)db_col_int(c, GET_STATE);
 	}
 	db_done(c);
 	if (row < 0)
@@ -134,11 +183,11 @@ poll_once(struct db_conn *c, const uint8_t *device_hash, const char *client_id,
 	/* The first poll may come at once; after that, the interval holds. */
 	if (polled_before && now - last_poll < out->interval) {
 		out->outcome = POLL_SLOW_DOWN;
-		out->interval += TW_DEVICE_SLOW_DOWN;
-		if (out->interval > TW_DEVICE_MAX_INTERVAL)
-			out->interval = TW_DEVICE_MAX_INTERVAL;
+		out->interval += rules->slow_down;
+		if (out->interval > rules->max_interval)
+			out->interval = rules->max_interval;
 	}
-	rc = store_exec(c, ST_DEVICE_POLLED, ARGS(arg_hash(device_hash), arg_int(now),
+	rc = store_exec(c, &device_polled, ARGS(arg_hash(device_hash), arg_int(now),
 	    arg_int(out->interval)), NULL);
 	if (rc != STORE_OK || out->outcome == POLL_SLOW_DOWN)
 		return rc;
@@ -151,7 +200,8 @@ poll_once(struct db_conn *c, const uint8_t *device_hash, const char *client_id,
 
 enum store_rc
 store_device_poll(struct store *st, const uint8_t device_hash[HASH_LEN],
-    const char *client_id, const struct store_issue *issue, struct store_poll_result *out)
+    const char *client_id, const struct store_issue *issue,
+    const struct store_poll_rules *rules, struct store_poll_result *out)
 {
 	struct db_conn *c = store_writer(st);
 	enum store_rc rc;
@@ -159,7 +209,7 @@ store_device_poll(struct store *st, const uint8_t device_hash[HASH_LEN],
 	memset(out, 0, sizeof(*out));
 	/* Failures roll back: no grant without its tokens, no half-spent code. */
 	if ((rc = store_begin(c)) == STORE_OK)
-		rc = store_finish(c, poll_once(c, device_hash, client_id, issue, out));
+		rc = store_finish(c, poll_once(c, device_hash, client_id, issue, rules, out));
 	store_put(st, c);
 	if (rc != STORE_OK)
 		store_poll_result_clear(out);

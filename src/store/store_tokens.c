@@ -1,12 +1,50 @@
 /*
  * Access tokens: inserting app tokens (directly, or queued for the group
- * commit of store_batch.c), looking tokens up, revoking them.
+ * commit of store_batch.c), looking tokens up, revoking them.  A user
+ * token is inserted with its grant (store_grant.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/xmalloc.h"
 #include "store_impl.h"
+
+/*
+ * The app's existence (and secret, when ?7 is given) is part of the
+ * insert, so no token is ever issued to an app deleted or given a new
+ * secret a moment before.  Comparing digests in SQL is not constant-time,
+ * which is harmless: the caller controls only the preimage of ?7, so
+ * timing can reveal nothing about the stored secret.
+ */
+static const struct stmt token_insert = {
+	"INSERT INTO tokens (hash, client_id, user_id, scopes, created_at, expires_at) "
+	"SELECT ?1, client_id, ?3, ?4, ?5, ?6 FROM apps "
+	"WHERE client_id = ?2 AND (?7 IS NULL OR (is_public = 0 AND secret_hash = ?7))", NULL
+};
+
+/*
+ * A user token is valid while its grant (and so its user) exists; an app
+ * token while its app does.
+ */
+static const struct stmt token_get = {
+	"SELECT t.client_id, t.user_id, t.grant_id, t.scopes, t.created_at, t.expires_at, "
+	"u.login, g.claims FROM tokens t JOIN apps a ON a.client_id = t.client_id "
+	"LEFT JOIN grants g ON g.id = t.grant_id LEFT JOIN users u ON u.id = g.user_id "
+	"WHERE t.hash = ?1 AND (t.grant_id IS NULL OR u.id IS NOT NULL)", NULL
+};
+enum {
+	TOKEN_CLIENT_ID, TOKEN_USER_ID, TOKEN_GRANT_ID, TOKEN_SCOPES, TOKEN_CREATED_AT,
+	TOKEN_EXPIRES_AT, TOKEN_LOGIN, TOKEN_CLAIMS
+};
+
+static const struct stmt token_revoke = {
+	"DELETE FROM tokens WHERE hash = ?1 AND client_id = ?2", NULL
+};
+/* RFC 7009 2.1: revoking a refresh token ends its grant, with every token in it. */
+static const struct stmt token_revoke_grant = {
+	"DELETE FROM grants WHERE id = (SELECT grant_id FROM refresh_tokens "
+	"WHERE hash = ?1 AND client_id = ?2)", NULL
+};
 
 enum store_rc
 store_token_insert_on(struct db_conn *c, const struct store_token *tok,
@@ -15,8 +53,8 @@ store_token_insert_on(struct db_conn *c, const struct store_token *tok,
 	int64_t changed = 0;
 	enum store_rc rc;
 
-	rc = store_exec(c, ST_TOKEN_INSERT, ARGS(arg_hash(tok->hash), arg_text(tok->client_id),
-	    tok->user_id != 0 ? arg_int(tok->user_id) : arg_null(),
+	rc = store_exec(c, &token_insert, ARGS(arg_hash(tok->hash), arg_text(tok->client_id),
+	    arg_int_or_null(tok->user_id),
 	    arg_text(tok->scopes ? tok->scopes : ""), arg_int(tok->created_at),
 	    arg_int(tok->expires_at), arg_hash(secret_hash)), &changed);
 	return rc == STORE_OK && changed != 1 ? STORE_NOTFOUND : rc;
@@ -37,14 +75,14 @@ row_to_token(struct db_conn *c, void *out)
 {
 	struct store_token *tok = out;
 
-	store_copy_id(tok->client_id, sizeof(tok->client_id), db_col_text(c, 0));
-	tok->user_id = db_col_int(c, 1);
-	tok->grant_id = db_col_int(c, 2);
-	tok->scopes = xstrdup(db_col_text(c, 3));
-	tok->created_at = db_col_int(c, 4);
-	tok->expires_at = db_col_int(c, 5);
-	store_copy_id(tok->login, sizeof(tok->login), db_col_text(c, 6));
-	tok->claims = xstrdup(db_col_text(c, 7));
+	store_copy_id(tok->client_id, sizeof(tok->client_id), db_col_text(c, TOKEN_CLIENT_ID));
+	tok->user_id = db_col_int(c, TOKEN_USER_ID);
+	tok->grant_id = db_col_int(c, TOKEN_GRANT_ID);
+	tok->scopes = xstrdup(db_col_text(c, TOKEN_SCOPES));
+	tok->created_at = db_col_int(c, TOKEN_CREATED_AT);
+	tok->expires_at = db_col_int(c, TOKEN_EXPIRES_AT);
+	store_copy_id(tok->login, sizeof(tok->login), db_col_text(c, TOKEN_LOGIN));
+	tok->claims = xstrdup(db_col_text(c, TOKEN_CLAIMS));
 }
 
 enum store_rc
@@ -52,18 +90,18 @@ store_token_get(struct store *st, const uint8_t hash[HASH_LEN], struct store_tok
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->hash, hash, HASH_LEN);
-	return store_get_one(st, ST_TOKEN_GET, ARGS(arg_hash(hash)), row_to_token, out);
+	return store_get_one(st, &token_get, ARGS(arg_hash(hash)), row_to_token, out);
 }
 
 /* An access token is deleted; a refresh token takes its grant with it. */
 enum store_rc
 store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id)
 {
-	enum store_rc rc = store_change(st, ST_TOKEN_REVOKE,
+	enum store_rc rc = store_change(st, &token_revoke,
 	    ARGS(arg_hash(hash), arg_text(client_id)));
 
 	if (rc == STORE_NOTFOUND)
-		rc = store_change(st, ST_REFRESH_REVOKE_GRANT,
+		rc = store_change(st, &token_revoke_grant,
 		    ARGS(arg_hash(hash), arg_text(client_id)));
 	return rc;
 }

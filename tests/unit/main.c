@@ -9,6 +9,7 @@
 #include "../../src/common/hash.h"
 #include "../../src/common/log.h"
 #include "../../src/idp/idp.h"
+#include "../../src/store/store.h"
 #include "t.h"
 
 static int passed, failed, current_failed;
@@ -55,6 +56,25 @@ t_app_create(struct idp *idp, const char *name, char *const *uris, size_t n,
 	};
 
 	return idp_app_create(idp, &nw, app, secret);
+}
+
+const struct store_refresh_rules t_refresh_rules = {
+	.retry_window = TW_REFRESH_RETRY, .max_replacements = TW_REFRESH_REPLACEMENTS,
+};
+const struct store_poll_rules t_poll_rules = {
+	.slow_down = TW_DEVICE_SLOW_DOWN, .max_interval = TW_DEVICE_MAX_INTERVAL,
+};
+
+int
+t_purge(struct store *st, int64_t now, int64_t rotated_kept, int64_t keys_before,
+    struct store_purged *out)
+{
+	struct store_purge_rules r = {
+		.now = now, .ended_kept = TW_PURGE_KEEP, .rotated_kept = rotated_kept,
+		.keys_before = keys_before,
+	};
+
+	return store_purge(st, &r, out);
 }
 
 int

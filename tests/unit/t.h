@@ -47,6 +47,21 @@ void suite_client(void);
 void suite_group_commit(void);
 void suite_purge(void);
 
+/*
+ * The rules the store applies (store.h) with the numbers src/idp/ gives
+ * it, for tests that call the store directly; t_purge purges at now with
+ * rotated-out refresh tokens kept rotated_kept and keys retired before
+ * keys_before gone (ended rows kept TW_PURGE_KEEP).
+ */
+struct store_refresh_rules;
+struct store_poll_rules;
+struct store;
+struct store_purged;
+extern const struct store_refresh_rules t_refresh_rules;
+extern const struct store_poll_rules t_poll_rules;
+int t_purge(struct store *st, int64_t now, int64_t rotated_kept, int64_t keys_before,
+    struct store_purged *out);
+
 /* idp_app_create with the fields tests vary (no owner, category "Other"). */
 struct idp;
 struct store_app;
@@ -54,7 +69,6 @@ int t_app_create(struct idp *idp, const char *name, char *const *uris, size_t n,
     unsigned flags, struct store_app *app, char *secret);
 
 /* test_signin.c: a fresh store with app "c1" and user "alice" (*user_id). */
-struct store;
 struct store_issue;
 struct store *t_store_with_user(int64_t *user_id);
 /* Fills *is with digests made of tag, created at now, living 100 s. */

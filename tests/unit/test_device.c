@@ -37,7 +37,7 @@ poll_at(struct store *st, const struct store_device *d, const char *client_id, u
 	enum store_poll outcome;
 
 	t_issue_for(&is, tag, 1, now);
-	*rc = store_device_poll(st, d->device_hash, client_id, &is, &r);
+	*rc = store_device_poll(st, d->device_hash, client_id, &is, &t_poll_rules, &r);
 	outcome = r.outcome;
 	if (interval != NULL)
 		*interval = r.interval;

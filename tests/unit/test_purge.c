@@ -83,7 +83,7 @@ purge_deletes_what_ended_and_keeps_the_rest(void)
 	CHECK(store_key_add(st, &k, 1) == STORE_OK);	/* retires "old" at 10 */
 	CHECK(store_bucket_take(st, "budget", 5, 1, 100) == STORE_OK);
 
-	CHECK(store_purge(st, 200, 1000, 20, &n) == STORE_OK);
+	CHECK(t_purge(st, 200, 1000, 20, &n) == STORE_OK);
 	CHECK(n.tokens == 3);			/* the app token, g1's and g2's */
 	CHECK(!token_there(st, 1, 0) && token_there(st, 1, 1));
 	CHECK(n.grants == 1 && n.keys == 1 && n.sessions == 1);
@@ -92,7 +92,7 @@ purge_deletes_what_ended_and_keeps_the_rest(void)
 	/* g2 lives on: its refresh token still refreshes. */
 	t_issue_for(&is, 40, 0, 200);
 	memset(other, 130, HASH_LEN);		/* g2's refresh token (tag 30 + 100) */
-	CHECK(store_refresh_use(st, other, "c1", &is, &got) == STORE_OK);
+	CHECK(store_refresh_use(st, other, "c1", &is, &t_refresh_rules, &got) == STORE_OK);
 	CHECK(got.id == g2.id);
 	store_grant_clear(&got);
 	{
@@ -104,7 +104,7 @@ purge_deletes_what_ended_and_keeps_the_rest(void)
 		store_key_list_free(keys, nk);
 	}
 	/* A day later, the code and the budget go too; the budget comes back full. */
-	CHECK(store_purge(st, 150 + 86400 + 1, 1000, 20, &n) == STORE_OK);
+	CHECK(t_purge(st, 150 + 86400 + 1, 1000, 20, &n) == STORE_OK);
 	CHECK(n.codes == 1 && n.buckets == 1);
 	CHECK(store_bucket_wait(st, "budget", 5, 1, 200000, &wait) == STORE_OK && wait == 0);
 	store_close(st);
@@ -129,11 +129,11 @@ purge_rotated_refresh_tokens_after_their_watch(void)
 	CHECK(store_grant_issue(st, &g, &is) == STORE_OK);
 	memcpy(first, is.refresh_hash, HASH_LEN);
 	t_issue_for(&is, 60, 1, 200);			/* rotates: the first is used at 200 */
-	CHECK(store_refresh_use(st, first, "c1", &is, &got) == STORE_OK);
+	CHECK(store_refresh_use(st, first, "c1", &is, &t_refresh_rules, &got) == STORE_OK);
 	store_grant_clear(&got);
-	CHECK(store_purge(st, 250, 100, 0, &n) == STORE_OK);
+	CHECK(t_purge(st, 250, 100, 0, &n) == STORE_OK);
 	CHECK(n.refresh_tokens == 0);			/* still watched for reuse */
-	CHECK(store_purge(st, 301, 100, 0, &n) == STORE_OK);
+	CHECK(t_purge(st, 301, 100, 0, &n) == STORE_OK);
 	CHECK(n.refresh_tokens == 1 && n.grants == 0);	/* the current one keeps the grant */
 	store_close(st);
 }
@@ -150,7 +150,7 @@ purge_takes_a_backlog_in_chunks(void)
 	for (int i = 0; i < 2 * TW_PURGE_CHUNK + 7; i++)
 		app_token(st, 9, i, 100);
 	app_token(st, 9, -1, 1000);
-	CHECK(store_purge(st, 200, 0, 0, &n) == STORE_OK);
+	CHECK(t_purge(st, 200, 0, 0, &n) == STORE_OK);
 	CHECK(n.tokens == 2 * TW_PURGE_CHUNK + 7);
 	CHECK(token_there(st, 9, -1) && !token_there(st, 9, 0));
 	store_close(st);

@@ -269,10 +269,10 @@ store_refresh_rotation_detects_reuse(void)
 	t_issue_for(&r1, 11, 1, 1100);
 	r1.refresh_expires_at = 6000;
 	r1.access.scopes = "chat:read bits:read";
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_MISMATCH);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &t_refresh_rules, &g) == STORE_MISMATCH);
 	r1.access.scopes = "chat:read";
-	CHECK(store_refresh_use(st, is.refresh_hash, "c2", &r1, &g) == STORE_NOTFOUND);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &g) == STORE_OK);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c2", &r1, &t_refresh_rules, &g) == STORE_NOTFOUND);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r1, &t_refresh_rules, &g) == STORE_OK);
 	CHECK_STR(g.scopes, "chat:edit chat:read");
 	store_grant_clear(&g);
 	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_OK);
@@ -280,13 +280,13 @@ store_refresh_rotation_detects_reuse(void)
 	store_token_clear(&tok);
 	/* The new refresh token expires unused. */
 	t_issue_for(&r2, 12, 1, 6000);
-	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_NOTFOUND);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &t_refresh_rules, &g) == STORE_NOTFOUND);
 	/* The old one comes back: the whole grant goes. */
 	t_issue_for(&r2, 12, 1, 1200);
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_REPLAY);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &t_refresh_rules, &g) == STORE_REPLAY);
 	CHECK(store_token_get(st, r1.access.hash, &tok) == STORE_NOTFOUND);
 	CHECK(store_token_get(st, is.access.hash, &tok) == STORE_NOTFOUND);
-	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &g) == STORE_NOTFOUND);
+	CHECK(store_refresh_use(st, r1.refresh_hash, "c1", &r2, &t_refresh_rules, &g) == STORE_NOTFOUND);
 	store_close(st);
 }
 
@@ -316,7 +316,7 @@ t_refresh(struct store *st, const uint8_t *hash, struct store_issue *to, uint8_t
 	enum store_rc rc;
 
 	t_issue_for(to, tag, 1, now);
-	if ((rc = store_refresh_use(st, hash, "c1", to, &g)) == STORE_OK)
+	if ((rc = store_refresh_use(st, hash, "c1", to, &t_refresh_rules, &g)) == STORE_OK)
 		store_grant_clear(&g);
 	return rc;
 }
@@ -405,7 +405,7 @@ store_refresh_retry_after_a_lost_answer(void)
 	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
 	t_issue_for(&r2, 12, 1, 1110);
 	r2.access.scopes = "chat:read bits:read";
-	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &g) == STORE_MISMATCH);
+	CHECK(store_refresh_use(st, is.refresh_hash, "c1", &r2, &t_refresh_rules, &g) == STORE_MISMATCH);
 	CHECK(t_refresh(st, r1.refresh_hash, &r2, 12, 1111) == STORE_OK);
 	store_close(st);
 }
