@@ -30,8 +30,8 @@ MAIN_OBJ = $(BUILD)/obj/src/cli/main.o
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all run test unit e2e bench deps clean check-banned asan-test install uninstall \
-	fuzz fuzz-targets fuzz-smoke replays
+.PHONY: all run test unit e2e bench deps clean check-banned format-check asan-test install \
+	uninstall fuzz fuzz-targets fuzz-smoke replays
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary, twauth(1), the
 # systemd unit (with these paths in it) and, if none is there yet, a
@@ -123,7 +123,11 @@ bench:
 check-banned:
 	@if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atoll|sscanf|strtok|strncpy)\s*\(' \
 	    $$(find src -name '*.[ch]'); then \
-	    echo "banned function used (see ../shared/STYLE.md)"; exit 1; fi
+	    echo "banned function used (see docs/STYLE.md)"; exit 1; fi
+
+# The layout rules of docs/STYLE.md (scripts/format-check.sh; CI runs it).
+format-check:
+	@scripts/format-check.sh
 
 install: $(BUILD)/twauth
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) \

@@ -1,5 +1,5 @@
 /*
- * The catalog of scopes Twitch defines (../shared/TWITCH-WIRE.md), each with
+ * The catalog of the 83 scopes Twitch defines (openid among them), each with
  * the plain-words line the consent page shows, and the one way scope lists
  * are read: split on spaces, checked against the catalog, deduplicated and
  * sorted, so that "chat:read chat:edit" and "chat:edit  chat:read" are the

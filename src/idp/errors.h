@@ -1,6 +1,6 @@
 /*
  * Every error the identity logic can answer with, and the one table that
- * maps each to an HTTP status and Twitch's message (../shared/TWITCH-WIRE.md),
+ * maps each to an HTTP status and Twitch's message (docs/TWITCH-COMPAT.md),
  * so no message string is written twice.  The CLI prints the same messages.
  */
 #ifndef IDP_ERRORS_H

@@ -155,8 +155,8 @@ struct db_driver {
 	enum db_rc	 (*begin)(struct db_conn *);
 	enum db_rc	 (*commit)(struct db_conn *);
 	void		 (*rollback)(struct db_conn *);
-	enum db_rc	 (*run)(struct db_conn *, const struct stmt *, const struct db_arg *,
-			     size_t);
+	enum db_rc	 (*run)(struct db_conn *, const struct stmt *,
+		    const struct db_arg *, size_t);
 	int		 (*next)(struct db_conn *);
 	int		 (*is_null)(struct db_conn *, int col);
 	int64_t		 (*col_int)(struct db_conn *, int col);

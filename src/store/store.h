@@ -429,8 +429,8 @@ struct store_purged {
 /* How long what ended is kept before the purge deletes it (decided in src/idp/). */
 struct store_purge_rules {
 	int64_t	now;
-	int64_t	ended_kept;	/* codes, device codes and budgets, after they end
-				   (a replayed code is still caught meanwhile) */
+	/* Codes, device codes and budgets, after they end (a replayed code is still caught). */
+	int64_t	ended_kept;
 	int64_t	rotated_kept;	/* rotated-out refresh tokens, after their rotation */
 	int64_t	keys_before;	/* signing keys retired before this go */
 };

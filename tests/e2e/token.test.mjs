@@ -1,5 +1,5 @@
 // POST /oauth2/token (client_credentials), GET /oauth2/validate and
-// POST /oauth2/revoke, every success and error row of ../shared/TWITCH-WIRE.md
+// POST /oauth2/revoke, every success and error row of docs/TWITCH-COMPAT.md
 // that applies to app tokens, in all three ways clients send parameters.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -19,7 +19,7 @@
 static void
 scope_catalog_is_sorted_and_complete(void)
 {
-	/* ../shared/TWITCH-WIRE.md lists 83 scopes, openid among them. */
+	/* Twitch defines 83 scopes, openid among them. */
 	CHECK(scope_catalog_len() == 83);
 	for (size_t i = 1; i < scope_catalog_len(); i++)
 		CHECK(strcmp(scope_catalog_at(i - 1)->name, scope_catalog_at(i)->name) < 0);
