@@ -37,6 +37,8 @@ fi
 tests="$(cd "$(dirname "$0")/../tests" && pwd)"
 node_bin="$tests/node/bin"
 system_cas=/etc/ssl/certs/ca-certificates.crt
+# npm 11 keeps a compile cache in /tmp unless told not to: leave nothing there.
+export NODE_DISABLE_COMPILE_CACHE=1
 
 # The tests run on one Node.js and npm, whatever the machine has: the
 # versions in tests/node/package.json (checked by the digests of its lock
