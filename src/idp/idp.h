@@ -101,7 +101,7 @@ enum idp_err idp_app_get(struct idp *idp, const char *client_id,
 /* Checks a candidate redirect URI (also used by pages and the console). */
 int idp_redirect_uri_ok(const char *uri);
 
-/* ---- tokens (tokens.c) ---- */
+/* ---- tokens (grants.c and grant_*.c, validate.c, revoke.c) ---- */
 
 /* What POST /oauth2/token received; NULL or "" means absent. */
 struct idp_token_request {
