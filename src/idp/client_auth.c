@@ -1,8 +1,12 @@
 /*
  * Client authentication at the token endpoint, and its failure limits.
  *
- * Secrets are compared as SHA-256 digests in constant time (hash_equal);
- * the secret itself is never stored.
+ * Who may use a grant is in its row of the grant table (grants.c): what
+ * a public client is answered, IDP_OK where public clients are served,
+ * and whether a confidential client may leave its secret out.  A public
+ * client's secret is never looked at: it has none.  Secrets are compared
+ * as SHA-256 digests in constant time (hash_equal); the secret itself is
+ * never stored.
  *
  * The limits: an address that failed too often (wrong secrets and unknown
  * client ids alike) is refused before any work is done.  A client id is
@@ -12,56 +16,58 @@
  * that checks a secret runs between idp_client_limit_before and
  * idp_client_limit_after (grants.c, grant_client_credentials.c).
  */
+#include <openssl/crypto.h>
 #include <string.h>
 
 #include "../common/clock.h"
 #include "../common/hash.h"
 #include "idp_impl.h"
 
-enum idp_err
-idp_client_auth(struct idp *idp, const char *client_id, const char *secret,
-    struct store_app *app)
+/* The verdict of g's rules on the app a (found) and the secret sent. */
+static enum idp_err
+verdict(const struct idp_grant *g, const struct store_app *a, const uint8_t *secret_digest)
 {
-	uint8_t digest[HASH_LEN];
+	/* A public client has no secret: whatever it sent proves nothing. */
+	if (a->is_public)
+		return g->public_client;
+	if (secret_digest == NULL)
+		return g->flags & IDP_GRANT_SECRET_IF_SENT ? IDP_OK : IDP_ERR_MISSING_CLIENT_SECRET;
+	if (!a->has_secret || !hash_equal(a->secret_hash, secret_digest))
+		return IDP_ERR_INVALID_CLIENT_SECRET;
+	return IDP_OK;
+}
+
+enum idp_err
+idp_client_auth_digest(struct idp *idp, const struct idp_grant *g, const char *client_id,
+    const uint8_t *secret_digest, struct store_app *app)
+{
+	struct store_app mine;
+	struct store_app *a = app ? app : &mine;
 	enum idp_err err;
 
-	memset(app, 0, sizeof(*app));
+	memset(a, 0, sizeof(*a));
 	if (strlen(client_id) > TW_ID_LEN)
 		return IDP_ERR_INVALID_CLIENT;
-	err = idp_from_store(store_app_get(idp->store, client_id, app), IDP_ERR_INVALID_CLIENT);
-	if (err != IDP_OK || app->is_public)
-		return err;
-	if (idp_blank(secret))
-		err = IDP_ERR_MISSING_CLIENT_SECRET;
-	else {
-		hash_sha256(secret, strlen(secret), digest);
-		if (!app->has_secret || !hash_equal(app->secret_hash, digest))
-			err = IDP_ERR_INVALID_CLIENT_SECRET;
-	}
-	if (err != IDP_OK)
-		store_app_clear(app);
+	err = idp_from_store(store_app_get(idp->store, client_id, a), IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_OK)
+		err = verdict(g, a, secret_digest);
+	if (err != IDP_OK || app == NULL)
+		store_app_clear(a);
 	return err;
 }
 
 enum idp_err
-idp_client_auth_failure(struct idp *idp, const char *client_id, const uint8_t *secret_hash)
+idp_client_auth(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct store_app *app)
 {
-	struct store_app app;
+	uint8_t digest[HASH_LEN];
+	int sent = !idp_blank(req->client_secret);
 	enum idp_err err;
 
-	memset(&app, 0, sizeof(app));
-	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
-	if (err == IDP_OK) {
-		if (app.is_public)
-			err = IDP_ERR_PUBLIC_CLIENT_CREDENTIALS;
-		else if (secret_hash == NULL)
-			err = IDP_ERR_MISSING_CLIENT_SECRET;
-		else if (!app.has_secret || !hash_equal(app.secret_hash, secret_hash))
-			err = IDP_ERR_INVALID_CLIENT_SECRET;
-		else
-			err = IDP_ERR_UNAVAILABLE;	/* matched now: it changed under us */
-	}
-	store_app_clear(&app);
+	if (sent)
+		hash_sha256(req->client_secret, strlen(req->client_secret), digest);
+	err = idp_client_auth_digest(idp, g, req->client_id, sent ? digest : NULL, app);
+	OPENSSL_cleanse(digest, sizeof(digest));
 	return err;
 }
 

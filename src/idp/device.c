@@ -223,14 +223,15 @@ idp_device_decide(struct idp *idp, const struct store_user *user, const char *ty
 
 /*
  * The token endpoint's device grant.  No secret is needed (public clients
- * have none; Twitch's confidential clients poll with client_id alone), but
- * a secret that is sent must be right.  The scopes parameter Twitch's docs
+ * have none; Twitch's confidential clients poll with client_id alone: its
+ * row in grants.c says IDP_GRANT_SECRET_IF_SENT), but a secret that a
+ * confidential client sends must be right.  The scopes parameter Twitch's docs
  * send is checked against the catalog and otherwise ignored: the user
  * approved the scopes of /oauth2/device.
  */
 enum idp_err
-idp_device_token(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp)
+idp_grant_device(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp)
 {
 	struct store_app app;
 	struct store_issue issue;
@@ -243,14 +244,7 @@ idp_device_token(struct idp *idp, const struct idp_token_request *req,
 
 	if (idp_blank(req->device_code))
 		return IDP_ERR_MISSING_DEVICE_CODE;
-	if (strlen(req->client_id) > TW_ID_LEN)
-		return IDP_ERR_INVALID_CLIENT;
-	if (idp_blank(req->client_secret))
-		err = idp_from_store(store_app_get(idp->store, req->client_id, &app),
-		    IDP_ERR_INVALID_CLIENT);
-	else
-		err = idp_client_auth(idp, req->client_id, req->client_secret, &app);
-	if (err != IDP_OK)
+	if ((err = idp_client_auth(idp, g, req, &app)) != IDP_OK)
 		return err;
 	is_public = app.is_public;
 	resp->scope_string = app.scope_string;

@@ -5,12 +5,12 @@
  * It is the hot path, so the client is not looked up first: the store
  * inserts the token on the condition, checked in the same statement, that
  * the app exists with that secret digest, and only a refused insert loads
- * the app to say why (idp_client_auth_failure).  It runs in three steps so
- * that the insert can be queued for the store's group commit
- * (idp_token_start): cc_prepare mints the token and fills the row,
- * the store inserts it, and cc_outcome turns the store's answer into the
- * response.  A token is answered only after its commit, so every 200
- * survives a crash.
+ * the app to say why (cc_refused).  It runs in three steps so that the
+ * insert can be queued for the store's group commit (idp_token_start in
+ * grants.c starts it here, idp_token_finish ends it): cc_prepare mints the
+ * token and fills the row, the store inserts it, and cc_outcome turns the
+ * store's answer into the response.  A token is answered only after its
+ * commit, so every 200 survives a crash.
  */
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -25,6 +25,7 @@
 
 struct idp_pending {
 	struct idp	*idp;
+	const struct idp_grant *grant;		/* its row in the grant table */
 	struct store_token tok;			/* the row; scopes point to "" */
 	uint8_t		 secret_digest[HASH_LEN];
 	char		 client_addr[64];	/* for the limits; "" if unknown */
@@ -35,7 +36,7 @@ struct idp_pending {
 
 /* IDP_OK and a filled p, or the error that needs no store at all. */
 static enum idp_err
-cc_prepare(struct idp *idp, const struct idp_token_request *req,
+cc_prepare(struct idp *idp, const struct idp_grant *g, const struct idp_token_request *req,
     struct idp_token_response *resp, struct idp_pending *p)
 {
 	size_t id_len = strlen(req->client_id);
@@ -45,6 +46,7 @@ cc_prepare(struct idp *idp, const struct idp_token_request *req,
 	if (id_len > TW_ID_LEN)
 		return IDP_ERR_INVALID_CLIENT;
 	p->idp = idp;
+	p->grant = g;
 	memcpy(p->tok.client_id, req->client_id, id_len + 1);
 	/* App tokens carry no scopes on Twitch: a scope parameter is ignored. */
 	p->tok.scopes = (char *)"";
@@ -53,6 +55,20 @@ cc_prepare(struct idp *idp, const struct idp_token_request *req,
 	hash_sha256(req->client_secret, strlen(req->client_secret), p->secret_digest);
 	idp_new_access_token(resp->access_token, p->tok.hash);
 	return IDP_OK;
+}
+
+/*
+ * Why the store refused the token, by loading the app: the slow path,
+ * taken only when no token was issued.  secret_digest is NULL when the
+ * request carried no secret.
+ */
+static enum idp_err
+cc_refused(struct idp *idp, const struct idp_grant *g, const char *client_id,
+    const uint8_t *secret_digest)
+{
+	enum idp_err err = idp_client_auth_digest(idp, g, client_id, secret_digest, NULL);
+
+	return err == IDP_OK ? IDP_ERR_UNAVAILABLE : err;	/* matched now: it changed under us */
 }
 
 static enum idp_err
@@ -67,7 +83,7 @@ cc_outcome(struct idp *idp, struct idp_pending *p, struct idp_token_response *re
 	}
 	err = idp_from_store(p->rc, IDP_ERR_INVALID_CLIENT);
 	if (err == IDP_ERR_INVALID_CLIENT)
-		err = idp_client_auth_failure(idp, p->tok.client_id, p->secret_digest);
+		err = cc_refused(idp, p->grant, p->tok.client_id, p->secret_digest);
 	if (err == IDP_OK)
 		resp->expires_in = idp->cfg.app_token_ttl;
 	else
@@ -76,15 +92,15 @@ cc_outcome(struct idp *idp, struct idp_pending *p, struct idp_token_response *re
 }
 
 enum idp_err
-idp_grant_client_credentials(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp)
+idp_grant_client_credentials(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp)
 {
 	struct idp_pending p;
 	enum idp_err err;
 
 	if (idp_blank(req->client_secret))
-		return idp_client_auth_failure(idp, req->client_id, NULL);
-	if ((err = cc_prepare(idp, req, resp, &p)) == IDP_OK) {
+		return cc_refused(idp, g, req->client_id, NULL);
+	if ((err = cc_prepare(idp, g, req, resp, &p)) == IDP_OK) {
 		p.rc = store_token_insert(idp->store, &p.tok, p.secret_digest);
 		err = cc_outcome(idp, &p, resp);
 	}
@@ -106,24 +122,17 @@ cc_stored(void *arg, enum store_rc rc)
 }
 
 enum idp_err
-idp_token_start(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp, struct idp_pending **pending,
-    void (*resume)(void *), void *arg)
+idp_grant_client_credentials_start(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp,
+    struct idp_pending **pending, void (*resume)(void *), void *arg)
 {
-	struct idp_pending *p;
+	struct idp_pending *p = xmalloc(sizeof(*p));
 	enum idp_err err;
 
 	*pending = NULL;
-	if (idp_blank(req->grant_type) || strcmp(req->grant_type, "client_credentials") != 0 ||
-	    idp_blank(req->client_id) || idp_blank(req->client_secret))
-		return idp_token(idp, req, resp);
-	memset(resp, 0, sizeof(*resp));
-	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
-		return err;
-	p = xmalloc(sizeof(*p));
-	if ((err = cc_prepare(idp, req, resp, p)) != IDP_OK) {
+	if ((err = cc_prepare(idp, g, req, resp, p)) != IDP_OK) {
 		free(p);
-		return idp_client_limit_after(idp, req->client_id, req->client_addr, err, resp);
+		return err;
 	}
 	if (req->client_addr != NULL)
 		snprintf(p->client_addr, sizeof(p->client_addr), "%s", req->client_addr);
@@ -140,7 +149,7 @@ idp_token_finish(struct idp *idp, struct idp_pending *p, struct idp_token_respon
 	enum idp_err err = cc_outcome(idp, p, resp);
 
 	if (err == IDP_OK)
-		metrics_token(GRANT_CLIENT_CREDENTIALS);
+		metrics_token(p->grant->metric);
 	err = idp_client_limit_after(idp, p->tok.client_id, p->client_addr, err, resp);
 	OPENSSL_cleanse(p, sizeof(*p));
 	free(p);

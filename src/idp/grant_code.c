@@ -7,7 +7,7 @@
  * it was issued with, until it expires; redeeming it is one atomic store
  * transition (store_code_redeem).  A code presented again revokes what
  * its first use issued (RFC 6749 4.1.2).  Public clients have no secret to
- * prove the code is theirs, so they are refused.
+ * prove the code is theirs, so they are refused (their row in grants.c).
  */
 #include <string.h>
 
@@ -39,7 +39,7 @@ code_id_token(struct idp *idp, const struct idp_token_request *req,
 }
 
 enum idp_err
-idp_grant_code(struct idp *idp, const struct idp_token_request *req,
+idp_grant_code(struct idp *idp, const struct idp_grant *g, const struct idp_token_request *req,
     struct idp_token_response *resp)
 {
 	struct store_app app;
@@ -49,13 +49,10 @@ idp_grant_code(struct idp *idp, const struct idp_token_request *req,
 	enum idp_err err;
 	enum store_rc rc;
 
-	if ((err = idp_client_auth(idp, req->client_id, req->client_secret, &app)) != IDP_OK)
+	if ((err = idp_client_auth(idp, g, req, &app)) != IDP_OK)
 		return err;
-	err = app.is_public ? IDP_ERR_PUBLIC_CLIENT_CODE : IDP_OK;
 	resp->scope_string = app.scope_string;
 	store_app_clear(&app);
-	if (err != IDP_OK)
-		return err;
 	if (idp_blank(req->code))
 		return IDP_ERR_MISSING_CODE;
 	if (idp_blank(req->redirect_uri))

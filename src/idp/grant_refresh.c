@@ -19,8 +19,8 @@
 #include "idp_impl.h"
 
 enum idp_err
-idp_grant_refresh(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp)
+idp_grant_refresh(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp)
 {
 	struct store_app app;
 	struct store_issue issue;
@@ -34,7 +34,7 @@ idp_grant_refresh(struct idp *idp, const struct idp_token_request *req,
 
 	if (idp_blank(req->refresh_token))
 		return IDP_ERR_MISSING_REFRESH_TOKEN;
-	if ((err = idp_client_auth(idp, req->client_id, req->client_secret, &app)) != IDP_OK)
+	if ((err = idp_client_auth(idp, g, req, &app)) != IDP_OK)
 		return err;
 	rotate = app.is_public;
 	resp->scope_string = app.scope_string;

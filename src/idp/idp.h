@@ -113,6 +113,7 @@ struct idp_token_request {
 	const char	*redirect_uri;
 	const char	*refresh_token;
 	const char	*device_code;
+	const char	*user_id;	/* mock-api's user_token: the user, decimal */
 	const char	*issuer;	/* "<public url>/oauth2", for id_tokens */
 	const char	*client_addr;	/* the caller's address, for the limits; or NULL */
 };
@@ -131,8 +132,11 @@ struct idp_token_response {
 };
 
 /*
- * Handles every grant type: client_credentials, authorization_code,
- * refresh_token and urn:ietf:params:oauth:grant-type:device_code; clear resp with idp_token_response_clear. */
+ * POST /oauth2/token: every grant type of the table in grants.c
+ * (client_credentials, authorization_code, refresh_token,
+ * urn:ietf:params:oauth:grant-type:device_code).  Clear resp with
+ * idp_token_response_clear.
+ */
 enum idp_err idp_token(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp);
 void idp_token_response_clear(struct idp_token_response *resp);
@@ -153,13 +157,13 @@ enum idp_err idp_token_finish(struct idp *idp, struct idp_pending *pending,
 
 /*
  * twitch mock-api's made-up grant (POST /auth/authorize with
- * grant_type=user_token): a user token for user_id (decimal) with the
- * scopes of req, to the confidential app whose secret req carries, without
- * asking the user.  Tests use it to skip the browser; a server offers it
- * only with --mock-api-compat.  Answers like the code flow's exchange.
+ * grant_type=user_token): a user token for req->user_id with the scopes of
+ * req, to the confidential app whose secret req carries, without asking
+ * the user.  Tests use it to skip the browser; a server offers it only
+ * with --mock-api-compat.  Answers like the code flow's exchange.
  */
 enum idp_err idp_mock_user_token(struct idp *idp, const struct idp_token_request *req,
-    const char *user_id, struct idp_token_response *resp);
+    struct idp_token_response *resp);
 
 /* What /oauth2/validate says about a token. */
 struct idp_token_info {

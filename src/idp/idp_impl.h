@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 
+#include "../common/metrics.h"
 #include "idp.h"
 #include "throttle.h"
 
@@ -21,22 +22,62 @@ struct idp {
 	EVP_PKEY		*key;			/* decrypted signing key, cached */
 };
 
+/* ---- the grants of the token endpoints (grants.c has their table) ---- */
+
+#define IDP_GRANT_MOCK_API	 0x1	/* only at mock-api's /auth/authorize */
+#define IDP_GRANT_SECRET_IF_SENT 0x2	/* a confidential client may leave its secret out */
+
+struct idp_grant;
+
+/*
+ * A grant: fills resp (minted tokens in clear, scopes owned) and returns
+ * IDP_OK, or the error to answer.  On error the dispatch wipes resp, so a
+ * grant need not undo what it minted.
+ */
+typedef enum idp_err idp_grant_fn(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp);
+/*
+ * A grant queued for the store's group commit (idp_token_start): IDP_OK
+ * with *pending set, resume(arg) called once the store has answered; or an
+ * error with *pending NULL.
+ */
+typedef enum idp_err idp_grant_start_fn(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp,
+    struct idp_pending **pending, void (*resume)(void *), void *arg);
+
+/* One grant type: its name, who may use it, what it counts as, what runs it. */
+struct idp_grant {
+	const char		*grant_type;	/* the parameter, exactly */
+	unsigned		 flags;		/* IDP_GRANT_* */
+	enum idp_err		 public_client;	/* the answer to a public client; IDP_OK: served */
+	enum metric_grant	 metric;
+	idp_grant_fn		*run;
+	idp_grant_start_fn	*start;		/* NULL: always answered at once */
+};
+
+idp_grant_fn idp_grant_client_credentials;	/* grant_client_credentials.c */
+idp_grant_start_fn idp_grant_client_credentials_start;
+idp_grant_fn idp_grant_code;			/* grant_code.c */
+idp_grant_fn idp_grant_refresh;			/* grant_refresh.c */
+idp_grant_fn idp_grant_device;			/* device.c */
+idp_grant_fn idp_grant_mock;			/* grant_mock.c */
+
 /* ---- client authentication and its limits (client_auth.c) ---- */
 
 /*
- * Checks a client's credentials for the user-token grants: the app must
- * exist and, if confidential, the secret must match (constant time).
- * Fills *app on IDP_OK (clear with store_app_clear).
+ * Checks the client of req under the rules of g: the app must exist; a
+ * public one gets g->public_client; a confidential one must send its
+ * secret (unless g has IDP_GRANT_SECRET_IF_SENT and it sent none), which
+ * must match.  Fills *app on IDP_OK (clear with store_app_clear).
  */
-enum idp_err idp_client_auth(struct idp *idp, const char *client_id, const char *secret,
-    struct store_app *app);
+enum idp_err idp_client_auth(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct store_app *app);
 /*
- * Why client credentials were refused, by loading the app: the slow path,
- * taken only when no token was issued.  secret_hash is NULL when the
- * request carried no secret.
+ * The same for a secret already hashed: secret_digest is its SHA-256, or
+ * NULL if none was sent.  app may be NULL when only the verdict matters.
  */
-enum idp_err idp_client_auth_failure(struct idp *idp, const char *client_id,
-    const uint8_t *secret_hash);
+enum idp_err idp_client_auth_digest(struct idp *idp, const struct idp_grant *g,
+    const char *client_id, const uint8_t *secret_digest, struct store_app *app);
 /* Before a grant: IDP_ERR_CLIENT_THROTTLED (and resp->retry_after) if addr failed too often. */
 enum idp_err idp_client_limit_before(struct idp *idp, const char *addr,
     struct idp_token_response *resp);
@@ -60,18 +101,6 @@ void idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN]);
  * resp, their digests and lifetimes in *issue, for the store to keep.
  */
 void idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refresh,
-    struct idp_token_response *resp);
-
-/* ---- the grants of idp_token (grant_*.c, device.c) ---- */
-
-enum idp_err idp_grant_client_credentials(struct idp *idp,
-    const struct idp_token_request *req, struct idp_token_response *resp);
-enum idp_err idp_grant_code(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp);
-enum idp_err idp_grant_refresh(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp);
-/* The device code grant (device.c). */
-enum idp_err idp_device_token(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp);
 
 /* ---- validation (validate.c) ---- */

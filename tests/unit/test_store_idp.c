@@ -285,6 +285,11 @@ idp_client_credentials_rules(void)
 	CHECK(idp_token(e.idp, &rq, &rs) == IDP_ERR_INVALID_GRANT_TYPE);
 	rq.grant_type = "password";
 	CHECK(idp_token(e.idp, &rq, &rs) == IDP_ERR_INVALID_GRANT_TYPE);
+	/* mock-api's grant is served at /auth/authorize only (grants.c). */
+	rq.grant_type = "user_token";
+	rq.client_secret = secret;
+	CHECK(idp_token(e.idp, &rq, &rs) == IDP_ERR_INVALID_GRANT_TYPE);
+	rq.client_secret = NULL;
 	rq.grant_type = "client_credentials";
 	CHECK(idp_token(e.idp, &rq, &rs) == IDP_ERR_MISSING_CLIENT_SECRET);
 	rq.client_secret = "wrong";
