@@ -86,7 +86,8 @@ static void
 uris_field(struct html *h, const char *value, const char *error)
 {
 	html_raw(h, "<label for=\"uris\">OAuth Redirect URLs</label>\n"
-	    "<p class=\"note\">One per line, at most 10: where the browser returns after "
+	    "<p class=\"note\">One per line, at most " TW_STR(TW_MAX_REDIRECT_URIS) ": where the "
+	    "browser returns after "
 	    "sign-in, matched exactly. For a local tool: <code>http://localhost:3000</code></p>\n"
 	    "<textarea id=\"uris\" name=\"redirect_uris\" rows=\"3\" spellcheck=\"false\" "
 	    "autocapitalize=\"none\" required");
@@ -372,7 +373,7 @@ uris_message(enum idp_err err, char *const *uris, size_t n, char *buf, size_t le
 	case IDP_ERR_NO_REDIRECT_URI:
 		return "Add at least one redirect URL.";
 	case IDP_ERR_TOO_MANY_REDIRECT_URIS:
-		return "At most 10 redirect URLs.";
+		return "At most " TW_STR(TW_MAX_REDIRECT_URIS) " redirect URLs.";
 	case IDP_ERR_BAD_REDIRECT_URI:
 		for (size_t i = 0; i < n; i++)
 			if (!idp_redirect_uri_ok(uris[i])) {
@@ -445,7 +446,8 @@ http_console_new(struct request *req)
 	/* Every field is checked, so that the form tells all that is wrong at once. */
 	n = split_lines(f.uris ? f.uris : "", uris, TW_MAX_REDIRECT_URIS);
 	if (!idp_app_name_ok(f.name ? f.name : ""))
-		f.name_error = "Give the app a name: up to 100 characters, not only spaces.";
+		f.name_error = "Give the app a name: up to " TW_STR(TW_MAX_APP_NAME)
+		    " characters, not only spaces.";
 	f.uris_error = uris_message(idp_app_check_redirect_uris(uris, n), uris, n, f.uris_buf,
 	    sizeof(f.uris_buf));
 	if (!idp_app_category_ok(f.category ? f.category : ""))
