@@ -521,7 +521,8 @@ act_uris(struct request *req, const struct store_user *user, const struct store_
 }
 
 static void
-act_new_secret(struct request *req, const struct store_user *user, const struct store_app *app)
+act_new_secret(struct request *req, const struct store_user *user,
+    const struct store_app *app)
 {
 	char secret[TW_ID_LEN + 1];
 	enum idp_err err;

@@ -39,8 +39,8 @@ code_id_token(struct idp *idp, const struct idp_token_request *req,
 }
 
 enum idp_err
-idp_grant_code(struct idp *idp, const struct idp_grant *g, const struct idp_token_request *req,
-    struct idp_token_response *resp)
+idp_grant_code(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp)
 {
 	struct store_app app;
 	struct store_issue issue;

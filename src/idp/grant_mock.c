@@ -18,8 +18,8 @@
 #include "idp_impl.h"
 
 enum idp_err
-idp_grant_mock(struct idp *idp, const struct idp_grant *g, const struct idp_token_request *req,
-    struct idp_token_response *resp)
+idp_grant_mock(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp)
 {
 	struct store_app app;
 	struct store_user user;

@@ -35,7 +35,7 @@ struct idp_grant;
  * grant need not undo what it minted.
  */
 typedef enum idp_err idp_grant_fn(struct idp *idp, const struct idp_grant *g,
-    const struct idp_token_request *req, struct idp_token_response *resp);
+    const struct idp_token_request *req, struct idp_token_response *resp) MUST_CHECK;
 /*
  * A grant queued for the store's group commit (idp_token_start): IDP_OK
  * with *pending set, resume(arg) called once the store has answered; or an
@@ -43,7 +43,7 @@ typedef enum idp_err idp_grant_fn(struct idp *idp, const struct idp_grant *g,
  */
 typedef enum idp_err idp_grant_start_fn(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp,
-    struct idp_pending **pending, void (*resume)(void *), void *arg);
+    struct idp_pending **pending, void (*resume)(void *), void *arg) MUST_CHECK;
 
 /* One grant type: its name, who may use it, what it counts as, what runs it. */
 struct idp_grant {
@@ -71,22 +71,22 @@ idp_grant_fn idp_grant_mock;			/* grant_mock.c */
  * must match.  Fills *app on IDP_OK (clear with store_app_clear).
  */
 enum idp_err idp_client_auth(struct idp *idp, const struct idp_grant *g,
-    const struct idp_token_request *req, struct store_app *app);
+    const struct idp_token_request *req, struct store_app *app) MUST_CHECK;
 /*
  * The same for a secret already hashed: secret_digest is its SHA-256, or
  * NULL if none was sent.  app may be NULL when only the verdict matters.
  */
 enum idp_err idp_client_auth_digest(struct idp *idp, const struct idp_grant *g,
-    const char *client_id, const uint8_t *secret_digest, struct store_app *app);
-/* Before a grant: IDP_ERR_CLIENT_THROTTLED (and resp->retry_after) if addr failed too often. */
+    const char *client_id, const uint8_t *secret_digest, struct store_app *app) MUST_CHECK;
+/* Before a grant: IDP_ERR_CLIENT_THROTTLED (resp->retry_after) if addr failed too often. */
 enum idp_err idp_client_limit_before(struct idp *idp, const char *addr,
-    struct idp_token_response *resp);
+    struct idp_token_response *resp) MUST_CHECK;
 /*
  * After a grant: counts err if it is a failed authentication, and turns it
  * into IDP_ERR_CLIENT_THROTTLED past the limits; else returns err.
  */
-enum idp_err idp_client_limit_after(struct idp *idp, const char *client_id, const char *addr,
-    enum idp_err err, struct idp_token_response *resp);
+enum idp_err idp_client_limit_after(struct idp *idp, const char *client_id,
+    const char *addr, enum idp_err err, struct idp_token_response *resp) MUST_CHECK;
 
 /* ---- minting (mint.c) ---- */
 
@@ -110,9 +110,9 @@ void idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_r
  * now; else IDP_ERR_INVALID_ACCESS_TOKEN.  Clear *tok with store_token_clear.
  */
 enum idp_err idp_live_token(struct idp *idp, const char *token, size_t token_len,
-    int64_t now, struct store_token *tok);
+    int64_t now, struct store_token *tok) MUST_CHECK;
 /* Signs payload_json as a JWT with the signing key (keys.c). */
-enum idp_err idp_sign_jwt(struct idp *idp, const char *payload_json, char **out);
+enum idp_err idp_sign_jwt(struct idp *idp, const char *payload_json, char **out) MUST_CHECK;
 
 /* What an id_token says (oidc.c). */
 struct id_token_in {
@@ -126,14 +126,15 @@ struct id_token_in {
 };
 
 /* A signed id_token (malloc'd) in *out. */
-enum idp_err idp_id_token(struct idp *idp, const struct id_token_in *in, char **out);
+enum idp_err idp_id_token(struct idp *idp, const struct id_token_in *in, char **out)
+    MUST_CHECK;
 /* True if the space-separated scopes include openid. */
 int idp_has_openid(const char *scopes);
 /* -1 if claims (NULL or "" is none) is not a JSON object of objects. */
-int idp_claims_ok(const char *claims);
+int idp_claims_ok(const char *claims) MUST_CHECK;
 
 /* Maps a store result: NOTFOUND becomes not_found, failures UNAVAILABLE. */
-enum idp_err idp_from_store(enum store_rc rc, enum idp_err not_found);
+enum idp_err idp_from_store(enum store_rc rc, enum idp_err not_found) MUST_CHECK;
 /* True if s is absent or empty (Twitch treats "client_id=" as missing). */
 static inline int
 idp_blank(const char *s)
