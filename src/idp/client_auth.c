@@ -72,6 +72,20 @@ idp_client_auth(struct idp *idp, const struct idp_grant *g,
 }
 
 enum idp_err
+idp_client_known(struct idp *idp, const char *client_id)
+{
+	struct store_app app;
+	enum idp_err err;
+
+	memset(&app, 0, sizeof(app));
+	if (strlen(client_id) > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
+	store_app_clear(&app);
+	return err;
+}
+
+enum idp_err
 idp_client_limit_before(struct idp *idp, const char *addr, struct idp_token_response *resp)
 {
 	int64_t wait;

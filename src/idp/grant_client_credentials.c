@@ -24,7 +24,6 @@
 #include "idp_impl.h"
 
 struct idp_pending {
-	struct idp	*idp;
 	const struct idp_grant *grant;		/* its row in the grant table */
 	struct store_token tok;			/* the row; scopes point to "" */
 	uint8_t		 secret_digest[HASH_LEN];
@@ -45,7 +44,6 @@ cc_prepare(struct idp *idp, const struct idp_grant *g, const struct idp_token_re
 	memset(p, 0, sizeof(*p));
 	if (id_len > TW_ID_LEN)
 		return IDP_ERR_INVALID_CLIENT;
-	p->idp = idp;
 	p->grant = g;
 	memcpy(p->tok.client_id, req->client_id, id_len + 1);
 	/* App tokens carry no scopes on Twitch: a scope parameter is ignored. */

@@ -78,6 +78,12 @@ enum idp_err idp_client_auth(struct idp *idp, const struct idp_grant *g,
  */
 enum idp_err idp_client_auth_digest(struct idp *idp, const struct idp_grant *g,
     const char *client_id, const uint8_t *secret_digest, struct store_app *app) MUST_CHECK;
+/*
+ * IDP_OK if client_id names an app, public or not, for what a client id
+ * alone may start (the device flow, revocation); else
+ * IDP_ERR_INVALID_CLIENT, or IDP_ERR_UNAVAILABLE.
+ */
+enum idp_err idp_client_known(struct idp *idp, const char *client_id) MUST_CHECK;
 /* Before a grant: IDP_ERR_CLIENT_THROTTLED (resp->retry_after) if addr failed too often. */
 enum idp_err idp_client_limit_before(struct idp *idp, const char *addr,
     struct idp_token_response *resp) MUST_CHECK;

@@ -15,7 +15,6 @@
 enum idp_err
 idp_revoke(struct idp *idp, const char *client_id, const char *token)
 {
-	struct store_app app;
 	uint8_t digest[HASH_LEN];
 	enum idp_err err;
 	enum store_rc rc;
@@ -24,10 +23,7 @@ idp_revoke(struct idp *idp, const char *client_id, const char *token)
 		return IDP_ERR_MISSING_CLIENT_ID;
 	if (idp_blank(token))
 		return IDP_ERR_MISSING_OAUTH_TOKEN;
-	memset(&app, 0, sizeof(app));
-	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
-	store_app_clear(&app);
-	if (err != IDP_OK)
+	if ((err = idp_client_known(idp, client_id)) != IDP_OK)
 		return err;
 	if (strlen(token) > TW_MAX_TOKEN_LEN)
 		return IDP_OK;
