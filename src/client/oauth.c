@@ -114,7 +114,7 @@ oauth_parse_tokens(const char *json, size_t len, struct oauth_tokens *out,
 	else if (optional_text(root, "refresh_token", OAUTH_MAX_TOKEN_LEN,
 	    &out->refresh_token) == -1)
 		why = "the answer's refresh_token is not usable";
-	else if (optional_text(root, "id_token", JWS_MAX_LEN, &out->id_token) == -1)
+	else if (optional_text(root, "id_token", TW_MAX_JWS, &out->id_token) == -1)
 		why = "the answer's id_token is not usable";
 	else if (scope_list(json_object_get(root, "scope"), &out->scopes) == -1)
 		why = "the answer's scope is neither a list nor a string";

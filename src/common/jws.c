@@ -84,7 +84,7 @@ jws_open_rs256(EVP_PKEY *key, const char *jws, size_t len, char **header, char *
 	size_t hlen, plen, sig_len = 0;
 
 	*header = *payload = NULL;
-	if (len == 0 || len > JWS_MAX_LEN || memchr(jws, '\0', len) != NULL)
+	if (len == 0 || len > TW_MAX_JWS || memchr(jws, '\0', len) != NULL)
 		return -1;
 	if ((dot1 = memchr(jws, '.', len)) == NULL ||
 	    (dot2 = memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - jws))) == NULL ||
@@ -119,7 +119,7 @@ bn_from_b64(const char *s)
 	ssize_t n;
 	BIGNUM *bn = NULL;
 
-	if (len == 0 || len > 2048)
+	if (len == 0 || len > TW_MAX_JWK_MEMBER)
 		return NULL;
 	buf = xmalloc(b64url_decoded_max(len));
 	if ((n = b64url_decode(s, len, buf)) > 0)

@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 #include <stddef.h>
 
-#define JWS_MAX_LEN	16384	/* longest compact JWS we parse, bytes */
+#include "limits.h"	/* TW_MAX_JWS, TW_MAX_JWK_MEMBER: what we parse */
 
 /*
  * header_json.payload_json signed with key (RSA private key): returns the

@@ -3,9 +3,19 @@
  * input enters and has a test that crosses it (tests/e2e/limits.test.mjs,
  * tests/unit).  Changing a number here changes the documented behaviour:
  * keep docs/LIMITS.md in step.
+ *
+ * Messages name a limit through its constant, never a copy of the number:
+ * with printf ("at most %d bytes", TW_MAX_BODY), or, in a message that is
+ * a constant string, with TW_STR (an error table's entry).  TW_STR spells
+ * the constant as written, so a limit that static messages name is a plain
+ * decimal number; tests/unit checks each such message (form_limit_messages,
+ * idp_limit_messages).
  */
 #ifndef LIMITS_H
 #define LIMITS_H
+
+#define TW_STR(limit)	TW_STR_(limit)
+#define TW_STR_(limit)	#limit
 
 /* HTTP transport */
 #define TW_MAX_BODY		(64 * 1024)	/* request body, bytes: 413 */
@@ -27,6 +37,9 @@
 #define TW_MAX_PARAM_NAME	128		/* bytes, decoded: 400 */
 #define TW_MAX_PARAM_VALUE	4096		/* bytes, decoded: 400 */
 #define TW_MAX_MULTIPART_HEAD	1024		/* header block of one part: 400 */
+#define TW_MAX_MULTIPART_BOUNDARY 70		/* bytes (RFC 2046 5.1.1): 400 */
+/* An X-Forwarded-For entry, bytes with its NUL (an address is at most 46). */
+#define TW_MAX_FORWARDED_ADDR	64
 
 /* Identity objects */
 #define TW_ID_LEN		30	/* client ids, secrets, access tokens */
@@ -65,6 +78,17 @@
 #define TW_REFRESH_REPLACEMENTS	10
 #define TW_DEVICE_CODE_TTL	(30 * 60)		/* device authorizations, as on Twitch */
 #define TW_ID_TOKEN_TTL		(15 * 60)		/* OpenID Connect id_tokens */
+
+/* JOSE: what we parse of id_tokens and JWKS (src/common/jws.c) */
+#define TW_MAX_JWS		16384	/* a compact JWS, bytes */
+#define TW_MAX_JWK_MEMBER	2048	/* a JWK's n or e, base64url characters */
+
+/* Files an operator names: a TLS certificate or key (--tls-cert, --tls-key) */
+#define TW_MAX_PEM		(64 * 1024)	/* bytes */
+
+/* twauth api: what one call may send */
+#define TW_API_MAX_BODY		(1024 * 1024)	/* bytes of -b JSON or -b @FILE */
+#define TW_API_MAX_QUERY	32		/* -q NAME=VALUE pairs */
 
 /* OpenID Connect signing keys */
 #define TW_RSA_BITS		2048	/* RS256 keys made by serve and keys rotate */

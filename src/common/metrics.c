@@ -4,7 +4,6 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "buf.h"
 #include "xmalloc.h"
@@ -37,6 +36,7 @@ static atomic_uint_fast64_t counters[M__MAX];
 static struct histogram db_latency;
 static atomic_uint_fast64_t db_errors;
 
+/* The grant_type label; the grants themselves are src/idp/grants.c's table. */
 static const char *const grant_names[GRANT__MAX] = {
 	"client_credentials", "authorization_code", "refresh_token",
 	"urn:ietf:params:oauth:grant-type:device_code", "implicit", "user_token"
@@ -78,15 +78,6 @@ metrics_token(enum metric_grant g)
 {
 	if (g < GRANT__MAX)
 		atomic_fetch_add_explicit(&tokens[g], 1, memory_order_relaxed);
-}
-
-enum metric_grant
-metrics_grant_of(const char *grant_type)
-{
-	for (int g = 0; grant_type != NULL && g < GRANT__MAX; g++)
-		if (strcmp(grant_type, grant_names[g]) == 0)
-			return (enum metric_grant)g;
-	return GRANT__MAX;
 }
 
 void

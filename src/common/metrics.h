@@ -40,8 +40,6 @@ void metrics_routes(const char *const *paths, size_t n);
 /* One answered request: route index (-1: no route), status, duration. */
 void metrics_request(int route, unsigned status, uint64_t micros);
 void metrics_token(enum metric_grant g);
-/* The grant of a grant_type parameter, or GRANT__MAX for none of ours. */
-enum metric_grant metrics_grant_of(const char *grant_type);
 void metrics_count(enum metric_counter c, uint64_t n);
 /* One database statement: its duration, and whether it failed. */
 void metrics_db(uint64_t micros, int failed);

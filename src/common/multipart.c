@@ -11,8 +11,6 @@
 
 #include "limits.h"
 
-#define BOUNDARY_MAX 70
-
 static const char *
 find(const char *hay, size_t hay_len, const char *needle, size_t needle_len)
 {
@@ -58,7 +56,7 @@ multipart_boundary(struct str ct, struct str *boundary)
 			param.p++;
 			param.len -= 2;
 		}
-		if (param.len == 0 || param.len > BOUNDARY_MAX)
+		if (param.len == 0 || param.len > TW_MAX_MULTIPART_BOUNDARY)
 			return -1;
 		*boundary = param;
 		return 0;
@@ -142,11 +140,11 @@ part_name(const char *head, size_t len, struct str *name)
 enum params_err
 multipart_parse(struct params *ps, struct str boundary, const char *body, size_t len)
 {
-	char delim[BOUNDARY_MAX + 4];
+	char delim[TW_MAX_MULTIPART_BOUNDARY + 4];
 	size_t dlen, pos;
 	const char *p;
 
-	if (boundary.len == 0 || boundary.len > BOUNDARY_MAX)
+	if (boundary.len == 0 || boundary.len > TW_MAX_MULTIPART_BOUNDARY)
 		return PARAMS_BAD_MULTIPART;
 	/* delim is CRLF "--" boundary; the first one may lack the CRLF. */
 	memcpy(delim, "\r\n--", 4);

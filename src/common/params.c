@@ -83,9 +83,11 @@ params_strerror(enum params_err err)
 {
 	static const char *msgs[PARAMS__MAX] = {
 		[PARAMS_OK] = "ok",
-		[PARAMS_TOO_MANY] = "too many parameters (at most 64)",
-		[PARAMS_NAME_TOO_LONG] = "parameter name too long (at most 128 bytes)",
-		[PARAMS_VALUE_TOO_LONG] = "parameter value too long (at most 4096 bytes)",
+		[PARAMS_TOO_MANY] = "too many parameters (at most " TW_STR(TW_MAX_PARAMS) ")",
+		[PARAMS_NAME_TOO_LONG] = "parameter name too long (at most "
+		    TW_STR(TW_MAX_PARAM_NAME) " bytes)",
+		[PARAMS_VALUE_TOO_LONG] = "parameter value too long (at most "
+		    TW_STR(TW_MAX_PARAM_VALUE) " bytes)",
 		[PARAMS_CONFLICT] = "parameter given twice with different values",
 		[PARAMS_BAD_ENCODING] = "malformed percent-encoding in parameters",
 		[PARAMS_NUL_BYTE] = "parameters may not contain NUL bytes",

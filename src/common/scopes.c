@@ -165,6 +165,9 @@ scope_find(const char *name, size_t len)
 	return NULL;
 }
 
+/* Bytes of an unknown scope quoted back; the rest of a long one is left out. */
+#define BAD_NAME_SHOWN	64
+
 /* Appends "'name'" to the list of bad names, truncating politely. */
 static void
 add_bad(char *bad, size_t bad_len, const char *name, size_t len)
@@ -173,8 +176,8 @@ add_bad(char *bad, size_t bad_len, const char *name, size_t len)
 
 	if (bad_len == 0 || used + 4 >= bad_len)
 		return;
-	if (len > 64)
-		len = 64;
+	if (len > BAD_NAME_SHOWN)
+		len = BAD_NAME_SHOWN;
 	if (used + len + 5 >= bad_len) {
 		snprintf(bad + used, bad_len - used, "%s...", used ? ", " : "");
 		return;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "limits.h"
 #include "str.h"
 #include "xmalloc.h"
 
@@ -27,9 +28,9 @@ read_small(const char *path, const char *what, char *err, size_t err_len)
 		str_errf(err, err_len, "cannot open the %s %s: %s", what, path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_size > TLS_MAX_PEM) {
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_size > TW_MAX_PEM) {
 		str_errf(err, err_len, "the %s %s is not a PEM file of at most %d bytes", what,
-		    path, TLS_MAX_PEM);
+		    path, TW_MAX_PEM);
 		goto out;
 	}
 	data = xmalloc((size_t)sb.st_size + 1);

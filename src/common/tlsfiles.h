@@ -1,17 +1,14 @@
 /*
  * A server certificate and its private key from PEM files, checked before
  * the server starts so that a mistake gets a sentence, not a handshake
- * failure: the files exist and are not too large, the certificate (the
- * first of the chain) parses, the key parses, unencrypted, and the two
- * belong together.
+ * failure: the files exist and are not too large (TW_MAX_PEM: larger files
+ * are not certificates of ours), the certificate (the first of the chain)
+ * parses, the key parses, unencrypted, and the two belong together.
  */
 #ifndef TLSFILES_H
 #define TLSFILES_H
 
 #include <stddef.h>
-
-/* PEM files larger than this are not certificates of ours. */
-#define TLS_MAX_PEM	(64 * 1024)
 
 /*
  * Reads both files into *cert and *key (malloc'd, NUL-terminated; free the

@@ -26,12 +26,35 @@
 #define CONSOLE		"/console"
 #define APP_PAGE	"/console/app?client_id="
 
+/* The client types the registration form offers; the first is the default. */
+static const struct client_type {
+	const char	*value;		/* the form's type field */
+	unsigned	 flags;		/* IDP_APP_* */
+	const char	*label;		/* HTML */
+} client_types[] = {
+	{ "confidential", 0, "<b>Confidential</b> &mdash; a server or tool that can keep a "
+	    "client secret" },
+	{ "public", IDP_APP_PUBLIC, "<b>Public</b> &mdash; runs where a secret would not stay "
+	    "secret (a TV, a game, a desktop app): no secret, the device code flow" },
+};
+#define N_CLIENT_TYPES (sizeof(client_types) / sizeof(client_types[0]))
+
+/* The client type named value, or NULL. */
+static const struct client_type *
+client_type_find(const char *value)
+{
+	for (size_t i = 0; value != NULL && i < N_CLIENT_TYPES; i++)
+		if (strcmp(value, client_types[i].value) == 0)
+			return &client_types[i];
+	return NULL;
+}
+
 /* What the registration form holds, and what is wrong with it. */
 struct app_form {
 	const char	*name;
 	const char	*uris;		/* one per line */
 	const char	*category;
-	const char	*type;		/* "confidential" or "public" */
+	const char	*type;		/* a client_types value */
 	const char	*name_error;
 	const char	*uris_error;
 	const char	*category_error;
@@ -63,7 +86,8 @@ static void
 uris_field(struct html *h, const char *value, const char *error)
 {
 	html_raw(h, "<label for=\"uris\">OAuth Redirect URLs</label>\n"
-	    "<p class=\"note\">One per line, at most 10: where the browser returns after "
+	    "<p class=\"note\">One per line, at most " TW_STR(TW_MAX_REDIRECT_URIS) ": where the "
+	    "browser returns after "
 	    "sign-in, matched exactly. For a local tool: <code>http://localhost:3000</code></p>\n"
 	    "<textarea id=\"uris\" name=\"redirect_uris\" rows=\"3\" spellcheck=\"false\" "
 	    "autocapitalize=\"none\" required");
@@ -145,7 +169,7 @@ page_new_app(struct request *req, unsigned status, const struct store_user *user
     const struct app_form *f)
 {
 	char csrf[WEB_CSRF_LEN + 1];
-	const char *type = f->type ? f->type : "confidential";
+	const struct client_type *type = client_type_find(f->type);
 	struct html h;
 
 	web_csrf_token(req, csrf);
@@ -181,16 +205,15 @@ page_new_app(struct request *req, unsigned status, const struct store_user *user
 	}
 	html_raw(&h, "</select>\n");
 	field_error(&h, "category", f->category_error);
-	html_rawf(&h, "<fieldset><legend>Client type</legend>\n"
-	    "<label class=\"choice\"><input type=\"radio\" name=\"type\" value=\"confidential\"%s>"
-	    "<span><b>Confidential</b> &mdash; a server or tool that can keep a client "
-	    "secret</span></label>\n"
-	    "<label class=\"choice\"><input type=\"radio\" name=\"type\" value=\"public\"%s>"
-	    "<span><b>Public</b> &mdash; runs where a secret would not stay secret (a TV, a "
-	    "game, a desktop app): no secret, the device code flow</span></label>\n"
-	    "</fieldset>\n",
-	    strcmp(type, "public") != 0 ? " checked" : "",
-	    strcmp(type, "public") == 0 ? " checked" : "");
+	html_raw(&h, "<fieldset><legend>Client type</legend>\n");
+	for (size_t i = 0; i < N_CLIENT_TYPES; i++) {
+		const struct client_type *t = &client_types[i];
+
+		html_rawf(&h, "<label class=\"choice\"><input type=\"radio\" name=\"type\" "
+		    "value=\"%s\"%s><span>%s</span></label>\n", t->value,
+		    t == (type ? type : &client_types[0]) ? " checked" : "", t->label);
+	}
+	html_raw(&h, "</fieldset>\n");
 	field_error(&h, "type", f->type_error);
 	html_raw(&h, "<div class=\"actions\"><a class=\"button\" href=\"" CONSOLE "\">Cancel</a>"
 	    "<button class=\"primary\" type=\"submit\">Create</button></div>\n</form>\n");
@@ -350,7 +373,7 @@ uris_message(enum idp_err err, char *const *uris, size_t n, char *buf, size_t le
 	case IDP_ERR_NO_REDIRECT_URI:
 		return "Add at least one redirect URL.";
 	case IDP_ERR_TOO_MANY_REDIRECT_URIS:
-		return "At most 10 redirect URLs.";
+		return "At most " TW_STR(TW_MAX_REDIRECT_URIS) " redirect URLs.";
 	case IDP_ERR_BAD_REDIRECT_URI:
 		for (size_t i = 0; i < n; i++)
 			if (!idp_redirect_uri_ok(uris[i])) {
@@ -400,6 +423,7 @@ void
 http_console_new(struct request *req)
 {
 	struct app_form f = { 0 };
+	const struct client_type *type;
 	struct store_user user;
 	struct store_app app;
 	char *uris[TW_MAX_REDIRECT_URIS + 1], secret[TW_ID_LEN + 1];
@@ -422,13 +446,13 @@ http_console_new(struct request *req)
 	/* Every field is checked, so that the form tells all that is wrong at once. */
 	n = split_lines(f.uris ? f.uris : "", uris, TW_MAX_REDIRECT_URIS);
 	if (!idp_app_name_ok(f.name ? f.name : ""))
-		f.name_error = "Give the app a name: up to 100 characters, not only spaces.";
+		f.name_error = "Give the app a name: up to " TW_STR(TW_MAX_APP_NAME)
+		    " characters, not only spaces.";
 	f.uris_error = uris_message(idp_app_check_redirect_uris(uris, n), uris, n, f.uris_buf,
 	    sizeof(f.uris_buf));
 	if (!idp_app_category_ok(f.category ? f.category : ""))
 		f.category_error = "Choose one of the categories.";
-	if (f.type == NULL || (strcmp(f.type, "confidential") != 0 &&
-	    strcmp(f.type, "public") != 0))
+	if ((type = client_type_find(f.type)) == NULL)
 		f.type_error = "Choose confidential or public.";
 	if (f.name_error || f.uris_error || f.category_error || f.type_error) {
 		page_new_app(req, 400, &user, &f);
@@ -437,7 +461,7 @@ http_console_new(struct request *req)
 	{
 		struct idp_app_new nw = {
 			.name = f.name, .redirect_uris = uris, .n_redirect_uris = n,
-			.flags = strcmp(f.type, "public") == 0 ? IDP_APP_PUBLIC : 0,
+			.flags = type->flags,
 			.owner_id = user.id, .category = f.category,
 		};
 
@@ -474,14 +498,112 @@ load_own_app(struct request *req, const struct store_user *user, struct store_ap
 	return -1;
 }
 
+/* ---- the actions of an app's page ---- */
+
+static void
+act_uris(struct request *req, const struct store_user *user, const struct store_app *app)
+{
+	const char *text = req_param(req, "redirect_uris");
+	char *uris[TW_MAX_REDIRECT_URIS + 1], buf[160];
+	char location[sizeof(APP_PAGE) + TW_ID_LEN + 16];
+	size_t n = split_lines(text ? text : "", uris, TW_MAX_REDIRECT_URIS);
+	enum idp_err err = idp_app_set_redirect_uris(req_idp(req), app->client_id, uris, n);
+
+	if (err == IDP_OK) {
+		snprintf(location, sizeof(location), APP_PAGE "%s&saved=1", app->client_id);
+		req_reply_redirect(req, 303, location);
+	} else if (uris_message(err, uris, n, buf, sizeof(buf)) != NULL)
+		page_app(req, 400, user, app, NULL, text ? text : "",
+		    uris_message(err, uris, n, buf, sizeof(buf)));
+	else
+		page_error(req, 503, "Try again", idp_err_info(err)->message);
+	free_lines(uris, n);
+}
+
+static void
+act_new_secret(struct request *req, const struct store_user *user,
+    const struct store_app *app)
+{
+	char secret[TW_ID_LEN + 1];
+	enum idp_err err;
+
+	if ((err = idp_app_reset_secret(req_idp(req), app->client_id, secret)) == IDP_OK)
+		page_secret(req, user, app, secret);
+	else
+		page_error(req, 503, "Try again", idp_err_info(err)->message);
+	OPENSSL_cleanse(secret, sizeof(secret));
+}
+
+static void
+act_delete(struct request *req, const struct store_user *user, const struct store_app *app)
+{
+	enum idp_err err;
+
+	(void)user;
+	/* Already gone (another tab, the CLI) is what was asked for. */
+	if ((err = idp_app_delete(req_idp(req), app->client_id)) == IDP_OK ||
+	    err == IDP_ERR_UNKNOWN_APP)
+		req_reply_redirect(req, 303, CONSOLE "?deleted=1");
+	else
+		page_error(req, 503, "Try again", idp_err_info(err)->message);
+}
+
+#define ACT_CONFIDENTIAL	0x1	/* only for apps with a secret */
+
+/*
+ * What the "action" field of a POST to an app's page may ask for.  An
+ * action with a confirmation answers name with the "Are you sure?" page
+ * (title, what follows, the button), whose form posts confirmed; only
+ * confirmed runs it.  Anything else changes nothing.
+ */
+static const struct console_action {
+	const char	*name;
+	const char	*confirmed;	/* NULL: run at once */
+	unsigned	 flags;		/* ACT_* */
+	const char	*title, *what, *button;
+	void		(*run)(struct request *, const struct store_user *,
+			    const struct store_app *);
+} actions[] = {
+	{ "uris", NULL, 0, NULL, NULL, NULL, act_uris },
+	{ "secret", "secret_confirm", ACT_CONFIDENTIAL, "Make a new client secret?",
+	    "The current secret stops working at once: whatever uses it is refused "
+	    "('invalid client secret') until you give it the new one.", "Make a new secret",
+	    act_new_secret },
+	{ "delete", "delete_confirm", 0, "Delete this app?",
+	    "Its client ID and secret stop working at once, every token it holds stops "
+	    "validating, and its users' authorizations end. This cannot be undone.",
+	    "Delete app", act_delete },
+};
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+/* The action the field asks of app, or NULL; *confirmed if it is the step that runs it. */
+static const struct console_action *
+action_find(const char *field, const struct store_app *app, int *confirmed)
+{
+	for (size_t i = 0; field != NULL && i < N_ACTIONS; i++) {
+		const struct console_action *a = &actions[i];
+
+		if ((a->flags & ACT_CONFIDENTIAL) && app->is_public)
+			continue;
+		if (strcmp(field, a->name) == 0) {
+			*confirmed = a->confirmed == NULL;
+			return a;
+		}
+		if (a->confirmed != NULL && strcmp(field, a->confirmed) == 0) {
+			*confirmed = 1;
+			return a;
+		}
+	}
+	return NULL;
+}
+
 void
 http_console_app(struct request *req)
 {
 	struct store_user user;
 	struct store_app app;
-	const char *action = req_param(req, "action");
-	char location[sizeof(APP_PAGE) + TW_ID_LEN + 16], secret[TW_ID_LEN + 1];
-	enum idp_err err;
+	const struct console_action *a;
+	int confirmed = 0;
 
 	if (!web_require_user(req, NULL, NULL, &user))
 		return;
@@ -495,45 +617,13 @@ http_console_app(struct request *req)
 	}
 	if (csrf_refused(req))
 		goto out;
-	if (action != NULL && strcmp(action, "uris") == 0) {
-		const char *text = req_param(req, "redirect_uris");
-		char *uris[TW_MAX_REDIRECT_URIS + 1], buf[160];
-		size_t n = split_lines(text ? text : "", uris, TW_MAX_REDIRECT_URIS);
-
-		err = idp_app_set_redirect_uris(req_idp(req), app.client_id, uris, n);
-		if (err == IDP_OK) {
-			snprintf(location, sizeof(location), APP_PAGE "%s&saved=1", app.client_id);
-			req_reply_redirect(req, 303, location);
-		} else if (uris_message(err, uris, n, buf, sizeof(buf)) != NULL)
-			page_app(req, 400, &user, &app, NULL, text ? text : "",
-			    uris_message(err, uris, n, buf, sizeof(buf)));
-		else
-			page_error(req, 503, "Try again", idp_err_info(err)->message);
-		free_lines(uris, n);
-	} else if (action != NULL && strcmp(action, "secret") == 0 && !app.is_public)
-		page_confirm(req, &user, &app, "Make a new client secret?", "The current secret "
-		    "stops working at once: whatever uses it is refused ('invalid client "
-		    "secret') until you give it the new one.", "secret_confirm",
-		    "Make a new secret");
-	else if (action != NULL && strcmp(action, "secret_confirm") == 0 && !app.is_public) {
-		if ((err = idp_app_reset_secret(req_idp(req), app.client_id, secret)) == IDP_OK)
-			page_secret(req, &user, &app, secret);
-		else
-			page_error(req, 503, "Try again", idp_err_info(err)->message);
-		OPENSSL_cleanse(secret, sizeof(secret));
-	} else if (action != NULL && strcmp(action, "delete") == 0)
-		page_confirm(req, &user, &app, "Delete this app?", "Its client ID and secret stop "
-		    "working at once, every token it holds stops validating, and its users' "
-		    "authorizations end. This cannot be undone.", "delete_confirm", "Delete app");
-	else if (action != NULL && strcmp(action, "delete_confirm") == 0) {
-		if ((err = idp_app_delete(req_idp(req), app.client_id)) == IDP_OK ||
-		    err == IDP_ERR_UNKNOWN_APP)
-			req_reply_redirect(req, 303, CONSOLE "?deleted=1");
-		else
-			page_error(req, 503, "Try again", idp_err_info(err)->message);
-	} else
+	if ((a = action_find(req_param(req, "action"), &app, &confirmed)) == NULL)
 		page_error(req, 400, "Nothing to do", "That form asked for nothing this page "
 		    "does. Nothing was changed.");
+	else if (!confirmed)
+		page_confirm(req, &user, &app, a->title, a->what, a->confirmed, a->button);
+	else
+		a->run(req, &user, &app);
 out:
 	store_app_clear(&app);
 out_user:

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ADDR_MAX	64	/* longer than any canonical address (46) */
+#include "../common/limits.h"
 
 int
 addr_canon(const char *s, char *out, size_t len)
@@ -33,7 +33,7 @@ static int
 entry_before(const char *xff, const char **end, char *out, size_t len)
 {
 	const char *e = *end, *b;
-	char raw[ADDR_MAX];
+	char raw[TW_MAX_FORWARDED_ADDR];
 
 	while (e > xff && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
@@ -54,7 +54,7 @@ forwarded_client(const char *peer, const char *xff, const char *const *trusted, 
     char *out, size_t len)
 {
 	const char *end;
-	char hop[ADDR_MAX];
+	char hop[TW_MAX_FORWARDED_ADDR];
 
 	snprintf(out, len, "%s", peer);
 	if (xff == NULL || n == 0)

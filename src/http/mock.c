@@ -15,6 +15,7 @@ http_mock_authorize(struct request *req)
 		.client_id = req_param(req, "client_id"),
 		.client_secret = req_param(req, "client_secret"),
 		.scope = req_param(req, "scope"),
+		.user_id = req_param(req, "user_id"),
 	};
 	struct idp_token_response resp;
 	char addr[64];
@@ -24,7 +25,7 @@ http_mock_authorize(struct request *req)
 		tr.scope = req_param(req, "scopes");
 	req_client_addr(req, addr, sizeof(addr));
 	tr.client_addr = addr;
-	err = idp_mock_user_token(req_idp(req), &tr, req_param(req, "user_id"), &resp);
+	err = idp_mock_user_token(req_idp(req), &tr, &resp);
 	http_token_reply(req, err, &resp);
 	idp_token_response_clear(&resp);
 }

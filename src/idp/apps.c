@@ -40,14 +40,6 @@ idp_redirect_uri_ok(const char *uri)
 	    !u.has_fragment;
 }
 
-/* A fresh secret and its digest. */
-static void
-new_secret(char secret[TW_ID_LEN + 1], uint8_t digest[HASH_LEN])
-{
-	rand_alnum(secret, TW_ID_LEN);
-	hash_sha256(secret, TW_ID_LEN, digest);
-}
-
 const char *const idp_app_categories[] = {
 	"Analytics Tool", "Application Integration", "Broadcaster Suite", "Chat Bot",
 	"Extension Backend Service", "Game Integration", "Identity Provider", "Other",
@@ -110,7 +102,7 @@ idp_app_create(struct idp *idp, const struct idp_app_new *nw, struct store_app *
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rand_alnum(app->client_id, TW_ID_LEN);
 		if (!app->is_public) {
-			new_secret(secret, app->secret_hash);
+			idp_new_secret(secret, TW_ID_LEN, app->secret_hash);
 			app->has_secret = 1;
 		}
 		rc = store_app_insert(idp->store, app);
@@ -175,7 +167,7 @@ idp_app_reset_secret(struct idp *idp, const char *client_id, char secret[TW_ID_L
 	store_app_clear(&app);
 	if (err != IDP_OK)
 		return err;
-	new_secret(secret, digest);
+	idp_new_secret(secret, TW_ID_LEN, digest);
 	err = idp_from_store(store_app_set_secret(idp->store, client_id, digest),
 	    IDP_ERR_UNKNOWN_APP);
 	if (err != IDP_OK)

@@ -68,7 +68,6 @@ idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
     struct idp_device_auth *out)
 {
 	struct store_device d;
-	struct store_app app;
 	enum idp_err err;
 	enum store_rc rc = STORE_ERROR;
 	int64_t now = clock_now();
@@ -76,12 +75,7 @@ idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
 	memset(out, 0, sizeof(*out));
 	if (idp_blank(client_id))
 		return IDP_ERR_MISSING_CLIENT_ID;
-	if (strlen(client_id) > TW_ID_LEN)
-		return IDP_ERR_INVALID_CLIENT;
-	memset(&app, 0, sizeof(app));
-	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
-	store_app_clear(&app);
-	if (err != IDP_OK)
+	if ((err = idp_client_known(idp, client_id)) != IDP_OK)
 		return err;
 	memset(&d, 0, sizeof(d));
 	if (scopes_canonical(scopes, &d.scopes, out->error_detail,
@@ -237,14 +231,15 @@ idp_device_decide(struct idp *idp, const struct store_user *user, const char *ty
 
 /*
  * The token endpoint's device grant.  No secret is needed (public clients
- * have none; Twitch's confidential clients poll with client_id alone), but
- * a secret that is sent must be right.  The scopes parameter Twitch's docs
- * send is checked against the catalog and otherwise ignored: the user
- * approved the scopes of /oauth2/device.
+ * have none; Twitch's confidential clients poll with client_id alone: its
+ * row in grants.c says IDP_GRANT_SECRET_IF_SENT), but a secret that a
+ * confidential client sends must be right.  The scopes parameter Twitch's
+ * docs send is checked against the catalog and otherwise ignored: the
+ * user approved the scopes of /oauth2/device.
  */
 enum idp_err
-idp_device_token(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp)
+idp_grant_device(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp)
 {
 	struct store_app app;
 	struct store_issue issue;
@@ -257,14 +252,7 @@ idp_device_token(struct idp *idp, const struct idp_token_request *req,
 
 	if (idp_blank(req->device_code))
 		return IDP_ERR_MISSING_DEVICE_CODE;
-	if (strlen(req->client_id) > TW_ID_LEN)
-		return IDP_ERR_INVALID_CLIENT;
-	if (idp_blank(req->client_secret))
-		err = idp_from_store(store_app_get(idp->store, req->client_id, &app),
-		    IDP_ERR_INVALID_CLIENT);
-	else
-		err = idp_client_auth(idp, req->client_id, req->client_secret, &app);
-	if (err != IDP_OK)
+	if ((err = idp_client_auth(idp, g, req, &app)) != IDP_OK)
 		return err;
 	is_public = app.is_public;
 	resp->scope_string = app.scope_string;

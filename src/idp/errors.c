@@ -1,6 +1,8 @@
 /* The error table; see errors.h. */
 #include "errors.h"
 
+#include "../common/limits.h"
+
 static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_OK] = { 200, "ok" },
 	[IDP_ERR_MISSING_CLIENT_ID] = { 400, "missing client id" },
@@ -49,16 +51,17 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_HELIX_INVALID_TOKEN] = { 401, "Invalid OAuth token" },
 	[IDP_ERR_HELIX_USERS_NEED_QUERY] = { 400, "Must provide an ID, Login or OAuth Token." },
 	[IDP_ERR_HELIX_TOO_MANY_IDS] = { 400,
-	    "The sum of the id and login parameters must not exceed 100" },
+	    "The sum of the id and login parameters must not exceed " TW_STR(TW_HELIX_MAX_IDS) },
 	[IDP_ERR_HELIX_NEED_BROADCASTER] = { 400,
 	    "Missing required parameter \"broadcaster_id\"" },
 	[IDP_ERR_BAD_APP_NAME] = { 400,
-	    "app name must be 1 to 100 bytes of printable text" },
+	    "app name must be 1 to " TW_STR(TW_MAX_APP_NAME) " bytes of printable text" },
 	[IDP_ERR_BAD_REDIRECT_URI] = { 400,
 	    "redirect URI must be an absolute http:// or https:// URL without a "
-	    "fragment, user name or spaces, at most 2048 bytes" },
+	    "fragment, user name or spaces, at most " TW_STR(TW_MAX_REDIRECT_URI) " bytes" },
 	[IDP_ERR_NO_REDIRECT_URI] = { 400, "an app needs at least one redirect URI" },
-	[IDP_ERR_TOO_MANY_REDIRECT_URIS] = { 400, "an app has at most 10 redirect URIs" },
+	[IDP_ERR_TOO_MANY_REDIRECT_URIS] = { 400,
+	    "an app has at most " TW_STR(TW_MAX_REDIRECT_URIS) " redirect URIs" },
 	[IDP_ERR_REDIRECT_URI_EXISTS] = { 400, "that redirect URI is registered already" },
 	[IDP_ERR_REDIRECT_URI_NOT_FOUND] = { 400, "that redirect URI is not registered" },
 	[IDP_ERR_LAST_REDIRECT_URI] = { 400,
@@ -71,14 +74,16 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_MOCK_BAD_USER] = { 400, "invalid user id" },
 	[IDP_ERR_BAD_CATEGORY] = { 400, "unknown category (see 'twauth app --help' for the list)" },
 	[IDP_ERR_BAD_LOGIN] = { 400,
-	    "login must be 4 to 25 characters: letters, digits and underscores" },
+	    "login must be " TW_STR(TW_LOGIN_MIN) " to " TW_STR(TW_LOGIN_MAX)
+	    " characters: letters, digits and underscores" },
 	[IDP_ERR_LOGIN_TAKEN] = { 409, "that login is taken" },
 	[IDP_ERR_UNKNOWN_USER] = { 404, "no user with that login" },
-	[IDP_ERR_BAD_PASSWORD] = { 400, "password must be 8 to 1024 bytes" },
+	[IDP_ERR_BAD_PASSWORD] = { 400,
+	    "password must be " TW_STR(TW_PASSWORD_MIN) " to " TW_STR(TW_PASSWORD_MAX) " bytes" },
 	[IDP_ERR_BAD_DISPLAY_NAME] = { 400,
-	    "display name must be 1 to 50 bytes of printable text" },
+	    "display name must be 1 to " TW_STR(TW_MAX_DISPLAY_NAME) " bytes of printable text" },
 	[IDP_ERR_BAD_EMAIL] = { 400,
-	    "email must look like name@domain, at most 254 bytes" },
+	    "email must look like name@domain, at most " TW_STR(TW_MAX_EMAIL) " bytes" },
 	[IDP_ERR_BAD_PROFILE_URL] = { 400,
 	    "profile image URL must be an absolute http:// or https:// URL" },
 	[IDP_ERR_NOT_CONNECTED] = { 404, "that user has not authorized that app" },

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/compiler.h"
 #include "../common/limits.h"
 #include "../store/store.h"
 #include "errors.h"
@@ -70,7 +71,7 @@ extern const char *const idp_app_categories[];
 int idp_app_name_ok(const char *name);
 int idp_app_category_ok(const char *category);
 /* A redirect URI list: 1 to 10 valid URIs, none twice.  IDP_OK or why not. */
-enum idp_err idp_app_check_redirect_uris(char *const *uris, size_t n);
+enum idp_err idp_app_check_redirect_uris(char *const *uris, size_t n) MUST_CHECK;
 
 /*
  * Registers an app.  On success *app is filled (free with store_app_clear)
@@ -78,30 +79,31 @@ enum idp_err idp_app_check_redirect_uris(char *const *uris, size_t n);
  * time it exists in clear.
  */
 enum idp_err idp_app_create(struct idp *idp, const struct idp_app_new *nw,
-    struct store_app *app, char secret[TW_ID_LEN + 1]);
+    struct store_app *app, char secret[TW_ID_LEN + 1]) MUST_CHECK;
 /* The apps owner_id registered; free with store_app_list_free. */
 enum idp_err idp_apps_owned(struct idp *idp, int64_t owner_id, struct store_app **apps,
-    size_t *n);
+    size_t *n) MUST_CHECK;
 /* Replaces an app's redirect URIs, under the rules of idp_app_create. */
 enum idp_err idp_app_set_redirect_uris(struct idp *idp, const char *client_id,
-    char *const *uris, size_t n);
+    char *const *uris, size_t n) MUST_CHECK;
 /* Switches how token responses spell scope: an array (Twitch) or a string. */
-enum idp_err idp_app_set_scope_string(struct idp *idp, const char *client_id, int on);
+enum idp_err idp_app_set_scope_string(struct idp *idp, const char *client_id, int on)
+    MUST_CHECK;
 /* Makes a new secret; the old one stops working at once. */
 enum idp_err idp_app_reset_secret(struct idp *idp, const char *client_id,
-    char secret[TW_ID_LEN + 1]);
+    char secret[TW_ID_LEN + 1]) MUST_CHECK;
 enum idp_err idp_app_redirect_add(struct idp *idp, const char *client_id,
-    const char *uri);
+    const char *uri) MUST_CHECK;
 enum idp_err idp_app_redirect_remove(struct idp *idp, const char *client_id,
-    const char *uri);
+    const char *uri) MUST_CHECK;
 /* Deletes the app; its tokens stop validating at once. */
-enum idp_err idp_app_delete(struct idp *idp, const char *client_id);
+enum idp_err idp_app_delete(struct idp *idp, const char *client_id) MUST_CHECK;
 enum idp_err idp_app_get(struct idp *idp, const char *client_id,
-    struct store_app *app);
+    struct store_app *app) MUST_CHECK;
 /* Checks a candidate redirect URI (also used by pages and the console). */
 int idp_redirect_uri_ok(const char *uri);
 
-/* ---- tokens (tokens.c) ---- */
+/* ---- tokens (grants.c and grant_*.c, validate.c, revoke.c) ---- */
 
 /* What POST /oauth2/token received; NULL or "" means absent. */
 struct idp_token_request {
@@ -113,6 +115,7 @@ struct idp_token_request {
 	const char	*redirect_uri;
 	const char	*refresh_token;
 	const char	*device_code;
+	const char	*user_id;	/* mock-api's user_token: the user, decimal */
 	const char	*issuer;	/* "<public url>/oauth2", for id_tokens */
 	const char	*client_addr;	/* the caller's address, for the limits; or NULL */
 };
@@ -131,10 +134,13 @@ struct idp_token_response {
 };
 
 /*
- * Handles every grant type: client_credentials, authorization_code,
- * refresh_token and urn:ietf:params:oauth:grant-type:device_code; clear resp with idp_token_response_clear. */
+ * POST /oauth2/token: every grant type of the table in grants.c
+ * (client_credentials, authorization_code, refresh_token,
+ * urn:ietf:params:oauth:grant-type:device_code).  Clear resp with
+ * idp_token_response_clear.
+ */
 enum idp_err idp_token(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp);
+    struct idp_token_response *resp) MUST_CHECK;
 void idp_token_response_clear(struct idp_token_response *resp);
 /*
  * idp_token for servers that should not hold a thread while the store
@@ -147,19 +153,19 @@ void idp_token_response_clear(struct idp_token_response *resp);
 struct idp_pending;
 enum idp_err idp_token_start(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp, struct idp_pending **pending,
-    void (*resume)(void *), void *arg);
+    void (*resume)(void *), void *arg) MUST_CHECK;
 enum idp_err idp_token_finish(struct idp *idp, struct idp_pending *pending,
-    struct idp_token_response *resp);
+    struct idp_token_response *resp) MUST_CHECK;
 
 /*
  * twitch mock-api's made-up grant (POST /auth/authorize with
- * grant_type=user_token): a user token for user_id (decimal) with the
- * scopes of req, to the confidential app whose secret req carries, without
- * asking the user.  Tests use it to skip the browser; a server offers it
- * only with --mock-api-compat.  Answers like the code flow's exchange.
+ * grant_type=user_token): a user token for req->user_id with the scopes of
+ * req, to the confidential app whose secret req carries, without asking
+ * the user.  Tests use it to skip the browser; a server offers it only
+ * with --mock-api-compat.  Answers like the code flow's exchange.
  */
 enum idp_err idp_mock_user_token(struct idp *idp, const struct idp_token_request *req,
-    const char *user_id, struct idp_token_response *resp);
+    struct idp_token_response *resp) MUST_CHECK;
 
 /* What /oauth2/validate says about a token. */
 struct idp_token_info {
@@ -173,13 +179,14 @@ struct idp_token_info {
 void idp_token_info_clear(struct idp_token_info *info);
 /* token is the presented bytes (not NUL-terminated). */
 enum idp_err idp_validate(struct idp *idp, const char *token, size_t token_len,
-    struct idp_token_info *info);
+    struct idp_token_info *info) MUST_CHECK;
 /*
  * Revokes token if it belongs to client_id.  IDP_OK also when the token is
  * unknown or someone else's (RFC 7009: the caller cannot act on it), but
  * never when the store failed.
  */
-enum idp_err idp_revoke(struct idp *idp, const char *client_id, const char *token);
+enum idp_err idp_revoke(struct idp *idp, const char *client_id, const char *token)
+    MUST_CHECK;
 
 /* ---- users (users.c) ---- */
 
@@ -197,19 +204,21 @@ struct idp_user_new {
 int idp_login_ok(const char *login);
 /* Creates a user (password hashed with argon2id); *out freed by store_user_clear. */
 enum idp_err idp_user_create(struct idp *idp, const struct idp_user_new *nu,
-    struct store_user *out);
+    struct store_user *out) MUST_CHECK;
 /* Looks a user up by login, case-insensitively. */
-enum idp_err idp_user_get(struct idp *idp, const char *login, struct store_user *out);
-enum idp_err idp_user_by_id(struct idp *idp, int64_t id, struct store_user *out);
-enum idp_err idp_user_delete(struct idp *idp, const char *login);
+enum idp_err idp_user_get(struct idp *idp, const char *login, struct store_user *out)
+    MUST_CHECK;
+enum idp_err idp_user_by_id(struct idp *idp, int64_t id, struct store_user *out) MUST_CHECK;
+enum idp_err idp_user_delete(struct idp *idp, const char *login) MUST_CHECK;
 /* New password; every token, grant and session of the user ends at once. */
 enum idp_err idp_user_passwd(struct idp *idp, const char *login, const char *password,
-    size_t password_len);
+    size_t password_len) MUST_CHECK;
 /* The apps a user has authorized; free with store_connections_free. */
 enum idp_err idp_connections(struct idp *idp, int64_t user_id,
-    struct store_connection **out, size_t *n);
+    struct store_connection **out, size_t *n) MUST_CHECK;
 /* Ends every grant between the user and the app at once. */
-enum idp_err idp_user_disconnect(struct idp *idp, int64_t user_id, const char *client_id);
+enum idp_err idp_user_disconnect(struct idp *idp, int64_t user_id, const char *client_id)
+    MUST_CHECK;
 
 /*
  * Checks a sign-in.  client_addr keys the per-address throttle.  Returns
@@ -218,16 +227,16 @@ enum idp_err idp_user_disconnect(struct idp *idp, int64_t user_id, const char *c
  */
 enum idp_err idp_sign_in(struct idp *idp, const char *login, const char *password,
     size_t password_len, const char *client_addr, struct store_user *out,
-    int64_t *retry_after);
+    int64_t *retry_after) MUST_CHECK;
 
 /* ---- browser sessions (sessions.c) ---- */
 
 /* Starts a session for user_id; value receives the cookie value. */
 enum idp_err idp_session_start(struct idp *idp, int64_t user_id,
-    char value[TW_SESSION_LEN + 1]);
+    char value[TW_SESSION_LEN + 1]) MUST_CHECK;
 /* The user of a session cookie value; IDP_ERR_UNKNOWN_USER if none. */
 enum idp_err idp_session_user(struct idp *idp, const char *value, size_t len,
-    struct store_user *out);
+    struct store_user *out) MUST_CHECK;
 void idp_session_end(struct idp *idp, const char *value, size_t len);
 
 /* ---- authorize (authorize.c) ---- */
@@ -270,14 +279,15 @@ void idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 void idp_authz_clear(struct idp_authz *a);
 /* IDP_OK if user already consented to exactly this scope set for the app. */
 enum idp_err idp_authorize_consented(struct idp *idp, const struct store_user *user,
-    const struct idp_authz *a);
+    const struct idp_authz *a) MUST_CHECK;
 /*
  * The user said yes: remembers the consent and mints a code (or, for the
  * implicit flow, an access token).  *location (malloc'd) is where to send
  * the browser.
  */
 enum idp_err idp_authorize_approve(struct idp *idp, const struct store_user *user,
-    const struct idp_authz *a, const struct idp_authz_request *req, char **location);
+    const struct idp_authz *a, const struct idp_authz_request *req, char **location)
+    MUST_CHECK;
 /*
  * The user said no: *location carries error=access_denied.  Only for a
  * request that idp_authorize_check let proceed (its redirect_uri is
@@ -301,12 +311,12 @@ struct idp_key_info {
  * Makes the first signing key if there is none; otherwise checks that the
  * secret opens the signing key (IDP_ERR_KEY_SECRET_MISMATCH if not).
  */
-enum idp_err idp_keys_ensure(struct idp *idp);
+enum idp_err idp_keys_ensure(struct idp *idp) MUST_CHECK;
 /* A new signing key; the old one is published until its tokens expire. */
-enum idp_err idp_keys_rotate(struct idp *idp, char kid[TW_KID_LEN + 1]);
+enum idp_err idp_keys_rotate(struct idp *idp, char kid[TW_KID_LEN + 1]) MUST_CHECK;
 /* Every key (or only those in the JWKS), newest first. */
 enum idp_err idp_keys_list(struct idp *idp, int published_only, struct idp_key_info **out,
-    size_t *n);
+    size_t *n) MUST_CHECK;
 void idp_key_info_free(struct idp_key_info *keys, size_t n);
 
 /*
@@ -315,7 +325,7 @@ void idp_key_info_free(struct idp_key_info *keys, size_t n);
  * token granted openid (IDP_ERR_USERINFO_NEEDS_OPENID otherwise).
  */
 enum idp_err idp_userinfo(struct idp *idp, const char *token, size_t token_len,
-    json_t **out);
+    json_t **out) MUST_CHECK;
 
 /* ---- Helix, the slice of api.twitch.tv that makes tokens useful (helix.c) ---- */
 
@@ -332,7 +342,7 @@ struct idp_helix_caller {
  * absent) against the token's app.  Clear *out with idp_helix_caller_clear.
  */
 enum idp_err idp_helix_auth(struct idp *idp, const char *token, size_t token_len,
-    const char *client_id, struct idp_helix_caller *out);
+    const char *client_id, struct idp_helix_caller *out) MUST_CHECK;
 void idp_helix_caller_clear(struct idp_helix_caller *c);
 
 /* One user as /helix/users shows them. */
@@ -348,7 +358,7 @@ struct idp_helix_user {
  */
 enum idp_err idp_helix_users(struct idp *idp, const struct idp_helix_caller *c,
     char *const *ids, size_t n_ids, char *const *logins, size_t n_logins,
-    struct idp_helix_user **out, size_t *n);
+    struct idp_helix_user **out, size_t *n) MUST_CHECK;
 void idp_helix_users_free(struct idp_helix_user *users, size_t n);
 
 /* ---- device code flow (device.c) ---- */
@@ -368,7 +378,7 @@ struct idp_device_auth {
  * idp_device_auth_clear: it holds the device code in clear.
  */
 enum idp_err idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
-    struct idp_device_auth *out);
+    struct idp_device_auth *out) MUST_CHECK;
 void idp_device_auth_clear(struct idp_device_auth *out);
 
 /* What the activation page shows about a code the user typed. */
@@ -388,21 +398,22 @@ struct idp_device_view {
  * Else IDP_OK or IDP_ERR_WRONG_USER_CODE.
  */
 enum idp_err idp_device_find(struct idp *idp, const char *typed, const char *client_addr,
-    struct idp_device_view *out, int64_t *retry_after);
+    struct idp_device_view *out, int64_t *retry_after) MUST_CHECK;
 void idp_device_view_clear(struct idp_device_view *v);
 /*
  * The user's answer for the code typed: approve (the device's next poll
  * gets tokens for user) or deny.  Same limits and errors as idp_device_find.
  */
 enum idp_err idp_device_decide(struct idp *idp, const struct store_user *user,
-    const char *typed, int approve, const char *client_addr, int64_t *retry_after);
+    const char *typed, int approve, const char *client_addr, int64_t *retry_after)
+    MUST_CHECK;
 /* True if c is a character user codes are made of (for the page's input). */
 int idp_user_code_char(int c);
 
 /* ---- the purge of ended rows (purge.c) ---- */
 
 /* Deletes what has ended, now (store_purge); counts in *out. */
-enum idp_err idp_purge(struct idp *idp, struct store_purged *out);
+enum idp_err idp_purge(struct idp *idp, struct store_purged *out) MUST_CHECK;
 /* A thread that runs idp_purge every interval seconds (0: the default). */
 struct purger;
 struct purger *purger_start(struct idp *idp, unsigned interval);

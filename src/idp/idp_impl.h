@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 
+#include "../common/metrics.h"
 #include "idp.h"
 #include "throttle.h"
 
@@ -21,16 +22,83 @@ struct idp {
 	EVP_PKEY		*key;			/* decrypted signing key, cached */
 };
 
+/* ---- the grants of the token endpoints (grants.c has their table) ---- */
+
+#define IDP_GRANT_MOCK_API	 0x1	/* only at mock-api's /auth/authorize */
+#define IDP_GRANT_SECRET_IF_SENT 0x2	/* a confidential client may leave its secret out */
+
+struct idp_grant;
+
 /*
- * Checks a client's credentials for the user-token grants: the app must
- * exist and, if confidential, the secret must match (constant time).
- * Fills *app on IDP_OK (clear with store_app_clear).
+ * A grant: fills resp (minted tokens in clear, scopes owned) and returns
+ * IDP_OK, or the error to answer.  On error the dispatch wipes resp, so a
+ * grant need not undo what it minted.
  */
-enum idp_err idp_client_auth(struct idp *idp, const char *client_id, const char *secret,
-    struct store_app *app);
+typedef enum idp_err idp_grant_fn(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp) MUST_CHECK;
+/*
+ * A grant queued for the store's group commit (idp_token_start): IDP_OK
+ * with *pending set, resume(arg) called once the store has answered; or an
+ * error with *pending NULL.
+ */
+typedef enum idp_err idp_grant_start_fn(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp,
+    struct idp_pending **pending, void (*resume)(void *), void *arg) MUST_CHECK;
+
+/* One grant type: its name, who may use it, what it counts as, what runs it. */
+struct idp_grant {
+	const char		*grant_type;	/* the parameter, exactly */
+	unsigned		 flags;		/* IDP_GRANT_* */
+	enum idp_err		 public_client;	/* the answer to a public client; IDP_OK: served */
+	enum metric_grant	 metric;
+	idp_grant_fn		*run;
+	idp_grant_start_fn	*start;		/* NULL: always answered at once */
+};
+
+idp_grant_fn idp_grant_client_credentials;	/* grant_client_credentials.c */
+idp_grant_start_fn idp_grant_client_credentials_start;
+idp_grant_fn idp_grant_code;			/* grant_code.c */
+idp_grant_fn idp_grant_refresh;			/* grant_refresh.c */
+idp_grant_fn idp_grant_device;			/* device.c */
+idp_grant_fn idp_grant_mock;			/* grant_mock.c */
+
+/* ---- client authentication and its limits (client_auth.c) ---- */
+
+/*
+ * Checks the client of req under the rules of g: the app must exist; a
+ * public one gets g->public_client; a confidential one must send its
+ * secret (unless g has IDP_GRANT_SECRET_IF_SENT and it sent none), which
+ * must match.  Fills *app on IDP_OK (clear with store_app_clear).
+ */
+enum idp_err idp_client_auth(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct store_app *app) MUST_CHECK;
+/*
+ * The same for a secret already hashed: secret_digest is its SHA-256, or
+ * NULL if none was sent.  app may be NULL when only the verdict matters.
+ */
+enum idp_err idp_client_auth_digest(struct idp *idp, const struct idp_grant *g,
+    const char *client_id, const uint8_t *secret_digest, struct store_app *app) MUST_CHECK;
+/*
+ * IDP_OK if client_id names an app, public or not, for what a client id
+ * alone may start (the device flow, revocation); else
+ * IDP_ERR_INVALID_CLIENT, or IDP_ERR_UNAVAILABLE.
+ */
+enum idp_err idp_client_known(struct idp *idp, const char *client_id) MUST_CHECK;
+/* Before a grant: IDP_ERR_CLIENT_THROTTLED (resp->retry_after) if addr failed too often. */
+enum idp_err idp_client_limit_before(struct idp *idp, const char *addr,
+    struct idp_token_response *resp) MUST_CHECK;
+/*
+ * After a grant: counts err if it is a failed authentication, and turns it
+ * into IDP_ERR_CLIENT_THROTTLED past the limits; else returns err.
+ */
+enum idp_err idp_client_limit_after(struct idp *idp, const char *client_id,
+    const char *addr, enum idp_err err, struct idp_token_response *resp) MUST_CHECK;
+
+/* ---- minting (mint.c) ---- */
+
 /* A fresh access token (stamp and random characters) and its store key. */
 void idp_new_access_token(char out[TW_ID_LEN + 1], uint8_t key[HASH_LEN]);
-/* The store key of a presented access token of len bytes (tokens.c). */
+/* The store key of a presented access token of len bytes. */
 void idp_access_token_key(const char *token, size_t len, uint8_t key[HASH_LEN]);
 /* A fresh random token of len characters and its digest. */
 void idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN]);
@@ -40,14 +108,17 @@ void idp_new_secret(char *out, size_t len, uint8_t digest[HASH_LEN]);
  */
 void idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_refresh,
     struct idp_token_response *resp);
+
+/* ---- validation (validate.c) ---- */
+
 /*
  * The stored token presented (any length) if it exists and is unexpired at
  * now; else IDP_ERR_INVALID_ACCESS_TOKEN.  Clear *tok with store_token_clear.
  */
 enum idp_err idp_live_token(struct idp *idp, const char *token, size_t token_len,
-    int64_t now, struct store_token *tok);
+    int64_t now, struct store_token *tok) MUST_CHECK;
 /* Signs payload_json as a JWT with the signing key (keys.c). */
-enum idp_err idp_sign_jwt(struct idp *idp, const char *payload_json, char **out);
+enum idp_err idp_sign_jwt(struct idp *idp, const char *payload_json, char **out) MUST_CHECK;
 
 /* What an id_token says (oidc.c). */
 struct id_token_in {
@@ -61,18 +132,15 @@ struct id_token_in {
 };
 
 /* A signed id_token (malloc'd) in *out. */
-enum idp_err idp_id_token(struct idp *idp, const struct id_token_in *in, char **out);
+enum idp_err idp_id_token(struct idp *idp, const struct id_token_in *in, char **out)
+    MUST_CHECK;
 /* True if the space-separated scopes include openid. */
 int idp_has_openid(const char *scopes);
 /* -1 if claims (NULL or "" is none) is not a JSON object of objects. */
-int idp_claims_ok(const char *claims);
-
-/* The device code grant of idp_token (device.c). */
-enum idp_err idp_device_token(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp);
+int idp_claims_ok(const char *claims) MUST_CHECK;
 
 /* Maps a store result: NOTFOUND becomes not_found, failures UNAVAILABLE. */
-enum idp_err idp_from_store(enum store_rc rc, enum idp_err not_found);
+enum idp_err idp_from_store(enum store_rc rc, enum idp_err not_found) MUST_CHECK;
 /* True if s is absent or empty (Twitch treats "client_id=" as missing). */
 static inline int
 idp_blank(const char *s)

@@ -119,6 +119,20 @@ form_limits(void)
 	free(s);
 }
 
+/* The messages of the limits say the numbers of limits.h (TW_STR). */
+static void
+form_limit_messages(void)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "(at most %d)", TW_MAX_PARAMS);
+	CHECK(strstr(params_strerror(PARAMS_TOO_MANY), want) != NULL);
+	snprintf(want, sizeof(want), "(at most %d bytes)", TW_MAX_PARAM_NAME);
+	CHECK(strstr(params_strerror(PARAMS_NAME_TOO_LONG), want) != NULL);
+	snprintf(want, sizeof(want), "(at most %d bytes)", TW_MAX_PARAM_VALUE);
+	CHECK(strstr(params_strerror(PARAMS_VALUE_TOO_LONG), want) != NULL);
+}
+
 static void
 form_encode_roundtrip(void)
 {
@@ -144,6 +158,7 @@ suite_form(void)
 	RUN(form_rejects_bad_escapes_and_nul);
 	RUN(form_repeats_same_ok_different_refused);
 	RUN(form_limits);
+	RUN(form_limit_messages);
 	RUN(form_encode_roundtrip);
 }
 
@@ -169,8 +184,24 @@ multipart_boundary_forms(void)
 	CHECK(multipart_boundary(str_cstr("multipart/form-data"), &b) == -1);
 	CHECK(multipart_boundary(str_cstr("multipart/form-data; boundary="), &b) == -1);
 	CHECK(multipart_boundary(str_cstr("multipart/mixed; boundary=x"), &b) == -1);
-	CHECK(multipart_boundary(str_cstr("multipart/form-data; boundary="
-	    "12345678901234567890123456789012345678901234567890123456789012345678901"), &b) == -1);
+}
+
+/* A boundary of TW_MAX_MULTIPART_BOUNDARY bytes is taken; one more is not. */
+static void
+multipart_boundary_limit(void)
+{
+	const char *prefix = "multipart/form-data; boundary=";
+	char ct[64 + TW_MAX_MULTIPART_BOUNDARY];
+	size_t n = strlen(prefix);
+	struct str b;
+
+	memcpy(ct, prefix, n);
+	memset(ct + n, '7', TW_MAX_MULTIPART_BOUNDARY + 1);
+	ct[n + TW_MAX_MULTIPART_BOUNDARY] = '\0';
+	CHECK(multipart_boundary(str_cstr(ct), &b) == 0 && b.len == TW_MAX_MULTIPART_BOUNDARY);
+	ct[n + TW_MAX_MULTIPART_BOUNDARY] = '7';
+	ct[n + TW_MAX_MULTIPART_BOUNDARY + 1] = '\0';
+	CHECK(multipart_boundary(str_cstr(ct), &b) == -1);
 }
 
 static void
@@ -248,6 +279,7 @@ void
 suite_multipart(void)
 {
 	RUN(multipart_boundary_forms);
+	RUN(multipart_boundary_limit);
 	RUN(multipart_curl_body);
 	RUN(multipart_values_with_crlf_and_dashes);
 	RUN(multipart_malformed);

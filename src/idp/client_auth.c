@@ -1,0 +1,118 @@
+/*
+ * Client authentication at the token endpoint, and its failure limits.
+ *
+ * Who may use a grant is in its row of the grant table (grants.c): what
+ * a public client is answered, IDP_OK where public clients are served,
+ * and whether a confidential client may leave its secret out.  A public
+ * client's secret is never looked at: it has none.  Secrets are compared
+ * as SHA-256 digests in constant time (hash_equal); the secret itself is
+ * never stored.
+ *
+ * The limits: an address that failed too often (wrong secrets and unknown
+ * client ids alike) is refused before any work is done.  A client id is
+ * limited in its failures only: over the limit, a wrong secret answers 429
+ * instead of 403 while the right one still works, so nobody can lock an
+ * app out by guessing at its secret.  Successes never count.  Every grant
+ * that checks a secret runs between idp_client_limit_before and
+ * idp_client_limit_after (grants.c, grant_client_credentials.c).
+ */
+#include <openssl/crypto.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/hash.h"
+#include "idp_impl.h"
+
+/* The verdict of g's rules on the app a (found) and the secret sent. */
+static enum idp_err
+verdict(const struct idp_grant *g, const struct store_app *a, const uint8_t *secret_digest)
+{
+	/* A public client has no secret: whatever it sent proves nothing. */
+	if (a->is_public)
+		return g->public_client;
+	if (secret_digest == NULL)
+		return g->flags & IDP_GRANT_SECRET_IF_SENT ? IDP_OK : IDP_ERR_MISSING_CLIENT_SECRET;
+	if (!a->has_secret || !hash_equal(a->secret_hash, secret_digest))
+		return IDP_ERR_INVALID_CLIENT_SECRET;
+	return IDP_OK;
+}
+
+enum idp_err
+idp_client_auth_digest(struct idp *idp, const struct idp_grant *g, const char *client_id,
+    const uint8_t *secret_digest, struct store_app *app)
+{
+	struct store_app mine;
+	struct store_app *a = app ? app : &mine;
+	enum idp_err err;
+
+	memset(a, 0, sizeof(*a));
+	if (strlen(client_id) > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	err = idp_from_store(store_app_get(idp->store, client_id, a), IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_OK)
+		err = verdict(g, a, secret_digest);
+	if (err != IDP_OK || app == NULL)
+		store_app_clear(a);
+	return err;
+}
+
+enum idp_err
+idp_client_auth(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct store_app *app)
+{
+	uint8_t digest[HASH_LEN];
+	int sent = !idp_blank(req->client_secret);
+	enum idp_err err;
+
+	if (sent)
+		hash_sha256(req->client_secret, strlen(req->client_secret), digest);
+	err = idp_client_auth_digest(idp, g, req->client_id, sent ? digest : NULL, app);
+	OPENSSL_cleanse(digest, sizeof(digest));
+	return err;
+}
+
+enum idp_err
+idp_client_known(struct idp *idp, const char *client_id)
+{
+	struct store_app app;
+	enum idp_err err;
+
+	memset(&app, 0, sizeof(app));
+	if (strlen(client_id) > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
+	store_app_clear(&app);
+	return err;
+}
+
+enum idp_err
+idp_client_limit_before(struct idp *idp, const char *addr, struct idp_token_response *resp)
+{
+	int64_t wait;
+
+	if (idp_blank(addr) ||
+	    (wait = throttle_wait(idp->client_addr_throttle, addr, clock_now_ms())) == 0)
+		return IDP_OK;
+	resp->retry_after = wait;
+	return IDP_ERR_CLIENT_THROTTLED;
+}
+
+enum idp_err
+idp_client_limit_after(struct idp *idp, const char *client_id, const char *addr,
+    enum idp_err err, struct idp_token_response *resp)
+{
+	int64_t now = clock_now_ms(), wait = 0;
+
+	if (err != IDP_ERR_INVALID_CLIENT && err != IDP_ERR_INVALID_CLIENT_SECRET)
+		return err;
+	if (!idp_blank(addr))
+		throttle_fail(idp->client_addr_throttle, addr, now);
+	if (err == IDP_ERR_INVALID_CLIENT_SECRET) {
+		wait = throttle_wait(idp->client_throttle, client_id, now);
+		throttle_fail(idp->client_throttle, client_id, now);
+	}
+	if (wait == 0)
+		return err;
+	resp->retry_after = wait;
+	return IDP_ERR_CLIENT_THROTTLED;
+}

@@ -1,0 +1,140 @@
+/*
+ * The token endpoints without the HTTP: the table of grant types, and the
+ * dispatch that every grant goes through.  POST /oauth2/token serves the
+ * rows without IDP_GRANT_MOCK_API; twitch mock-api's /auth/authorize
+ * (--mock-api-compat) serves only the rows with it.  Each grant is a file
+ * of its own (grant_client_credentials.c, grant_code.c, grant_refresh.c,
+ * device.c, grant_mock.c); adding one is a row here and that file.
+ *
+ * Invariants, for every grant alike: a missing client id and an unknown
+ * grant type are answered before anything is looked up; the grant runs
+ * between the client failure limits (client_auth.c); what it issued is
+ * counted once, by its row's metric; and a grant that fails hands out
+ * nothing, whatever it had minted before the store said no.
+ */
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idp_impl.h"
+
+/*
+ * grant_type, flags, the answer to a public client (IDP_OK: served),
+ * metric, the grant, and its queued variant for idp_token_start (NULL:
+ * answered at once).
+ */
+static const struct idp_grant grants[] = {
+	{ "client_credentials", 0, IDP_ERR_PUBLIC_CLIENT_CREDENTIALS,
+	    GRANT_CLIENT_CREDENTIALS, idp_grant_client_credentials,
+	    idp_grant_client_credentials_start },
+	{ "authorization_code", 0, IDP_ERR_PUBLIC_CLIENT_CODE,
+	    GRANT_AUTHORIZATION_CODE, idp_grant_code, NULL },
+	/* Public clients refresh without a secret (their tokens rotate instead). */
+	{ "refresh_token", 0, IDP_OK,
+	    GRANT_REFRESH_TOKEN, idp_grant_refresh, NULL },
+	/* Twitch's confidential clients poll with client_id alone. */
+	{ "urn:ietf:params:oauth:grant-type:device_code", IDP_GRANT_SECRET_IF_SENT, IDP_OK,
+	    GRANT_DEVICE_CODE, idp_grant_device, NULL },
+	{ "user_token", IDP_GRANT_MOCK_API, IDP_ERR_MOCK_NEEDS_SECRET,
+	    GRANT_MOCK_USER_TOKEN, idp_grant_mock, NULL },
+};
+#define N_GRANTS (sizeof(grants) / sizeof(grants[0]))
+
+/* The row of grant_type among those of one endpoint (mock: IDP_GRANT_MOCK_API), or NULL. */
+static const struct idp_grant *
+grant_find(const char *grant_type, unsigned mock)
+{
+	if (idp_blank(grant_type))
+		return NULL;
+	for (size_t i = 0; i < N_GRANTS; i++)
+		if ((grants[i].flags & IDP_GRANT_MOCK_API) == mock &&
+		    strcmp(grants[i].grant_type, grant_type) == 0)
+			return &grants[i];
+	return NULL;
+}
+
+void
+idp_token_response_clear(struct idp_token_response *resp)
+{
+	free(resp->scopes);
+	free(resp->id_token);
+	OPENSSL_cleanse(resp, sizeof(*resp));
+}
+
+/* The grant req names, once past the failure limits. */
+static enum idp_err
+run_grant(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp, unsigned mock)
+{
+	const struct idp_grant *g;
+	enum idp_err err;
+
+	if (idp_blank(req->client_id))
+		return IDP_ERR_MISSING_CLIENT_ID;
+	if ((g = grant_find(req->grant_type, mock)) == NULL)
+		return IDP_ERR_INVALID_GRANT_TYPE;
+	if ((err = g->run(idp, g, req, resp)) == IDP_OK) {
+		metrics_token(g->metric);
+		return IDP_OK;
+	}
+	/* Tokens minted for a failed store call never leave; the detail does. */
+	OPENSSL_cleanse(resp->access_token, sizeof(resp->access_token));
+	OPENSSL_cleanse(resp->refresh_token, sizeof(resp->refresh_token));
+	free(resp->scopes);
+	resp->scopes = NULL;
+	free(resp->id_token);
+	resp->id_token = NULL;
+	resp->user_token = 0;
+	return err;
+}
+
+static enum idp_err
+token_endpoint(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp, unsigned mock)
+{
+	enum idp_err err;
+
+	memset(resp, 0, sizeof(*resp));
+	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
+		return err;
+	err = run_grant(idp, req, resp, mock);
+	return idp_client_limit_after(idp, req->client_id, req->client_addr, err, resp);
+}
+
+enum idp_err
+idp_token(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp)
+{
+	return token_endpoint(idp, req, resp, 0);
+}
+
+enum idp_err
+idp_mock_user_token(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp)
+{
+	return token_endpoint(idp, req, resp, IDP_GRANT_MOCK_API);
+}
+
+enum idp_err
+idp_token_start(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp, struct idp_pending **pending,
+    void (*resume)(void *), void *arg)
+{
+	const struct idp_grant *g = grant_find(req->grant_type, 0);
+	enum idp_err err;
+
+	*pending = NULL;
+	/*
+	 * A queued grant's secret is checked by the store's statement: without
+	 * one there is nothing to queue, and the error is told at once.
+	 */
+	if (g == NULL || g->start == NULL || idp_blank(req->client_id) ||
+	    idp_blank(req->client_secret))
+		return idp_token(idp, req, resp);
+	memset(resp, 0, sizeof(*resp));
+	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
+		return err;
+	if ((err = g->start(idp, g, req, resp, pending, resume, arg)) != IDP_OK)
+		err = idp_client_limit_after(idp, req->client_id, req->client_addr, err, resp);
+	return err;
+}
