@@ -164,7 +164,8 @@ test('the purge deletes expired tokens in the background (--purge-interval)', as
       if (/^twauth_purged_rows_total [2-9]/m.test(m.text)) break;
     }
     assert.match(m.text, /^twauth_purged_rows_total [2-9]\d*$/m);
-    assert.match(s.log, /purge: deleted 2 tokens/);
+    // Issued a second apart, the two may expire in different purges.
+    assert.match(s.log, /purge: deleted [12] tokens/);
   } finally { await s.stop(); }
 });
 
