@@ -12,6 +12,14 @@
 #define TW_MAX_URI		(8 * 1024)	/* request target incl. query: 414 */
 #define TW_MAX_HEADER_BYTES	(8 * 1024)	/* sum of header names+values: 431 */
 /*
+ * A body sent on past its cap (chunked, without a truthful Content-Length)
+ * is read and dropped, to answer 413 when it ends; this many times the cap
+ * and the client is disconnected instead.
+ */
+#define TW_BODY_DISCARD_FACTOR	4
+#define TW_MAX_HOST		255		/* Host header, bytes: else not used in links */
+#define TW_MAX_REQUEST_ID	64		/* a client's X-Request-Id, bytes: else ours */
+/*
  * libmicrohttpd's memory pool per connection: request line, headers and
  * read buffer must fit, or it answers 431/414 itself.  It is zeroed on
  * every request, so bigger costs time on every request, not just memory.

@@ -43,6 +43,7 @@
 #include "../common/log.h"
 #include "../common/metrics.h"
 #include "../common/multipart.h"
+#include "../common/num.h"
 #include "../common/params.h"
 #include "../common/rand.h"
 #include "../common/xmalloc.h"
@@ -69,7 +70,6 @@ enum req_state { REQ_NEW, REQ_BODY, REQ_PARKED, REQ_ANSWERED };
 #define WAKE_PARKED	0x2
 
 #define REQ_MAX_HEADERS	8	/* extra response headers a handler may add */
-#define REQ_ID_MAX	64	/* the longest X-Request-Id we take from a client */
 
 /* What every HTML page is served with: no framing, no scripts, no leaks. */
 #define PAGE_CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; " \
@@ -94,7 +94,7 @@ struct request {
 	char			*extra_value[REQ_MAX_HEADERS];
 	size_t			 n_extra;
 	char			 csrf[TW_ID_LEN + 1];	/* see req_csrf */
-	char			 id[REQ_ID_MAX + 1];	/* X-Request-Id, see request_id */
+	char			 id[TW_MAX_REQUEST_ID + 1];	/* X-Request-Id, see request_id */
 	char			 base_url[320];		/* see req_base_url */
 	atomic_int		 wake;			/* WAKE_* */
 	void			(*then)(struct request *, void *);	/* see req_park */
@@ -325,7 +325,7 @@ req_secure(struct request *req)
 static int
 host_ok(struct str h)
 {
-	if (h.p == NULL || h.len == 0 || h.len > 255)
+	if (h.p == NULL || h.len == 0 || h.len > TW_MAX_HOST)
 		return 0;
 	for (size_t i = 0; i < h.len; i++)
 		if (!isalnum((unsigned char)h.p[i]) && strchr(".-:[]", h.p[i]) == NULL)
@@ -477,7 +477,7 @@ sum_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 
 /*
  * The request's id: the client's X-Request-Id when it is a plain token of
- * at most REQ_ID_MAX characters (so one id follows a request through a
+ * at most TW_MAX_REQUEST_ID characters (so one id follows a request through a
  * proxy), else ours: the server's random prefix and a counter, unique
  * without a system call per request.
  */
@@ -488,7 +488,7 @@ request_id(struct request *req)
 	struct str given = req_header(req, "X-Request-Id");
 	size_t i;
 
-	if (given.p != NULL && given.len > 0 && given.len <= REQ_ID_MAX) {
+	if (given.p != NULL && given.len > 0 && given.len <= TW_MAX_REQUEST_ID) {
 		for (i = 0; i < given.len; i++)
 			if (!isalnum((unsigned char)given.p[i]) && strchr("._-:", given.p[i]) == NULL)
 				break;
@@ -502,21 +502,37 @@ request_id(struct request *req)
 	    (unsigned long long)atomic_fetch_add(&srv->next_id, 1));
 }
 
+static void
+reply_too_large(struct request *req)
+{
+	char message[64];
+
+	snprintf(message, sizeof(message), "request body too large (at most %d bytes)",
+	    TW_MAX_BODY);
+	req_reply_message(req, 413, message);
+}
+
 /* Checks made once the headers are in.  Returns 0 or answers and -1. */
 static int
 check_head(struct request *req, const char *method, const char *url)
 {
 	struct str cl;
 	size_t header_bytes = 0;
+	int64_t body_len;
 	int path_known;
+	char message[64];
 
 	if (req->uri_too_long) {
-		req_reply_message(req, 414, "request target too long (at most 8192 bytes)");
+		snprintf(message, sizeof(message), "request target too long (at most %d bytes)",
+		    TW_MAX_URI);
+		req_reply_message(req, 414, message);
 		return -1;
 	}
 	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
 	if (header_bytes > TW_MAX_HEADER_BYTES) {
-		req_reply_message(req, 431, "request headers too large (at most 8192 bytes)");
+		snprintf(message, sizeof(message), "request headers too large (at most %d bytes)",
+		    TW_MAX_HEADER_BYTES);
+		req_reply_message(req, 431, message);
 		return -1;
 	}
 	req->route = routes_find(&req->srv->routes, method, url, &path_known);
@@ -535,9 +551,13 @@ check_head(struct request *req, const char *method, const char *url)
 		req_reply_message(req, 404, "Not Found");
 		return -1;
 	}
+	/*
+	 * libmicrohttpd has answered a malformed Content-Length itself, so a
+	 * value that does not parse here is one too large to hold.
+	 */
 	cl = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl.p != NULL && (cl.len > 10 || strtoul(cl.p, NULL, 10) > TW_MAX_BODY)) {
-		req_reply_message(req, 413, "request body too large (at most 65536 bytes)");
+	if (cl.p != NULL && num_parse_i64(cl.p, 0, TW_MAX_BODY, &body_len) == -1) {
+		reply_too_large(req);
 		return -1;
 	}
 	return 0;
@@ -624,7 +644,7 @@ step(struct request *req, const char *url, const char *method, const char *uploa
 		if (req->body_too_large)
 			req->discarded += *upload_size;
 		*upload_size = 0;
-		if (req->discarded > 4 * (size_t)TW_MAX_BODY) {
+		if (req->discarded > TW_BODY_DISCARD_FACTOR * (size_t)TW_MAX_BODY) {
 			req->status = 413;
 			return MHD_NO;
 		}
@@ -637,7 +657,7 @@ step(struct request *req, const char *url, const char *method, const char *uploa
 		return MHD_YES;
 	}
 	if (req->body_too_large) {
-		req_reply_message(req, 413, "request body too large (at most 65536 bytes)");
+		reply_too_large(req);
 		return MHD_YES;
 	}
 	if ((req->route->flags & ROUTE_PARAMS) && parse_params(req) == -1)
