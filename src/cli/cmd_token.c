@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../client/catcher.h"
 #include "../client/idtoken.h"
 #include "../common/buf.h"
 #include "../common/clock.h"
@@ -18,7 +19,6 @@
 #include "../common/rand.h"
 #include "../common/str.h"
 #include "../common/xmalloc.h"
-#include "../http/catcher.h"
 #include "cli.h"
 #include "client_cli.h"
 

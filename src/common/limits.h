@@ -91,6 +91,14 @@
 #define TW_PURGE_INTERVAL	300	/* seconds between runs (--purge-interval) */
 #define TW_PURGE_KEEP		86400	/* ended codes, sessions ... kept this long */
 
+/*
+ * The client's redirect catcher (twauth token --user, --implicit): a
+ * loopback listener that only the browser coming back should talk to.
+ */
+#define TW_CATCHER_MAX_BODY	(16 * 1024)	/* the implicit page posts the fragment */
+#define TW_CATCHER_TIMEOUT	10		/* seconds idle, or to send a request */
+#define TW_CATCHER_MAX_CONNECTIONS 16
+
 /* Helix: ids and logins one request may name together (/helix/users, channels) */
 #define TW_HELIX_MAX_IDS	100
 
