@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../client/cfgdir.h"
-#include "../client/http.h"
+#include "../client/fetch.h"
 #include "../common/clock.h"
 #include "../common/limits.h"
 #include "../common/scopes.h"
@@ -56,7 +56,7 @@ base_url(const char *given, int is_issuer, const char *what)
 		s[--len] = '\0';
 	if (is_issuer && len > 7 && strcmp(s + len - 7, "/oauth2") == 0)
 		s[len -= 7] = '\0';
-	if (client_url_allowed(s) == -1) {
+	if (fetch_url_allowed(s) == -1) {
 		cli_error("%s '%s' must be an https:// URL (or http:// to localhost, "
 		    "127.0.0.1 or [::1])", what, given);
 		free(s);

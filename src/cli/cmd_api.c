@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../client/http.h"
+#include "../client/fetch.h"
 #include "../common/buf.h"
 #include "../common/form.h"
 #include "../common/xmalloc.h"
@@ -116,9 +116,9 @@ api_url(const char *base, const char *path, char **query, size_t n_query, struct
 
 static int
 call_once(const char *method, const char *url, const struct tok_record *rec,
-    const struct buf *body, struct client_reply *reply)
+    const struct buf *body, struct fetch_reply *reply)
 {
-	struct client_call call = { 0 };
+	struct fetch_call call = { 0 };
 	char auth[OAUTH_MAX_TOKEN_LEN + 16], err[512];
 	int rc;
 
@@ -132,7 +132,7 @@ call_once(const char *method, const char *url, const struct tok_record *rec,
 		call.body_len = body->len;
 		call.content_type = "application/json";
 	}
-	rc = client_http(&call, reply, err, sizeof(err));
+	rc = fetch(&call, reply, err, sizeof(err));
 	explicit_bzero(auth, sizeof(auth));
 	if (rc == -1)
 		cli_error("%s", err);
@@ -140,7 +140,7 @@ call_once(const char *method, const char *url, const struct tok_record *rec,
 }
 
 static void
-print_answer(const struct client_reply *reply)
+print_answer(const struct fetch_reply *reply)
 {
 	json_t *j = json_loadb(reply->body.data ? reply->body.data : "", reply->body.len, 0,
 	    NULL);
@@ -165,7 +165,7 @@ cmd_api(int argc, char **argv)
 	char *query[API_MAX_QUERY], method[8];
 	struct client_opts o = { 0 };
 	struct tok_record rec = { 0 };
-	struct client_reply reply = { 0 };
+	struct fetch_reply reply = { 0 };
 	struct buf body = { 0 }, url = { 0 };
 	size_t n_query = 0;
 	int c, ret, known = 0;
@@ -220,7 +220,7 @@ cmd_api(int argc, char **argv)
 		/* Revoked or expired early: refresh once, then ask again. */
 		fprintf(stderr, "twauth: the API answered 401; refreshing the token and "
 		    "trying once more\n");
-		client_reply_free(&reply);
+		fetch_reply_free(&reply);
 		tok_record_clear(&rec);
 		if ((ret = client_stored_token(&o, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
 			goto out;
@@ -236,7 +236,7 @@ cmd_api(int argc, char **argv)
 		ret = CLIENT_EXIT_REFUSED;
 	}
 out:
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	buf_free(&url);
 	buf_free(&body);
 	tok_record_clear(&rec);

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "../client/cfgdir.h"
-#include "../client/http.h"
+#include "../client/fetch.h"
 #include "../common/xmalloc.h"
 #include "cli.h"
 #include "client_cli.h"
@@ -79,7 +79,7 @@ ask(json_t *profile, const char *field, const char *prompt)
 static int
 set_url(json_t *profile, const char *field, const char *value, const char *what)
 {
-	if (client_url_allowed(value) == -1) {
+	if (fetch_url_allowed(value) == -1) {
 		cli_error("%s '%s' must be https:// (or http:// to localhost)", what, value);
 		return -1;
 	}

@@ -7,7 +7,7 @@
 
 #include "../common/clock.h"
 #include "../common/hash.h"
-#include "../client/http.h"
+#include "../client/fetch.h"
 #include "cli.h"
 #include "client_cli.h"
 
@@ -88,9 +88,9 @@ main(int argc, char **argv)
 	hash_init();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
-			client_http_init();
+			fetch_init();
 			rc = commands[i].run(argc - 1, argv + 1);
-			client_http_cleanup();
+			fetch_cleanup();
 			hash_cleanup();
 			return rc;
 		}

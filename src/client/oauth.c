@@ -10,7 +10,7 @@
 #include "../common/form.h"
 #include "../common/jws.h"
 #include "../common/xmalloc.h"
-#include "http.h"
+#include "fetch.h"
 
 #define FORM_MAX	16384	/* a request body we build */
 
@@ -259,9 +259,9 @@ oauth_validation_clear(struct oauth_validation *v)
  */
 static enum oauth_rc
 post_form(const char *issuer, const char *path, const char *const *pairs,
-    struct client_reply *reply, struct oauth_err *err)
+    struct fetch_reply *reply, struct oauth_err *err)
 {
-	struct client_call call = { .method = "POST" };
+	struct fetch_call call = { .method = "POST" };
 	char url[2300], why[512];
 	struct buf body;
 	enum oauth_rc rc = OAUTH_OK;
@@ -282,7 +282,7 @@ post_form(const char *issuer, const char *path, const char *const *pairs,
 	call.url = url;
 	call.body = body.data ? body.data : "";
 	call.body_len = body.len;
-	if (client_http(&call, reply, why, sizeof(why)) == -1) {
+	if (fetch(&call, reply, why, sizeof(why)) == -1) {
 		set_err(err, 0, why);
 		rc = OAUTH_NETWORK;
 	} else if (reply->status < 200 || reply->status > 299) {
@@ -299,7 +299,7 @@ static enum oauth_rc
 token_call(const char *issuer, const char *const *pairs, struct oauth_tokens *out,
     struct oauth_err *err)
 {
-	struct client_reply reply;
+	struct fetch_reply reply;
 	enum oauth_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -310,7 +310,7 @@ token_call(const char *issuer, const char *const *pairs, struct oauth_tokens *ou
 		if (oauth_parse_tokens(reply.body.data, reply.body.len, out, err) == -1)
 			rc = OAUTH_NETWORK;
 	}
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
 
@@ -366,7 +366,7 @@ oauth_device_start(const char *issuer, const char *client_id, const char *scopes
     struct oauth_device *out, struct oauth_err *err)
 {
 	const char *pairs[] = { "client_id", client_id, "scopes", scopes, NULL };
-	struct client_reply reply;
+	struct fetch_reply reply;
 	enum oauth_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -375,7 +375,7 @@ oauth_device_start(const char *issuer, const char *client_id, const char *scopes
 	if (rc == OAUTH_OK && oauth_parse_device(reply.body.data, reply.body.len, out,
 	    err) == -1)
 		rc = OAUTH_NETWORK;
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
 
@@ -411,8 +411,8 @@ enum oauth_rc
 oauth_validate(const char *issuer, const char *token, struct oauth_validation *out,
     struct oauth_err *err)
 {
-	struct client_call call = { .method = "GET" };
-	struct client_reply reply;
+	struct fetch_call call = { .method = "GET" };
+	struct fetch_reply reply;
 	char url[2300], auth[OAUTH_MAX_TOKEN_LEN + 8], why[512];
 	enum oauth_rc rc = OAUTH_OK;
 
@@ -422,7 +422,7 @@ oauth_validate(const char *issuer, const char *token, struct oauth_validation *o
 	snprintf(auth, sizeof(auth), "OAuth %s", token);
 	call.url = url;
 	call.authorization = auth;
-	if (client_http(&call, &reply, why, sizeof(why)) == -1) {
+	if (fetch(&call, &reply, why, sizeof(why)) == -1) {
 		set_err(err, 0, why);
 		rc = OAUTH_NETWORK;
 	} else if (reply.status == 401) {
@@ -435,7 +435,7 @@ oauth_validate(const char *issuer, const char *token, struct oauth_validation *o
 	} else if (oauth_parse_validation(reply.body.data, reply.body.len, out, err) == -1)
 		rc = OAUTH_NETWORK;
 	explicit_bzero(auth, sizeof(auth));
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
 
@@ -444,31 +444,31 @@ oauth_revoke(const char *issuer, const char *client_id, const char *token,
     struct oauth_err *err)
 {
 	const char *pairs[] = { "client_id", client_id, "token", token, NULL };
-	struct client_reply reply;
+	struct fetch_reply reply;
 	enum oauth_rc rc;
 
 	memset(err, 0, sizeof(*err));
 	rc = post_form(issuer, "/oauth2/revoke", pairs, &reply, err);
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
 
 enum oauth_rc
 oauth_get_json(const char *url, void **out, struct oauth_err *err)
 {
-	struct client_call call = { .method = "GET", .url = url };
-	struct client_reply reply;
+	struct fetch_call call = { .method = "GET", .url = url };
+	struct fetch_reply reply;
 	char why[512];
 	enum oauth_rc rc = OAUTH_NETWORK;
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
-	if (client_http(&call, &reply, why, sizeof(why)) == -1)
+	if (fetch(&call, &reply, why, sizeof(why)) == -1)
 		set_err(err, 0, why);
 	else if (reply.status != 200)
 		oauth_parse_error(reply.status, reply.body.data, reply.body.len, err);
 	else if ((*out = parse_object(reply.body.data, reply.body.len, err)) != NULL)
 		rc = OAUTH_OK;
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
