@@ -18,7 +18,7 @@
 #include "../common/form.h"
 #include "../common/xmalloc.h"
 #include "cli.h"
-#include "client_cli.h"
+#include "client.h"
 
 #define API_MAX_BODY	(1024 * 1024)	/* bytes of a request body we send */
 #define API_MAX_QUERY	32		/* -q pairs */

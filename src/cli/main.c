@@ -9,7 +9,7 @@
 #include "../common/hash.h"
 #include "../client/fetch.h"
 #include "cli.h"
-#include "client_cli.h"
+#include "client.h"
 
 #ifndef TWAUTH_VERSION
 #define TWAUTH_VERSION "0.1.0"
@@ -53,7 +53,7 @@ usage(FILE *f)
 	    "Get a Twitch token (client):\n"
 	    "  export TWITCH_CLIENT_ID=... TWITCH_CLIENT_SECRET=...\n"
 	    "  twauth token --user --scopes \"chat:read chat:edit\"   # register "
-	    CLIENT_DEFAULT_REDIRECT "\n"
+	    PROFILE_DEFAULT_REDIRECT "\n"
 	    "  twauth api get users -q login=twitchdev\n"
 	    "\n"
 	    "Run your own id.twitch.tv (server):\n"

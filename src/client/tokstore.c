@@ -50,6 +50,20 @@ tokstore_close(struct tokstore *ts)
 	ts->lock_fd = -1;
 }
 
+int
+tokstore_keep(const struct tok_record *rec, char *err, size_t err_len)
+{
+	struct tokstore ts;
+	int rc;
+
+	if (tokstore_open(&ts, err, err_len) == -1)
+		return -1;
+	tokstore_put(&ts, rec);
+	rc = tokstore_save(&ts, err, err_len);
+	tokstore_close(&ts);
+	return rc;
+}
+
 static json_t *
 records(const struct tokstore *ts)
 {
@@ -178,7 +192,7 @@ tokstore_put(struct tokstore *ts, const struct tok_record *rec)
 	json_array_append_new(records(ts), tok_record_json(rec, 1));
 }
 
-int
+void
 tokstore_remove(struct tokstore *ts, const char *issuer, const char *client_id,
     const char *login)
 {
@@ -188,10 +202,9 @@ tokstore_remove(struct tokstore *ts, const char *issuer, const char *client_id,
 	json_array_foreach(records(ts), i, o) {
 		if (same_key(o, issuer, client_id, login)) {
 			json_array_remove(records(ts), i);
-			return 0;
+			return;
 		}
 	}
-	return -1;
 }
 
 void
