@@ -138,7 +138,7 @@ answer(struct request *req, const struct params *ps)
 }
 
 /* The query string's parameters into ps: 0, or -1 if it is malformed. */
-static int
+static MUST_CHECK int
 query_params(struct request *req, struct params *ps)
 {
 	const char *q = req_query(req);

@@ -13,7 +13,7 @@
 #include "../common/str.h"
 
 /* mkdir -p with mode for every directory made. */
-static int
+static MUST_CHECK int
 make_dirs(char *path, mode_t mode)
 {
 	for (char *p = path + 1; *p; p++) {

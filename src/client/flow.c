@@ -41,7 +41,7 @@ flow_scopes(const char *given, int openid)
 }
 
 /* Keeps rec in the token store, if f says so.  0, or -1 with err. */
-static int
+static MUST_CHECK int
 save(const struct flow *f, const struct tok_record *rec, struct cerr *err)
 {
 	char why[512];
@@ -111,7 +111,7 @@ authorize_url(const struct flow *f, const char *response_type, const char *state
  * Learns whose the new token t is (validate) and fills rec with it.  0, or
  * -1 with err.
  */
-static int
+static MUST_CHECK int
 fill_user(const struct flow *f, const struct oauth_tokens *t, struct tok_record *rec,
     struct cerr *err)
 {
@@ -163,7 +163,7 @@ browser_error(const struct flow *f, const struct catcher_result *r, struct cerr 
 }
 
 /* Verifies the id_token of a browser flow into *claims.  0, or -1 with err. */
-static int
+static MUST_CHECK int
 verify_id_token(const struct flow *f, const struct oauth_tokens *t, const char *nonce,
     json_t **claims, struct cerr *err)
 {
@@ -184,7 +184,7 @@ verify_id_token(const struct flow *f, const struct oauth_tokens *t, const char *
  * What came back to the redirect URI, r, into tokens: the implicit flow's
  * token as it is, the code flow's code exchanged.  0, or -1 with err.
  */
-static int
+static MUST_CHECK int
 tokens_from(const struct flow *f, struct catcher_result *r, struct oauth_tokens *t,
     struct cerr *err)
 {
@@ -212,7 +212,7 @@ tokens_from(const struct flow *f, struct catcher_result *r, struct oauth_tokens 
 }
 
 /* --user and --implicit: the browser goes to the issuer and comes back to us. */
-static int
+static MUST_CHECK int
 flow_browser(const struct flow *f, const struct flow_ui *ui, struct tok_record *rec,
     json_t **claims, struct cerr *err)
 {
@@ -258,7 +258,7 @@ out:
  * Returns the last answer: OAUTH_OK with *t, or why not (OAUTH_EXPIRED
  * also when the code runs out before an answer).
  */
-static enum oauth_rc
+static MUST_CHECK enum oauth_rc
 poll_device(const struct flow *f, const struct flow_ui *ui, const struct oauth_device *d,
     struct oauth_tokens *t, struct oauth_err *oe)
 {
@@ -282,7 +282,7 @@ poll_device(const struct flow *f, const struct flow_ui *ui, const struct oauth_d
 }
 
 /* --device: show the code, then poll as the issuer allows. */
-static int
+static MUST_CHECK int
 flow_device(const struct flow *f, const struct flow_ui *ui, struct tok_record *rec,
     struct cerr *err)
 {

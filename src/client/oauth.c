@@ -50,7 +50,7 @@ parse_object(const char *json, size_t len, struct oauth_err *err)
 }
 
 /* "scope" as Twitch's array or RFC 6749's string, into a space-separated list. */
-static int
+static MUST_CHECK int
 scope_list(json_t *v, char **out)
 {
 	struct buf b;
@@ -83,7 +83,7 @@ scope_list(json_t *v, char **out)
  * An optional string member: absent, null or "" leave *out NULL; anything
  * else must be usable text.  -1 when present but not usable.
  */
-static int
+static MUST_CHECK int
 optional_text(json_t *root, const char *name, size_t max, char **out)
 {
 	json_t *v = json_object_get(root, name);
@@ -257,7 +257,7 @@ oauth_validation_clear(struct oauth_validation *v)
  * left out) urlencoded to issuer + path.  OAUTH_OK for a 2xx answer, which
  * *reply holds; else REFUSED or NETWORK with err set.
  */
-static enum oauth_rc
+static MUST_CHECK enum oauth_rc
 post_form(const char *issuer, const char *path, const char *const *pairs,
     struct fetch_reply *reply, struct oauth_err *err)
 {
@@ -295,7 +295,7 @@ post_form(const char *issuer, const char *path, const char *const *pairs,
 }
 
 /* POSTs to /oauth2/token and parses tokens out of a 200. */
-static enum oauth_rc
+static MUST_CHECK enum oauth_rc
 token_call(const char *issuer, const char *const *pairs, struct oauth_tokens *out,
     struct oauth_err *err)
 {

@@ -13,7 +13,7 @@
  * Without a client id: the only app issuer has tokens for, into *out
  * (malloc'd).  0, or -1 with err when there are none or several.
  */
-static int
+static MUST_CHECK int
 guess_client_id(const char *issuer, const struct tokstore *ts, char **out,
     struct cerr *err)
 {
@@ -60,7 +60,7 @@ none_stored(const struct pick *p, const char *client_id, const char *login,
 }
 
 /* Makes rec usable as p asks; saves it in ts when that changed it. */
-static int
+static MUST_CHECK int
 freshen(const struct pick *p, struct tokstore *ts, struct tok_record *rec,
     struct cerr *err)
 {

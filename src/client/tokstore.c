@@ -245,7 +245,7 @@ tok_record_set_tokens(struct tok_record *rec, const struct oauth_tokens *t, int6
 	rec->obtained_at = now;
 }
 
-static enum oauth_rc
+static MUST_CHECK enum oauth_rc
 renew(struct tok_record *rec, struct tok_fresh *f, struct oauth_err *err)
 {
 	struct oauth_tokens t;

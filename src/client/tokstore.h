@@ -60,7 +60,7 @@ enum tok_find { TOK_FOUND, TOK_NONE, TOK_SEVERAL };
  */
 enum tok_find tokstore_find(const struct tokstore *ts, const char *issuer,
     const char *client_id, const char *login, struct tok_record *out,
-    char *several, size_t several_len);
+    char *several, size_t several_len) MUST_CHECK;
 /* Adds rec, replacing the record with the same issuer, client and login. */
 void tokstore_put(struct tokstore *ts, const struct tok_record *rec);
 /* Removes that record, if there is one. */

@@ -16,7 +16,7 @@
  * Splits "HOST:PORT" or "[V6]:PORT" into host and port.  An empty host
  * means every interface.  Returns 0 or -1.
  */
-static int
+static MUST_CHECK int
 split(const char *spec, char *host, size_t host_len, char *port, size_t port_len)
 {
 	const char *colon;
@@ -51,7 +51,7 @@ split(const char *spec, char *host, size_t host_len, char *port, size_t port_len
  * how to read host).  Returns the socket, or -1 with *gai_rc set when the
  * name does not resolve, else with errno from the last address tried.
  */
-static int
+static MUST_CHECK int
 bind_first(const char *host, const char *port, int flags, int *gai_rc)
 {
 	struct addrinfo hints, *res = NULL, *ai;

@@ -486,8 +486,11 @@ reply_too_large(struct request *req)
 	req_reply_message(req, 413, message);
 }
 
-/* Checks made once the headers are in.  Returns 0 or answers and -1. */
-static int
+/*
+ * Checks made once the headers are in; a request that fails one is
+ * answered, which its state then says.
+ */
+static void
 check_head(struct request *req, const char *method, const char *url)
 {
 	struct str cl;
@@ -499,32 +502,29 @@ check_head(struct request *req, const char *method, const char *url)
 		snprintf(message, sizeof(message), "request target too long (at most %d bytes)",
 		    TW_MAX_URI);
 		req_reply_message(req, 414, message);
-		return -1;
+		return;
 	}
 	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
 	if (header_bytes > TW_MAX_HEADER_BYTES) {
 		snprintf(message, sizeof(message), "request headers too large (at most %d bytes)",
 		    TW_MAX_HEADER_BYTES);
 		req_reply_message(req, 431, message);
-		return -1;
+		return;
 	}
 	if ((req->route = req->site->route(req, method, url)) == NULL)
-		return -1;
+		return;		/* answered by the site */
 	/*
 	 * libmicrohttpd has answered a malformed Content-Length itself, so a
 	 * value that does not parse here is one too large to hold.
 	 */
 	cl = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl.p != NULL && num_parse_i64(cl.p, 0, (int64_t)req->site->max_body,
-	    &body_len) == -1) {
+	    &body_len) == -1)
 		reply_too_large(req);
-		return -1;
-	}
-	return 0;
 }
 
 /* Fills req->params from the query string and the body. */
-static int
+static MUST_CHECK int
 parse_params(struct request *req)
 {
 	enum params_err err = PARAMS_OK;
@@ -578,7 +578,7 @@ step(struct request *req, const char *url, const char *method, const char *uploa
 	if (req->state == REQ_NEW) {
 		snprintf(req->method, sizeof(req->method), "%s", method);
 		req->state = REQ_BODY;
-		(void)check_head(req, method, url);
+		check_head(req, method, url);
 		return MHD_YES;
 	}
 	if (req->state == REQ_ANSWERED) {
