@@ -16,12 +16,10 @@
 #include "../client/fetch.h"
 #include "../common/buf.h"
 #include "../common/form.h"
+#include "../common/limits.h"
 #include "../common/xmalloc.h"
 #include "cli.h"
 #include "client.h"
-
-#define API_MAX_BODY	(1024 * 1024)	/* bytes of a request body we send */
-#define API_MAX_QUERY	32		/* -q pairs */
 
 static void
 api_usage(FILE *f)
@@ -62,17 +60,17 @@ read_body(const char *arg, struct buf *out)
 	ssize_t n;
 	int fd;
 
-	buf_init(out, API_MAX_BODY);
+	buf_init(out, TW_CLIENT_API_MAX_BODY);
 	if (arg[0] != '@')
 		return buf_add_cstr(out, arg) == -1 ? (cli_error("-b: body over %d bytes",
-		    API_MAX_BODY), -1) : 0;
+		    TW_CLIENT_API_MAX_BODY), -1) : 0;
 	if ((fd = open(arg + 1, O_RDONLY | O_CLOEXEC)) == -1) {
 		cli_error("%s: %s", arg + 1, strerror(errno));
 		return -1;
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
 		if (buf_add(out, chunk, (size_t)n) == -1) {
-			cli_error("%s: larger than %d bytes", arg + 1, API_MAX_BODY);
+			cli_error("%s: larger than %d bytes", arg + 1, TW_CLIENT_API_MAX_BODY);
 			close(fd);
 			return -1;
 		}
@@ -119,7 +117,7 @@ call_once(const char *method, const char *url, const struct tok_record *rec,
     const struct buf *body, struct fetch_reply *reply)
 {
 	struct fetch_call call = { 0 };
-	char auth[OAUTH_MAX_TOKEN_LEN + 16], err[512];
+	char auth[TW_CLIENT_MAX_TOKEN + 16], err[512];
 	int rc;
 
 	snprintf(auth, sizeof(auth), "Bearer %s", rec->access_token);
@@ -162,7 +160,7 @@ cmd_api(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *methods[] = { "get", "post", "put", "patch", "delete" };
-	char *query[API_MAX_QUERY], method[8];
+	char *query[TW_CLIENT_API_MAX_QUERY], method[8];
 	struct client_opts o = { 0 };
 	struct tok_record rec = { 0 };
 	struct fetch_reply reply = { 0 };
@@ -176,8 +174,8 @@ cmd_api(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'q':
-			if (n_query == API_MAX_QUERY) {
-				cli_error("at most %d -q parameters", API_MAX_QUERY);
+			if (n_query == TW_CLIENT_API_MAX_QUERY) {
+				cli_error("at most %d -q parameters", TW_CLIENT_API_MAX_QUERY);
 				return cli_usage_hint("api");
 			}
 			query[n_query++] = optarg;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/limits.h"
 #include "../common/url.h"
 
 void
@@ -62,7 +63,7 @@ fetch(const struct fetch_call *call, struct fetch_reply *reply,
 	int ret = -1;
 
 	memset(reply, 0, sizeof(*reply));
-	buf_init(&reply->body, FETCH_MAX_RESPONSE);
+	buf_init(&reply->body, TW_CLIENT_MAX_ANSWER);
 	if (fetch_url_allowed(call->url) == -1) {
 		snprintf(err, err_len, "refusing %s: only https:// URLs, or http:// to "
 		    "localhost, carry tokens", call->url);
@@ -80,9 +81,9 @@ fetch(const struct fetch_call *call, struct fetch_reply *reply,
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)FETCH_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)FETCH_TOTAL_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE, (long)FETCH_MAX_RESPONSE);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)TW_CLIENT_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)TW_CLIENT_REQUEST_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE, (long)TW_CLIENT_MAX_ANSWER);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "twauth");
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
@@ -119,7 +120,7 @@ fetch(const struct fetch_call *call, struct fetch_reply *reply,
 		ret = 0;
 	} else if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(err, err_len, "the answer from %s is larger than %d bytes",
-		    call->url, FETCH_MAX_RESPONSE);
+		    call->url, TW_CLIENT_MAX_ANSWER);
 	else
 		snprintf(err, err_len, "%s: %s", call->url,
 		    curl_err[0] ? curl_err : curl_easy_strerror(rc));

@@ -2,7 +2,7 @@
  * The client's one door to the network: the only file that includes
  * curl.h (fetch.c), and the only place a request leaves the client.
  * Every call has a connect and a total timeout and a cap on the answer's
- * size; redirects are not followed; TLS certificates are always verified,
+ * size (TW_CLIENT_* of limits.h); redirects are not followed; TLS certificates are always verified,
  * against the system's CAs or the bundle in $TWAUTH_CA_FILE.
  * Plain http:// is allowed only to loopback hosts (a local twauth serve), so
  * a token can never cross a network in clear by a typo.
@@ -14,10 +14,6 @@
 
 #include "../common/buf.h"
 #include "../common/compiler.h"
-
-#define FETCH_CONNECT_TIMEOUT	10		/* seconds */
-#define FETCH_TOTAL_TIMEOUT	30		/* seconds, per request */
-#define FETCH_MAX_RESPONSE	(1024 * 1024)	/* bytes of body we read */
 
 struct fetch_call {
 	const char	*method;	/* "GET", "POST", ... */
@@ -31,7 +27,7 @@ struct fetch_call {
 
 struct fetch_reply {
 	long		status;		/* HTTP status */
-	struct buf	body;		/* capped at FETCH_MAX_RESPONSE */
+	struct buf	body;		/* capped at TW_CLIENT_MAX_ANSWER */
 };
 
 /* Once per process, before threads (curl_global_init). */

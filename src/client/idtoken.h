@@ -14,8 +14,6 @@
 
 #include "../common/compiler.h"
 
-#define IDTOKEN_LEEWAY	60	/* seconds of clock difference tolerated */
-
 struct idtoken_check {
 	const char	*issuer_base;	/* "https://id.twitch.tv" */
 	const char	*client_id;

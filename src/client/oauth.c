@@ -9,6 +9,7 @@
 
 #include "../common/form.h"
 #include "../common/jws.h"
+#include "../common/limits.h"
 #include "../common/xmalloc.h"
 #include "fetch.h"
 
@@ -106,12 +107,12 @@ oauth_parse_tokens(const char *json, size_t len, struct oauth_tokens *out,
 		return -1;
 	exp = json_object_get(root, "expires_in");
 	out->access_token = text_copy(json_object_get(root, "access_token"),
-	    OAUTH_MAX_TOKEN_LEN);
+	    TW_CLIENT_MAX_TOKEN);
 	if (out->access_token == NULL)
 		why = "the answer has no usable access_token";
 	else if (!json_is_integer(exp) || json_integer_value(exp) < 0)
 		why = "the answer has no expires_in";
-	else if (optional_text(root, "refresh_token", OAUTH_MAX_TOKEN_LEN,
+	else if (optional_text(root, "refresh_token", TW_CLIENT_MAX_TOKEN,
 	    &out->refresh_token) == -1)
 		why = "the answer's refresh_token is not usable";
 	else if (optional_text(root, "id_token", JWS_MAX_LEN, &out->id_token) == -1)
@@ -138,7 +139,7 @@ oauth_parse_device(const char *json, size_t len, struct oauth_device *out,
 	if ((root = parse_object(json, len, err)) == NULL)
 		return -1;
 	out->device_code = text_copy(json_object_get(root, "device_code"),
-	    OAUTH_MAX_TOKEN_LEN);
+	    TW_CLIENT_MAX_TOKEN);
 	out->user_code = text_copy(json_object_get(root, "user_code"), 64);
 	out->verification_uri = text_copy(json_object_get(root, "verification_uri"), 2048);
 	exp = json_object_get(root, "expires_in");
@@ -413,7 +414,7 @@ oauth_validate(const char *issuer, const char *token, struct oauth_validation *o
 {
 	struct fetch_call call = { .method = "GET" };
 	struct fetch_reply reply;
-	char url[2300], auth[OAUTH_MAX_TOKEN_LEN + 8], why[512];
+	char url[2300], auth[TW_CLIENT_MAX_TOKEN + 8], why[512];
 	enum oauth_rc rc = OAUTH_OK;
 
 	memset(out, 0, sizeof(*out));

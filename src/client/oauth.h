@@ -16,7 +16,6 @@
 
 #define OAUTH_DEFAULT_ISSUER	"https://id.twitch.tv"
 #define OAUTH_DEFAULT_API_BASE	"https://api.twitch.tv"
-#define OAUTH_MAX_TOKEN_LEN	4096	/* longest token we accept from an issuer */
 #define OAUTH_REFRESH_RETRY_PAUSE 1	/* seconds before a refresh without a verdict is tried again */
 
 enum oauth_rc {

@@ -1,5 +1,5 @@
 /*
- * Which stored token a command gets (tokstore.h): the one --login names,
+ * The stored token (tokstore.h) a command is given: the one --login names,
  * the app token, or the only user token of the app at the issuer; kept
  * fresh as asked (tokstore_fresh) and saved back when that changed it,
  * under the store's lock.  A missing app token is made on the spot: it

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../common/limits.h"
 #include "../common/scopes.h"
 #include "../common/xmalloc.h"
 #include "cfgdir.h"
@@ -97,7 +98,7 @@ scopes_of(json_t *o)
 	struct buf b;
 	size_t i;
 
-	buf_init(&b, CFGDIR_MAX_FILE);
+	buf_init(&b, TW_CLIENT_MAX_FILE);
 	json_array_foreach(a, i, v) {
 		if (!json_is_string(v))
 			continue;
