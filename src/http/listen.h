@@ -3,7 +3,8 @@
  * getaddrinfo knows) and the client's redirect catcher's (a numeric
  * loopback address).  Every socket is close-on-exec with SO_REUSEADDR, so
  * a restarted server binds at once.  Nothing here speaks HTTP; daemon.h
- * serves a socket made here.
+ * serves a socket made here, and closes it from then on (else the caller
+ * does).
  */
 #ifndef HTTP_LISTEN_H
 #define HTTP_LISTEN_H
