@@ -56,17 +56,34 @@ call(const char *method, const char *url, const char *body, char *page, size_t l
 	return status;
 }
 
+/*
+ * A catcher for http://host:PORT/path on a free port, expecting state; the
+ * port into *port and its URI on 127.0.0.1 into uri.
+ */
+static struct catcher *
+start(const char *host, const char *path, const char *state, int implicit, unsigned *port,
+    char *uri, size_t len)
+{
+	char given[128], err[256];
+	struct catcher *c;
+
+	*port = free_port();
+	snprintf(given, sizeof(given), "http://%s:%u%s", host, *port, path);
+	snprintf(uri, len, "http://127.0.0.1:%u%s", *port, path);
+	c = catcher_start(given, state, implicit, err, sizeof(err));
+	CHECK(c != NULL);
+	return c;
+}
+
 static void
 catcher_keeps_only_our_answer(void)
 {
-	unsigned port = free_port();
-	char uri[64], url[256], page[4096], err[256];
+	char uri[64], url[256], page[4096];
 	struct catcher_result r;
 	struct catcher *c;
+	unsigned port;
 
-	snprintf(uri, sizeof(uri), "http://127.0.0.1:%u/cb", port);
-	CHECK((c = catcher_start(uri, "st4te", 0, err, sizeof(err))) != NULL);
-	if (c == NULL)
+	if ((c = start("127.0.0.1", "/cb", "st4te", 0, &port, uri, sizeof(uri))) == NULL)
 		return;
 	snprintf(url, sizeof(url), "%s?code=forged&state=other", uri);
 	CHECK(call("GET", url, NULL, page, sizeof(page)) == 400);
@@ -93,16 +110,13 @@ catcher_keeps_only_our_answer(void)
 static void
 catcher_implicit_page_posts_the_fragment(void)
 {
-	unsigned port = free_port();
-	char uri[64], page[4096], err[256];
+	char uri[64], page[4096];
 	struct catcher_result r;
 	struct catcher *c;
+	unsigned port;
 
-	snprintf(uri, sizeof(uri), "http://localhost:%u/", port);
-	CHECK((c = catcher_start(uri, "s", 1, err, sizeof(err))) != NULL);
-	if (c == NULL)
+	if ((c = start("localhost", "/", "s", 1, &port, uri, sizeof(uri))) == NULL)
 		return;
-	snprintf(uri, sizeof(uri), "http://127.0.0.1:%u/", port);
 	/* The fragment never reaches us: the page reads it and posts it. */
 	CHECK(call("GET", uri, NULL, page, sizeof(page)) == 200);
 	CHECK(strstr(page, "<script nonce=\"") != NULL);
@@ -120,14 +134,12 @@ catcher_implicit_page_posts_the_fragment(void)
 static void
 catcher_takes_a_mismatch_report_anywhere(void)
 {
-	unsigned port = free_port();
-	char uri[64], url[256], page[4096], err[256];
+	char uri[64], url[256], page[4096];
 	struct catcher_result r;
 	struct catcher *c;
+	unsigned port;
 
-	snprintf(uri, sizeof(uri), "http://127.0.0.1:%u/elsewhere", port);
-	CHECK((c = catcher_start(uri, "s", 0, err, sizeof(err))) != NULL);
-	if (c == NULL)
+	if ((c = start("127.0.0.1", "/elsewhere", "s", 0, &port, uri, sizeof(uri))) == NULL)
 		return;
 	/* Twitch sends it to the app's first registered URI, without our state. */
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/?error=redirect_mismatch", port);
