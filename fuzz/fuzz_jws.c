@@ -3,7 +3,8 @@
  * JWS (parsed without a key, and checked against a key of ours, which a
  * fuzzed signature must never pass), its claims (idtoken_check_claims) and
  * JWK members (jwk_rsa_public, from "n\ne").  Promises: no crash or leak;
- * opened parts are NUL-terminated text; a forged signature never verifies.
+ * opened parts are NUL-terminated text; a forged signature never verifies;
+ * refused claims come with a reason.
  */
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -33,9 +34,11 @@ check_claims(const char *payload)
 	json_t *claims = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
 	char err[256];
 
-	if (json_is_object(claims))
-		(void)idtoken_check_claims(&chk, "https://id.twitch.tv/oauth2", claims, err,
-		    sizeof(err));
+	err[0] = '\0';
+	/* A refusal always says why. */
+	if (json_is_object(claims) && idtoken_check_claims(&chk, "https://id.twitch.tv/oauth2",
+	    claims, err, sizeof(err)) == -1)
+		FUZZ_ASSERT(err[0] != '\0');
 	json_decref(claims);
 }
 

@@ -13,13 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../client/http.h"
+#include "../client/fetch.h"
 #include "../common/buf.h"
 #include "../common/form.h"
 #include "../common/limits.h"
 #include "../common/xmalloc.h"
 #include "cli.h"
-#include "client_cli.h"
+#include "client.h"
 
 static void
 api_usage(FILE *f)
@@ -60,17 +60,17 @@ read_body(const char *arg, struct buf *out)
 	ssize_t n;
 	int fd;
 
-	buf_init(out, TW_API_MAX_BODY);
+	buf_init(out, TW_CLIENT_API_MAX_BODY);
 	if (arg[0] != '@')
 		return buf_add_cstr(out, arg) == -1 ? (cli_error("-b: body over %d bytes",
-		    TW_API_MAX_BODY), -1) : 0;
+		    TW_CLIENT_API_MAX_BODY), -1) : 0;
 	if ((fd = open(arg + 1, O_RDONLY | O_CLOEXEC)) == -1) {
 		cli_error("%s: %s", arg + 1, strerror(errno));
 		return -1;
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
 		if (buf_add(out, chunk, (size_t)n) == -1) {
-			cli_error("%s: larger than %d bytes", arg + 1, TW_API_MAX_BODY);
+			cli_error("%s: larger than %d bytes", arg + 1, TW_CLIENT_API_MAX_BODY);
 			close(fd);
 			return -1;
 		}
@@ -114,10 +114,10 @@ api_url(const char *base, const char *path, char **query, size_t n_query, struct
 
 static int
 call_once(const char *method, const char *url, const struct tok_record *rec,
-    const struct buf *body, struct client_reply *reply)
+    const struct buf *body, struct fetch_reply *reply)
 {
-	struct client_call call = { 0 };
-	char auth[OAUTH_MAX_TOKEN_LEN + 16], err[512];
+	struct fetch_call call = { 0 };
+	char auth[TW_CLIENT_MAX_TOKEN + 16], err[512];
 	int rc;
 
 	snprintf(auth, sizeof(auth), "Bearer %s", rec->access_token);
@@ -130,7 +130,7 @@ call_once(const char *method, const char *url, const struct tok_record *rec,
 		call.body_len = body->len;
 		call.content_type = "application/json";
 	}
-	rc = client_http(&call, reply, err, sizeof(err));
+	rc = fetch(&call, reply, err, sizeof(err));
 	explicit_bzero(auth, sizeof(auth));
 	if (rc == -1)
 		cli_error("%s", err);
@@ -138,7 +138,7 @@ call_once(const char *method, const char *url, const struct tok_record *rec,
 }
 
 static void
-print_answer(const struct client_reply *reply)
+print_answer(const struct fetch_reply *reply)
 {
 	json_t *j = json_loadb(reply->body.data ? reply->body.data : "", reply->body.len, 0,
 	    NULL);
@@ -160,10 +160,10 @@ cmd_api(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *methods[] = { "get", "post", "put", "patch", "delete" };
-	char *query[TW_API_MAX_QUERY], method[8];
+	char *query[TW_CLIENT_API_MAX_QUERY], method[8];
 	struct client_opts o = { 0 };
 	struct tok_record rec = { 0 };
-	struct client_reply reply = { 0 };
+	struct fetch_reply reply = { 0 };
 	struct buf body = { 0 }, url = { 0 };
 	size_t n_query = 0;
 	int c, ret, known = 0;
@@ -174,8 +174,8 @@ cmd_api(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'q':
-			if (n_query == TW_API_MAX_QUERY) {
-				cli_error("at most %d -q parameters", TW_API_MAX_QUERY);
+			if (n_query == TW_CLIENT_API_MAX_QUERY) {
+				cli_error("at most %d -q parameters", TW_CLIENT_API_MAX_QUERY);
 				return cli_usage_hint("api");
 			}
 			query[n_query++] = optarg;
@@ -218,7 +218,7 @@ cmd_api(int argc, char **argv)
 		/* Revoked or expired early: refresh once, then ask again. */
 		fprintf(stderr, "twauth: the API answered 401; refreshing the token and "
 		    "trying once more\n");
-		client_reply_free(&reply);
+		fetch_reply_free(&reply);
 		tok_record_clear(&rec);
 		if ((ret = client_stored_token(&o, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
 			goto out;
@@ -234,7 +234,7 @@ cmd_api(int argc, char **argv)
 		ret = CLIENT_EXIT_REFUSED;
 	}
 out:
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	buf_free(&url);
 	buf_free(&body);
 	tok_record_clear(&rec);

@@ -9,7 +9,7 @@
 
 #include "../common/clock.h"
 #include "cli.h"
-#include "client_cli.h"
+#include "client.h"
 
 enum check_cmd { CHECK_VALIDATE, CHECK_REFRESH, CHECK_REVOKE };
 

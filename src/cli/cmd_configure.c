@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "../client/cfgdir.h"
-#include "../client/http.h"
+#include "../client/fetch.h"
 #include "../common/xmalloc.h"
 #include "cli.h"
-#include "client_cli.h"
+#include "client.h"
 
 static void
 usage(FILE *f)
@@ -33,7 +33,7 @@ usage(FILE *f)
 	    "  --client-id ID          the app's client id\n"
 	    "  --client-secret-stdin   read the client secret from the first line of stdin\n"
 	    "  --redirect-uri URI      where 'twauth token --user' listens (default\n"
-	    "                          " CLIENT_DEFAULT_REDIRECT ")\n"
+	    "                          " PROFILE_DEFAULT_REDIRECT ")\n"
 	    "  --api-base URL          where 'twauth api' sends Helix calls\n"
 	    "  --show                  print the profile (the secret masked)\n"
 	    "  -h, --help              this help\n"
@@ -79,7 +79,7 @@ ask(json_t *profile, const char *field, const char *prompt)
 static int
 set_url(json_t *profile, const char *field, const char *value, const char *what)
 {
-	if (client_url_allowed(value) == -1) {
+	if (fetch_url_allowed(value) == -1) {
 		cli_error("%s '%s' must be https:// (or http:// to localhost)", what, value);
 		return -1;
 	}
@@ -128,7 +128,7 @@ cmd_configure(int argc, char **argv)
 		return cli_usage_hint("configure");
 	}
 	if ((lock = cfgdir_lock(err, sizeof(err))) == -1 ||
-	    cfgdir_read(CLIENT_CONFIG_FILE, &cfg, err, sizeof(err)) == -1) {
+	    cfgdir_read(PROFILE_FILE, &cfg, err, sizeof(err)) == -1) {
 		cli_error("%s", err);
 		cfgdir_unlock(lock);
 		return CLIENT_EXIT_ERROR;
@@ -168,7 +168,7 @@ cmd_configure(int argc, char **argv)
 			json_object_set_new(profile, "client_secret", json_string(secret));
 		xfree_secret_str(secret);
 	}
-	if (cfgdir_write(CLIENT_CONFIG_FILE, cfg, err, sizeof(err)) == -1) {
+	if (cfgdir_write(PROFILE_FILE, cfg, err, sizeof(err)) == -1) {
 		cli_error("%s", err);
 		goto out;
 	}

@@ -1,38 +1,28 @@
 /*
  * twauth token: gets a token in any of Twitch's flows from any compatible
- * issuer, saves it, and prints it; --get prints a stored one, fresh.
+ * issuer (src/client/flow.h), saves it, and prints it; --get prints a
+ * stored one, fresh; list, what is stored.  Here: the options, what the
+ * user is told while a flow waits, and what is printed at the end.
  */
-#include <fcntl.h>
 #include <getopt.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../client/idtoken.h"
-#include "../common/buf.h"
+#include "../client/browser.h"
+#include "../client/flow.h"
 #include "../common/clock.h"
-#include "../common/form.h"
 #include "../common/num.h"
-#include "../common/rand.h"
-#include "../common/str.h"
-#include "../common/xmalloc.h"
-#include "../http/catcher.h"
 #include "cli.h"
-#include "client_cli.h"
+#include "client.h"
 
-extern char **environ;
-
-#define STATE_LEN		32
-#define NONCE_LEN		32
 #define DEFAULT_WAIT		300	/* seconds for the browser to come back */
 
-enum flow { FLOW_APP, FLOW_CODE, FLOW_IMPLICIT, FLOW_DEVICE };
 enum output { OUT_TOKEN, OUT_JSON, OUT_ENV };
 
 struct token_args {
-	enum flow	 flow;
+	enum flow_kind	 flow;
 	enum output	 output;
 	const char	*scopes;
 	const char	*redirect_uri;
@@ -43,6 +33,85 @@ struct token_args {
 	int		 no_save;
 	int		 timeout;
 };
+
+/* What the user sees while a flow waits for them (struct flow_ui). */
+struct waiting {
+	const struct token_args	*a;
+	int			 tty;		/* stderr is a terminal */
+	int64_t			 waited;	/* seconds the device flow polled */
+};
+
+static void
+open_browser(const char *url)
+{
+	char err[256];
+
+	if (browser_open(url, err, sizeof(err)) == -1)
+		cli_error("%s", err);
+}
+
+static void
+on_sign_in(void *ctx, const char *url, const char *redirect_uri)
+{
+	const struct waiting *w = ctx;
+
+	fprintf(stderr, "%s this URL to sign in and approve:\n  %s\n"
+	    "Waiting for the browser to come back to %s ...\n",
+	    w->a->no_browser ? "Open" : "Opening your browser at", url, redirect_uri);
+	fflush(stderr);
+	if (!w->a->no_browser)
+		open_browser(url);
+}
+
+static void
+on_device_code(void *ctx, const char *uri, const char *user_code, int64_t expires_in)
+{
+	const struct waiting *w = ctx;
+	char left[32];
+
+	client_duration(expires_in, left, sizeof(left));
+	fprintf(stderr, "On any device, open\n  %s\nand check that it shows the code\n"
+	    "  %s\n(it expires in %s).\n", uri, user_code, left);
+	fflush(stderr);
+	/* Only a browser asked for by name: the user may well be elsewhere. */
+	if (!w->a->no_browser && getenv("BROWSER") != NULL)
+		open_browser(uri);
+}
+
+static void
+on_polled(void *ctx, enum oauth_rc rc, int64_t waited, int64_t interval)
+{
+	struct waiting *w = ctx;
+
+	w->waited = waited;
+	if (rc == OAUTH_PENDING && w->tty)
+		fprintf(stderr, "\rWaiting for approval... %llds ", (long long)waited);
+	else if (rc == OAUTH_SLOW_DOWN)
+		fprintf(stderr, "%sThe issuer asked us to slow down: polling every %llds.\n",
+		    w->tty ? "\n" : "", (long long)interval);
+}
+
+/* Runs the flow a asks for with o's app into *rec.  0 or an exit status. */
+static int
+get_token(const struct client_opts *o, const struct token_args *a, const char *scopes,
+    struct tok_record *rec, json_t **claims)
+{
+	struct waiting w = { a, isatty(2), 0 };
+	struct flow_ui ui = { on_sign_in, on_device_code, on_polled, &w };
+	struct flow f = {
+		.kind = a->flow, .issuer = o->issuer, .client_id = o->client_id,
+		.client_secret = o->client_secret, .scopes = scopes,
+		.redirect_uri = a->redirect_uri, .openid = a->openid,
+		.force_verify = a->force_verify, .timeout = a->timeout, .save = !a->no_save,
+	};
+	struct cerr e;
+	int rc = flow_run(&f, &ui, rec, claims, &e);
+
+	/* Off the "Waiting for approval" line before anything else is said. */
+	if (w.tty && w.waited > 0)
+		fputc('\n', stderr);
+	return rc == 0 ? 0 : client_report(&e);
+}
 
 static void
 usage(FILE *f)
@@ -71,7 +140,7 @@ usage(FILE *f)
 	    "What is redirect_uri?  Where the issuer sends the browser after the user\n"
 	    "approves.  twauth listens there itself, so register exactly this URI\n"
 	    "with your app (Twitch console: \"OAuth Redirect URLs\"):\n"
-	    "  " CLIENT_DEFAULT_REDIRECT "\n"
+	    "  " PROFILE_DEFAULT_REDIRECT "\n"
 	    "\n"
 	    "Options:\n"
 	    "  --scopes \"A B\"        scopes to ask for, space-separated (also\n"
@@ -80,7 +149,7 @@ usage(FILE *f)
 	    "                        (signature via the issuer's JWKS, iss, aud, exp,\n"
 	    "                        nonce) before printing its claims\n"
 	    "  --redirect-uri URI    where to catch the browser (default the profile's,\n"
-	    "                        else " CLIENT_DEFAULT_REDIRECT "); loopback only\n"
+	    "                        else " PROFILE_DEFAULT_REDIRECT "); loopback only\n"
 	    "  --no-browser          print the URL instead of opening a browser\n"
 	    "                        ($BROWSER, else xdg-open or open)\n"
 	    "  --force-verify        make the issuer ask the user again\n"
@@ -110,290 +179,6 @@ usage(FILE *f)
 	    "  twauth token --user --openid --issuer http://localhost:8080\n"
 	    "  TOKEN=$(twauth token --get --login mybot)\n"
 	    "  eval \"$(twauth token --get --env)\"\n", f);
-}
-
-/* Runs $BROWSER, else the desktop's opener, on url; never waits for it. */
-static void
-open_browser(const char *url)
-{
-	const char *browser = getenv("BROWSER");
-	const char *argv[3] = { NULL, url, NULL };
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-
-#ifdef __APPLE__
-	argv[0] = browser && browser[0] ? browser : "open";
-#else
-	argv[0] = browser && browser[0] ? browser : "xdg-open";
-#endif
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	/* Nobody waits for it: once we exit, init reaps it. */
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0)
-		fprintf(stderr, "twauth: could not start '%s'; open the URL yourself.\n",
-		    argv[0]);
-	posix_spawn_file_actions_destroy(&fa);
-}
-
-static void
-add_param(struct buf *b, const char *name, const char *value)
-{
-	if (value == NULL || value[0] == '\0')
-		return;
-	if (buf_printf(b, "%s%s=", strchr(b->data, '?') ? "&" : "?", name) == -1 ||
-	    form_encode(b, value) == -1)
-		fatal("authorize URL too long");
-}
-
-static char *
-authorize_url(const struct client_opts *o, const struct token_args *a,
-    const char *response_type, const char *scopes, const char *state, const char *nonce)
-{
-	struct buf b;
-
-	buf_init(&b, 16384);
-	if (buf_printf(&b, "%s/oauth2/authorize", o->issuer) == -1)
-		fatal("authorize URL too long");
-	add_param(&b, "response_type", response_type);
-	add_param(&b, "client_id", o->client_id);
-	add_param(&b, "redirect_uri", a->redirect_uri);
-	add_param(&b, "scope", scopes);
-	add_param(&b, "state", state);
-	add_param(&b, "nonce", nonce);
-	if (a->force_verify)
-		add_param(&b, "force_verify", "true");
-	return b.data;
-}
-
-/* Learns whose token it is (validate), filling rec.  0 or an exit status. */
-static int
-fill_user(const struct client_opts *o, const char *access_token, struct tok_record *rec)
-{
-	struct oauth_validation v;
-	struct oauth_err err;
-	enum oauth_rc rc;
-
-	rc = oauth_validate(o->issuer, access_token, &v, &err);
-	if (rc != OAUTH_OK)
-		return client_oauth_error("validating the new token", rc, &err);
-	if (v.login == NULL) {
-		cli_error("the issuer says the new token is not a user token");
-		oauth_validation_clear(&v);
-		return CLIENT_EXIT_ERROR;
-	}
-	rec->issuer = xstrdup(o->issuer);
-	rec->client_id = xstrdup(o->client_id);
-	rec->login = xstrdup(v.login);
-	rec->user_id = xstrdup(v.user_id);
-	rec->scopes = xstrdup(v.scopes);
-	rec->expires_at = clock_now() + v.expires_in;
-	rec->validated_at = clock_now();
-	oauth_validation_clear(&v);
-	return 0;
-}
-
-/* Explains what came back to the redirect URI instead of a code or token. */
-static int
-browser_error(const struct client_opts *o, const struct token_args *a,
-    const struct catcher_result *r)
-{
-	if (strcmp(r->error, "redirect_mismatch") == 0) {
-		cli_error("the issuer does not have this redirect URI registered for client %s:",
-		    o->client_id);
-		fprintf(stderr, "    %s\n"
-		    "  Register exactly that URI with the app (Twitch console: OAuth Redirect "
-		    "URLs;\n  twauth serve: 'twauth app redirect add %s %s'),\n"
-		    "  or pass --redirect-uri with one that is registered.\n",
-		    a->redirect_uri, o->client_id, a->redirect_uri);
-		return CLIENT_EXIT_REFUSED;
-	}
-	if (strcmp(r->error, "access_denied") == 0) {
-		cli_error("authorization was declined in the browser; nothing was saved");
-		return CLIENT_EXIT_REFUSED;
-	}
-	cli_error("the issuer answered %s%s%s", r->error, r->error_description ? ": " : "",
-	    r->error_description ? r->error_description : "");
-	return CLIENT_EXIT_REFUSED;
-}
-
-/* Verifies the id_token of a flow; *claims on success.  0 or an exit status. */
-static int
-verify_id_token(const struct client_opts *o, const char *id_token, const char *nonce,
-    const char *access_token, int need_at_hash, json_t **claims)
-{
-	struct idtoken_check chk = { o->issuer, o->client_id, nonce, access_token,
-	    need_at_hash, clock_now() };
-	char err[512];
-
-	if (id_token == NULL) {
-		cli_error("the issuer sent no id_token although openid was asked for");
-		return CLIENT_EXIT_REFUSED;
-	}
-	if (idtoken_verify(&chk, id_token, claims, err, sizeof(err)) == -1) {
-		cli_error("the id_token does not verify, so nothing was saved: %s", err);
-		return CLIENT_EXIT_REFUSED;
-	}
-	return 0;
-}
-
-/* --user and --implicit: the browser goes to the issuer and comes back to us. */
-static int
-flow_browser(const struct client_opts *o, const struct token_args *a, const char *scopes,
-    struct tok_record *rec, json_t **claims)
-{
-	char state[STATE_LEN + 1], nonce[NONCE_LEN + 1], err[512];
-	struct catcher_result r = { 0 };
-	struct oauth_tokens t = { 0 };
-	struct oauth_err oe;
-	struct catcher *c;
-	enum oauth_rc rc;
-	char *url;
-	int implicit = a->flow == FLOW_IMPLICIT, ret;
-	const char *response_type;
-
-	if (!implicit && o->client_secret == NULL) {
-		cli_error("the authorization code flow needs the client secret (--client-secret "
-		    "or $TWITCH_CLIENT_SECRET); without one use --device (public apps) or "
-		    "--implicit");
-		return CLIENT_EXIT_ERROR;
-	}
-	rand_alnum(state, STATE_LEN);
-	rand_alnum(nonce, NONCE_LEN);
-	if ((c = catcher_start(a->redirect_uri, state, implicit, err, sizeof(err))) == NULL) {
-		cli_error("%s", err);
-		return CLIENT_EXIT_ERROR;
-	}
-	response_type = implicit ? (a->openid ? "token id_token" : "token") :
-	    "code";
-	url = authorize_url(o, a, response_type, scopes, state, a->openid ? nonce : NULL);
-	fprintf(stderr, "%s this URL to sign in and approve:\n  %s\n"
-	    "Waiting for the browser to come back to %s ...\n",
-	    a->no_browser ? "Open" : "Opening your browser at", url, a->redirect_uri);
-	fflush(stderr);
-	if (!a->no_browser)
-		open_browser(url);
-	free(url);
-	if (catcher_wait(c, a->timeout, &r) == -1) {
-		catcher_stop(c);
-		cli_error("no answer came to %s within %d s.  If the browser showed an error "
-		    "or went elsewhere, check that this exact URI is registered with the app.",
-		    a->redirect_uri, a->timeout);
-		return CLIENT_EXIT_ERROR;
-	}
-	catcher_stop(c);
-	if (r.error != NULL) {
-		ret = browser_error(o, a, &r);
-		goto out;
-	}
-	if (implicit) {
-		if (r.access_token == NULL) {
-			cli_error("the browser came back without an access token");
-			ret = CLIENT_EXIT_REFUSED;
-			goto out;
-		}
-		t.access_token = r.access_token;
-		t.id_token = r.id_token;
-		r.access_token = r.id_token = NULL;
-	} else {
-		if (r.code == NULL) {
-			cli_error("the browser came back without a code");
-			ret = CLIENT_EXIT_REFUSED;
-			goto out;
-		}
-		rc = oauth_exchange_code(o->issuer, o->client_id, o->client_secret, r.code,
-		    a->redirect_uri, &t, &oe);
-		if (rc != OAUTH_OK) {
-			ret = client_oauth_error("exchanging the code for tokens", rc, &oe);
-			goto out;
-		}
-	}
-	if (a->openid && (ret = verify_id_token(o, t.id_token, nonce, t.access_token,
-	    implicit, claims)) != 0)
-		goto out;
-	if ((ret = fill_user(o, t.access_token, rec)) != 0)
-		goto out;
-	rec->access_token = xstrdup(t.access_token);
-	rec->refresh_token = xstrdup(t.refresh_token ? t.refresh_token : "");
-	rec->obtained_at = clock_now();
-out:
-	oauth_tokens_clear(&t);
-	catcher_result_clear(&r);
-	return ret;
-}
-
-/* --device: show the code, then poll as the issuer allows. */
-static int
-flow_device(const struct client_opts *o, const struct token_args *a, const char *scopes,
-    struct tok_record *rec)
-{
-	struct oauth_device d;
-	struct oauth_tokens t = { 0 };
-	struct oauth_err oe;
-	enum oauth_rc rc;
-	int64_t deadline, interval, waited = 0;
-	char left[32];
-	int ret, tty = isatty(2);
-
-	rc = oauth_device_start(o->issuer, o->client_id, scopes, &d, &oe);
-	if (rc != OAUTH_OK)
-		return client_oauth_error("starting the device authorization", rc, &oe);
-	client_duration(d.expires_in, left, sizeof(left));
-	fprintf(stderr, "On any device, open\n  %s\nand check that it shows the code\n"
-	    "  %s\n(it expires in %s).\n", d.verification_uri, d.user_code, left);
-	fflush(stderr);
-	if (!a->no_browser && getenv("BROWSER") != NULL)
-		open_browser(d.verification_uri);
-	deadline = clock_now() + d.expires_in;
-	interval = d.interval;
-	for (;;) {
-		if (clock_now() + interval >= deadline) {
-			rc = OAUTH_EXPIRED;
-			break;
-		}
-		sleep((unsigned)interval);
-		waited += interval;
-		rc = oauth_device_poll(o->issuer, o->client_id, o->client_secret,
-		    d.device_code, scopes, &t, &oe);
-		if (rc == OAUTH_PENDING) {
-			if (tty)
-				fprintf(stderr, "\rWaiting for approval... %llds ",
-				    (long long)waited);
-			continue;
-		}
-		if (rc == OAUTH_SLOW_DOWN) {
-			/* RFC 8628 3.5: every slow_down adds 5 seconds, for good. */
-			interval += 5;
-			fprintf(stderr, "%sThe issuer asked us to slow down: polling every %llds.\n",
-			    tty ? "\n" : "", (long long)interval);
-			continue;
-		}
-		break;
-	}
-	if (tty && waited > 0)
-		fputc('\n', stderr);
-	oauth_device_clear(&d);
-	switch (rc) {
-	case OAUTH_OK:
-		break;
-	case OAUTH_DENIED:
-		cli_error("the request was denied on the activation page; nothing was saved");
-		return CLIENT_EXIT_REFUSED;
-	case OAUTH_EXPIRED:
-		cli_error("the code expired before it was approved; run the command again "
-		    "for a new one");
-		return CLIENT_EXIT_REFUSED;
-	default:
-		return client_oauth_error("waiting for the device approval", rc, &oe);
-	}
-	if ((ret = fill_user(o, t.access_token, rec)) == 0) {
-		rec->access_token = xstrdup(t.access_token);
-		rec->refresh_token = xstrdup(t.refresh_token ? t.refresh_token : "");
-		rec->obtained_at = clock_now();
-	}
-	oauth_tokens_clear(&t);
-	return ret;
 }
 
 static void
@@ -475,20 +260,6 @@ token_list(int json)
 	return EXIT_OK;
 }
 
-/* The scopes to ask for: --scopes, plus openid when --openid. */
-static char *
-scopes_to_ask(const struct token_args *a)
-{
-	const char *given = a->scopes ? a->scopes : "";
-	struct buf b;
-
-	buf_init(&b, 16384);
-	if (buf_add_cstr(&b, given) == -1 || (a->openid && !words_within("openid", given) &&
-	    buf_printf(&b, "%sopenid", given[0] ? " " : "") == -1))
-		fatal("scope list too long");
-	return b.data ? b.data : xstrdup("");
-}
-
 int
 cmd_token(int argc, char **argv)
 {
@@ -518,7 +289,7 @@ cmd_token(int argc, char **argv)
 	struct tok_record rec = { 0 };
 	json_t *claims = NULL;
 	char *scopes = NULL;
-	int c, ret, flows = 0, saved = 0;
+	int c, ret, flows = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return token_list(argc >= 3 && strcmp(argv[2], "--json") == 0);
@@ -583,36 +354,17 @@ cmd_token(int argc, char **argv)
 		ret = CLIENT_EXIT_ERROR;
 		goto out;
 	}
-	scopes = scopes_to_ask(&a);
-	if ((ret = client_check_scopes(scopes)) != 0)
+	scopes = flow_scopes(a.scopes, a.openid);
+	if ((ret = client_check_scopes(scopes)) != 0 ||
+	    (ret = get_token(&o, &a, scopes, &rec, &claims)) != 0)
 		goto out;
-	switch (a.flow) {
-	case FLOW_APP:
-		ret = client_new_app_token(&o, scopes, !a.no_save, &rec);
-		saved = ret == 0 && !a.no_save;
-		break;
-	case FLOW_CODE:
-	case FLOW_IMPLICIT:
-		ret = flow_browser(&o, &a, scopes, &rec, &claims);
-		break;
-	case FLOW_DEVICE:
-		ret = flow_device(&o, &a, scopes, &rec);
-		break;
-	}
-	if (ret != 0)
-		goto out;
-	if (a.flow != FLOW_APP && !a.no_save) {
-		if ((ret = client_save(&rec)) != 0)
-			goto out;
-		saved = 1;
-	}
 	if (claims != NULL) {
 		char *text = json_dumps(claims, JSON_INDENT(2) | JSON_SORT_KEYS);
 
 		fprintf(stderr, "id_token verified; its claims:\n%s\n", text);
 		free(text);
 	}
-	print_summary(&rec, saved);
+	print_summary(&rec, !a.no_save);
 	ret = print_token(&rec, a.output, claims);
 out:
 	json_decref(claims);

@@ -7,9 +7,9 @@
 
 #include "../common/clock.h"
 #include "../common/hash.h"
-#include "../client/http.h"
+#include "../client/fetch.h"
 #include "cli.h"
-#include "client_cli.h"
+#include "client.h"
 
 #ifndef TWAUTH_VERSION
 #define TWAUTH_VERSION "0.1.0"
@@ -53,7 +53,7 @@ usage(FILE *f)
 	    "Get a Twitch token (client):\n"
 	    "  export TWITCH_CLIENT_ID=... TWITCH_CLIENT_SECRET=...\n"
 	    "  twauth token --user --scopes \"chat:read chat:edit\"   # register "
-	    CLIENT_DEFAULT_REDIRECT "\n"
+	    PROFILE_DEFAULT_REDIRECT "\n"
 	    "  twauth api get users -q login=twitchdev\n"
 	    "\n"
 	    "Run your own id.twitch.tv (server):\n"
@@ -88,9 +88,9 @@ main(int argc, char **argv)
 	hash_init();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
-			client_http_init();
+			fetch_init();
 			rc = commands[i].run(argc - 1, argv + 1);
-			client_http_cleanup();
+			fetch_cleanup();
 			hash_cleanup();
 			return rc;
 		}

@@ -10,10 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/limits.h"
 #include "../common/str.h"
 
 /* mkdir -p with mode for every directory made. */
-static int
+static MUST_CHECK int
 make_dirs(char *path, mode_t mode)
 {
 	for (char *p = path + 1; *p; p++) {
@@ -98,10 +99,10 @@ cfgdir_read(const char *name, json_t **out, char *err, size_t err_len)
 		*out = json_object();
 		return 0;
 	}
-	if (fstat(fileno(f), &st) == -1 || st.st_size > CFGDIR_MAX_FILE) {
+	if (fstat(fileno(f), &st) == -1 || st.st_size > TW_CLIENT_MAX_FILE) {
 		fclose(f);
 		return str_errf(err, err_len, "%s is larger than %d bytes; not ours?", path,
-		    CFGDIR_MAX_FILE);
+		    TW_CLIENT_MAX_FILE);
 	}
 	if ((st.st_mode & 077) != 0)
 		fprintf(stderr, "twauth: warning: %s is readable by others; it will be "

@@ -11,19 +11,20 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define CFGDIR_MAX_FILE	(4 * 1024 * 1024)	/* bytes: a bigger file is not ours */
+#include "../common/compiler.h"
 
 /* The directory's path into out (made 0700 if missing).  0, or -1 with err. */
-int cfgdir_path(char *out, size_t len, char *err, size_t err_len);
+int cfgdir_path(char *out, size_t len, char *err, size_t err_len) MUST_CHECK;
 /* Takes the directory's lock (blocks); returns a descriptor or -1 with err. */
-int cfgdir_lock(char *err, size_t err_len);
+int cfgdir_lock(char *err, size_t err_len) MUST_CHECK;
 void cfgdir_unlock(int fd);
 /*
  * Reads file name of the directory as a JSON object; a missing file is an
- * empty object.  0, or -1 with err (unreadable, not JSON, too large).
+ * empty object.  0, or -1 with err (unreadable, not JSON, larger than
+ * TW_CLIENT_MAX_FILE: then it is not ours).
  */
-int cfgdir_read(const char *name, json_t **out, char *err, size_t err_len);
+int cfgdir_read(const char *name, json_t **out, char *err, size_t err_len) MUST_CHECK;
 /* Replaces file name with obj (0600, atomic).  0, or -1 with err. */
-int cfgdir_write(const char *name, json_t *obj, char *err, size_t err_len);
+int cfgdir_write(const char *name, json_t *obj, char *err, size_t err_len) MUST_CHECK;
 
 #endif

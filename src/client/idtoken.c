@@ -8,6 +8,7 @@
 #include "../common/b64url.h"
 #include "../common/hash.h"
 #include "../common/jws.h"
+#include "../common/limits.h"
 #include "../common/str.h"
 #include "oauth.h"
 
@@ -60,9 +61,9 @@ idtoken_check_claims(const struct idtoken_check *chk, const char *issuer, json_t
 	if (json_is_array(aud) && json_array_size(aud) > 1 &&
 	    (azp == NULL || strcmp(azp, chk->client_id) != 0))
 		return str_errf(err, err_len, "id_token has several audiences and azp is not us");
-	if (!json_is_integer(exp) || json_integer_value(exp) + IDTOKEN_LEEWAY <= chk->now)
+	if (!json_is_integer(exp) || json_integer_value(exp) + TW_CLIENT_CLOCK_LEEWAY <= chk->now)
 		return str_errf(err, err_len, "id_token has expired");
-	if (!json_is_integer(iat) || json_integer_value(iat) > chk->now + IDTOKEN_LEEWAY)
+	if (!json_is_integer(iat) || json_integer_value(iat) > chk->now + TW_CLIENT_CLOCK_LEEWAY)
 		return str_errf(err, err_len, "id_token iat is missing or in the future");
 	if (chk->nonce != NULL && (nonce == NULL || strcmp(nonce, chk->nonce) != 0))
 		return str_errf(err, err_len, "id_token nonce does not match the request's");

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IDTOKEN_LEEWAY	60	/* seconds of clock difference tolerated */
+#include "../common/compiler.h"
 
 struct idtoken_check {
 	const char	*issuer_base;	/* "https://id.twitch.tv" */
@@ -29,9 +29,9 @@ struct idtoken_check {
  * the reason in err.
  */
 int idtoken_verify(const struct idtoken_check *chk, const char *id_token, json_t **claims,
-    char *err, size_t err_len);
+    char *err, size_t err_len) MUST_CHECK;
 /* The checks after the signature, on a payload already trusted (for tests). */
 int idtoken_check_claims(const struct idtoken_check *chk, const char *issuer, json_t *claims,
-    char *err, size_t err_len);
+    char *err, size_t err_len) MUST_CHECK;
 
 #endif

@@ -9,8 +9,9 @@
 
 #include "../common/form.h"
 #include "../common/jws.h"
+#include "../common/limits.h"
 #include "../common/xmalloc.h"
-#include "http.h"
+#include "fetch.h"
 
 #define FORM_MAX	16384	/* a request body we build */
 
@@ -50,7 +51,7 @@ parse_object(const char *json, size_t len, struct oauth_err *err)
 }
 
 /* "scope" as Twitch's array or RFC 6749's string, into a space-separated list. */
-static int
+static MUST_CHECK int
 scope_list(json_t *v, char **out)
 {
 	struct buf b;
@@ -83,7 +84,7 @@ scope_list(json_t *v, char **out)
  * An optional string member: absent, null or "" leave *out NULL; anything
  * else must be usable text.  -1 when present but not usable.
  */
-static int
+static MUST_CHECK int
 optional_text(json_t *root, const char *name, size_t max, char **out)
 {
 	json_t *v = json_object_get(root, name);
@@ -106,12 +107,12 @@ oauth_parse_tokens(const char *json, size_t len, struct oauth_tokens *out,
 		return -1;
 	exp = json_object_get(root, "expires_in");
 	out->access_token = text_copy(json_object_get(root, "access_token"),
-	    OAUTH_MAX_TOKEN_LEN);
+	    TW_CLIENT_MAX_TOKEN);
 	if (out->access_token == NULL)
 		why = "the answer has no usable access_token";
 	else if (!json_is_integer(exp) || json_integer_value(exp) < 0)
 		why = "the answer has no expires_in";
-	else if (optional_text(root, "refresh_token", OAUTH_MAX_TOKEN_LEN,
+	else if (optional_text(root, "refresh_token", TW_CLIENT_MAX_TOKEN,
 	    &out->refresh_token) == -1)
 		why = "the answer's refresh_token is not usable";
 	else if (optional_text(root, "id_token", TW_MAX_JWS, &out->id_token) == -1)
@@ -138,7 +139,7 @@ oauth_parse_device(const char *json, size_t len, struct oauth_device *out,
 	if ((root = parse_object(json, len, err)) == NULL)
 		return -1;
 	out->device_code = text_copy(json_object_get(root, "device_code"),
-	    OAUTH_MAX_TOKEN_LEN);
+	    TW_CLIENT_MAX_TOKEN);
 	out->user_code = text_copy(json_object_get(root, "user_code"), 64);
 	out->verification_uri = text_copy(json_object_get(root, "verification_uri"), 2048);
 	exp = json_object_get(root, "expires_in");
@@ -257,11 +258,11 @@ oauth_validation_clear(struct oauth_validation *v)
  * left out) urlencoded to issuer + path.  OAUTH_OK for a 2xx answer, which
  * *reply holds; else REFUSED or NETWORK with err set.
  */
-static enum oauth_rc
+static MUST_CHECK enum oauth_rc
 post_form(const char *issuer, const char *path, const char *const *pairs,
-    struct client_reply *reply, struct oauth_err *err)
+    struct fetch_reply *reply, struct oauth_err *err)
 {
-	struct client_call call = { .method = "POST" };
+	struct fetch_call call = { .method = "POST" };
 	char url[2300], why[512];
 	struct buf body;
 	enum oauth_rc rc = OAUTH_OK;
@@ -282,7 +283,7 @@ post_form(const char *issuer, const char *path, const char *const *pairs,
 	call.url = url;
 	call.body = body.data ? body.data : "";
 	call.body_len = body.len;
-	if (client_http(&call, reply, why, sizeof(why)) == -1) {
+	if (fetch(&call, reply, why, sizeof(why)) == -1) {
 		set_err(err, 0, why);
 		rc = OAUTH_NETWORK;
 	} else if (reply->status < 200 || reply->status > 299) {
@@ -295,11 +296,11 @@ post_form(const char *issuer, const char *path, const char *const *pairs,
 }
 
 /* POSTs to /oauth2/token and parses tokens out of a 200. */
-static enum oauth_rc
+static MUST_CHECK enum oauth_rc
 token_call(const char *issuer, const char *const *pairs, struct oauth_tokens *out,
     struct oauth_err *err)
 {
-	struct client_reply reply;
+	struct fetch_reply reply;
 	enum oauth_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -310,7 +311,7 @@ token_call(const char *issuer, const char *const *pairs, struct oauth_tokens *ou
 		if (oauth_parse_tokens(reply.body.data, reply.body.len, out, err) == -1)
 			rc = OAUTH_NETWORK;
 	}
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
 
@@ -366,7 +367,7 @@ oauth_device_start(const char *issuer, const char *client_id, const char *scopes
     struct oauth_device *out, struct oauth_err *err)
 {
 	const char *pairs[] = { "client_id", client_id, "scopes", scopes, NULL };
-	struct client_reply reply;
+	struct fetch_reply reply;
 	enum oauth_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -375,7 +376,7 @@ oauth_device_start(const char *issuer, const char *client_id, const char *scopes
 	if (rc == OAUTH_OK && oauth_parse_device(reply.body.data, reply.body.len, out,
 	    err) == -1)
 		rc = OAUTH_NETWORK;
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
 
@@ -411,9 +412,9 @@ enum oauth_rc
 oauth_validate(const char *issuer, const char *token, struct oauth_validation *out,
     struct oauth_err *err)
 {
-	struct client_call call = { .method = "GET" };
-	struct client_reply reply;
-	char url[2300], auth[OAUTH_MAX_TOKEN_LEN + 8], why[512];
+	struct fetch_call call = { .method = "GET" };
+	struct fetch_reply reply;
+	char url[2300], auth[TW_CLIENT_MAX_TOKEN + 8], why[512];
 	enum oauth_rc rc = OAUTH_OK;
 
 	memset(out, 0, sizeof(*out));
@@ -422,7 +423,7 @@ oauth_validate(const char *issuer, const char *token, struct oauth_validation *o
 	snprintf(auth, sizeof(auth), "OAuth %s", token);
 	call.url = url;
 	call.authorization = auth;
-	if (client_http(&call, &reply, why, sizeof(why)) == -1) {
+	if (fetch(&call, &reply, why, sizeof(why)) == -1) {
 		set_err(err, 0, why);
 		rc = OAUTH_NETWORK;
 	} else if (reply.status == 401) {
@@ -435,7 +436,7 @@ oauth_validate(const char *issuer, const char *token, struct oauth_validation *o
 	} else if (oauth_parse_validation(reply.body.data, reply.body.len, out, err) == -1)
 		rc = OAUTH_NETWORK;
 	explicit_bzero(auth, sizeof(auth));
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
 
@@ -444,31 +445,31 @@ oauth_revoke(const char *issuer, const char *client_id, const char *token,
     struct oauth_err *err)
 {
 	const char *pairs[] = { "client_id", client_id, "token", token, NULL };
-	struct client_reply reply;
+	struct fetch_reply reply;
 	enum oauth_rc rc;
 
 	memset(err, 0, sizeof(*err));
 	rc = post_form(issuer, "/oauth2/revoke", pairs, &reply, err);
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }
 
 enum oauth_rc
 oauth_get_json(const char *url, void **out, struct oauth_err *err)
 {
-	struct client_call call = { .method = "GET", .url = url };
-	struct client_reply reply;
+	struct fetch_call call = { .method = "GET", .url = url };
+	struct fetch_reply reply;
 	char why[512];
 	enum oauth_rc rc = OAUTH_NETWORK;
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
-	if (client_http(&call, &reply, why, sizeof(why)) == -1)
+	if (fetch(&call, &reply, why, sizeof(why)) == -1)
 		set_err(err, 0, why);
 	else if (reply.status != 200)
 		oauth_parse_error(reply.status, reply.body.data, reply.body.len, err);
 	else if ((*out = parse_object(reply.body.data, reply.body.len, err)) != NULL)
 		rc = OAUTH_OK;
-	client_reply_free(&reply);
+	fetch_reply_free(&reply);
 	return rc;
 }

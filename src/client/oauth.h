@@ -12,9 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/compiler.h"
+
 #define OAUTH_DEFAULT_ISSUER	"https://id.twitch.tv"
 #define OAUTH_DEFAULT_API_BASE	"https://api.twitch.tv"
-#define OAUTH_MAX_TOKEN_LEN	4096	/* longest token we accept from an issuer */
 #define OAUTH_REFRESH_RETRY_PAUSE 1	/* seconds before a refresh without a verdict is tried again */
 
 enum oauth_rc {
@@ -63,11 +64,11 @@ struct oauth_validation {
 
 /* Parsers (exposed for tests and fuzzing).  0, or -1 with a reason in err. */
 int oauth_parse_tokens(const char *json, size_t len, struct oauth_tokens *out,
-    struct oauth_err *err);
+    struct oauth_err *err) MUST_CHECK;
 int oauth_parse_device(const char *json, size_t len, struct oauth_device *out,
-    struct oauth_err *err);
+    struct oauth_err *err) MUST_CHECK;
 int oauth_parse_validation(const char *json, size_t len, struct oauth_validation *out,
-    struct oauth_err *err);
+    struct oauth_err *err) MUST_CHECK;
 /* The message of an error body of either shape into err->message. */
 void oauth_parse_error(long status, const char *json, size_t len, struct oauth_err *err);
 
@@ -78,29 +79,29 @@ void oauth_validation_clear(struct oauth_validation *v);
 /* Calls.  issuer is the base URL without "/oauth2" and without a trailing slash. */
 enum oauth_rc oauth_client_credentials(const char *issuer, const char *client_id,
     const char *client_secret, const char *scopes, struct oauth_tokens *out,
-    struct oauth_err *err);
+    struct oauth_err *err) MUST_CHECK;
 enum oauth_rc oauth_exchange_code(const char *issuer, const char *client_id,
     const char *client_secret, const char *code, const char *redirect_uri,
-    struct oauth_tokens *out, struct oauth_err *err);
+    struct oauth_tokens *out, struct oauth_err *err) MUST_CHECK;
 /*
  * client_secret NULL for public clients.  Tried a second time after
  * OAUTH_REFRESH_RETRY_PAUSE when the first try gets no verdict.
  */
 enum oauth_rc oauth_refresh(const char *issuer, const char *client_id,
     const char *client_secret, const char *refresh_token, struct oauth_tokens *out,
-    struct oauth_err *err);
+    struct oauth_err *err) MUST_CHECK;
 enum oauth_rc oauth_device_start(const char *issuer, const char *client_id,
-    const char *scopes, struct oauth_device *out, struct oauth_err *err);
+    const char *scopes, struct oauth_device *out, struct oauth_err *err) MUST_CHECK;
 /* One poll: OAUTH_OK with tokens, or PENDING, SLOW_DOWN, DENIED, EXPIRED, ... */
 enum oauth_rc oauth_device_poll(const char *issuer, const char *client_id,
     const char *client_secret, const char *device_code, const char *scopes,
-    struct oauth_tokens *out, struct oauth_err *err);
+    struct oauth_tokens *out, struct oauth_err *err) MUST_CHECK;
 /* OAUTH_OK (live), OAUTH_REFUSED (invalid or expired: 401), OAUTH_NETWORK. */
 enum oauth_rc oauth_validate(const char *issuer, const char *token,
-    struct oauth_validation *out, struct oauth_err *err);
+    struct oauth_validation *out, struct oauth_err *err) MUST_CHECK;
 enum oauth_rc oauth_revoke(const char *issuer, const char *client_id, const char *token,
-    struct oauth_err *err);
+    struct oauth_err *err) MUST_CHECK;
 /* GET url and parse its body as a JSON object; *out is a json_t * (jansson). */
-enum oauth_rc oauth_get_json(const char *url, void **out, struct oauth_err *err);
+enum oauth_rc oauth_get_json(const char *url, void **out, struct oauth_err *err) MUST_CHECK;
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../common/limits.h"
 #include "../common/scopes.h"
 #include "../common/xmalloc.h"
 #include "cfgdir.h"
@@ -50,6 +51,20 @@ tokstore_close(struct tokstore *ts)
 	ts->lock_fd = -1;
 }
 
+int
+tokstore_keep(const struct tok_record *rec, char *err, size_t err_len)
+{
+	struct tokstore ts;
+	int rc;
+
+	if (tokstore_open(&ts, err, err_len) == -1)
+		return -1;
+	tokstore_put(&ts, rec);
+	rc = tokstore_save(&ts, err, err_len);
+	tokstore_close(&ts);
+	return rc;
+}
+
 static json_t *
 records(const struct tokstore *ts)
 {
@@ -83,7 +98,7 @@ scopes_of(json_t *o)
 	struct buf b;
 	size_t i;
 
-	buf_init(&b, CFGDIR_MAX_FILE);
+	buf_init(&b, TW_CLIENT_MAX_FILE);
 	json_array_foreach(a, i, v) {
 		if (!json_is_string(v))
 			continue;
@@ -178,7 +193,7 @@ tokstore_put(struct tokstore *ts, const struct tok_record *rec)
 	json_array_append_new(records(ts), tok_record_json(rec, 1));
 }
 
-int
+void
 tokstore_remove(struct tokstore *ts, const char *issuer, const char *client_id,
     const char *login)
 {
@@ -188,10 +203,9 @@ tokstore_remove(struct tokstore *ts, const char *issuer, const char *client_id,
 	json_array_foreach(records(ts), i, o) {
 		if (same_key(o, issuer, client_id, login)) {
 			json_array_remove(records(ts), i);
-			return 0;
+			return;
 		}
 	}
-	return -1;
 }
 
 void
@@ -232,7 +246,7 @@ tok_record_set_tokens(struct tok_record *rec, const struct oauth_tokens *t, int6
 	rec->obtained_at = now;
 }
 
-static enum oauth_rc
+static MUST_CHECK enum oauth_rc
 renew(struct tok_record *rec, struct tok_fresh *f, struct oauth_err *err)
 {
 	struct oauth_tokens t;

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "../common/compiler.h"
 #include "oauth.h"
 
 #define TOK_REFRESH_MARGIN	60	/* seconds before expiry we refresh */
@@ -40,9 +41,12 @@ struct tokstore {
 };
 
 /* Locks and reads the store.  0, or -1 with err. */
-int tokstore_open(struct tokstore *ts, char *err, size_t err_len);
-int tokstore_save(struct tokstore *ts, char *err, size_t err_len);
+int tokstore_open(struct tokstore *ts, char *err, size_t err_len) MUST_CHECK;
+/* Writes the store (atomically, 0600).  0, or -1 with err. */
+int tokstore_save(struct tokstore *ts, char *err, size_t err_len) MUST_CHECK;
 void tokstore_close(struct tokstore *ts);
+/* Opens the store, puts rec in, saves and closes it.  0, or -1 with err. */
+int tokstore_keep(const struct tok_record *rec, char *err, size_t err_len) MUST_CHECK;
 
 /* How many records; the i-th into *out (clear with tok_record_clear). */
 size_t tokstore_len(const struct tokstore *ts);
@@ -56,11 +60,11 @@ enum tok_find { TOK_FOUND, TOK_NONE, TOK_SEVERAL };
  */
 enum tok_find tokstore_find(const struct tokstore *ts, const char *issuer,
     const char *client_id, const char *login, struct tok_record *out,
-    char *several, size_t several_len);
+    char *several, size_t several_len) MUST_CHECK;
 /* Adds rec, replacing the record with the same issuer, client and login. */
 void tokstore_put(struct tokstore *ts, const struct tok_record *rec);
-/* Removes that record; 0, or -1 if there was none. */
-int tokstore_remove(struct tokstore *ts, const char *issuer, const char *client_id,
+/* Removes that record, if there is one. */
+void tokstore_remove(struct tokstore *ts, const char *issuer, const char *client_id,
     const char *login);
 
 void tok_record_clear(struct tok_record *rec);
@@ -86,6 +90,6 @@ struct tok_fresh {
  * the issuer no longer accepts and cannot refresh is OAUTH_REFUSED.
  */
 enum oauth_rc tokstore_fresh(struct tok_record *rec, struct tok_fresh *f,
-    struct oauth_err *err);
+    struct oauth_err *err) MUST_CHECK;
 
 #endif

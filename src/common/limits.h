@@ -22,6 +22,14 @@
 #define TW_MAX_URI		(8 * 1024)	/* request target incl. query: 414 */
 #define TW_MAX_HEADER_BYTES	(8 * 1024)	/* sum of header names+values: 431 */
 /*
+ * A body sent on past its cap (chunked, without a truthful Content-Length)
+ * is read and dropped, to answer 413 when it ends; this many times the cap
+ * and the client is disconnected instead.
+ */
+#define TW_BODY_DISCARD_FACTOR	4
+#define TW_MAX_HOST		255		/* Host header, bytes: else not used in links */
+#define TW_MAX_REQUEST_ID	64		/* a client's X-Request-Id, bytes: else ours */
+/*
  * libmicrohttpd's memory pool per connection: request line, headers and
  * read buffer must fit, or it answers 431/414 itself.  It is zeroed on
  * every request, so bigger costs time on every request, not just memory.
@@ -86,10 +94,6 @@
 /* Files an operator names: a TLS certificate or key (--tls-cert, --tls-key) */
 #define TW_MAX_PEM		(64 * 1024)	/* bytes */
 
-/* twauth api: what one call may send */
-#define TW_API_MAX_BODY		(1024 * 1024)	/* bytes of -b JSON or -b @FILE */
-#define TW_API_MAX_QUERY	32		/* -q NAME=VALUE pairs */
-
 /* OpenID Connect signing keys */
 #define TW_RSA_BITS		2048	/* RS256 keys made by serve and keys rotate */
 #define TW_KID_LEN		16	/* key ids */
@@ -106,6 +110,23 @@
 #define TW_PURGE_MAX_ROWS	200000
 #define TW_PURGE_INTERVAL	300	/* seconds between runs (--purge-interval) */
 #define TW_PURGE_KEEP		86400	/* ended codes, sessions ... kept this long */
+
+/*
+ * The client (twauth token and friends): what it takes from issuers and
+ * Helix, from the browser coming back to its redirect catcher (a loopback
+ * listener only the browser should talk to), and from its own files.
+ */
+#define TW_CLIENT_CONNECT_TIMEOUT 10		/* seconds to reach an issuer or API */
+#define TW_CLIENT_REQUEST_TIMEOUT 30		/* seconds for one request, start to end */
+#define TW_CLIENT_MAX_ANSWER	(1024 * 1024)	/* bytes of an answer's body */
+#define TW_CLIENT_MAX_TOKEN	4096		/* bytes of a token from an issuer */
+#define TW_CLIENT_CLOCK_LEEWAY	60		/* seconds of clock difference (id_tokens) */
+#define TW_CLIENT_MAX_FILE	(4 * 1024 * 1024)	/* tokens.json, config.json: bytes */
+#define TW_CLIENT_API_MAX_QUERY	32		/* twauth api: -q pairs */
+#define TW_CLIENT_API_MAX_BODY	(1024 * 1024)	/* twauth api: bytes of a -b body */
+#define TW_CATCHER_MAX_BODY	(16 * 1024)	/* the implicit page posts the fragment */
+#define TW_CATCHER_TIMEOUT	10		/* seconds idle, or to send a request */
+#define TW_CATCHER_MAX_CONNECTIONS 16
 
 /* Helix: ids and logins one request may name together (/helix/users, channels) */
 #define TW_HELIX_MAX_IDS	100

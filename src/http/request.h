@@ -1,8 +1,9 @@
 /*
  * What an endpoint handler sees of a request, and how it answers.  Handlers
  * run once the whole request (headers and body) has arrived and passed the
- * transport limits; they must answer exactly once with one of the req_reply_*
- * functions.  Nothing here exposes libmicrohttpd.
+ * transport limits of its site (daemon.h); they must answer exactly once
+ * with one of the req_reply_* functions.  request.c walks every request
+ * through that.  Nothing here exposes libmicrohttpd.
  */
 #ifndef HTTP_REQUEST_H
 #define HTTP_REQUEST_H
@@ -71,8 +72,17 @@ const char *req_base_url(struct request *req);
 /* True when the public URL is https: cookies get Secure and __Host-. */
 int req_secure(struct request *req);
 const char *req_method(struct request *req);
-/* The request path, and the raw query string (NULL when none). */
+/*
+ * The request path as sent (at most 127 bytes kept, for logs and links
+ * back to known routes), and the raw query string (NULL when none).
+ */
 const char *req_path(struct request *req);
 const char *req_query(struct request *req);
+/* The body as received (within the site's max_body); len 0 when none. */
+struct str req_body(struct request *req);
+/* The X-Request-Id the answer carries (the client's, or ours), or NULL. */
+const char *req_id(struct request *req);
+/* The ctx of the site serving the request (daemon.h). */
+void *req_ctx(struct request *req);
 
 #endif

@@ -6,10 +6,10 @@
 #define HTTP_ROUTES_H
 
 #include "../common/scopes.h"
+#include "daemon.h"
 #include "request.h"
 
-/* Parse OAuth parameters from the query string and the body. */
-#define ROUTE_PARAMS	0x1
+/* ROUTE_PARAMS (daemon.h): parse OAuth parameters from the query and body. */
 /* twitch mock-api's layout: answered only with --mock-api-compat. */
 #define ROUTE_MOCK	0x2
 /* Answered on the --metrics-listen listener, which answers nothing else. */
@@ -21,13 +21,6 @@
 struct route_filter {
 	unsigned	 want;
 	unsigned	 hide;
-};
-
-struct route {
-	const char	*method;
-	const char	*path;
-	unsigned	 flags;
-	void		(*handle)(struct request *);
 };
 
 /*

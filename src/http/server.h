@@ -1,11 +1,13 @@
 /*
- * The HTTP server: libmicrohttpd with epoll and a thread pool, one routing
- * table, the transport limits of limits.h, an access log, and a graceful
- * stop.  src/http/ is the only place that sees libmicrohttpd.
+ * The HTTP server of twauth serve: libmicrohttpd with epoll and a thread
+ * pool, one routing table, the transport limits of limits.h, an access
+ * log, and a graceful stop.  src/http/ is the only place that includes
+ * microhttpd.h (daemon.c and request.c do).
  */
 #ifndef HTTP_SERVER_H
 #define HTTP_SERVER_H
 
+#include "../common/compiler.h"
 #include "../idp/idp.h"
 
 struct server_config {
@@ -27,7 +29,7 @@ struct server_config {
 
 void server_config_defaults(struct server_config *cfg);
 /* Whether spec is a listen address, "HOST:PORT" or "[V6]:PORT": 0 or -1. */
-int server_check_listen(const char *spec);
+int server_check_listen(const char *spec) MUST_CHECK;
 /*
  * Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
  * afterwards, so that only server_run's sigwait sees them.  Call it before
@@ -41,6 +43,6 @@ void server_block_signals(void);
  * "twauth: listening on URL" on stdout once ready.  Returns 0, or -1 with a
  * message logged if the server could not start.
  */
-int server_run(const struct server_config *cfg, struct idp *idp);
+int server_run(const struct server_config *cfg, struct idp *idp) MUST_CHECK;
 
 #endif

@@ -142,6 +142,13 @@ main(void)
 	suite_device();
 	suite_jws();
 	suite_client();
+	suite_cerr();
+	suite_scopecheck();
+	suite_profile();
+	suite_pick();
+	suite_flow();
+	suite_catcher();
+	suite_listen();
 	hash_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_root);
 	if (system(cmd) != 0)

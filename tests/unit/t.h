@@ -46,6 +46,13 @@ void suite_jws(void);
 void suite_client(void);
 void suite_group_commit(void);
 void suite_purge(void);
+void suite_catcher(void);
+void suite_cerr(void);
+void suite_flow(void);
+void suite_listen(void);
+void suite_pick(void);
+void suite_profile(void);
+void suite_scopecheck(void);
 
 /*
  * The rules the store applies (store.h) with the numbers src/idp/ gives

@@ -1,23 +1,21 @@
 /*
- * The client's one door to the network (the only file that sees libcurl).
+ * The client's one door to the network: the only file that includes
+ * curl.h (fetch.c), and the only place a request leaves the client.
  * Every call has a connect and a total timeout and a cap on the answer's
- * size; redirects are not followed; TLS certificates are always verified,
+ * size (TW_CLIENT_* of limits.h); redirects are not followed; TLS certificates are always verified,
  * against the system's CAs or the bundle in $TWAUTH_CA_FILE.
  * Plain http:// is allowed only to loopback hosts (a local twauth serve), so
  * a token can never cross a network in clear by a typo.
  */
-#ifndef CLIENT_HTTP_H
-#define CLIENT_HTTP_H
+#ifndef CLIENT_FETCH_H
+#define CLIENT_FETCH_H
 
 #include <stddef.h>
 
 #include "../common/buf.h"
+#include "../common/compiler.h"
 
-#define CLIENT_CONNECT_TIMEOUT	10		/* seconds */
-#define CLIENT_TOTAL_TIMEOUT	30		/* seconds, per request */
-#define CLIENT_MAX_RESPONSE	(1024 * 1024)	/* bytes of body we read */
-
-struct client_call {
+struct fetch_call {
 	const char	*method;	/* "GET", "POST", ... */
 	const char	*url;
 	const char	*authorization;	/* whole header value, or NULL */
@@ -27,24 +25,24 @@ struct client_call {
 	size_t		 body_len;
 };
 
-struct client_reply {
+struct fetch_reply {
 	long		status;		/* HTTP status */
-	struct buf	body;		/* capped at CLIENT_MAX_RESPONSE */
+	struct buf	body;		/* capped at TW_CLIENT_MAX_ANSWER */
 };
 
 /* Once per process, before threads (curl_global_init). */
-void client_http_init(void);
-void client_http_cleanup(void);
+void fetch_init(void);
+void fetch_cleanup(void);
 /*
  * Performs call.  Returns 0 with *reply filled (any status), or -1 with a
  * one-line reason in err (no such host, refused, timeout, bad certificate,
  * answer too large, plain http to a non-loopback host).  Free the reply
- * with client_reply_free either way.
+ * with fetch_reply_free either way.
  */
-int client_http(const struct client_call *call, struct client_reply *reply,
-    char *err, size_t err_len);
-void client_reply_free(struct client_reply *reply);
+int fetch(const struct fetch_call *call, struct fetch_reply *reply,
+    char *err, size_t err_len) MUST_CHECK;
+void fetch_reply_free(struct fetch_reply *reply);
 /* 0 if url is https://, or http:// to a loopback host; else -1. */
-int client_url_allowed(const char *url);
+int fetch_url_allowed(const char *url) MUST_CHECK;
 
 #endif

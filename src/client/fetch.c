@@ -1,27 +1,28 @@
-/* libcurl behind one function; see http.h. */
-#include "http.h"
+/* libcurl behind one function; see fetch.h. */
+#include "fetch.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/limits.h"
 #include "../common/url.h"
 
 void
-client_http_init(void)
+fetch_init(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 void
-client_http_cleanup(void)
+fetch_cleanup(void)
 {
 	curl_global_cleanup();
 }
 
 int
-client_url_allowed(const char *url)
+fetch_url_allowed(const char *url)
 {
 	struct url u;
 
@@ -50,7 +51,7 @@ on_body(char *data, size_t size, size_t n, void *arg)
 }
 
 int
-client_http(const struct client_call *call, struct client_reply *reply,
+fetch(const struct fetch_call *call, struct fetch_reply *reply,
     char *err, size_t err_len)
 {
 	struct curl_slist *headers = NULL;
@@ -62,8 +63,8 @@ client_http(const struct client_call *call, struct client_reply *reply,
 	int ret = -1;
 
 	memset(reply, 0, sizeof(*reply));
-	buf_init(&reply->body, CLIENT_MAX_RESPONSE);
-	if (client_url_allowed(call->url) == -1) {
+	buf_init(&reply->body, TW_CLIENT_MAX_ANSWER);
+	if (fetch_url_allowed(call->url) == -1) {
 		snprintf(err, err_len, "refusing %s: only https:// URLs, or http:// to "
 		    "localhost, carry tokens", call->url);
 		return -1;
@@ -80,9 +81,9 @@ client_http(const struct client_call *call, struct client_reply *reply,
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)CLIENT_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)CLIENT_TOTAL_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE, (long)CLIENT_MAX_RESPONSE);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)TW_CLIENT_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)TW_CLIENT_REQUEST_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE, (long)TW_CLIENT_MAX_ANSWER);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "twauth");
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
@@ -119,7 +120,7 @@ client_http(const struct client_call *call, struct client_reply *reply,
 		ret = 0;
 	} else if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(err, err_len, "the answer from %s is larger than %d bytes",
-		    call->url, CLIENT_MAX_RESPONSE);
+		    call->url, TW_CLIENT_MAX_ANSWER);
 	else
 		snprintf(err, err_len, "%s: %s", call->url,
 		    curl_err[0] ? curl_err : curl_easy_strerror(rc));
@@ -132,7 +133,7 @@ client_http(const struct client_call *call, struct client_reply *reply,
 }
 
 void
-client_reply_free(struct client_reply *reply)
+fetch_reply_free(struct fetch_reply *reply)
 {
 	buf_free_secret(&reply->body);
 }

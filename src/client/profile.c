@@ -1,0 +1,100 @@
+/* Where a client command's issuer, app and secret come from; see profile.h. */
+#include "profile.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xmalloc.h"
+#include "cfgdir.h"
+#include "fetch.h"
+#include "oauth.h"
+
+/* The first of flag, the environment variable, the profile's field. */
+static const char *
+first_of(const char *flag, const char *env, json_t *profile, const char *field)
+{
+	const char *v;
+
+	if (flag != NULL && flag[0] != '\0')
+		return flag;
+	if (env != NULL && (v = getenv(env)) != NULL && v[0] != '\0')
+		return v;
+	v = json_string_value(json_object_get(profile, field));
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/*
+ * An issuer or API base as we keep it: no trailing slash, and for issuers
+ * no "/oauth2" (people paste the OpenID issuer).  NULL with err if not
+ * allowed.
+ */
+static char *
+base_url(const char *given, int is_issuer, const char *what, struct cerr *err)
+{
+	char *s = xstrdup(given);
+	size_t len = strlen(s);
+
+	while (len > 0 && s[len - 1] == '/')
+		s[--len] = '\0';
+	if (is_issuer && len > 7 && strcmp(s + len - 7, "/oauth2") == 0)
+		s[len -= 7] = '\0';
+	if (fetch_url_allowed(s) == -1) {
+		cerr_set(err, CERR_ERROR, "%s '%s' must be an https:// URL (or http:// to "
+		    "localhost, 127.0.0.1 or [::1])", what, given);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+profile_resolve(const struct profile_flags *flags, struct profile *out, struct cerr *err)
+{
+	const char *name = flags->name ? flags->name : PROFILE_DEFAULT, *v;
+	char why[512];
+	json_t *cfg = NULL, *profile;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (cfgdir_read(PROFILE_FILE, &cfg, why, sizeof(why)) == -1)
+		return cerr_set(err, CERR_ERROR, "%s", why);
+	profile = json_object_get(json_object_get(cfg, "profiles"), name);
+	if (profile == NULL && strcmp(name, PROFILE_DEFAULT) != 0) {
+		cerr_set(err, CERR_ERROR, "no profile '%s'; make it with 'twauth configure "
+		    "--profile %s'", name, name);
+		goto out;
+	}
+	v = first_of(flags->issuer, "TWAUTH_ISSUER", profile, "issuer");
+	if ((out->issuer = base_url(v ? v : OAUTH_DEFAULT_ISSUER, 1, "issuer", err)) == NULL)
+		goto out;
+	v = first_of(flags->api_base, "TWAUTH_API_BASE", profile, "api_base");
+	/* A twauth serve answers Helix itself; Twitch's API lives elsewhere. */
+	if (v == NULL)
+		v = strcmp(out->issuer, OAUTH_DEFAULT_ISSUER) == 0 ? OAUTH_DEFAULT_API_BASE :
+		    out->issuer;
+	if ((out->api_base = base_url(v, 0, "API base", err)) == NULL)
+		goto out;
+	if ((v = first_of(flags->client_id, "TWITCH_CLIENT_ID", profile, "client_id")))
+		out->client_id = xstrdup(v);
+	if ((v = first_of(flags->client_secret, "TWITCH_CLIENT_SECRET", profile,
+	    "client_secret")))
+		out->client_secret = xstrdup(v);
+	v = first_of(NULL, NULL, profile, "redirect_uri");
+	out->redirect_uri = xstrdup(v ? v : PROFILE_DEFAULT_REDIRECT);
+	rc = 0;
+out:
+	json_decref(cfg);
+	return rc;
+}
+
+void
+profile_free(struct profile *p)
+{
+	free(p->issuer);
+	free(p->api_base);
+	free(p->client_id);
+	xfree_secret_str(p->client_secret);
+	free(p->redirect_uri);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,101 @@
+/*
+ * Starting, draining and stopping a libmicrohttpd daemon; see daemon.h.
+ * One epoll thread, or a pool of them, per daemon; what happens to each
+ * request is request.c's.
+ */
+#include "daemon.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/clock.h"
+#include "../common/limits.h"
+#include "../common/log.h"
+#include "../common/rand.h"
+#include "../common/xmalloc.h"
+#include "daemon_impl.h"
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	log_warn("libmicrohttpd: %s", line);
+}
+
+struct daemon *
+daemon_start(const struct site *site, int fd, const char *bound)
+{
+	struct daemon *d = xcalloc(1, sizeof(*d));
+	int tls = site->tls_cert != NULL;
+
+	d->site = site;
+	snprintf(d->bound, sizeof(d->bound), "%s", bound);
+	rand_alnum(d->id_prefix, sizeof(d->id_prefix) - 1);
+	d->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	    (site->log_errors ? MHD_USE_ERROR_LOG : 0) | (tls ? MHD_USE_TLS : 0),
+	    0, NULL, NULL, req_on_request, d,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, d,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    /* A pool of one is no pool, and libmicrohttpd says so in the log. */
+	    MHD_OPTION_THREAD_POOL_SIZE, site->threads > 1 ? site->threads : 0,
+	    MHD_OPTION_CONNECTION_TIMEOUT, site->idle_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, site->max_connections,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)TW_CONN_MEMORY,
+	    MHD_OPTION_URI_LOG_CALLBACK, req_uri_start, d,
+	    MHD_OPTION_NOTIFY_COMPLETED, req_on_completed, d,
+	    /* Last, so that without TLS they end the list. */
+	    tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, site->tls_cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, site->tls_key,
+	    MHD_OPTION_END);
+	if (d->mhd == NULL) {
+		close(fd);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+const char *
+daemon_bound(const struct daemon *d)
+{
+	return d->bound;
+}
+
+long
+daemon_drain(struct daemon *d, unsigned grace)
+{
+	uint64_t deadline = clock_mono_us() + grace * 1000000ull;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	MHD_socket fd;
+
+	atomic_store(&d->draining, 1);
+	fd = MHD_quiesce_daemon(d->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	while (atomic_load(&d->in_flight) > 0 && clock_mono_us() < deadline)
+		nanosleep(&pause, NULL);
+	return atomic_load(&d->in_flight);
+}
+
+void
+daemon_stop(struct daemon *d)
+{
+	if (d == NULL)
+		return;
+	MHD_stop_daemon(d->mhd);	/* closes the socket unless drained */
+	free(d);
+}
