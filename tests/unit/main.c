@@ -8,7 +8,6 @@
 #include "../../src/common/clock.h"
 #include "../../src/common/hash.h"
 #include "../../src/common/log.h"
-#include "../../src/idp/idp.h"
 #include "t.h"
 
 static int passed, failed, current_failed;
@@ -47,17 +46,6 @@ t_tmpdir(void)
 }
 
 int
-t_app_create(struct idp *idp, const char *name, char *const *uris, size_t n,
-    unsigned flags, struct store_app *app, char *secret)
-{
-	struct idp_app_new nw = {
-		.name = name, .redirect_uris = uris, .n_redirect_uris = n, .flags = flags,
-	};
-
-	return idp_app_create(idp, &nw, app, secret);
-}
-
-int
 t_pg(void)
 {
 	const char *d = getenv("TWAUTH_TEST_PG_DIR");
@@ -89,6 +77,9 @@ t_db_spec(void)
 	return spec;
 }
 
+#define T_ENTRY(name) suite_##name,
+static void (*const suites[])(void) = { T_SUITES(T_ENTRY) };
+
 int
 main(void)
 {
@@ -105,23 +96,8 @@ main(void)
 	clock_init();
 	hash_init();
 	log_set_level(LOG__MAX);	/* expected errors stay quiet */
-	suite_buf();
-	suite_num();
-	suite_hash();
-	suite_rand();
-	suite_form();
-	suite_multipart();
-	suite_url();
-	suite_auth_header();
-	suite_forwarded();
-	suite_store();
-	suite_group_commit();
-	suite_purge();
-	suite_idp();
-	suite_signin();
-	suite_device();
-	suite_jws();
-	suite_client();
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		suites[i]();
 	hash_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_root);
 	if (system(cmd) != 0)

@@ -1,7 +1,7 @@
 /*
  * A minimal unit-test harness.  A test is a function; CHECK records a
  * failure and carries on, so one run reports every broken expectation.
- * Suites are called from main.c.
+ * Suites are listed in T_SUITES below and run by main.c.
  */
 #ifndef T_H
 #define T_H
@@ -29,35 +29,51 @@ int t_pg(void);
 		t_fail(__FILE__, __LINE__, #a " == " #b); } while (0)
 #define RUN(fn) t_run(#fn, fn)
 
-void suite_buf(void);
-void suite_num(void);
-void suite_hash(void);
-void suite_rand(void);
-void suite_form(void);
-void suite_multipart(void);
-void suite_url(void);
-void suite_auth_header(void);
-void suite_forwarded(void);
-void suite_store(void);
-void suite_idp(void);
-void suite_signin(void);
-void suite_device(void);
-void suite_jws(void);
-void suite_client(void);
-void suite_group_commit(void);
-void suite_purge(void);
+/*
+ * The suites, one per module (test_<module>.c, its suite_<module>), in the
+ * order main.c runs them: the modules below first.  idp's modules are
+ * test_idp_<file>.c, as their functions are idp_*.
+ */
+#define T_SUITES(X) \
+	X(buf) X(num) X(hash) X(rand) X(str) X(form) X(multipart) X(url) \
+	X(auth_header) X(cookie) X(scopes) X(b64url) X(jws) X(forwarded) \
+	X(html) X(store) X(db_sqlite) X(store_apps) X(store_tokens) \
+	X(store_batch) X(store_purge) X(store_grants) X(store_device) \
+	X(store_buckets) X(throttle) X(idp_apps) X(idp_tokens) X(idp_errors) \
+	X(idp_device) X(idp_keys) X(oauth) X(idtoken) X(tokstore)
+#define T_DECLARE(name) void suite_##name(void);
+T_SUITES(T_DECLARE)
+
+/* ---- fixtures.c ---- */
+
+struct idp;
+struct store;
+struct store_app;
+struct store_issue;
 
 /* idp_app_create with the fields tests vary (no owner, category "Other"). */
-struct idp;
-struct store_app;
 int t_app_create(struct idp *idp, const char *name, char *const *uris, size_t n,
     unsigned flags, struct store_app *app, char *secret);
-
-/* test_signin.c: a fresh store with app "c1" and user "alice" (*user_id). */
-struct store;
-struct store_issue;
+/* A fresh store with app "c1" (confidential) and user "alice" (*user_id). */
 struct store *t_store_with_user(int64_t *user_id);
 /* Fills *is with digests made of tag, created at now, living 100 s. */
 void t_issue_for(struct store_issue *is, uint8_t tag, int refresh, int64_t now);
+/*
+ * A fresh empty store, its spec in path: on SQLite in a directory store_open
+ * must make ("sub/t.db").  NULL (the reason printed) if it cannot be opened.
+ */
+struct store *t_open_fresh(char *path, size_t len);
+/* Registers app "c1" (no secret, one redirect URI) straight in the store. */
+int t_insert_app_c1(struct store *st, struct store_app *app, char **uris);
+
+/* A fresh store and an idp on it whose app tokens live 100 s. */
+struct t_env {
+	char		 path[256];
+	struct store	*st;
+	struct idp	*idp;
+};
+int t_env_open(struct t_env *e);
+/* Frees both and sets the clock's skew back to 0. */
+void t_env_close(struct t_env *e);
 
 #endif

@@ -1,202 +1,13 @@
 /*
- * Unit tests of what issue 3 added below HTTP: the scope catalog, scope
- * lists, cookies, HTML escaping, the throttle, and the store's single-use
- * transitions (code redemption, refresh rotation and reuse).
+ * Unit tests of store_grants: the single-use transitions of a grant, code
+ * redemption and refresh rotation with reuse detection and the retry
+ * window after a lost answer.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "../../src/common/cookie.h"
 #include "../../src/common/limits.h"
-#include "../../src/common/str.h"
-#include "../../src/http/html.h"
-#include "../../src/idp/idp.h"
-#include "../../src/common/scopes.h"
-#include "../../src/idp/throttle.h"
 #include "../../src/store/store.h"
 #include "t.h"
-
-static void
-scope_catalog_is_sorted_and_complete(void)
-{
-	/* ../shared/TWITCH-WIRE.md lists 83 scopes, openid among them. */
-	CHECK(scope_catalog_len() == 83);
-	for (size_t i = 1; i < scope_catalog_len(); i++)
-		CHECK(strcmp(scope_catalog_at(i - 1)->name, scope_catalog_at(i)->name) < 0);
-	for (size_t i = 0; i < scope_catalog_len(); i++) {
-		const struct scope_info *si = scope_catalog_at(i);
-
-		CHECK(scope_find(si->name, strlen(si->name)) == si);
-		CHECK(strlen(si->description) > 5);
-	}
-	CHECK(scope_find("chat:rea", 8) == NULL);
-	CHECK(scope_find("chat:readx", 10) == NULL);
-	CHECK(scope_find("chat:read", 9) != NULL);
-}
-
-static void
-scopes_canonical_sorts_dedups_and_names_unknowns(void)
-{
-	char bad[64], *c = NULL, many[(TW_MAX_SCOPES + 1) * 10 + 1];
-
-	CHECK(scopes_canonical("  chat:read chat:edit chat:read ", &c, bad, sizeof(bad)) == 0);
-	CHECK_STR(c, "chat:edit chat:read");
-	free(c);
-	CHECK(scopes_canonical(NULL, &c, bad, sizeof(bad)) == 0);
-	CHECK_STR(c, "");
-	free(c);
-	CHECK(scopes_canonical("chat:read bogus x:y", &c, bad, sizeof(bad)) == -1);
-	CHECK(c == NULL);
-	CHECK_STR(bad, "'bogus', 'x:y'");
-	/* Long lists of bad names are cut, not overflowed. */
-	CHECK(scopes_canonical("aaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbb cccccccccccccccccccc "
-	    "dddddddddddddddd", &c, bad, sizeof(bad)) == -1);
-	CHECK(strlen(bad) < sizeof(bad));
-	CHECK(strstr(bad, "...") != NULL);
-	for (int i = 0; i <= TW_MAX_SCOPES; i++)
-		memcpy(many + i * 10, "chat:read ", 10);
-	many[(TW_MAX_SCOPES + 1) * 10] = '\0';
-	CHECK(scopes_canonical(many, &c, bad, sizeof(bad)) == -1);
-	CHECK(strstr(bad, "more than") != NULL);
-}
-
-static void
-words_within_checks_every_word(void)
-{
-	CHECK(words_within("", "a b"));
-	CHECK(words_within("a", "a b"));
-	CHECK(words_within("b  a", "a b"));
-	CHECK(!words_within("c", "a b"));
-	CHECK(!words_within("a", "ab"));
-	CHECK(!words_within("ab", "a b"));
-	CHECK(!words_within("a", ""));
-}
-
-static void
-cookie_get_finds_exact_names(void)
-{
-	struct str h = str_cstr("a=1; twauth_session=abc ;twauth_csrf=x=y; empty=");
-	struct str v;
-
-	v = cookie_get(h, "twauth_session");
-	CHECK(v.p != NULL && str_eq_cstr(v, "abc"));
-	v = cookie_get(h, "twauth_csrf");
-	CHECK(v.p != NULL && str_eq_cstr(v, "x=y"));
-	v = cookie_get(h, "empty");
-	CHECK(v.p != NULL && v.len == 0);
-	CHECK(cookie_get(h, "twauth").p == NULL);
-	CHECK(cookie_get(h, "session").p == NULL);
-	CHECK(cookie_get(str_cstr(""), "a").p == NULL);
-	CHECK(cookie_get(str_cstr(";;; ;"), "a").p == NULL);
-	/* The first of two wins. */
-	v = cookie_get(str_cstr("a=1; a=2"), "a");
-	CHECK(v.p != NULL && str_eq_cstr(v, "1"));
-}
-
-static void
-html_text_escapes_everything_that_matters(void)
-{
-	struct html h;
-	size_t len;
-	char *out;
-
-	buf_init(&h.b, 4096);
-	html_text(&h, "<script>alert('x')</script> & \"q\"");
-	out = h.b.data;
-	CHECK_STR(out, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
-	buf_free(&h.b);
-	html_begin(&h, "A <b>");
-	out = html_end(&h, &len);
-	CHECK(strstr(out, "<title>A &lt;b&gt; - twauth</title>") != NULL);
-	CHECK(strlen(out) == len);
-	free(out);
-}
-
-static void
-throttle_delays_after_free_failures_and_forgets(void)
-{
-	struct throttle *t = throttle_new(64, 3, 300);
-	int64_t now = 1000 * 1000;	/* ms */
-
-	for (int i = 0; i < 3; i++) {
-		CHECK(throttle_wait(t, "login:eve", now) == 0);
-		throttle_fail(t, "login:eve", now);
-	}
-	CHECK(throttle_wait(t, "login:eve", now) == 1);
-	/* A second is a whole second, whatever second of the clock it began in. */
-	CHECK(throttle_wait(t, "login:eve", now + 999) == 1);
-	CHECK(throttle_wait(t, "login:eve", now + 1000) == 0);
-	throttle_fail(t, "login:eve", now + 1000);
-	CHECK(throttle_wait(t, "login:eve", now + 1000) == 2);
-	CHECK(throttle_wait(t, "login:eve", now + 2001) == 1);	/* rounded up */
-	for (int i = 0; i < 30; i++)
-		throttle_fail(t, "login:eve", now + 2000);
-	CHECK(throttle_wait(t, "login:eve", now + 2000) == 300);	/* capped */
-	CHECK(throttle_wait(t, "login:other", now + 2000) == 0);
-	/* An hour: forgotten. */
-	CHECK(throttle_wait(t, "login:eve", now + 2000 + 3600 * 1000) == 0);
-	throttle_fail(t, "login:eve", now + 5000 * 1000);
-	CHECK(throttle_wait(t, "login:eve", now + 5000 * 1000) == 0);	/* counting from scratch */
-	throttle_clear(t, "login:eve");
-	CHECK(throttle_wait(t, "login:eve", now + 5000 * 1000) == 0);
-	/*
-	 * Bounded memory: a key throttled for minutes is forgotten once
-	 * thousands of newer keys fail, where a growing table would keep it.
-	 */
-	for (int i = 0; i < 10; i++)
-		throttle_fail(t, "login:old", now);
-	CHECK(throttle_wait(t, "login:old", now + 1000) > 100);
-	for (int i = 0; i < 5000; i++) {
-		char key[32];
-
-		snprintf(key, sizeof(key), "addr:%d", i);
-		throttle_fail(t, key, now + 1000);
-	}
-	CHECK(throttle_wait(t, "login:old", now + 2000) == 0);
-	throttle_free(t);
-}
-
-/* A store with app "c1" (confidential) and one user; returns the user id. */
-struct store *
-t_store_with_user(int64_t *user_id)
-{
-	static char *uris[] = { "http://localhost:3000" };
-	struct store_app app;
-	struct store_user u;
-	char path[256], err[256];
-	struct store *st;
-
-	snprintf(path, sizeof(path), "%s", t_db_spec());
-	if ((st = store_open(path, err, sizeof(err))) == NULL)
-		return NULL;
-	memset(&app, 0, sizeof(app));
-	snprintf(app.client_id, sizeof(app.client_id), "c1");
-	app.name = "one";
-	app.redirect_uris = uris;
-	app.n_redirect_uris = 1;
-	app.has_secret = 1;
-	CHECK(store_app_insert(st, &app) == STORE_OK);
-	memset(&u, 0, sizeof(u));
-	snprintf(u.login, sizeof(u.login), "alice");
-	u.display_name = "Alice";
-	u.password_hash = "$argon2id$not-checked-here";
-	CHECK(store_user_insert(st, &u) == STORE_OK);
-	CHECK(u.id > 100000000);
-	CHECK(store_user_insert(st, &u) == STORE_CONFLICT);
-	*user_id = u.id;
-	return st;
-}
-
-void
-t_issue_for(struct store_issue *is, uint8_t tag, int refresh, int64_t now)
-{
-	memset(is, 0, sizeof(*is));
-	memset(is->access.hash, tag, HASH_LEN);
-	is->access.created_at = now;
-	is->access.expires_at = now + 100;
-	is->has_refresh = refresh;
-	memset(is->refresh_hash, tag + 100, HASH_LEN);
-}
 
 static void
 store_code_redeem_is_single_use(void)
@@ -411,14 +222,8 @@ store_refresh_retry_after_a_lost_answer(void)
 }
 
 void
-suite_signin(void)
+suite_store_grants(void)
 {
-	RUN(scope_catalog_is_sorted_and_complete);
-	RUN(scopes_canonical_sorts_dedups_and_names_unknowns);
-	RUN(words_within_checks_every_word);
-	RUN(cookie_get_finds_exact_names);
-	RUN(html_text_escapes_everything_that_matters);
-	RUN(throttle_delays_after_free_failures_and_forgets);
 	RUN(store_code_redeem_is_single_use);
 	RUN(store_refresh_rotation_detects_reuse);
 	RUN(store_refresh_retry_after_a_lost_answer);
