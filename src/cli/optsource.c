@@ -160,8 +160,10 @@ file_line(struct optsource *s, size_t *cap, char *line, const struct opt *rows,
 static int
 read_file(struct optsource *s, size_t *cap, const char *path, const struct opt *rows)
 {
-	char line[OPTSOURCE_MAX_LINE + 2], origin[600];
+	char *line = NULL, origin[600];
+	size_t line_cap = 0;
 	struct stat sb;
+	ssize_t len;
 	FILE *f;
 	int rc = 0, n = 0;
 
@@ -176,14 +178,13 @@ read_file(struct optsource *s, size_t *cap, const char *path, const struct opt *
 		fclose(f);
 		return -1;
 	}
-	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
-		size_t len = strlen(line);
-
+	/* getline, not fgets: its length counts past a NUL byte, which fgets hides. */
+	while (rc == 0 && (len = getline(&line, &line_cap, f)) != -1) {
 		snprintf(origin, sizeof(origin), "%s line %d", path, ++n);
-		if (len > OPTSOURCE_MAX_LINE || (len > 0 && line[len - 1] != '\n' && !feof(f))) {
+		if (len > OPTSOURCE_MAX_LINE) {
 			cli_error("%s: longer than %d bytes", origin, OPTSOURCE_MAX_LINE);
 			rc = -1;
-		} else if (memchr(line, '\0', len) != NULL || strlen(line) != len) {
+		} else if (memchr(line, '\0', (size_t)len) != NULL) {
 			cli_error("%s: not text", origin);
 			rc = -1;
 		} else
@@ -193,6 +194,7 @@ read_file(struct optsource *s, size_t *cap, const char *path, const struct opt *
 		cli_error("cannot read the config file %s", path);
 		rc = -1;
 	}
+	free(line);
 	fclose(f);
 	return rc;
 }

@@ -1,10 +1,12 @@
 /*
  * What the unit tests start from: fresh stores, with or without an app and
- * a user, apps made through the identity logic, and token digests made of
- * a tag.  Declared in t.h.
+ * a user, apps made through the identity logic, token digests made of a
+ * tag, and a table of options.  Declared in t.h.
  */
+#include <ctype.h>
 #include <stdio.h>
 
+#include "../../src/cli/cli.h"
 #include "../../src/common/clock.h"
 #include "../../src/idp/idp.h"
 #include "../../src/store/store.h"
@@ -107,4 +109,62 @@ t_env_close(struct t_env *e)
 	idp_free(e->idp);
 	store_close(e->st);
 	clock_set_skew(0);
+}
+
+static int
+toy_check_name(const char *flag, const char *v)
+{
+	if (v[0] != 'x')
+		return 0;
+	cli_error("%s wants a name without an x first, not '%s'", flag, v);
+	return -1;
+}
+
+static int
+toy_canon_tag(const char *flag, const char *v, char *out, size_t len)
+{
+	size_t i;
+
+	if (strchr(v, ' ') != NULL || strlen(v) >= len) {
+		cli_error("%s wants one word, not '%s'", flag, v);
+		return -1;
+	}
+	for (i = 0; v[i] != '\0'; i++)
+		out[i] = (char)tolower((unsigned char)v[i]);
+	out[i] = '\0';
+	return 0;
+}
+
+static const char *const toy_modes[] = { "fast", "safe", "slow", NULL };
+
+#define TOY(how, f)	OPT_AS_##how(struct t_toy, f)
+
+const struct opt t_toy_rows[] = {
+	{ "name", TOY(STR, name), .arg = "NAME", .check = toy_check_name, .unset = "anonymous",
+	    .help = "who it is" },
+	{ "extremely-long-setting", TOY(STR, note), .arg = "VALUE",
+	    .help = "a label too long to share its line with the help, which then starts on "
+	    "the next one and goes on for long enough to be wrapped more than once, word by "
+	    "word, never past the width" },
+	{ "count", TOY(UINT, count), .arg = "N", .min = 1, .max = 10, .help = "how many" },
+	{ "big", TOY(I64, big), .arg = "N", .min = -5, .max = INT64_MAX, .help = "how much" },
+	{ "loud", TOY(ON, loud), .help = "speak up" },
+	{ "quiet", TOY(OFF, chatty), .help = "say less" },
+	{ "mode", TOY(CHOICE, mode), .choices = toy_modes, .help = "how to go" },
+	{ "tag", TOY(LIST, tags), .arg = "WORD", .max = 3, .canon = toy_canon_tag,
+	    .items = "tags", .unset = "untagged", .help = "a label" },
+	{ "config", TOY(STR, config), .arg = "FILE", .group = 1, .flags = OPT_FILE,
+	    .help = "read FILE first" },
+	{ "help", TOY(ON, help), .short_name = 'h', .group = 1, .flags = OPT_ARGV,
+	    .help = "this help" },
+	{ .name = NULL }
+};
+
+void
+t_toy_defaults(struct t_toy *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->count = 4;
+	t->chatty = 1;
+	t->mode = 1;
 }

@@ -1,4 +1,5 @@
 /* Runs every unit-test suite; prints "unit: N passed, M failed". */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 static int passed, failed, current_failed;
 static char tmp_root[256];
 static int tmp_count;
+static int saved_stderr = -1;
+static char stderr_path[320];
 
 void
 t_fail(const char *file, int line, const char *expr)
@@ -43,6 +46,59 @@ t_tmpdir(void)
 	snprintf(path, sizeof(path), "%s/%d", tmp_root, ++tmp_count);
 	mkdir(path, 0700);
 	return path;
+}
+
+char *
+t_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long n;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		if (f != NULL)
+			fclose(f);
+		return NULL;
+	}
+	data = malloc((size_t)n + 1);
+	if (data != NULL && fread(data, 1, (size_t)n, f) != (size_t)n) {
+		free(data);
+		data = NULL;
+	}
+	fclose(f);
+	if (data != NULL) {
+		data[n] = '\0';
+		if (len != NULL)
+			*len = (size_t)n;
+	}
+	return data;
+}
+
+void
+t_stderr_begin(void)
+{
+	int fd;
+
+	snprintf(stderr_path, sizeof(stderr_path), "%s/stderr", t_tmpdir());
+	fflush(stderr);
+	saved_stderr = dup(2);
+	if ((fd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    dup2(fd, 2) == -1) {
+		printf("    cannot capture stderr\n");
+		exit(1);
+	}
+	close(fd);
+}
+
+char *
+t_stderr_end(void)
+{
+	fflush(stderr);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	saved_stderr = -1;
+	return t_read_file(stderr_path, NULL);
 }
 
 int

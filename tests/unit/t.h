@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../../src/cli/opt.h"
+
 void t_fail(const char *file, int line, const char *expr);
 void t_run(const char *name, void (*fn)(void));
 /* A fresh empty directory for this test (removed at exit). */
@@ -22,6 +24,11 @@ const char *t_tmpdir(void);
 const char *t_db_spec(void);
 /* True when t_db_spec gives PostgreSQL databases. */
 int t_pg(void);
+/* A whole file, NUL-terminated and malloc'd (its length in *len if not NULL); NULL if unreadable. */
+char *t_read_file(const char *path, size_t *len);
+/* What is written to stderr between these two, malloc'd (the tests check messages). */
+void t_stderr_begin(void);
+char *t_stderr_end(void);
 
 #define CHECK(cond) do { if (!(cond)) t_fail(__FILE__, __LINE__, #cond); } while (0)
 #define CHECK_STR(a, b) do { const char *a_ = (a), *b_ = (b); \
@@ -40,7 +47,8 @@ int t_pg(void);
 	X(html) X(store) X(db_sqlite) X(store_apps) X(store_tokens) \
 	X(store_batch) X(store_purge) X(store_grants) X(store_device) \
 	X(store_buckets) X(throttle) X(idp_apps) X(idp_tokens) X(idp_errors) \
-	X(idp_device) X(idp_keys) X(oauth) X(idtoken) X(tokstore)
+	X(idp_device) X(idp_keys) X(oauth) X(idtoken) X(tokstore) X(opt) \
+	X(optsource)
 #define T_DECLARE(name) void suite_##name(void);
 T_SUITES(T_DECLARE)
 
@@ -75,5 +83,26 @@ struct t_env {
 int t_env_open(struct t_env *e);
 /* Frees both and sets the clock's skew back to 0. */
 void t_env_close(struct t_env *e);
+
+/*
+ * A command's options for the tests of opt.c and optsource.c: one row of
+ * each type, read from $TWUT_* and --config (t_toy_rows).
+ */
+#define T_TOY_ENV	"TWUT_"
+struct t_toy {
+	const char	*name;		/* "name": checked, no leading 'x' */
+	const char	*note;		/* "extremely-long-setting" */
+	unsigned	 count;		/* 1 to 10, default 4 */
+	int64_t		 big;		/* -5 to INT64_MAX */
+	int		 loud;		/* "loud" */
+	int		 chatty;	/* "quiet" clears it; default 1 */
+	int		 mode;		/* fast, safe (the default) or slow */
+	struct opt_list	 tags;		/* "tag": at most 3, lowercased, one word each */
+	const char	*config;	/* OPT_FILE */
+	int		 help;		/* -h, --help; OPT_ARGV */
+	struct optsource src;
+};
+extern const struct opt t_toy_rows[];
+void t_toy_defaults(struct t_toy *t);
 
 #endif
