@@ -48,7 +48,7 @@ char *t_stderr_end(void);
 	X(store_batch) X(store_purge) X(store_grants) X(store_device) \
 	X(store_buckets) X(throttle) X(idp_apps) X(idp_tokens) X(idp_errors) \
 	X(idp_device) X(idp_keys) X(oauth) X(idtoken) X(tokstore) X(opt) \
-	X(optsource)
+	X(optsource) X(serve_opts)
 #define T_DECLARE(name) void suite_##name(void);
 T_SUITES(T_DECLARE)
 
