@@ -43,7 +43,8 @@ char *t_stderr_end(void);
  */
 #define T_SUITES(X) \
 	X(buf) X(num) X(hash) X(rand) X(str) X(form) X(multipart) X(url) \
-	X(auth_header) X(cookie) X(scopes) X(b64url) X(jws) X(forwarded) \
+	X(auth_header) X(cookie) X(scopes) X(b64url) X(jws) X(metrics) \
+	X(tlsfiles) X(forwarded) \
 	X(html) X(store) X(db_sqlite) X(store_apps) X(store_tokens) \
 	X(store_batch) X(store_purge) X(store_grants) X(store_device) \
 	X(store_buckets) X(throttle) X(idp_apps) X(idp_tokens) X(idp_errors) \
