@@ -11,7 +11,7 @@
 
 #define HELP_WIDTH	79	/* columns of --help */
 #define LABEL_MAX	27	/* "  --name ARG" longer than this: its help on the next line */
-#define CANON_MAX	256	/* bytes of an OPT_LIST value's canonical form */
+#define CANON_MAX	256	/* bytes of an OPT_LIST value, NUL included */
 #define VAL_ROW		256	/* getopt's val of row i: VAL_ROW + i (above any short option) */
 #define NBSP		'\x1f'	/* a space --help does not break a line at */
 
@@ -95,6 +95,10 @@ opt_set(const struct opt *o, const char *v, void *base)
 		cli_error("%s is %s, not '%s'", flag, text, v);
 		return -1;
 	case OPT_LIST:
+		if (o->canon == NULL && strlen(v) >= sizeof(canon)) {
+			cli_error("%s wants at most %d bytes", flag, CANON_MAX - 1);
+			return -1;
+		}
 		snprintf(canon, sizeof(canon), "%s", v);
 		if (o->canon != NULL && o->canon(flag, v, canon, sizeof(canon)) == -1)
 			return -1;

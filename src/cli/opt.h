@@ -26,7 +26,7 @@ enum opt_type {
 	OPT_ON,		/* a flag: sets an int to 1 */
 	OPT_OFF,	/* a flag: sets an int to 0 */
 	OPT_CHOICE,	/* int: the index of the value in .choices */
-	OPT_LIST,	/* struct opt_list: repeatable, at most .max values, each through .canon */
+	OPT_LIST,	/* struct opt_list: at most .max values (255 bytes), through .canon */
 	OPT__MAX
 };
 

@@ -153,6 +153,8 @@ const struct opt t_toy_rows[] = {
 	{ "mode", TOY(CHOICE, mode), .choices = toy_modes, .help = "how to go" },
 	{ "tag", TOY(LIST, tags), .arg = "WORD", .max = 3, .canon = toy_canon_tag,
 	    .items = "tags", .unset = "untagged", .help = "a label" },
+	{ "alias", TOY(LIST, aliases), .arg = "NAME", .max = 2, .items = "aliases",
+	    .help = "another name" },
 	{ "config", TOY(STR, config), .arg = "FILE", .group = 1, .flags = OPT_FILE,
 	    .help = "read FILE first" },
 	{ "help", TOY(ON, help), .short_name = 'h', .group = 1, .flags = OPT_ARGV,

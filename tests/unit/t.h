@@ -99,6 +99,7 @@ struct t_toy {
 	int		 chatty;	/* "quiet" clears it; default 1 */
 	int		 mode;		/* fast, safe (the default) or slow */
 	struct opt_list	 tags;		/* "tag": at most 3, lowercased, one word each */
+	struct opt_list	 aliases;	/* "alias": at most 2, as given */
 	const char	*config;	/* OPT_FILE */
 	int		 help;		/* -h, --help; OPT_ARGV */
 	struct optsource src;

@@ -44,15 +44,17 @@ opt_parse_sets_each_type(void)
 	char *err;
 
 	CHECK(toy_parse(&t, &err, "--name", "ann", "--count", "3", "--big=-5", "--loud",
-	    "--quiet", "--mode", "slow", "--tag", "Red", "--tag", "blue", "-h", NULL) == 0);
+	    "--quiet", "--mode", "slow", "--tag", "Red", "--tag", "blue", "-h", "--alias",
+	    "As Given", NULL) == 0);
 	CHECK_STR(err, "");
 	CHECK_STR(t.name, "ann");
 	CHECK(t.count == 3 && t.big == -5 && t.loud == 1 && t.chatty == 0 && t.help == 1);
 	CHECK(t.mode == 2);
 	CHECK(t.tags.n == 2 && strcmp(t.tags.v[0], "red") == 0 &&
 	    strcmp(t.tags.v[1], "blue") == 0);	/* canonical, in order */
+	CHECK(t.aliases.n == 1 && strcmp(t.aliases.v[0], "As Given") == 0);
 	opt_free(t_toy_rows, &t, &t.src);
-	CHECK(t.tags.v == NULL && t.tags.n == 0);
+	CHECK(t.tags.v == NULL && t.tags.n == 0 && t.aliases.v == NULL);
 	free(err);
 
 	/* The last of two settings wins; untouched fields keep their defaults. */
@@ -63,6 +65,11 @@ opt_parse_sets_each_type(void)
 	opt_free(t_toy_rows, &t, &t.src);
 	free(err);
 }
+
+#define LONG_ALIAS \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"	/* 256 */
 
 static void
 opt_parse_refuses_with_the_reason(void)
@@ -79,6 +86,8 @@ opt_parse_refuses_with_the_reason(void)
 		{ { "--name", "xena" }, "--name wants a name without an x first, not 'xena'" },
 		{ { "--tag", "two words" }, "--tag wants one word, not 'two words'" },
 		{ { "--tag=a", "--tag=b", "--tag=c", "--tag=d" }, "at most 3 --tag tags" },
+		{ { "--alias", LONG_ALIAS }, "--alias wants at most 255 bytes" },
+		{ { "--alias=a", "--alias=b", "--alias=c" }, "at most 2 --alias aliases" },
 		{ { "--loud=yes" }, "option '--loud' doesn't allow an argument" },
 		{ { "--nope" }, "unrecognized option '--nope'" },
 		{ { "--count" }, "option '--count' requires an argument" },
@@ -124,6 +133,7 @@ opt_usage_shows_ranges_and_defaults_wrapped(void)
 	CHECK(strstr(text, "how to go (default safe)") != NULL);
 	CHECK(strstr(text, "  --tag WORD") != NULL);
 	CHECK(strstr(text, "a label (repeat for more, up to 3; default: untagged)") != NULL);
+	CHECK(strstr(text, "another name (repeat for more, up to 2)\n") != NULL);
 	/* Flags have no value and no default to show. */
 	CHECK(strstr(text, "  --loud ") != NULL && strstr(text, "speak up\n") != NULL);
 	/* Only group 0: --config and --help are another group's. */
@@ -186,7 +196,8 @@ opt_report_shows_every_setting_but_command_line_ones(void)
 	    "  quiet                on\n"
 	    "  mode                 safe\n"
 	    "  tag                  a\n"
-	    "  tag                  b\n");
+	    "  tag                  b\n"
+	    "  alias                (none)\n");
 	free(text);
 	opt_free(t_toy_rows, &t, &t.src);
 	free(err);
