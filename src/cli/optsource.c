@@ -10,6 +10,7 @@
 
 #include "../common/xmalloc.h"
 #include "cli.h"
+#include "opt.h"
 
 static int
 listed(const char *name, const char *const *list)
@@ -47,24 +48,44 @@ add(struct optsource *s, size_t *cap, const char *name, const char *value, const
 	s->origin[s->n_made++] = xstrdup(origin);
 }
 
-static const struct option *
-find(const struct option *opts, const char *name, const char *const *skip)
+/* Whether a row's option comes from the command line only. */
+static int
+argv_only(const struct opt *o)
 {
-	for (; opts->name != NULL; opts++)
-		if (strcmp(opts->name, name) == 0)
-			return listed(name, skip) ? NULL : opts;
+	return (o->flags & (OPT_ARGV | OPT_FILE)) != 0;
+}
+
+/* The row of the setting name, or NULL if there is none. */
+static const struct opt *
+find(const struct opt *rows, const char *name)
+{
+	for (; rows->name != NULL; rows++)
+		if (strcmp(rows->name, name) == 0)
+			return argv_only(rows) ? NULL : rows;
 	return NULL;
+}
+
+/* PREFIX + name in capitals with '_' for '-', into out ("TWAUTH_PUBLIC_URL"). */
+static void
+env_name(const char *prefix, const char *name, char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len, "%s", prefix);
+
+	for (const char *p = name; *p != '\0' && n + 1 < len; p++)
+		out[n++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+	if (n < len)
+		out[n] = '\0';
 }
 
 /* Adds one setting; -1 (with the reason printed) if it is not one. */
 static int
-setting(struct optsource *s, size_t *cap, const struct option *o, const char *value,
-    const char *const *repeat, const char *origin)
+setting(struct optsource *s, size_t *cap, const struct opt *o, const char *value,
+    const char *origin)
 {
 	char *copy, *p, *word;
 	int t;
 
-	if (o->has_arg == no_argument) {
+	if (opt_is_flag(o)) {
 		if ((t = truth(value)) == -1) {
 			cli_error("%s: %s is a flag: true or false, not '%s'", origin, o->name, value);
 			return -1;
@@ -77,7 +98,7 @@ setting(struct optsource *s, size_t *cap, const struct option *o, const char *va
 		cli_error("%s: %s needs a value", origin, o->name);
 		return -1;
 	}
-	if (!listed(o->name, repeat) || origin[0] != '$') {
+	if (o->type != OPT_LIST || origin[0] != '$') {
 		add(s, cap, o->name, value, origin);
 		return 0;
 	}
@@ -105,10 +126,10 @@ trim(char *s)
 
 /* One line of the file: "name = value", "name value" or "name". */
 static int
-file_line(struct optsource *s, size_t *cap, char *line, const struct option *opts,
-    const char *const *skip, const char *const *repeat, const char *origin)
+file_line(struct optsource *s, size_t *cap, char *line, const struct opt *rows,
+    const char *origin)
 {
-	const struct option *o;
+	const struct opt *o;
 	char *name, *value;
 	size_t n;
 
@@ -128,20 +149,21 @@ file_line(struct optsource *s, size_t *cap, char *line, const struct option *opt
 		value[n - 1] = '\0';
 		value++;
 	}
-	if ((o = find(opts, name, skip)) == NULL) {
+	if ((o = find(rows, name)) == NULL) {
 		cli_error("%s: unknown setting '%s' (settings are the long options of "
 		    "--help, without the dashes)", origin, name);
 		return -1;
 	}
-	return setting(s, cap, o, value, repeat, origin);
+	return setting(s, cap, o, value, origin);
 }
 
 static int
-read_file(struct optsource *s, size_t *cap, const char *path, const struct option *opts,
-    const char *const *skip, const char *const *repeat)
+read_file(struct optsource *s, size_t *cap, const char *path, const struct opt *rows)
 {
-	char line[OPTSOURCE_MAX_LINE + 2], origin[600];
+	char *line = NULL, origin[600];
+	size_t line_cap = 0;
 	struct stat sb;
+	ssize_t len;
 	FILE *f;
 	int rc = 0, n = 0;
 
@@ -156,81 +178,88 @@ read_file(struct optsource *s, size_t *cap, const char *path, const struct optio
 		fclose(f);
 		return -1;
 	}
-	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
-		size_t len = strlen(line);
-
+	/* getline, not fgets: its length counts past a NUL byte, which fgets hides. */
+	while (rc == 0 && (len = getline(&line, &line_cap, f)) != -1) {
 		snprintf(origin, sizeof(origin), "%s line %d", path, ++n);
-		if (len > OPTSOURCE_MAX_LINE || (len > 0 && line[len - 1] != '\n' && !feof(f))) {
+		if (len > OPTSOURCE_MAX_LINE) {
 			cli_error("%s: longer than %d bytes", origin, OPTSOURCE_MAX_LINE);
 			rc = -1;
-		} else if (memchr(line, '\0', len) != NULL || strlen(line) != len) {
+		} else if (memchr(line, '\0', (size_t)len) != NULL) {
 			cli_error("%s: not text", origin);
 			rc = -1;
 		} else
-			rc = file_line(s, cap, line, opts, skip, repeat, origin);
+			rc = file_line(s, cap, line, rows, origin);
 	}
 	if (rc == 0 && ferror(f)) {
 		cli_error("cannot read the config file %s", path);
 		rc = -1;
 	}
+	free(line);
 	fclose(f);
 	return rc;
 }
 
 static int
-read_env(struct optsource *s, size_t *cap, const struct option *opts, const char *prefix,
-    const char *const *skip, const char *const *repeat)
+read_env(struct optsource *s, size_t *cap, const struct opt *rows, const char *prefix)
 {
 	char name[128], origin[130];
 	const char *v;
 
-	for (; opts->name != NULL; opts++) {
-		size_t n = (size_t)snprintf(name, sizeof(name), "%s", prefix);
-
-		if (listed(opts->name, skip))
+	for (const struct opt *o = rows; o->name != NULL; o++) {
+		if (argv_only(o))
 			continue;
-		for (const char *p = opts->name; *p != '\0' && n + 1 < sizeof(name); p++)
-			name[n++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
-		name[n] = '\0';
+		env_name(prefix, o->name, name, sizeof(name));
 		if ((v = getenv(name)) == NULL || *v == '\0')
 			continue;
 		snprintf(origin, sizeof(origin), "$%s", name);
-		if (setting(s, cap, opts, v, repeat, origin) == -1)
+		if (setting(s, cap, o, v, origin) == -1)
 			return -1;
 	}
 	return 0;
 }
 
-/* --config FILE from the command line (before any "--"), else $PREFIXCONFIG. */
+/*
+ * The config file: the OPT_FILE row's option on the command line (before
+ * any "--"), else PREFIX + its name; NULL for none.
+ */
 static const char *
-config_path(int argc, char **argv, const char *prefix)
+config_path(int argc, char **argv, const struct opt *rows, const char *prefix)
 {
+	const struct opt *o = rows;
 	const char *found = NULL;
 	char name[128];
+	size_t n;
 
+	while (o->name != NULL && !(o->flags & OPT_FILE))
+		o++;
+	if (o->name == NULL)
+		return NULL;
+	n = strlen(o->name);
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+		if (strncmp(argv[i], "--", 2) != 0 || strncmp(argv[i] + 2, o->name, n) != 0)
+			continue;
+		if (argv[i][n + 2] == '\0' && i + 1 < argc)
 			found = argv[++i];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			found = argv[i] + 9;
+		else if (argv[i][n + 2] == '=')
+			found = argv[i] + n + 3;
 	}
 	if (found != NULL)
 		return found;
-	snprintf(name, sizeof(name), "%sCONFIG", prefix);
+	env_name(prefix, o->name, name, sizeof(name));
 	found = getenv(name);
 	return found != NULL && *found != '\0' ? found : NULL;
 }
 
 int
-optsource_build(int argc, char **argv, const struct option *opts, const char *env_prefix,
-    const char *const *skip, const char *const *repeat, struct optsource *out)
+optsource_build(int argc, char **argv, const struct opt *rows, const char *env_prefix,
+    struct optsource *out)
 {
-	const char *path = config_path(argc, argv, env_prefix);
+	const char *path = config_path(argc, argv, rows, env_prefix);
 	size_t cap = 0, k = 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((path != NULL && read_file(out, &cap, path, opts, skip, repeat) == -1) ||
-	    read_env(out, &cap, opts, env_prefix, skip, repeat) == -1) {
+	if ((path != NULL && read_file(out, &cap, path, rows) == -1) ||
+	    read_env(out, &cap, rows, env_prefix) == -1) {
 		optsource_free(out);
 		return -1;
 	}

@@ -2,8 +2,9 @@
  * The client's one door to the network: the only file that includes
  * curl.h (fetch.c), and the only place a request leaves the client.
  * Every call has a connect and a total timeout and a cap on the answer's
- * size (TW_CLIENT_* of limits.h); redirects are not followed; TLS certificates are always verified,
- * against the system's CAs or the bundle in $TWAUTH_CA_FILE.
+ * size (TW_CLIENT_* of limits.h); redirects are not followed; TLS
+ * certificates are always verified, against the system's CAs or the
+ * bundle in $TWAUTH_CA_FILE.
  * Plain http:// is allowed only to loopback hosts (a local twauth serve), so
  * a token can never cross a network in clear by a typo.
  */

@@ -16,7 +16,8 @@
 
 #define OAUTH_DEFAULT_ISSUER	"https://id.twitch.tv"
 #define OAUTH_DEFAULT_API_BASE	"https://api.twitch.tv"
-#define OAUTH_REFRESH_RETRY_PAUSE 1	/* seconds before a refresh without a verdict is tried again */
+/* Seconds before a refresh without a verdict is tried again. */
+#define OAUTH_REFRESH_RETRY_PAUSE 1
 
 enum oauth_rc {
 	OAUTH_OK,

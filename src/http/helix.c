@@ -175,7 +175,8 @@ helix_channel_json(const struct idp_helix_user *hu)
 /* Looks up and answers {"data":[...]} with each user made by to_json. */
 static void
 helix_lookup(struct request *req, const struct idp_helix_caller *c,
-    const struct helix_query *q, int ids_are_b, json_t *(*to_json)(const struct idp_helix_user *))
+    const struct helix_query *q, int ids_are_b,
+    json_t *(*to_json)(const struct idp_helix_user *))
 {
 	struct idp_helix_user *users;
 	size_t n;

@@ -1,4 +1,5 @@
 /* Runs every unit-test suite; prints "unit: N passed, M failed". */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +9,13 @@
 #include "../../src/common/clock.h"
 #include "../../src/common/hash.h"
 #include "../../src/common/log.h"
-#include "../../src/idp/idp.h"
-#include "../../src/store/store.h"
 #include "t.h"
 
 static int passed, failed, current_failed;
 static char tmp_root[256];
 static int tmp_count;
+static int saved_stderr = -1;
+static char stderr_path[320];
 
 void
 t_fail(const char *file, int line, const char *expr)
@@ -47,34 +48,57 @@ t_tmpdir(void)
 	return path;
 }
 
-int
-t_app_create(struct idp *idp, const char *name, char *const *uris, size_t n,
-    unsigned flags, struct store_app *app, char *secret)
+char *
+t_read_file(const char *path, size_t *len)
 {
-	struct idp_app_new nw = {
-		.name = name, .redirect_uris = uris, .n_redirect_uris = n, .flags = flags,
-	};
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long n;
 
-	return idp_app_create(idp, &nw, app, secret);
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		if (f != NULL)
+			fclose(f);
+		return NULL;
+	}
+	data = malloc((size_t)n + 1);
+	if (data != NULL && fread(data, 1, (size_t)n, f) != (size_t)n) {
+		free(data);
+		data = NULL;
+	}
+	fclose(f);
+	if (data != NULL) {
+		data[n] = '\0';
+		if (len != NULL)
+			*len = (size_t)n;
+	}
+	return data;
 }
 
-const struct store_refresh_rules t_refresh_rules = {
-	.retry_window = TW_REFRESH_RETRY, .max_replacements = TW_REFRESH_REPLACEMENTS,
-};
-const struct store_poll_rules t_poll_rules = {
-	.slow_down = TW_DEVICE_SLOW_DOWN, .max_interval = TW_DEVICE_MAX_INTERVAL,
-};
-
-int
-t_purge(struct store *st, int64_t now, int64_t rotated_kept, int64_t keys_before,
-    struct store_purged *out)
+void
+t_stderr_begin(void)
 {
-	struct store_purge_rules r = {
-		.now = now, .ended_kept = TW_PURGE_KEEP, .rotated_kept = rotated_kept,
-		.keys_before = keys_before,
-	};
+	int fd;
 
-	return store_purge(st, &r, out);
+	snprintf(stderr_path, sizeof(stderr_path), "%s/stderr", t_tmpdir());
+	fflush(stderr);
+	saved_stderr = dup(2);
+	if ((fd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    dup2(fd, 2) == -1) {
+		printf("    cannot capture stderr\n");
+		exit(1);
+	}
+	close(fd);
+}
+
+char *
+t_stderr_end(void)
+{
+	fflush(stderr);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	saved_stderr = -1;
+	return t_read_file(stderr_path, NULL);
 }
 
 int
@@ -109,6 +133,9 @@ t_db_spec(void)
 	return spec;
 }
 
+#define T_ENTRY(name) suite_##name,
+static void (*const suites[])(void) = { T_SUITES(T_ENTRY) };
+
 int
 main(void)
 {
@@ -125,30 +152,8 @@ main(void)
 	clock_init();
 	hash_init();
 	log_set_level(LOG__MAX);	/* expected errors stay quiet */
-	suite_buf();
-	suite_num();
-	suite_hash();
-	suite_rand();
-	suite_form();
-	suite_multipart();
-	suite_url();
-	suite_auth_header();
-	suite_forwarded();
-	suite_store();
-	suite_group_commit();
-	suite_purge();
-	suite_idp();
-	suite_signin();
-	suite_device();
-	suite_jws();
-	suite_client();
-	suite_cerr();
-	suite_scopecheck();
-	suite_profile();
-	suite_pick();
-	suite_flow();
-	suite_catcher();
-	suite_listen();
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		suites[i]();
 	hash_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_root);
 	if (system(cmd) != 0)

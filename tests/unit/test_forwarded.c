@@ -53,7 +53,8 @@ forwarded_client_walks_past_trusted_proxies_only(void)
 	CHECK_STR(client("10.0.0.1", ""), "10.0.0.1");
 	CHECK_STR(client("10.0.0.1", NULL), "10.0.0.1");
 	/* An entry longer than any address. */
-	CHECK_STR(client("10.0.0.1", "1111111111111111111111111111111111111111111111111111111111111111111"),
+	CHECK_STR(client("10.0.0.1",
+	    "1111111111111111111111111111111111111111111111111111111111111111111"),
 	    "10.0.0.1");
 }
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests of base64url and RS256 JWS: RFC 7515 Appendix A.2's example
+ * Unit tests of jws, RS256 JWS: RFC 7515 Appendix A.2's example
  * signed and checked byte for byte, tampering refused, JWK round trips.
  */
 #include <openssl/core_names.h>
@@ -9,10 +9,7 @@
 #include <stdlib.h>
 
 #include "../../src/common/b64url.h"
-#include "../../src/common/clock.h"
 #include "../../src/common/jws.h"
-#include "../../src/idp/idp.h"
-#include "../../src/store/store.h"
 #include "t.h"
 
 /* RFC 7515 Appendix A.2 (the RSA key of RFC 7517 Appendix A.2, public facts). */
@@ -74,33 +71,6 @@ rfc_private_key(void)
 	BN_free(e);
 	BN_free(d);
 	return key;
-}
-
-static void
-b64url_round_trips_and_is_strict(void)
-{
-	uint8_t all[256], back[400];
-	char enc[400];
-
-	for (int i = 0; i < 256; i++)
-		all[i] = (uint8_t)i;
-	for (size_t n = 0; n <= 256; n += (n < 8 ? 1 : 37)) {
-		b64url_encode(all, n, enc);
-		CHECK(strlen(enc) == b64url_len(n));
-		CHECK(strchr(enc, '=') == NULL && strchr(enc, '+') == NULL &&
-		    strchr(enc, '/') == NULL);
-		CHECK(b64url_decode(enc, strlen(enc), back) == (ssize_t)n);
-		CHECK(memcmp(all, back, n) == 0);
-	}
-	b64url_encode("\xfb\xff", 2, enc);
-	CHECK_STR(enc, "-_8");
-	CHECK(b64url_decode("Zg", 2, back) == 1 && back[0] == 'f');
-	CHECK(b64url_decode("Zh", 2, back) == -1);	/* non-zero spare bits */
-	CHECK(b64url_decode("Zg==", 4, back) == -1);	/* padding */
-	CHECK(b64url_decode("Z+8/", 4, back) == -1);	/* the other alphabet */
-	CHECK(b64url_decode("Zm9vY", 5, back) == -1);	/* 6 bits left over */
-	CHECK(b64url_decode("Zm 9v", 5, back) == -1);
-	CHECK(b64url_decode("", 0, back) == 0);
 }
 
 static void
@@ -166,87 +136,9 @@ jws_refuses_tampering(void)
 	EVP_PKEY_free(other);
 }
 
-/* Stores a copy of key k as kid, made at created_at (retiring the others). */
-static void
-add_key_at(struct store *st, const struct store_key *k, const char *kid, int64_t created_at)
-{
-	struct store_key c = *k;
-
-	snprintf(c.kid, sizeof(c.kid), "%s", kid);
-	c.created_at = created_at;
-	CHECK(store_key_add(st, &c, 1) == STORE_OK);
-}
-
-static void
-key_rotation_overlap(void)
-{
-	struct idp_config cfg;
-	struct idp_key_info *keys;
-	struct store_key *stored;
-	struct idp *idp;
-	char kid1[TW_KID_LEN + 1], kid2[TW_KID_LEN + 1];
-	size_t n, n_stored;
-	int64_t uid, now = clock_now();
-	struct store *st = t_store_with_user(&uid), *st2;
-
-	if (st == NULL)
-		return;
-	idp_config_defaults(&cfg);
-	CHECK(idp_keys_ensure(idp = idp_new(st, &cfg)) == IDP_ERR_NO_KEY_SECRET);
-	idp_free(idp);
-	memset(cfg.key_secret, 7, sizeof(cfg.key_secret));
-	cfg.has_key_secret = 1;
-	idp = idp_new(st, &cfg);
-	/* First key; ensure again keeps it. */
-	CHECK(idp_keys_ensure(idp) == IDP_OK);
-	CHECK(idp_keys_ensure(idp) == IDP_OK);
-	CHECK(idp_keys_list(idp, 1, &keys, &n) == IDP_OK && n == 1);
-	memcpy(kid1, keys[0].kid, sizeof(kid1));
-	CHECK(keys[0].state == KEY_SIGNING);
-	idp_key_info_free(keys, n);
-	/* Rotate: both published, the new one signs. */
-	CHECK(idp_keys_rotate(idp, kid2) == IDP_OK);
-	CHECK(idp_keys_list(idp, 1, &keys, &n) == IDP_OK && n == 2);
-	CHECK_STR(keys[0].kid, kid2);
-	CHECK(keys[0].state == KEY_SIGNING && keys[1].state == KEY_PUBLISHED);
-	CHECK_STR(keys[1].kid, kid1);
-	idp_key_info_free(keys, n);
-	idp_free(idp);
-	/* Another server whose secret differs cannot sign with them. */
-	memset(cfg.key_secret, 8, sizeof(cfg.key_secret));
-	idp = idp_new(st, &cfg);
-	CHECK(idp_keys_ensure(idp) == IDP_ERR_KEY_SECRET_MISMATCH);
-	idp_free(idp);
-
-	/*
-	 * Retirement times decide publication: a key retired longer ago than
-	 * the id_token lifetime plus the grace leaves the JWKS.
-	 */
-	CHECK(store_key_list(st, &stored, &n_stored) == STORE_OK && n_stored == 2);
-	if ((st2 = t_store_with_user(&uid)) != NULL && n_stored == 2) {
-		add_key_at(st2, &stored[0], "old", now - 5000);
-		/* old retires when mid is made, just over a lifetime and grace ago. */
-		add_key_at(st2, &stored[0], "mid", now - (TW_ID_TOKEN_TTL + TW_KEY_PUBLISH_GRACE) - 30);
-		add_key_at(st2, &stored[0], "new", now - 10);
-		idp = idp_new(st2, &cfg);
-		CHECK(idp_keys_list(idp, 1, &keys, &n) == IDP_OK && n == 2);
-		CHECK(n == 2 && strcmp(keys[0].kid, "new") == 0 && strcmp(keys[1].kid, "mid") == 0);
-		idp_key_info_free(keys, n);
-		CHECK(idp_keys_list(idp, 0, &keys, &n) == IDP_OK && n == 3);
-		CHECK(n == 3 && keys[2].state == KEY_EXPIRED);
-		idp_key_info_free(keys, n);
-		idp_free(idp);
-		store_close(st2);
-	}
-	store_key_list_free(stored, n_stored);
-	store_close(st);
-}
-
 void
 suite_jws(void)
 {
-	RUN(b64url_round_trips_and_is_strict);
 	RUN(jws_matches_rfc7515_a2);
 	RUN(jws_refuses_tampering);
-	RUN(key_rotation_overlap);
 }

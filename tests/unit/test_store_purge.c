@@ -1,6 +1,6 @@
 /*
- * The purge of ended rows (store_purge), on whichever backend t_db_spec
- * gives: what goes, what stays, and that big backlogs go in chunks.
+ * Unit tests of store_purge: the purge of ended rows, on whichever backend
+ * t_db_spec gives: what goes, what stays, and that big backlogs go in chunks.
  */
 #include <stdio.h>
 #include <string.h>
@@ -157,7 +157,7 @@ purge_takes_a_backlog_in_chunks(void)
 }
 
 void
-suite_purge(void)
+suite_store_purge(void)
 {
 	RUN(purge_deletes_what_ended_and_keeps_the_rest);
 	RUN(purge_rotated_refresh_tokens_after_their_watch);

@@ -1,7 +1,6 @@
 /*
- * Unit tests of the group commit (store_token_insert_queued) and of what
- * the identity logic builds on it: queued client credentials, and the
- * stamped access tokens whose keys keep a batch's rows together.
+ * Unit tests of store_batch: the group commit (store_token_insert_queued).
+ * What the identity logic builds on it is tested in test_idp_grants.c.
  *
  * To make batching observable, a second SQLite connection of the test's own
  * holds the database's write lock while inserts are queued: nothing may be
@@ -16,7 +15,6 @@
 #include <unistd.h>
 
 #include "../../src/common/hash.h"
-#include "../../src/idp/idp.h"
 #include "../../src/store/store.h"
 #include "t.h"
 
@@ -285,168 +283,8 @@ group_commit_from_many_threads_then_close(void)
 		CHECK(log.times[i] == 1 && log.rc[i] == STORE_OK);
 }
 
-/* ---- the identity logic on top ---- */
-
-struct waiter {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	int		 woken;
-};
-
-static void
-wake(void *arg)
-{
-	struct waiter *w = arg;
-
-	pthread_mutex_lock(&w->lock);
-	w->woken++;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-}
-
-/* Runs idp_token_start (and idp_token_finish when it is queued). */
-static enum idp_err
-token_async(struct idp *idp, const struct idp_token_request *rq,
-    struct idp_token_response *rs, int *was_queued)
-{
-	struct waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
-	struct idp_pending *pending;
-	enum idp_err err = idp_token_start(idp, rq, rs, &pending, wake, &w);
-
-	*was_queued = pending != NULL;
-	if (pending == NULL)
-		return err;
-	pthread_mutex_lock(&w.lock);
-	while (w.woken == 0)
-		pthread_cond_wait(&w.cond, &w.lock);
-	pthread_mutex_unlock(&w.lock);
-	err = idp_token_finish(idp, pending, rs);
-	CHECK(w.woken == 1);
-	return err;
-}
-
-static void
-idp_queued_client_credentials_answer_like_idp_token(void)
-{
-	char *uris[] = { "http://localhost:3000" };
-	char path[256], err[256], secret[TW_ID_LEN + 1], pubsecret[TW_ID_LEN + 1];
-	struct idp_token_request rq = { .grant_type = "client_credentials" };
-	struct idp_token_response rs;
-	struct idp_token_info info;
-	struct store_app app, pub;
-	struct idp_config cfg;
-	struct store *st;
-	struct idp *idp;
-	int queued;
-
-	snprintf(path, sizeof(path), "%s", t_db_spec());
-	if ((st = store_open(path, err, sizeof(err))) == NULL)
-		return;
-	idp_config_defaults(&cfg);
-	idp = idp_new(st, &cfg);
-	CHECK(t_app_create(idp, "app", uris, 1, 0, &app, secret) == IDP_OK);
-	CHECK(t_app_create(idp, "pub", uris, 1, IDP_APP_PUBLIC, &pub, pubsecret) == IDP_OK);
-
-	rq.client_id = app.client_id;
-	rq.client_secret = secret;
-	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_OK && queued);
-	CHECK(strlen(rs.access_token) == TW_ID_LEN && rs.expires_in == cfg.app_token_ttl);
-	CHECK(idp_validate(idp, rs.access_token, TW_ID_LEN, &info) == IDP_OK);
-	idp_token_info_clear(&info);
-	idp_token_response_clear(&rs);
-
-	rq.client_secret = "wrong";
-	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_INVALID_CLIENT_SECRET && queued);
-	CHECK(rs.access_token[0] == '\0');	/* a token that was not stored never leaves */
-	rq.client_id = "unknownunknownunknownunknown00";
-	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_INVALID_CLIENT && queued);
-	rq.client_id = pub.client_id;
-	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_PUBLIC_CLIENT_CREDENTIALS && queued);
-	/* What needs no store is answered at once. */
-	rq.client_secret = NULL;
-	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_PUBLIC_CLIENT_CREDENTIALS && !queued);
-	rq.client_id = "x123456789012345678901234567890toolong";
-	rq.client_secret = "s";
-	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_INVALID_CLIENT && !queued);
-	rq.grant_type = "password";
-	CHECK(token_async(idp, &rq, &rs, &queued) == IDP_ERR_INVALID_GRANT_TYPE && !queued);
-	store_app_clear(&app);
-	store_app_clear(&pub);
-	idp_free(idp);
-	store_close(st);
-}
-
-/* The store key of an access token: its five-character stamp, then SHA-256. */
-static void
-stamped_key(const char *token, uint8_t key[HASH_LEN])
-{
-	uint8_t d[HASH_LEN];
-
-	hash_sha256(token, strlen(token), d);
-	memcpy(key, token, 5);
-	memcpy(key + 5, d, HASH_LEN - 5);
-}
-
-static void
-access_tokens_are_stamped_and_legacy_digests_still_work(void)
-{
-	char *uris[] = { "http://localhost:3000" };
-	char path[256], err[256], secret[TW_ID_LEN + 1], first[TW_ID_LEN + 1];
-	struct idp_token_request rq = { .grant_type = "client_credentials" };
-	struct idp_token_response rs;
-	struct idp_token_info info;
-	struct store_token tok, got;
-	struct store_app app;
-	struct idp_config cfg;
-	uint8_t key[HASH_LEN];
-	struct store *st;
-	struct idp *idp;
-
-	snprintf(path, sizeof(path), "%s", t_db_spec());
-	if ((st = store_open(path, err, sizeof(err))) == NULL)
-		return;
-	idp_config_defaults(&cfg);
-	idp = idp_new(st, &cfg);
-	CHECK(t_app_create(idp, "app", uris, 1, 0, &app, secret) == IDP_OK);
-	rq.client_id = app.client_id;
-	rq.client_secret = secret;
-	CHECK(idp_token(idp, &rq, &rs) == IDP_OK);
-	memcpy(first, rs.access_token, sizeof(first));
-	usleep(3000);
-	CHECK(idp_token(idp, &rq, &rs) == IDP_OK);
-	/* Later tokens sort after earlier ones (their stamps count milliseconds). */
-	CHECK(strncmp(first, rs.access_token, 5) < 0);
-	CHECK(strspn(rs.access_token, "0123456789abcdefghijklmnopqrstuvwxyz") == TW_ID_LEN);
-	stamped_key(rs.access_token, key);
-	CHECK(store_token_get(st, key, &got) == STORE_OK);
-	store_token_clear(&got);
-	hash_sha256(rs.access_token, TW_ID_LEN, key);
-	CHECK(store_token_get(st, key, &got) == STORE_NOTFOUND);
-
-	/* A token stored by an older twauth under its plain SHA-256. */
-	memset(&tok, 0, sizeof(tok));
-	hash_sha256("legacytokenlegacytokenlegacyto", TW_ID_LEN, tok.hash);
-	memcpy(tok.client_id, app.client_id, sizeof(tok.client_id));
-	tok.scopes = "";
-	tok.expires_at = INT64_MAX / 2;
-	CHECK(store_token_insert(st, &tok, NULL) == STORE_OK);
-	CHECK(idp_validate(idp, "legacytokenlegacytokenlegacyto", TW_ID_LEN, &info) == IDP_OK);
-	idp_token_info_clear(&info);
-	CHECK(idp_revoke(idp, app.client_id, "legacytokenlegacytokenlegacyto") == IDP_OK);
-	CHECK(idp_validate(idp, "legacytokenlegacytokenlegacyto", TW_ID_LEN, &info) ==
-	    IDP_ERR_INVALID_ACCESS_TOKEN);
-	/* And a stamped one revokes by its key. */
-	CHECK(idp_revoke(idp, app.client_id, rs.access_token) == IDP_OK);
-	CHECK(idp_validate(idp, rs.access_token, TW_ID_LEN, &info) ==
-	    IDP_ERR_INVALID_ACCESS_TOKEN);
-	idp_token_response_clear(&rs);
-	store_app_clear(&app);
-	idp_free(idp);
-	store_close(st);
-}
-
 void
-suite_group_commit(void)
+suite_store_batch(void)
 {
 	/* These two hold SQLite's write lock from a connection of their own. */
 	if (!t_pg()) {
@@ -454,6 +292,4 @@ suite_group_commit(void)
 		RUN(group_commit_failure_fails_only_its_own_insert);
 	}
 	RUN(group_commit_from_many_threads_then_close);
-	RUN(idp_queued_client_credentials_answer_like_idp_token);
-	RUN(access_tokens_are_stamped_and_legacy_digests_still_work);
 }

@@ -1,17 +1,11 @@
 /*
- * Unit tests of the device code flow below HTTP: the store's transitions
- * (insert, find, decide, poll) and that exactly one of many concurrent polls
- * gets the tokens; the failure bucket; and the limit on wrong user codes for
- * everyone together, which one address cannot reach in an end-to-end test.
+ * Unit tests of store_device: the device code transitions (insert, find,
+ * decide, poll) and that exactly one of many concurrent polls gets the
+ * tokens.
  */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "../../src/common/clock.h"
-#include "../../src/idp/idp.h"
-#include "../../src/idp/throttle.h"
 #include "../../src/store/store.h"
 #include "t.h"
 
@@ -185,136 +179,10 @@ store_device_concurrent_polls_issue_once(void)
 	store_close(st);
 }
 
-struct taker {
-	struct store	*st;
-	int		 won;
-};
-
-static void *
-taker_main(void *arg)
-{
-	struct taker *t = arg;
-
-	for (int i = 0; i < 20; i++)
-		if (store_bucket_take(t->st, "shared", 50, 1, 1000) == STORE_OK)
-			t->won++;
-	return NULL;
-}
-
-static void
-store_bucket_refills_at_its_rate_and_is_never_overspent(void)
-{
-	struct taker t[8];
-	pthread_t th[8];
-	int64_t uid, wait = -1;
-	int won = 0;
-	struct store *st = t_store_with_user(&uid);
-
-	if (st == NULL)
-		return;
-	/* Two at most, one a second. */
-	CHECK(store_bucket_wait(st, "b", 2, 3600, 100, &wait) == STORE_OK && wait == 0);
-	CHECK(store_bucket_take(st, "b", 2, 3600, 100) == STORE_OK);
-	CHECK(store_bucket_take(st, "b", 2, 3600, 100) == STORE_OK);
-	CHECK(store_bucket_wait(st, "b", 2, 3600, 100, &wait) == STORE_OK && wait == 1);
-	CHECK(store_bucket_take(st, "b", 2, 3600, 100) == STORE_LIMIT);	/* empty: no debt */
-	CHECK(store_bucket_wait(st, "b", 2, 3600, 101, &wait) == STORE_OK && wait == 0);
-	CHECK(store_bucket_take(st, "b", 2, 3600, 101) == STORE_OK);
-	CHECK(store_bucket_wait(st, "b", 2, 3600, 101, &wait) == STORE_OK && wait == 1);
-	CHECK(store_bucket_wait(st, "b", 2, 3600, 200, &wait) == STORE_OK && wait == 0);
-	CHECK(store_bucket_take(st, "b", 2, 3600, 200) == STORE_OK);	/* full again, */
-	CHECK(store_bucket_take(st, "b", 2, 3600, 200) == STORE_OK);
-	CHECK(store_bucket_take(st, "b", 2, 3600, 200) == STORE_LIMIT);	/* never above */
-	CHECK(store_bucket_take(st, "other", 2, 3600, 200) == STORE_OK);	/* each its own */
-	/* Many takers at once at one instant: exactly the burst is spent. */
-	for (int i = 0; i < 8; i++) {
-		t[i] = (struct taker){ st, 0 };
-		pthread_create(&th[i], NULL, taker_main, &t[i]);
-	}
-	for (int i = 0; i < 8; i++) {
-		pthread_join(th[i], NULL);
-		won += t[i].won;
-	}
-	CHECK(won == 50);
-	store_close(st);
-}
-
-static void
-activate_limit_holds_for_everyone_together(void)
-{
-	struct idp_config cfg;
-	struct idp_device_auth auth;
-	struct idp_device_view view;
-	struct idp *idp;
-	char addr[32];
-	int64_t uid, wait = 0;
-	int wrong = 0;
-	struct store *st = t_store_with_user(&uid);
-
-	if (st == NULL)
-		return;
-	idp_config_defaults(&cfg);
-	idp = idp_new(st, &cfg);
-	CHECK(idp_device_start(idp, "c1", "chat:read", &auth) == IDP_OK);
-	/* Each address stays under its own limit; together they spend the bucket. */
-	for (int i = 0; i < TW_ACTIVATE_ALL_BURST; i++) {
-		snprintf(addr, sizeof(addr), "10.0.%d.%d", i / 250, i % 250);
-		if (idp_device_find(idp, "BBBBBBBB", addr, &view, &wait) == IDP_ERR_WRONG_USER_CODE)
-			wrong++;
-	}
-	CHECK(wrong == TW_ACTIVATE_ALL_BURST);
-	CHECK(idp_device_find(idp, auth.user_code, "192.0.2.1", &view, &wait) ==
-	    IDP_ERR_ACTIVATE_THROTTLED);
-	CHECK(wait >= 1 && wait <= 3600 / TW_ACTIVATE_ALL_PER_HOUR + 1);
-	CHECK(idp_device_decide(idp, &(struct store_user){ .id = uid }, auth.user_code, 1,
-	    "192.0.2.1", &wait) == IDP_ERR_ACTIVATE_THROTTLED);
-	idp_device_view_clear(&view);
-	idp_device_auth_clear(&auth);
-	idp_free(idp);
-	store_close(st);
-}
-
-static void
-activate_reads_codes_as_people_type_them(void)
-{
-	struct idp_config cfg;
-	struct idp_device_auth auth;
-	struct idp_device_view view;
-	struct idp *idp;
-	char typed[32];
-	int64_t uid, wait = 0;
-	struct store *st = t_store_with_user(&uid);
-
-	if (st == NULL)
-		return;
-	idp_config_defaults(&cfg);
-	idp = idp_new(st, &cfg);
-	CHECK(idp_device_start(idp, "c1", "", &auth) == IDP_OK);
-	snprintf(typed, sizeof(typed), " %.4s - %.4s", auth.user_code, auth.user_code + 4);
-	for (char *p = typed; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	CHECK(idp_device_find(idp, typed, "a", &view, &wait) == IDP_OK);
-	CHECK_STR(view.user_code, auth.user_code);
-	CHECK_STR(view.app_name, "one");
-	CHECK(view.expires_in > 0 && view.expires_in <= TW_DEVICE_CODE_TTL);
-	idp_device_view_clear(&view);
-	/* Too long, too short, or letters not in the alphabet: wrong, not found. */
-	CHECK(idp_device_find(idp, "BBBBBBBBB", "a", &view, &wait) == IDP_ERR_WRONG_USER_CODE);
-	CHECK(idp_device_find(idp, "BBBBBBB", "a", &view, &wait) == IDP_ERR_WRONG_USER_CODE);
-	CHECK(idp_device_find(idp, "AEIOU123", "a", &view, &wait) == IDP_ERR_WRONG_USER_CODE);
-	CHECK(idp_device_find(idp, NULL, "a", &view, &wait) == IDP_ERR_WRONG_USER_CODE);
-	idp_device_auth_clear(&auth);
-	idp_free(idp);
-	store_close(st);
-}
-
 void
-suite_device(void)
+suite_store_device(void)
 {
 	RUN(store_device_transitions);
 	RUN(store_device_denial_and_expiry);
 	RUN(store_device_concurrent_polls_issue_once);
-	RUN(store_bucket_refills_at_its_rate_and_is_never_overspent);
-	RUN(activate_limit_holds_for_everyone_together);
-	RUN(activate_reads_codes_as_people_type_them);
 }

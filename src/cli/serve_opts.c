@@ -1,0 +1,253 @@
+/*
+ * twauth serve's options; see serve_opts.h.  Each row below is the whole
+ * of one option: the command line, the config file, TWAUTH_*, --help and
+ * --check-config read it and nothing else.  docs/twauth.1 and
+ * contrib/twauth.conf name every row too, which test_serve_opts.c checks.
+ */
+#include "serve_opts.h"
+
+#include <string.h>
+
+#include "../common/limits.h"
+#include "../common/log.h"
+#include "../common/url.h"
+#include "../http/forwarded.h"
+#include "cli.h"
+
+#define STR(f)		OPT_AS_STR(struct serve_opts, f)
+#define UINT(f)		OPT_AS_UINT(struct serve_opts, f)
+#define I64(f)		OPT_AS_I64(struct serve_opts, f)
+#define ON(f)		OPT_AS_ON(struct serve_opts, f)
+#define OFF(f)		OPT_AS_OFF(struct serve_opts, f)
+#define CHOICE(f)	OPT_AS_CHOICE(struct serve_opts, f)
+#define LIST(f)		OPT_AS_LIST(struct serve_opts, f)
+
+#define FAILURES_MAX	1000000	/* --max-*-failures at most */
+
+static int
+check_listen(const char *flag, const char *v)
+{
+	if (server_check_listen(v) == 0)
+		return 0;
+	cli_error("%s wants HOST:PORT (an address or name, and a port; [V6]:PORT for IPv6), "
+	    "e.g. 127.0.0.1:8080, not '%s'", flag, v);
+	return -1;
+}
+
+static int
+check_public_url(const char *flag, const char *v)
+{
+	struct url u;
+
+	if (url_parse(str_cstr(v), &u) == 0 && !u.has_query && !u.has_fragment)
+		return 0;
+	cli_error("%s wants an absolute http(s) URL without query or fragment, e.g. "
+	    "https://id.example.test", flag);
+	return -1;
+}
+
+static int
+canon_proxy(const char *flag, const char *v, char *out, size_t len)
+{
+	if (addr_canon(v, out, len) == 0)
+		return 0;
+	cli_error("%s wants an IPv4 or IPv6 address, not '%s'", flag, v);
+	return -1;
+}
+
+/* The database the server would open; never a PostgreSQL URI, which may hold a password. */
+static const char *
+show_db(const char *v)
+{
+	const char *db = cli_db_path(v);
+
+	return store_spec_is_pg(db) ? "a PostgreSQL URI (not shown: it may hold a password)" : db;
+}
+
+/* Indexed by enum log_format. */
+static const char *const log_formats[] = { [LOG_TEXT] = "text", [LOG_JSON] = "json", NULL };
+
+const struct opt serve_options[] = {
+	{ "listen", STR(scfg.listen), .arg = "HOST:PORT", .check = check_listen,
+	    .help = "where to listen; port 0 picks a free port; [::1]:8080 for IPv6" },
+	{ "metrics-listen", STR(scfg.metrics_listen), .arg = "HOST:PORT",
+	    .check = check_listen, .unset = "none, /metrics is on --listen",
+	    .help = "serve GET /metrics here (plain HTTP, with /healthz) and no longer on "
+	    "--listen: a private address for Prometheus" },
+	{ "db", STR(db), .arg = "PATH|URI", .show = show_db,
+	    .unset = "$TWAUTH_DB, else " CLI_DEFAULT_DB,
+	    .help = "SQLite database file, created 0600 if missing; or a PostgreSQL URI "
+	    "postgres://USER:PASS@HOST/DB (or postgresql://, any libpq URI); tables made at "
+	    "start" },
+	{ "public-url", STR(scfg.public_url), .arg = "URL", .check = check_public_url,
+	    .unset = "derived from each request's Host",
+	    .help = "the URL clients use to reach this server, when it differs from the "
+	    "listen address (a proxy); links we hand out (verification_uri) start with it; "
+	    "with https, cookies are Secure and __Host- prefixed" },
+	{ "app-token-ttl", I64(icfg.app_token_ttl), .arg = "SECS",
+	    .min = 1, .max = 10LL * 365 * 86400,
+	    .help = "lifetime of app access tokens; the default is about 60 days, as on "
+	    "Twitch" },
+	{ "device-code-ttl", I64(icfg.device_code_ttl), .arg = "SECS", .min = 1, .max = 86400,
+	    .help = "how long a device code waits for its user; the default is Twitch's" },
+	{ "id-token-ttl", I64(icfg.id_token_ttl), .arg = "SECS", .min = 60, .max = 86400,
+	    .help = "lifetime of OpenID Connect id_tokens" },
+	{ "threads", UINT(scfg.threads), .arg = "N", .min = 1, .max = 64,
+	    .unset = "two per core", .help = "worker threads" },
+	{ "idle-timeout", UINT(scfg.idle_timeout), .arg = "SECS", .min = 1, .max = 3600,
+	    .help = "close connections idle this long" },
+	{ "body-timeout", UINT(scfg.body_timeout), .arg = "SECS", .min = 1, .max = 3600,
+	    .help = "close a request whose body has not fully arrived this long after it "
+	    "started" },
+	{ "max-connections", UINT(scfg.max_connections), .arg = "N", .min = 1, .max = 100000,
+	    .help = "open connections at most" },
+	{ "no-access-log", OFF(scfg.access_log), .help = "do not log one line per request" },
+	{ "log-format", CHOICE(log_format), .choices = log_formats,
+	    .help = "lines as text, or one JSON object each with time, level, msg and "
+	    "request_id" },
+	{ "mock-api-compat", ON(scfg.mock_api_compat),
+	    .help = "also answer twitch mock-api's routes, for test setups made for it "
+	    "(twurple's TWURPLE_MOCK_API_PORT, pyTwitchAPI's mock mode): /auth/token, "
+	    "/auth/validate, /auth/revoke, /auth/device, /mock/users and /mock/channels, and "
+	    "POST /auth/authorize with grant_type=user_token, which hands any app that shows "
+	    "its secret a token for any user_id without asking the user.  Off by default: for "
+	    "tests only" },
+	{ "purge-interval", UINT(purge_interval), .arg = "SECS", .min = 1, .max = 86400,
+	    .help = "how often to delete expired tokens, codes and sessions" },
+	{ "tls-cert", STR(cert_path), .arg = "FILE", .unset = "none, plain HTTP",
+	    .help = "serve HTTPS with this PEM certificate (the chain, leaf first); cookies "
+	    "become Secure and links https" },
+	{ "tls-key", STR(key_path), .arg = "FILE",
+	    .help = "its unencrypted PEM private key (keep it 0600)" },
+	{ "trusted-proxy", LIST(proxies), .arg = "ADDR", .max = TW_MAX_TRUSTED_PROXIES,
+	    .canon = canon_proxy, .items = "addresses",
+	    .unset = "none, X-Forwarded-For is ignored",
+	    .help = "a reverse proxy (IP address) whose X-Forwarded-For names the client, for "
+	    "the limits and the access log" },
+
+	{ "max-login-failures", UINT(icfg.login_failures), .arg = "N", .min = 1,
+	    .max = FAILURES_MAX, .group = SERVE_LIMITS,
+	    .help = "wrong passwords per login" },
+	{ "max-address-failures", UINT(icfg.address_failures), .arg = "N", .min = 1,
+	    .max = FAILURES_MAX, .group = SERVE_LIMITS,
+	    .help = "per client address: wrong passwords; and, counted apart, failed client "
+	    "authentications at /oauth2/token, which then refuses the address outright" },
+	{ "max-client-failures", UINT(icfg.client_failures), .arg = "N", .min = 1,
+	    .max = FAILURES_MAX, .group = SERVE_LIMITS,
+	    .help = "wrong client secrets per client id; only wrong secrets are refused, so "
+	    "the right one always works" },
+	{ "max-activate-failures", UINT(icfg.activate_failures), .arg = "N", .min = 1,
+	    .max = FAILURES_MAX, .group = SERVE_LIMITS,
+	    .help = "wrong /activate codes per address" },
+	{ "throttle-slots", UINT(icfg.throttle_slots), .arg = "N", .min = 16, .max = 1 << 24,
+	    .group = SERVE_LIMITS,
+	    .help = "logins, addresses and client ids each limit remembers" },
+
+	{ "config", STR(config), .arg = "FILE", .group = SERVE_RUN, .flags = OPT_FILE,
+	    .help = "read options from FILE first (see above)" },
+	{ "check-config", ON(check_only), .group = SERVE_RUN, .flags = OPT_ARGV,
+	    .help = "check the options, the file, the environment and the TLS files, print "
+	    "the result, and exit without starting (0: valid, 2: not)" },
+	{ "help", ON(help), .short_name = 'h', .group = SERVE_RUN, .flags = OPT_ARGV,
+	    .help = "this help" },
+	{ .name = NULL }
+};
+
+void
+serve_opts_defaults(struct serve_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	server_config_defaults(&o->scfg);
+	idp_config_defaults(&o->icfg);
+	o->purge_interval = TW_PURGE_INTERVAL;
+	o->log_format = LOG_TEXT;
+}
+
+int
+serve_opts_parse(int argc, char **argv, struct serve_opts *o)
+{
+	serve_opts_defaults(o);
+	if (opt_parse(serve_options, argc, argv, "TWAUTH_", o, &o->src) == -1)
+		return -1;
+	if ((o->cert_path == NULL) != (o->key_path == NULL)) {
+		cli_error("HTTPS needs both --tls-cert and --tls-key");
+		return -1;
+	}
+	return 0;
+}
+
+void
+serve_opts_usage(FILE *f)
+{
+	struct serve_opts defaults;
+
+	serve_opts_defaults(&defaults);
+	fputs("Usage: twauth serve [options]\n"
+	    "\n"
+	    "Runs a server that answers like id.twitch.tv:\n"
+	    "  GET  /oauth2/authorize    sign-in and consent pages; code and implicit flows\n"
+	    "  POST /oauth2/token        client_credentials, authorization_code, refresh_token,\n"
+	    "                            urn:ietf:params:oauth:grant-type:device_code\n"
+	    "  POST /oauth2/device       starts the device code flow\n"
+	    "  GET  /activate            where users type a device's code and decide\n"
+	    "  GET  /oauth2/validate     POST /oauth2/revoke\n"
+	    "  GET  /oauth2/.well-known/openid-configuration, /oauth2/keys, /oauth2/userinfo\n"
+	    "                            OpenID Connect (also /.well-known/openid-configuration)\n"
+	    "  GET  /settings/connections   a user's authorized apps, with Disconnect\n"
+	    "  GET  /console            the developer console: register and manage apps\n"
+	    "  GET  /helix/users, /helix/channels   enough of Helix to use a token\n"
+	    "  GET  /healthz            GET /metrics (Prometheus text format)\n"
+	    "Register apps with 'twauth app create' and users with 'twauth user create';\n"
+	    "the server sees them at once.  Stops cleanly on Ctrl-C or SIGTERM.\n"
+	    "\n"
+	    "On first start it makes an RSA key to sign id_tokens, sealed in the database\n"
+	    "with the secret file $TWAUTH_SECRET_FILE (default for SQLite: the database\n"
+	    "path plus '.secret', created 0600; PostgreSQL needs it set).  Keep that file\n"
+	    "with the database, and give every server of one database the same file.\n"
+	    "\n"
+	    "Several servers can share one PostgreSQL database behind a load balancer:\n"
+	    "tokens, codes, signing keys and the /activate budget live in it; the\n"
+	    "failure limits below are per server.\n"
+	    "\n"
+	    "Every option can also come from a config file (--config FILE, or\n"
+	    "$TWAUTH_CONFIG: one 'name = value' per line, the names below without\n"
+	    "their dashes, '#' comments) and from the environment (TWAUTH_ and the\n"
+	    "name in capitals: TWAUTH_PUBLIC_URL=... for --public-url; flags take\n"
+	    "true or false; TWAUTH_TRUSTED_PROXY takes a list).  The command line\n"
+	    "wins over the environment, which wins over the file.\n"
+	    "\n"
+	    "Options:\n", f);
+	opt_usage(f, serve_options, SERVE_MAIN, &defaults);
+	fputs("\n"
+	    "Failure limits (after N failures each further one must wait 1, 2, 4 ...\n"
+	    "seconds, up to 5 minutes, answered 429 with Retry-After; successes never\n"
+	    "count; memory stays bounded, the least recently seen forgotten first):\n", f);
+	opt_usage(f, serve_options, SERVE_LIMITS, &defaults);
+	fputs("\n", f);
+	opt_usage(f, serve_options, SERVE_RUN, &defaults);
+	fputs("\n"
+	    "Examples:\n"
+	    "  twauth serve\n"
+	    "  twauth serve --listen 0.0.0.0:8080 --public-url https://id.example.test\n"
+	    "  TWAUTH_DB=/var/lib/twauth/twauth.db twauth serve --listen 127.0.0.1:9000\n"
+	    "  twauth serve --listen 0.0.0.0:8443 --tls-cert /etc/twauth/cert.pem \\\n"
+	    "    --tls-key /etc/twauth/key.pem --public-url https://id.example.test:8443\n"
+	    "  twauth serve --config /etc/twauth/twauth.conf --check-config\n"
+	    "  TWAUTH_SECRET_FILE=/etc/twauth/secret \\\n"
+	    "    twauth serve --db postgres://twauth@db.internal/twauth --listen 0.0.0.0:8080\n", f);
+	opt_free(serve_options, &defaults, &defaults.src);
+}
+
+void
+serve_opts_report(FILE *f, const struct serve_opts *o)
+{
+	fprintf(f, "The configuration is valid.\n");
+	opt_report(f, serve_options, o);
+	fprintf(f, "The database was not opened ('twauth db check' does that).\n");
+}
+
+void
+serve_opts_free(struct serve_opts *o)
+{
+	opt_free(serve_options, o, &o->src);
+}
