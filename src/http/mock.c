@@ -10,21 +10,12 @@
 void
 http_mock_authorize(struct request *req)
 {
-	struct idp_token_request tr = {
-		.grant_type = req_param(req, "grant_type"),
-		.client_id = req_param(req, "client_id"),
-		.client_secret = req_param(req, "client_secret"),
-		.scope = req_param(req, "scope"),
-		.user_id = req_param(req, "user_id"),
-	};
+	struct idp_token_request tr;
 	struct idp_token_response resp;
 	char addr[64];
 	enum idp_err err;
 
-	if (tr.scope == NULL)
-		tr.scope = req_param(req, "scopes");
-	req_client_addr(req, addr, sizeof(addr));
-	tr.client_addr = addr;
+	http_token_request(req, &tr, addr, sizeof(addr));
 	err = idp_mock_user_token(req_idp(req), &tr, &resp);
 	http_token_reply(req, err, &resp);
 	idp_token_response_clear(&resp);

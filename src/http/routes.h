@@ -41,6 +41,14 @@ void routes_for_metrics(void);
 json_t *user_id_json(int64_t id);
 /* Answers err in Twitch's format, naming the bad scopes for invalid_scope. */
 void reply_idp_error(struct request *req, enum idp_err err, const char *detail);
+/*
+ * What a token endpoint was sent: every parameter a grant reads (any of
+ * query string, urlencoded or multipart body), "scopes" for a missing
+ * "scope", and the client's address into addr (token.c).  The strings are
+ * the request's.
+ */
+void http_token_request(struct request *req, struct idp_token_request *tr, char *addr,
+    size_t addr_len);
 /* A token endpoint's answer: Twitch's success body, or err (token.c). */
 void http_token_reply(struct request *req, enum idp_err err,
     const struct idp_token_response *resp);

@@ -92,29 +92,36 @@ token_committed(struct request *req, void *ctx)
 }
 
 void
+http_token_request(struct request *req, struct idp_token_request *tr, char *addr,
+    size_t addr_len)
+{
+	memset(tr, 0, sizeof(*tr));
+	tr->grant_type = req_param(req, "grant_type");
+	tr->client_id = req_param(req, "client_id");
+	tr->client_secret = req_param(req, "client_secret");
+	/* Device-flow clients say "scopes"; accept it on every grant. */
+	if ((tr->scope = req_param(req, "scope")) == NULL)
+		tr->scope = req_param(req, "scopes");
+	tr->code = req_param(req, "code");
+	tr->redirect_uri = req_param(req, "redirect_uri");
+	tr->refresh_token = req_param(req, "refresh_token");
+	tr->device_code = req_param(req, "device_code");
+	tr->user_id = req_param(req, "user_id");
+	req_client_addr(req, addr, addr_len);
+	tr->client_addr = addr;
+}
+
+void
 http_token(struct request *req)
 {
-	struct idp_token_request tr = {
-		.grant_type = req_param(req, "grant_type"),
-		.client_id = req_param(req, "client_id"),
-		.client_secret = req_param(req, "client_secret"),
-		.scope = req_param(req, "scope"),
-		.code = req_param(req, "code"),
-		.redirect_uri = req_param(req, "redirect_uri"),
-		.refresh_token = req_param(req, "refresh_token"),
-		.device_code = req_param(req, "device_code"),
-	};
+	struct idp_token_request tr;
 	struct token_wait *w = xcalloc(1, sizeof(*w));
 	char issuer[400], addr[64];
 	enum idp_err err;
 
-	/* Device-flow clients say "scopes"; accept it on every grant. */
-	if (tr.scope == NULL)
-		tr.scope = req_param(req, "scopes");
+	http_token_request(req, &tr, addr, sizeof(addr));
 	http_issuer(req, issuer, sizeof(issuer));
 	tr.issuer = issuer;
-	req_client_addr(req, addr, sizeof(addr));
-	tr.client_addr = addr;
 	err = idp_token_start(req_idp(req), &tr, &w->resp, &w->pending, req_wake, req);
 	if (w->pending != NULL) {
 		req_park(req, token_committed, w);

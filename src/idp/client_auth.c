@@ -72,6 +72,22 @@ idp_client_auth(struct idp *idp, const struct idp_grant *g,
 }
 
 enum idp_err
+idp_grant_client(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp, int *is_public)
+{
+	struct store_app app;
+	enum idp_err err;
+
+	if ((err = idp_client_auth(idp, g, req, &app)) != IDP_OK)
+		return err;
+	if (is_public != NULL)
+		*is_public = app.is_public;
+	resp->scope_string = app.scope_string;
+	store_app_clear(&app);
+	return IDP_OK;
+}
+
+enum idp_err
 idp_client_known(struct idp *idp, const char *client_id)
 {
 	struct store_app app;

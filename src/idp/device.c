@@ -241,7 +241,6 @@ enum idp_err
 idp_grant_device(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp)
 {
-	struct store_app app;
 	struct store_issue issue;
 	struct store_poll_result poll;
 	uint8_t digest[HASH_LEN];
@@ -252,11 +251,8 @@ idp_grant_device(struct idp *idp, const struct idp_grant *g,
 
 	if (idp_blank(req->device_code))
 		return IDP_ERR_MISSING_DEVICE_CODE;
-	if ((err = idp_client_auth(idp, g, req, &app)) != IDP_OK)
+	if ((err = idp_grant_client(idp, g, req, resp, &is_public)) != IDP_OK)
 		return err;
-	is_public = app.is_public;
-	resp->scope_string = app.scope_string;
-	store_app_clear(&app);
 	if (scopes_canonical(req->scope, &checked, resp->error_detail,
 	    sizeof(resp->error_detail)) == -1)
 		return IDP_ERR_INVALID_SCOPE;

@@ -42,17 +42,14 @@ enum idp_err
 idp_grant_code(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp)
 {
-	struct store_app app;
 	struct store_issue issue;
 	struct store_code code;
 	uint8_t digest[HASH_LEN];
 	enum idp_err err;
 	enum store_rc rc;
 
-	if ((err = idp_client_auth(idp, g, req, &app)) != IDP_OK)
+	if ((err = idp_grant_client(idp, g, req, resp, NULL)) != IDP_OK)
 		return err;
-	resp->scope_string = app.scope_string;
-	store_app_clear(&app);
 	if (idp_blank(req->code))
 		return IDP_ERR_MISSING_CODE;
 	if (idp_blank(req->redirect_uri))

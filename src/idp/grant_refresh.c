@@ -33,7 +33,6 @@ enum idp_err
 idp_grant_refresh(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp)
 {
-	struct store_app app;
 	struct store_issue issue;
 	struct store_grant grant;
 	uint8_t digest[HASH_LEN];
@@ -45,11 +44,8 @@ idp_grant_refresh(struct idp *idp, const struct idp_grant *g,
 
 	if (idp_blank(req->refresh_token))
 		return IDP_ERR_MISSING_REFRESH_TOKEN;
-	if ((err = idp_client_auth(idp, g, req, &app)) != IDP_OK)
+	if ((err = idp_grant_client(idp, g, req, resp, &rotate)) != IDP_OK)
 		return err;
-	rotate = app.is_public;
-	resp->scope_string = app.scope_string;
-	store_app_clear(&app);
 	if (!idp_blank(req->scope) && scopes_canonical(req->scope, &wanted,
 	    resp->error_detail, sizeof(resp->error_detail)) == -1)
 		return IDP_ERR_INVALID_SCOPE;

@@ -73,6 +73,14 @@ idp_grant_fn idp_grant_mock;			/* grant_mock.c */
 enum idp_err idp_client_auth(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct store_app *app) MUST_CHECK;
 /*
+ * idp_client_auth for the user-token grants, which need of the app only
+ * whether it is public (*is_public, if not NULL) and how its answers spell
+ * scope (resp->scope_string, set here).
+ */
+enum idp_err idp_grant_client(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp,
+    int *is_public) MUST_CHECK;
+/*
  * The same for a secret already hashed: secret_digest is its SHA-256, or
  * NULL if none was sent.  app may be NULL when only the verdict matters.
  */

@@ -21,6 +21,7 @@
 #ifndef STORE_DB_H
 #define STORE_DB_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,26 @@ struct db_slots {
  * change to the code can cause.
  */
 unsigned db_slot(struct db_slots *sl, const struct stmt *s);
+
+/*
+ * A fixed set of connections that threads take turns with (db_pool.c): a
+ * driver adds each once, then takes one (waiting while none is free) and
+ * puts it back.  At most DB_POOL_MAX.
+ */
+#define DB_POOL_MAX	16
+struct db_conn;
+struct db_pool {
+	pthread_mutex_t	 lock;		/* guards the two below */
+	pthread_cond_t	 freed;
+	struct db_conn	*free[DB_POOL_MAX];
+	size_t		 n_free;
+};
+
+void db_pool_init(struct db_pool *p);
+void db_pool_destroy(struct db_pool *p);
+/* Adds c, or gives it back after db_pool_take. */
+void db_pool_put(struct db_pool *p, struct db_conn *c);
+struct db_conn *db_pool_take(struct db_pool *p);
 
 enum db_dialect { DIALECT_SQLITE, DIALECT_PG };
 

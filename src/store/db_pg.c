@@ -74,11 +74,8 @@ struct pg_conn {
 struct pg_db {
 	char		*spec;			/* may hold a password: never logged */
 	char		 where[160];		/* host and database, for log lines */
-	pthread_mutex_t	 lock;			/* guards the pool */
-	pthread_cond_t	 cond;
 	struct pg_conn	 conns[PG_POOL];
-	struct pg_conn	*free[PG_POOL];
-	size_t		 n_free;
+	struct db_pool	 pool;			/* lends out conns */
 	int		 version;
 	atomic_int	 health;		/* enum health: for log lines, once each */
 };
@@ -289,13 +286,12 @@ pg_open(const char *spec, char *err, size_t err_len)
 	char why[256];
 
 	q->spec = xstrdup(spec);
-	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->cond, NULL);
+	db_pool_init(&q->pool);
 	snprintf(q->where, sizeof(q->where), "the database");
 	for (size_t i = 0; i < PG_POOL; i++) {
 		q->conns[i].base.drv = &db_pg_driver;
 		q->conns[i].owner = q;
-		q->free[q->n_free++] = &q->conns[i];
+		db_pool_put(&q->pool, &q->conns[i].base);
 	}
 	/* The first connection now: a wrong spec fails here, not at the first request. */
 	first->conn = connect_to(spec);
@@ -322,8 +318,7 @@ pg_close(struct db *d)
 		PQclear(q->conns[i].res);
 		PQfinish(q->conns[i].conn);
 	}
-	pthread_mutex_destroy(&q->lock);
-	pthread_cond_destroy(&q->cond);
+	db_pool_destroy(&q->pool);
 	xfree_secret(q->spec, strlen(q->spec));
 	free(q);
 }
@@ -374,27 +369,14 @@ pg_check(struct db *d, void (*report)(void *, const char *), void *arg)
 static struct db_conn *
 pg_get(struct db *d, int write)
 {
-	struct pg_db *q = PD(d);
-	struct pg_conn *c;
-
 	(void)write;
-	pthread_mutex_lock(&q->lock);
-	while (q->n_free == 0)
-		pthread_cond_wait(&q->cond, &q->lock);
-	c = q->free[--q->n_free];
-	pthread_mutex_unlock(&q->lock);
-	return &c->base;
+	return db_pool_take(&PD(d)->pool);
 }
 
 static void
 pg_put(struct db *d, struct db_conn *dc)
 {
-	struct pg_db *q = PD(d);
-
-	pthread_mutex_lock(&q->lock);
-	q->free[q->n_free++] = PC(dc);
-	pthread_cond_signal(&q->cond);
-	pthread_mutex_unlock(&q->lock);
+	db_pool_put(&PD(d)->pool, dc);
 }
 
 static enum db_rc

@@ -76,11 +76,8 @@ struct sq_db {
 	struct sq_conn	 writer;
 	struct sq_conn	 keeper;	/* holds a read lock; guarded by write_lock */
 	sqlite3_stmt	*hold;		/* its read, left unfinished while held */
-	pthread_mutex_t	 pool_lock;
-	pthread_cond_t	 pool_cond;
 	struct sq_conn	 readers[SQ_READERS];
-	struct sq_conn	*free_readers[SQ_READERS];
-	size_t		 n_free;
+	struct db_pool	 pool;			/* lends out readers */
 	int		 version;
 	char		*path;
 };
@@ -282,8 +279,7 @@ sq_open(const char *path, char *err, size_t err_len)
 	pthread_once(&sq_configured, sq_configure);
 	q->path = xstrdup(path);
 	pthread_mutex_init(&q->write_lock, NULL);
-	pthread_mutex_init(&q->pool_lock, NULL);
-	pthread_cond_init(&q->pool_cond, NULL);
+	db_pool_init(&q->pool);
 	if (create_private(path, err, err_len) == -1 ||
 	    conn_open(&q->writer, path, SQLITE_OPEN_READWRITE, err, err_len) == -1 ||
 	    migrate(q, err, err_len) == -1)
@@ -291,7 +287,7 @@ sq_open(const char *path, char *err, size_t err_len)
 	for (size_t i = 0; i < SQ_READERS; i++) {
 		if (conn_open(&q->readers[i], path, SQLITE_OPEN_READONLY, err, err_len) == -1)
 			goto fail;
-		q->free_readers[q->n_free++] = &q->readers[i];
+		db_pool_put(&q->pool, &q->readers[i].base);
 	}
 	if (conn_open(&q->keeper, path, SQLITE_OPEN_READONLY, err, err_len) == -1)
 		goto fail;
@@ -314,8 +310,7 @@ sq_close(struct db *d)
 	/* The last connection to close checkpoints the WAL into the file. */
 	conn_close(&q->writer);
 	pthread_mutex_destroy(&q->write_lock);
-	pthread_mutex_destroy(&q->pool_lock);
-	pthread_cond_destroy(&q->pool_cond);
+	db_pool_destroy(&q->pool);
 	free(q->path);
 	free(q);
 }
@@ -427,19 +422,13 @@ static struct db_conn *
 sq_get(struct db *d, int write)
 {
 	struct sq_db *q = SQ(d);
-	struct sq_conn *c;
 
 	if (write) {
 		pthread_mutex_lock(&q->write_lock);
 		keeper_release(q);
 		return &q->writer.base;
 	}
-	pthread_mutex_lock(&q->pool_lock);
-	while (q->n_free == 0)
-		pthread_cond_wait(&q->pool_cond, &q->pool_lock);
-	c = q->free_readers[--q->n_free];
-	pthread_mutex_unlock(&q->pool_lock);
-	return &c->base;
+	return db_pool_take(&q->pool);
 }
 
 static void
@@ -452,10 +441,7 @@ sq_put(struct db *d, struct db_conn *dc)
 		pthread_mutex_unlock(&q->write_lock);
 		return;
 	}
-	pthread_mutex_lock(&q->pool_lock);
-	q->free_readers[q->n_free++] = SC(dc);
-	pthread_cond_signal(&q->pool_cond);
-	pthread_mutex_unlock(&q->pool_lock);
+	db_pool_put(&q->pool, dc);
 }
 
 /* Runs one of the transaction statements (prepared on first use). */

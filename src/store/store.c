@@ -171,20 +171,38 @@ enum store_rc
 store_change_all(struct store *st, const struct stmt *const *all, const size_t *nargs,
     size_t n, const struct db_arg *args, size_t n_args)
 {
-	struct db_conn *c = store_writer(st);
+	struct db_conn *c;
 	enum store_rc rc;
 
-	if ((rc = store_begin(c)) == STORE_OK) {
-		for (size_t i = 0; i < n && rc == STORE_OK; i++) {
-			int64_t changed = 0;
+	if ((rc = store_write_begin(st, &c)) != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		int64_t changed = 0;
 
-			rc = store_exec(c, all[i], args, nargs[i] < n_args ? nargs[i] : n_args,
-			    &changed);
-			if (rc == STORE_OK && i == 0 && changed == 0)
-				rc = STORE_NOTFOUND;
-		}
-		rc = store_finish(c, rc);
+		rc = store_exec(c, all[i], args, nargs[i] < n_args ? nargs[i] : n_args, &changed);
+		if (rc == STORE_OK && i == 0 && changed == 0)
+			rc = STORE_NOTFOUND;
 	}
+	return store_write_end(st, c, rc);
+}
+
+enum store_rc
+store_write_begin(struct store *st, struct db_conn **c)
+{
+	enum store_rc rc;
+
+	*c = store_writer(st);
+	if ((rc = store_begin(*c)) != STORE_OK) {
+		store_put(st, *c);
+		*c = NULL;
+	}
+	return rc;
+}
+
+enum store_rc
+store_write_end(struct store *st, struct db_conn *c, enum store_rc rc)
+{
+	rc = store_finish(c, rc);
 	store_put(st, c);
 	return rc;
 }

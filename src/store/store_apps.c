@@ -179,16 +179,14 @@ edit_list(char ***uris, size_t *n, const char *uri, int add)
 static enum store_rc
 edit_uris(struct store *st, const char *client_id, const char *uri, int add)
 {
-	struct db_conn *c = store_writer(st);
+	struct db_conn *c;
 	char **uris = NULL, *joined = NULL;
 	size_t n = 0;
 	enum store_rc rc;
 	int row = -1;
 
-	if ((rc = store_begin(c)) != STORE_OK) {
-		store_put(st, c);
+	if ((rc = store_write_begin(st, &c)) != STORE_OK)
 		return rc;
-	}
 	rc = STORE_ERROR;
 	if (db_run(c, &app_get_uris, ARGS(arg_text(client_id))) == DB_OK &&
 	    (row = db_next(c)) == 1)
@@ -202,8 +200,7 @@ edit_uris(struct store *st, const char *client_id, const char *uri, int add)
 		    NULL);
 	}
 	/* NOTFOUND changed nothing; commit or roll back alike. */
-	rc = store_finish(c, rc);
-	store_put(st, c);
+	rc = store_write_end(st, c, rc);
 	for (size_t i = 0; i < n; i++)
 		free(uris[i]);
 	free(uris);

@@ -133,14 +133,14 @@ enum store_rc
 store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
     const char *redirect_uri, const struct store_issue *issue, struct store_code *out)
 {
-	struct db_conn *c = store_writer(st);
+	struct db_conn *c;
 	enum store_rc rc;
 
 	memset(out, 0, sizeof(*out));
 	/* Failures roll back: no grant without its tokens, no half-used code. */
-	if ((rc = store_begin(c)) == STORE_OK)
-		rc = store_finish(c, redeem(c, hash, client_id, redirect_uri, issue, out));
-	store_put(st, c);
+	if ((rc = store_write_begin(st, &c)) == STORE_OK)
+		rc = store_write_end(st, c, redeem(c, hash, client_id, redirect_uri, issue,
+		    out));
 	if (rc != STORE_OK)
 		store_code_clear(out);
 	return rc;

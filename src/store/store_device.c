@@ -64,14 +64,12 @@ _Static_assert(DEVICE_REDEEMED == 3 && DEVICE_APPROVED == 1 && DEVICE_PENDING ==
 enum store_rc
 store_device_insert(struct store *st, const struct store_device *d)
 {
-	struct db_conn *c = store_writer(st);
+	struct db_conn *c;
 	int64_t changed = 0;
 	enum store_rc rc;
 
-	if ((rc = store_begin(c)) != STORE_OK) {
-		store_put(st, c);
+	if ((rc = store_write_begin(st, &c)) != STORE_OK)
 		return rc;
-	}
 	rc = store_exec(c, &device_replace_expired, ARGS(arg_hash(d->user_hash),
 	    arg_int(d->created_at)), NULL);
 	if (rc == STORE_OK)
@@ -81,9 +79,7 @@ store_device_insert(struct store *st, const struct store_device *d)
 		    &changed);
 	if (rc == STORE_OK && changed != 1)
 		rc = STORE_NOTFOUND;
-	rc = store_finish(c, rc);
-	store_put(st, c);
-	return rc;
+	return store_write_end(st, c, rc);
 }
 
 static void
@@ -203,14 +199,14 @@ store_device_poll(struct store *st, const uint8_t device_hash[HASH_LEN],
     const char *client_id, const struct store_issue *issue,
     const struct store_poll_rules *rules, struct store_poll_result *out)
 {
-	struct db_conn *c = store_writer(st);
+	struct db_conn *c;
 	enum store_rc rc;
 
 	memset(out, 0, sizeof(*out));
 	/* Failures roll back: no grant without its tokens, no half-spent code. */
-	if ((rc = store_begin(c)) == STORE_OK)
-		rc = store_finish(c, poll_once(c, device_hash, client_id, issue, rules, out));
-	store_put(st, c);
+	if ((rc = store_write_begin(st, &c)) == STORE_OK)
+		rc = store_write_end(st, c, poll_once(c, device_hash, client_id, issue, rules,
+		    out));
 	if (rc != STORE_OK)
 		store_poll_result_clear(out);
 	return rc;

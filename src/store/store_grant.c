@@ -102,19 +102,16 @@ store_replay(struct db_conn *c, int64_t grant_id)
 enum store_rc
 store_grant_issue(struct store *st, struct store_grant *grant, const struct store_issue *issue)
 {
-	struct db_conn *c = store_writer(st);
+	struct db_conn *c;
 	enum store_rc rc;
 
-	if ((rc = store_begin(c)) == STORE_OK) {
-		rc = store_insert_grant(c, grant);
-		if (rc == STORE_OK)
-			rc = store_insert_issued(c, grant->id, grant->user_id, grant->client_id,
-			    issue, issue->access.scopes ? issue->access.scopes : grant->scopes,
-			    NULL);
-		rc = store_finish(c, rc);
-	}
-	store_put(st, c);
-	return rc;
+	if ((rc = store_write_begin(st, &c)) != STORE_OK)
+		return rc;
+	rc = store_insert_grant(c, grant);
+	if (rc == STORE_OK)
+		rc = store_insert_issued(c, grant->id, grant->user_id, grant->client_id, issue,
+		    issue->access.scopes ? issue->access.scopes : grant->scopes, NULL);
+	return store_write_end(st, c, rc);
 }
 
 enum store_rc

@@ -74,6 +74,15 @@ MUST_CHECK enum store_rc store_get_all(struct store *st, const struct stmt *s,
  */
 MUST_CHECK enum store_rc store_change_all(struct store *st, const struct stmt *const *all,
     const size_t *nargs, size_t n, const struct db_arg *args, size_t n_args);
+/*
+ * A write transaction of its own: store_write_begin takes a writer and
+ * begins (on failure it has given the writer back), store_write_end ends
+ * the transaction as store_finish does with rc and gives the writer back.
+ * Returns the outcome.
+ */
+MUST_CHECK enum store_rc store_write_begin(struct store *st, struct db_conn **c);
+MUST_CHECK enum store_rc store_write_end(struct store *st, struct db_conn *c,
+    enum store_rc rc);
 /* db_begin as a store_rc. */
 MUST_CHECK enum store_rc store_begin(struct db_conn *c);
 /*

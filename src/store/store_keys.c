@@ -36,14 +36,12 @@ enum { KEY_KID, KEY_PUBLIC_DER, KEY_PRIVATE_ENC, KEY_CREATED_AT, KEY_RETIRED_AT 
 enum store_rc
 store_key_add(struct store *st, const struct store_key *k, int rotate)
 {
-	struct db_conn *c = store_writer(st);
+	struct db_conn *c;
 	int64_t changed = 0;
 	enum store_rc rc;
 
-	if ((rc = store_begin(c)) != STORE_OK) {
-		store_put(st, c);
+	if ((rc = store_write_begin(st, &c)) != STORE_OK)
 		return rc;
-	}
 	if (rotate)
 		rc = store_exec(c, &key_retire, ARGS(arg_int(k->created_at)), NULL);
 	if (rc == STORE_OK)
@@ -52,9 +50,7 @@ store_key_add(struct store *st, const struct store_key *k, int rotate)
 		    arg_blob(k->private_enc, k->private_len), arg_int(k->created_at)), &changed);
 	if (rc == STORE_OK && changed == 0)
 		rc = STORE_CONFLICT;
-	rc = store_finish(c, rc);
-	store_put(st, c);
-	return rc;
+	return store_write_end(st, c, rc);
 }
 
 static void

@@ -179,13 +179,12 @@ store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
     const struct store_issue *issue, const struct store_refresh_rules *rules,
     struct store_grant *grant)
 {
-	struct db_conn *c = store_writer(st);
+	struct db_conn *c;
 	enum store_rc rc;
 
 	memset(grant, 0, sizeof(*grant));
-	if ((rc = store_begin(c)) == STORE_OK)
-		rc = store_finish(c, refresh(c, hash, client_id, issue, rules, grant));
-	store_put(st, c);
+	if ((rc = store_write_begin(st, &c)) == STORE_OK)
+		rc = store_write_end(st, c, refresh(c, hash, client_id, issue, rules, grant));
 	if (rc != STORE_OK)
 		store_grant_clear(grant);
 	return rc;
