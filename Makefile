@@ -50,6 +50,11 @@ $(BUILD)/twauth: $(LIB_OBJ) $(MAIN_OBJ)
 $(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The test witness of syncs and answers (tests/preload/syncorder.c), built
+# plain: it is loaded into the server, not part of it.
+$(BUILD)/syncorder.so: tests/preload/syncorder.c
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -shared -fPIC -o $@ $< -ldl
+
 $(BUILD)/libtwauth.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
@@ -108,7 +113,7 @@ run:
 test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-banned
-	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests replays
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests replays $(BUILD)/syncorder.so
 	TWAUTH_BUILD=$(BUILD) tests/run.sh
 
 deps:

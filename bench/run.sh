@@ -36,11 +36,12 @@ trap cleanup EXIT
 
 json_field() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p"; }
 
-# serve NAME DB: starts a server; sets url_NAME and pid_NAME.
+# serve NAME DB [ARGS...]: starts a server; sets url_NAME and pid_NAME.
 serve() {
 	local name=$1 db=$2 out=$work/$1.out
+	shift 2
 	# The access log stays on (the default) and goes to /dev/null: its cost counts.
-	"$bin" serve --listen 127.0.0.1:0 --db "$db" >"$out" 2>/dev/null &
+	"$bin" serve --listen 127.0.0.1:0 --db "$db" "$@" >"$out" 2>/dev/null &
 	pids+=($!)
 	eval "pid_$name=$!"
 	for _ in $(seq 100); do grep -q 'listening on' "$out" 2>/dev/null && break; sleep 0.1; done
@@ -86,6 +87,24 @@ wrk.method = "POST"
 wrk.body = "client_id=$client_id&client_secret=$client_secret&grant_type=refresh_token&refresh_token=$refresh_token"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 LUA
+	# Each connection alternates an app token and its revocation.
+	cat >"$d/revoke.lua" <<LUA
+local token
+function request()
+	if token then
+		local t = token
+		token = nil
+		return wrk.format("POST", "/oauth2/revoke",
+		    { ["Content-Type"] = "application/x-www-form-urlencoded" },
+		    "client_id=$client_id&token=" .. t)
+	end
+	return wrk.format("POST", "/oauth2/token",
+	    { ["Content-Type"] = "application/x-www-form-urlencoded" }, "$body")
+end
+function response(status, headers, body)
+	token = body:match('"access_token":"([0-9a-z]+)"')
+end
+LUA
 	# Each connection alternates an authorize (302 with a fresh code) and
 	# the exchange of that code.  Every code is used once.
 	cat >"$d/code.lua" <<LUA
@@ -130,6 +149,7 @@ one() {
 	client_credentials) measure "$d/cc.txt" $w -s "$d/cc.lua" "$3/oauth2/token" ;;
 	refresh) measure "$d/refresh.txt" $w -s "$d/refresh.lua" "$3/oauth2/token" ;;
 	code_flow) measure "$d/code.txt" $w -s "$d/code.lua" "$3" ;;
+	revoke) measure "$d/revoke.txt" $w -s "$d/revoke.lua" "$3" ;;
 	esac
 }
 
@@ -138,6 +158,10 @@ median() { sort -n "$1" | awk '{l[NR] = $0} END {print l[int((NR + 1) / 2)]}'; }
 
 serve sqlite "$work/twauth.db"
 prepare sqlite "$work/twauth.db" "$url_sqlite"
+# The same on a database of its own with --durability relaxed: what syncing
+# the WAL at every commit costs.
+serve relaxed "$work/relaxed.db" --durability relaxed
+prepare relaxed "$work/relaxed.db" "$url_relaxed"
 pg_uri=$(tests/pg.sh start "$pgdir")
 export TWAUTH_SECRET_FILE=$work/pg.secret
 serve pg "$pg_uri"
@@ -160,6 +184,10 @@ healthz=$(median "$work/healthz.rounds")
 for row in validate client_credentials refresh code_flow; do
 	echo "$row $(one "$row" pg "$url_pg")"
 done >"$work/rows.pg"
+# --durability full (the server above) against relaxed, back to back per row.
+for row in client_credentials refresh revoke; do
+	echo "$row $(one "$row" sqlite "$url_sqlite") $(one "$row" relaxed "$url_relaxed")"
+done >"$work/rows.durability"
 
 # Two servers on the one PostgreSQL database, each with its own wrk and half
 # the connections; requests/s is the sum, p99 the worse of the two.
@@ -181,6 +209,7 @@ label() {
 	client_credentials) echo '`POST /oauth2/token` client_credentials' ;;
 	refresh) echo '`POST /oauth2/token` refresh_token' ;;
 	code_flow) echo '`GET /oauth2/authorize` (signed in, consented) + `POST /oauth2/token` authorization_code, alternating' ;;
+	revoke) echo '`POST /oauth2/token` client_credentials + `POST /oauth2/revoke` of that token, alternating' ;;
 	esac
 }
 
@@ -212,6 +241,15 @@ round_ratio() {
 	printf '| two servers on one PostgreSQL database, client_credentials, a wrk each | | | | | %.0f | | %s | %s |\n' \
 	    "$1" "$3" "$(ratio "$1")"
 	[ "$4" = 0 ] || echo "| ^ non-2xx answers: $4 | | | | | | | | |"
+	echo
+	echo "| SQLite, \`--durability\` | full req/s | p99 | ratio | relaxed req/s | p99 | ratio | full / relaxed |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	while read -r name rps _ p99 bad rrps _ rp99 rbad; do
+		printf '| %s | %.0f | %s | %s | %.0f | %s | %s | %s |\n' "$(label "$name")" \
+		    "$rps" "$p99" "$(ratio "$rps")" "$rrps" "$rp99" "$(ratio "$rrps")" \
+		    "$(awk -v a="$rps" -v b="$rrps" 'BEGIN {printf "%.2f", a / b}')"
+		[ "$bad" = 0 ] && [ "$rbad" = 0 ] || echo "| ^ non-2xx answers: full $bad, relaxed $rbad | | | | | | | |"
+	done <"$work/rows.durability"
 } >"$table"
 
 if [ "$tokens" -gt 0 ]; then

@@ -38,6 +38,29 @@ int
 cli_open(const char *db, const struct idp_config *cfg, int key_secret, struct store **st,
     struct idp **idp)
 {
+	return cli_open_config(db, NULL, cfg, key_secret, st, idp);
+}
+
+/*
+ * Whether the database holds signing keys already, sealed with a secret
+ * file that must then exist: a new one could not open them.  When it
+ * cannot be told, as if it did (nothing is created).
+ */
+static int
+store_has_keys(struct store *st)
+{
+	struct store_key *keys = NULL;
+	size_t n = 0;
+	int has = store_key_list(st, &keys, &n) != STORE_OK || n > 0;
+
+	store_key_list_free(keys, n);
+	return has;
+}
+
+int
+cli_open_config(const char *db, const struct store_config *scfg, const struct idp_config *cfg,
+    int key_secret, struct store **st, struct idp **idp)
+{
 	struct idp_config defaults;
 	char err[512];
 
@@ -45,7 +68,7 @@ cli_open(const char *db, const struct idp_config *cfg, int key_secret, struct st
 		idp_config_defaults(&defaults);
 		cfg = &defaults;
 	}
-	if ((*st = store_open(db, err, sizeof(err))) == NULL) {
+	if ((*st = store_open_config(db, scfg, err, sizeof(err))) == NULL) {
 		cli_error("%s", err);
 		return -1;
 	}
@@ -55,7 +78,7 @@ cli_open(const char *db, const struct idp_config *cfg, int key_secret, struct st
 			defaults = *cfg;
 			cfg = &defaults;
 		}
-		if (cli_key_secret(db, 1, &defaults) == -1) {
+		if (cli_key_secret(db, !store_has_keys(*st), &defaults) == -1) {
 			OPENSSL_cleanse(&defaults, sizeof(defaults));
 			store_close(*st);
 			*st = NULL;

@@ -26,6 +26,9 @@ const char *cli_db_path(const char *flag);
  */
 int cli_open(const char *db, const struct idp_config *cfg, int key_secret,
     struct store **st, struct idp **idp);
+/* cli_open with the store's settings scfg (NULL: the defaults). */
+int cli_open_config(const char *db, const struct store_config *scfg,
+    const struct idp_config *cfg, int key_secret, struct store **st, struct idp **idp);
 void cli_close(struct store *st, struct idp *idp);
 /*
  * Reads the secret file that seals the OpenID Connect signing keys into

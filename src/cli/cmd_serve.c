@@ -52,7 +52,9 @@ cmd_serve(int argc, char **argv)
 	db = cli_db_path(o.db);
 	server_block_signals();
 	rc = EXIT_FAIL;
-	if (cli_open(db, &o.icfg, 1, &st, &idp) == -1)
+	o.stcfg.relaxed = o.durability == DURABILITY_RELAXED;
+	o.stcfg.timeout_ms = o.db_timeout * 1000;
+	if (cli_open_config(db, &o.stcfg, &o.icfg, 1, &st, &idp) == -1)
 		goto out;
 	if ((err = idp_keys_ensure(idp)) != IDP_OK) {
 		cli_error("%s", idp_err_info(err)->message);

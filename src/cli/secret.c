@@ -91,6 +91,12 @@ cli_key_secret(const char *db, int create, struct idp_config *cfg)
 			return -1;
 		}
 	}
+	if (fd == -1 && errno == ENOENT) {
+		cli_error("the database's signing keys are sealed with the secret file %s, which "
+		    "is not there: put it back (or set TWAUTH_SECRET_FILE to where it is); "
+		    "nothing was created", path);
+		return -1;
+	}
 	if (fd == -1) {
 		cli_error("cannot open the secret file %s: %s", path, strerror(errno));
 		return -1;

@@ -64,6 +64,11 @@ show_db(const char *v)
 	return store_spec_is_pg(db) ? "a PostgreSQL URI (not shown: it may hold a password)" : db;
 }
 
+/* Indexed by enum serve_durability. */
+static const char *const durabilities[] = {
+	[DURABILITY_FULL] = "full", [DURABILITY_RELAXED] = "relaxed", NULL
+};
+
 /* Indexed by enum log_format. */
 static const char *const log_formats[] = { [LOG_TEXT] = "text", [LOG_JSON] = "json", NULL };
 
@@ -79,6 +84,17 @@ const struct opt serve_options[] = {
 	    .help = "SQLite database file, created 0600 if missing; or a PostgreSQL URI "
 	    "postgres://USER:PASS@HOST/DB (or postgresql://, any libpq URI); tables made at "
 	    "start" },
+	{ "durability", CHOICE(durability), .choices = durabilities,
+	    .help = "full: a write (a token, a rotation, a revocation) is on disk before it is "
+	    "answered, so it survives a power cut (SQLite syncs its WAL at each commit; "
+	    "PostgreSQL keeps synchronous_commit); relaxed: the last answered writes before "
+	    "a power cut or kernel crash may be lost, a killed server loses nothing either "
+	    "way, and the database is never corrupted" },
+	{ "db-timeout", UINT(db_timeout), .arg = "SECS", .min = TW_DB_TIMEOUT_MIN_MS / 1000 + 1,
+	    .max = TW_DB_TIMEOUT_MAX_MS / 1000,
+	    .help = "every database call's deadline, waiting for a connection or a lock "
+	    "included; past it the request is answered 503 (PostgreSQL's statement_timeout "
+	    "and lock_timeout are set to it too)" },
 	{ "public-url", STR(scfg.public_url), .arg = "URL", .check = check_public_url,
 	    .unset = "derived from each request's Host",
 	    .help = "the URL clients use to reach this server, when it differs from the "
@@ -160,6 +176,8 @@ serve_opts_defaults(struct serve_opts *o)
 	server_config_defaults(&o->scfg);
 	idp_config_defaults(&o->icfg);
 	o->purge_interval = TW_PURGE_INTERVAL;
+	o->db_timeout = TW_DB_TIMEOUT_DEFAULT_MS / 1000;
+	o->durability = DURABILITY_FULL;
 	o->log_format = LOG_TEXT;
 }
 

@@ -21,12 +21,18 @@ struct serve_opts {
 	const char		*key_path;
 	const char		*config;	/* read by optsource_build */
 	unsigned		 purge_interval;
+	unsigned		 db_timeout;	/* seconds */
+	int			 durability;	/* enum serve_durability */
+	struct store_config	 stcfg;		/* from the two above */
 	int			 log_format;	/* enum log_format */
 	struct opt_list		 proxies;	/* canonical addresses */
 	int			 check_only;
 	int			 help;
 	struct optsource	 src;		/* the arguments the strings above point into */
 };
+
+/* --durability's values. */
+enum serve_durability { DURABILITY_FULL, DURABILITY_RELAXED };
 
 /* --help prints the rows a group at a time, each under its own heading. */
 enum serve_group { SERVE_MAIN, SERVE_LIMITS, SERVE_RUN, SERVE_GROUP__MAX };

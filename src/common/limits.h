@@ -110,6 +110,13 @@
 #define TW_PURGE_MAX_ROWS	200000
 #define TW_PURGE_INTERVAL	300	/* seconds between runs (--purge-interval) */
 #define TW_PURGE_KEEP		86400	/* ended codes, sessions ... kept this long */
+/*
+ * The database's deadline (--db-timeout): a call that has no answer by
+ * then, waiting for a connection or a lock included, is answered 503.
+ */
+#define TW_DB_TIMEOUT_DEFAULT_MS 5000
+#define TW_DB_TIMEOUT_MIN_MS	100
+#define TW_DB_TIMEOUT_MAX_MS	600000
 
 /*
  * The client (twauth token and friends): what it takes from issuers and

@@ -76,6 +76,7 @@ answer_failure(struct request *req, const struct store_user *user, enum idp_err 
 		page_activate(req, 429, &ap);
 		break;
 	case IDP_ERR_WRONG_USER_CODE:
+	case IDP_ERR_USER_CODE_DECIDED:
 		ap.code = req_param(req, "user_code");
 		page_activate(req, 400, &ap);
 		break;

@@ -8,6 +8,7 @@
 
 static const struct route table[] = {
 	{ "GET",  "/healthz",		ROUTE_OPS,	http_health },
+	{ "GET",  "/readyz",		ROUTE_OPS,	http_ready },
 	{ "GET",  "/metrics",		ROUTE_OPS | ROUTE_METRICS, http_metrics },
 	{ "POST", "/oauth2/token",	ROUTE_PARAMS,	http_token },
 	{ "GET",  "/oauth2/validate",	0,		http_validate },

@@ -55,6 +55,7 @@ void http_token_reply(struct request *req, enum idp_err err,
 
 /* Handlers, one file per endpoint group. */
 void http_health(struct request *req);
+void http_ready(struct request *req);
 void http_metrics(struct request *req);
 void http_token(struct request *req);
 void http_validate(struct request *req);

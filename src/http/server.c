@@ -162,7 +162,7 @@ server_run(const struct server_config *cfg, struct idp *idp)
 	/*
 	 * The public listener answers every route but, with --metrics-listen,
 	 * /metrics, which moves to a listener of its own (plain HTTP, one
-	 * thread) that answers only /metrics and /healthz.
+	 * thread) that answers only /metrics, /healthz and /readyz.
 	 */
 	struct server srv = { .routes = { 0, cfg->metrics_listen ? ROUTE_METRICS : 0 } };
 	struct server ops = { .routes = { ROUTE_OPS, 0 } };

@@ -178,6 +178,14 @@ count_miss(struct idp *idp, const char *client_addr, int64_t now)
 	log_info("wrong device activation code from %s", client_addr ? client_addr : "-");
 }
 
+/* What finding or deciding a user code found, as the page's error. */
+static enum idp_err
+device_rc(enum store_rc rc)
+{
+	return rc == STORE_MISMATCH ? IDP_ERR_USER_CODE_DECIDED :
+	    idp_from_store(rc, IDP_ERR_WRONG_USER_CODE);
+}
+
 enum idp_err
 idp_device_find(struct idp *idp, const char *typed, const char *client_addr,
     struct idp_device_view *out, int64_t *retry_after)
@@ -190,8 +198,8 @@ idp_device_find(struct idp *idp, const char *typed, const char *client_addr,
 	memset(out, 0, sizeof(*out));
 	err = gate(idp, typed, client_addr, now, out->user_code, hash, retry_after);
 	if (err == IDP_OK)
-		err = idp_from_store(store_device_find(idp->store, hash, now, &d),
-		    IDP_ERR_WRONG_USER_CODE);
+		err = device_rc(store_device_find(idp->store, hash, now, &d));
+	/* A code decided already is a right one: not counted against anyone. */
 	if (err == IDP_ERR_WRONG_USER_CODE)
 		count_miss(idp, client_addr, now);
 	if (err != IDP_OK) {
@@ -219,8 +227,7 @@ idp_device_decide(struct idp *idp, const struct store_user *user, const char *ty
 
 	err = gate(idp, typed, client_addr, now, code, hash, retry_after);
 	if (err == IDP_OK)
-		err = idp_from_store(store_device_decide(idp->store, hash, user->id, approve, now),
-		    IDP_ERR_WRONG_USER_CODE);
+		err = device_rc(store_device_decide(idp->store, hash, user->id, approve, now));
 	if (err == IDP_ERR_WRONG_USER_CODE)
 		count_miss(idp, client_addr, now);
 	else if (err == IDP_OK)

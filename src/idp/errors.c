@@ -30,6 +30,9 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_SLOW_DOWN] = { 400, "slow_down" },
 	[IDP_ERR_DEVICE_DENIED] = { 400, "access_denied" },
 	[IDP_ERR_INVALID_DEVICE_CODE] = { 400, "invalid device code" },
+	[IDP_ERR_USER_CODE_DECIDED] = { 400,
+	    "That code has been answered already: your device has the answer. "
+	    "To change it, start again on the device." },
 	[IDP_ERR_WRONG_USER_CODE] = { 400,
 	    "That code is not valid. Check the code your device shows; "
 	    "codes work once and expire after 30 minutes." },

@@ -30,6 +30,7 @@ enum idp_err {
 	IDP_ERR_DEVICE_DENIED,
 	IDP_ERR_INVALID_DEVICE_CODE,
 	IDP_ERR_WRONG_USER_CODE,	/* typed at /activate */
+	IDP_ERR_USER_CODE_DECIDED,	/* ... right, but decided already */
 	IDP_ERR_ACTIVATE_THROTTLED,
 	/* OpenID Connect */
 	IDP_ERR_USERINFO_NEEDS_OPENID,

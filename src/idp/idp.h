@@ -395,7 +395,8 @@ struct idp_device_view {
  * spaces and dashes do not matter).  Every miss counts against client_addr
  * and against everyone together; past the limits this answers
  * IDP_ERR_ACTIVATE_THROTTLED with *retry_after seconds, before looking.
- * Else IDP_OK or IDP_ERR_WRONG_USER_CODE.
+ * Else IDP_OK, IDP_ERR_WRONG_USER_CODE, or IDP_ERR_USER_CODE_DECIDED for a
+ * right code that was approved or denied already (not counted as a miss).
  */
 enum idp_err idp_device_find(struct idp *idp, const char *typed, const char *client_addr,
     struct idp_device_view *out, int64_t *retry_after) MUST_CHECK;
@@ -414,6 +415,12 @@ int idp_user_code_char(int c);
 
 /* Deletes what has ended, now (store_purge); counts in *out. */
 enum idp_err idp_purge(struct idp *idp, struct store_purged *out) MUST_CHECK;
+/*
+ * Readiness (GET /readyz): IDP_OK when the database answers a trivial
+ * statement within its deadline, else IDP_ERR_UNAVAILABLE with the reason
+ * in why.
+ */
+enum idp_err idp_ready(struct idp *idp, char *why, size_t why_len) MUST_CHECK;
 /* A thread that runs idp_purge every interval seconds (0: the default). */
 struct purger;
 struct purger *purger_start(struct idp *idp, unsigned interval);

@@ -25,6 +25,12 @@ struct purger {
 };
 
 enum idp_err
+idp_ready(struct idp *idp, char *why, size_t why_len)
+{
+	return store_ready(idp->store, why, why_len) == 0 ? IDP_OK : IDP_ERR_UNAVAILABLE;
+}
+
+enum idp_err
 idp_purge(struct idp *idp, struct store_purged *out)
 {
 	int64_t now = clock_now();

@@ -22,11 +22,13 @@
 #define STORE_DB_H
 
 #include <pthread.h>
+#include <time.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../common/compiler.h"
 #include "../common/hash.h"
+#include "store.h"
 
 /*
  * One statement.  sql is SQLite's dialect with ?N placeholders; the
@@ -74,7 +76,18 @@ void db_pool_init(struct db_pool *p);
 void db_pool_destroy(struct db_pool *p);
 /* Adds c, or gives it back after db_pool_take. */
 void db_pool_put(struct db_pool *p, struct db_conn *c);
-struct db_conn *db_pool_take(struct db_pool *p);
+/* A free connection, waiting at most timeout_ms for one; else &db_unavailable. */
+struct db_conn *db_pool_take(struct db_pool *p, unsigned timeout_ms);
+
+/*
+ * What a driver hands out when no connection came within the deadline:
+ * every statement on it fails at once (DB_ERROR), and putting it back
+ * does nothing (store_put knows it).  Shared by all threads: it has no
+ * state.
+ */
+extern struct db_conn db_unavailable;
+/* An absolute CLOCK_REALTIME time timeout_ms from now, for timed waits. */
+void db_deadline(struct timespec *ts, unsigned timeout_ms);
 
 enum db_dialect { DIALECT_SQLITE, DIALECT_PG };
 
@@ -161,7 +174,8 @@ struct db_conn;		/* one connection; begins with its driver */
 
 struct db_driver {
 	const char	*name;
-	struct db	*(*open)(const char *spec, char *err, size_t err_len);
+	struct db	*(*open)(const char *spec, const struct store_config *cfg, char *err,
+			    size_t err_len);
 	void		 (*close)(struct db *);
 	int		 (*schema_version)(struct db *);
 	/* What to call the database in messages: never a password. */
@@ -184,6 +198,12 @@ struct db_driver {
 	const char	*(*col_text)(struct db_conn *, int col);
 	const uint8_t	*(*col_blob)(struct db_conn *, int col, size_t *len);
 	int64_t		 (*changes)(struct db_conn *);
+	/*
+	 * Whether the connection still reaches the database after a failed
+	 * statement: 1 if the statement failed for a reason of its own, 0 if
+	 * the database is gone (a lost or dropped connection, no connection).
+	 */
+	int		 (*usable)(struct db_conn *);
 	void		 (*done)(struct db_conn *);
 };
 
@@ -239,6 +259,12 @@ static inline int64_t
 db_changes(struct db_conn *c)
 {
 	return c->drv->changes(c);
+}
+
+static inline int
+db_usable(struct db_conn *c)
+{
+	return c->drv->usable(c);
 }
 
 static inline void

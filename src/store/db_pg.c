@@ -31,6 +31,7 @@
  */
 #include <arpa/inet.h>
 #include <endian.h>
+#include <errno.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
@@ -48,7 +49,19 @@
 
 #define PG_POOL		8	/* connections per process */
 #define PG_MAX_ARGS	16	/* parameters of the longest statement */
-#define PG_TIMEOUT	"5"	/* seconds to connect */
+#define PG_CONNECT_MIN	2	/* seconds: libpq's least connect_timeout */
+/*
+ * The server's own limits (statement_timeout, lock_timeout) are the
+ * deadline; ours waits this much longer, so that a server that answers
+ * says why itself, and only a silent one is cut off.
+ */
+#define PG_DEADLINE_SLACK_MS 500
+/*
+ * After a connection attempt failed, others fail at once for this long
+ * instead of each waiting out connect_timeout again: a server that is
+ * down or frozen costs a request its deadline once, not once per call.
+ */
+#define PG_RECONNECT_PAUSE_MS 500
 
 /* Type OIDs (pg_type.h is not for clients). */
 #define OID_BYTEA	17
@@ -78,6 +91,10 @@ struct pg_db {
 	struct db_pool	 pool;			/* lends out conns */
 	int		 version;
 	atomic_int	 health;		/* enum health: for log lines, once each */
+	struct store_config cfg;
+	_Atomic uint64_t connect_failed;	/* clock_mono_us of the last failure */
+	char		 options[160];		/* -c settings every connection gets */
+	char		 connect_timeout[16];	/* seconds */
 };
 
 /* What the log has said about reaching the database. */
@@ -134,16 +151,85 @@ ignore_notice(void *arg, const char *message)
 }
 
 static PGconn *
-connect_to(const char *spec)
+connect_to(const struct pg_db *q)
 {
 	/* Ours first, so that settings in the spec win. */
-	const char *keys[] = { "connect_timeout", "application_name", "dbname", NULL };
-	const char *values[] = { PG_TIMEOUT, "twauth", spec, NULL };
+	const char *keys[] = { "connect_timeout", "application_name", "options", "dbname",
+	    NULL };
+	const char *values[] = { q->connect_timeout, "twauth", q->options, q->spec, NULL };
 	PGconn *conn = PQconnectdbParams(keys, values, 1);
 
-	if (conn != NULL)
+	if (conn != NULL) {
 		PQsetNoticeProcessor(conn, ignore_notice, NULL);
+		/* Sends never block: await() waits, with its deadline. */
+		if (PQstatus(conn) == CONNECTION_OK)
+			(void)PQsetnonblocking(conn, 1);
+	}
 	return conn;
+}
+
+/* Forgets c's connection: after a deadline its state is unknown. */
+static void
+drop(struct pg_conn *c)
+{
+	PQfinish(c->conn);
+	c->conn = NULL;
+	c->in_tx = 0;
+	memset(c->prepared, 0, sizeof(c->prepared));
+}
+
+/*
+ * The result of what was just sent on c, waiting no longer than the
+ * deadline: NULL if the connection broke or no answer came in time (then
+ * *timed_out is 1 and the connection is dropped: what the server did with
+ * the statement is unknown).  The NULL that ends a command's results is
+ * read here too.  Free the result with PQclear.
+ */
+static PGresult *
+await(struct pg_conn *c, int *timed_out)
+{
+	struct pg_db *q = c->owner;
+	uint64_t deadline = clock_mono_us() +
+	    ((uint64_t)q->cfg.timeout_ms + PG_DEADLINE_SLACK_MS) * 1000;
+	PGresult *res = NULL, *r;
+	int flushing = 1;
+
+	*timed_out = 0;
+	for (;;) {
+		struct pollfd pfd = { .fd = PQsocket(c->conn), .events = POLLIN };
+		uint64_t now = clock_mono_us();
+		int n;
+
+		if (flushing && (flushing = PQflush(c->conn)) == -1)
+			break;
+		if (!flushing && !PQisBusy(c->conn)) {
+			if ((r = PQgetResult(c->conn)) == NULL)
+				return res;
+			if (res == NULL)
+				res = r;
+			else
+				PQclear(r);
+			continue;
+		}
+		if (now >= deadline) {
+			*timed_out = 1;
+			log_warn("postgresql: no answer from %s within %u ms; dropping the "
+			    "connection", q->where, q->cfg.timeout_ms);
+			break;
+		}
+		if (flushing)
+			pfd.events |= POLLOUT;
+		n = poll(&pfd, 1, (int)((deadline - now + 999) / 1000));
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0 && (pfd.revents & (POLLIN | POLLERR | POLLHUP)) &&
+		    PQconsumeInput(c->conn) == 0)
+			break;
+	}
+	PQclear(res);
+	if (*timed_out)
+		drop(c);
+	return NULL;
 }
 
 /*
@@ -172,8 +258,12 @@ ensure_connected(struct pg_conn *c)
 	}
 	memset(c->prepared, 0, sizeof(c->prepared));
 	c->in_tx = 0;
-	c->conn = connect_to(q->spec);
+	c->conn = NULL;
+	if (atomic_load(&q->connect_failed) + PG_RECONNECT_PAUSE_MS * 1000 > clock_mono_us())
+		return -1;	/* said in the log when it failed */
+	c->conn = connect_to(q);
 	if (PQstatus(c->conn) != CONNECTION_OK) {
+		atomic_store(&q->connect_failed, clock_mono_us());
 		if (atomic_exchange(&q->health, HEALTH_UNREACHABLE) != HEALTH_UNREACHABLE)
 			log_error("postgresql: cannot connect to %s: %s", q->where,
 			    conn_error(c->conn, why, sizeof(why)));
@@ -193,7 +283,8 @@ ensure_connected(struct pg_conn *c)
 static int
 command(struct pg_conn *c, const char *sql, const char *expect_status)
 {
-	PGresult *res = PQexec(c->conn, sql);
+	int timed_out = 0;
+	PGresult *res = PQsendQuery(c->conn, sql) == 1 ? await(c, &timed_out) : NULL;
 	ExecStatusType status = PQresultStatus(res);
 	int ok = (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) &&
 	    strcmp(PQcmdStatus(res), expect_status) == 0;
@@ -207,22 +298,51 @@ command(struct pg_conn *c, const char *sql, const char *expect_status)
 	return ok ? 0 : -1;
 }
 
+/*
+ * Whether the database is twauth's to use, read before anything is made in
+ * it: it has no tables in its schema yet, or twauth's schema table.  1, 0
+ * or -1 when it cannot be told.
+ */
 static int
-migrate(struct pg_db *q, PGconn *conn, char *err, size_t err_len)
+database_is_ours(struct pg_conn *c)
 {
-	struct pg_conn c = { .conn = conn, .owner = q };
+	PGresult *res = PQexec(c->conn, "SELECT count(*), "
+	    "count(*) FILTER (WHERE tablename = 'twauth_schema') FROM pg_tables "
+	    "WHERE schemaname = current_schema()");
+	int ours = -1;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		ours = strcmp(PQgetvalue(res, 0, 0), "0") == 0 ||
+		    strcmp(PQgetvalue(res, 0, 1), "0") != 0;
+	PQclear(res);
+	return ours;
+}
+
+static int
+migrate(struct pg_db *q, struct pg_conn *c, char *err, size_t err_len)
+{
 	PGresult *res = NULL;
-	int version = -1, rc = -1, latest = db_schema_latest();
+	int version = -1, rc = -1, latest = db_schema_latest(), ours;
 	int64_t found;
 
-	if (command(&c, "BEGIN", "BEGIN") == -1 ||
-	    command(&c, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", "SELECT 1") == -1 ||
-	    command(&c, "CREATE TABLE IF NOT EXISTS twauth_schema (version INTEGER NOT NULL)",
+	if (command(c, "BEGIN", "BEGIN") == -1 ||
+	    command(c, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", "SELECT 1") == -1 ||
+	    (ours = database_is_ours(c)) == -1) {
+		snprintf(err, err_len, "cannot start migration on %s", q->where);
+		goto out;
+	}
+	if (!ours) {
+		snprintf(err, err_len, "%s is not a twauth database: it holds another program's "
+		    "tables and no twauth schema; twauth leaves it as it is; give --db a new "
+		    "database", q->where);
+		goto out;
+	}
+	if (command(c, "CREATE TABLE IF NOT EXISTS twauth_schema (version INTEGER NOT NULL)",
 	    "CREATE TABLE") == -1) {
 		snprintf(err, err_len, "cannot start migration on %s", q->where);
 		goto out;
 	}
-	res = PQexec(conn, "SELECT version FROM twauth_schema");
+	res = PQexec(c->conn, "SELECT version FROM twauth_schema");
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 0)
 		version = 0;
 	else if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
@@ -239,7 +359,7 @@ migrate(struct pg_db *q, PGconn *conn, char *err, size_t err_len)
 	}
 	for (int v = version + 1; v <= latest; v++) {
 		char *sql = db_migration(v, DIALECT_PG), why[256];
-		PGresult *m = PQexec(conn, sql);
+		PGresult *m = PQexec(c->conn, sql);
 		int ok = PQresultStatus(m) == PGRES_COMMAND_OK;
 
 		if (!ok)
@@ -256,7 +376,7 @@ migrate(struct pg_db *q, PGconn *conn, char *err, size_t err_len)
 		snprintf(sql, sizeof(sql), version == 0 ?
 		    "INSERT INTO twauth_schema (version) VALUES (%d)" :
 		    "UPDATE twauth_schema SET version = %d", latest);
-		if (command(&c, sql, version == 0 ? "INSERT 0 1" : "UPDATE 1") == -1) {
+		if (command(c, sql, version == 0 ? "INSERT 0 1" : "UPDATE 1") == -1) {
 			snprintf(err, err_len, "cannot record the schema version on %s", q->where);
 			goto out;
 		}
@@ -266,7 +386,7 @@ migrate(struct pg_db *q, PGconn *conn, char *err, size_t err_len)
 	rc = 0;
 out:
 	PQclear(res);
-	if (command(&c, rc == 0 ? "COMMIT" : "ROLLBACK", rc == 0 ? "COMMIT" : "ROLLBACK") == -1 &&
+	if (command(c, rc == 0 ? "COMMIT" : "ROLLBACK", rc == 0 ? "COMMIT" : "ROLLBACK") == -1 &&
 	    rc == 0) {
 		snprintf(err, err_len, "cannot commit migration on %s", q->where);
 		rc = -1;
@@ -279,13 +399,20 @@ static struct db_conn *pg_get(struct db *d, int write);
 static void pg_put(struct db *d, struct db_conn *dc);
 
 static struct db *
-pg_open(const char *spec, char *err, size_t err_len)
+pg_open(const char *spec, const struct store_config *cfg, char *err, size_t err_len)
 {
 	struct pg_db *q = xcalloc(1, sizeof(*q));
 	struct pg_conn *first = &q->conns[0];
+	unsigned secs = (cfg->timeout_ms + 999) / 1000;
 	char why[256];
 
 	q->spec = xstrdup(spec);
+	q->cfg = *cfg;
+	snprintf(q->connect_timeout, sizeof(q->connect_timeout), "%u",
+	    secs < PG_CONNECT_MIN ? PG_CONNECT_MIN : secs);
+	/* The server keeps the deadline too: a lock or a statement past it is an error. */
+	snprintf(q->options, sizeof(q->options), "-c statement_timeout=%u -c lock_timeout=%u%s",
+	    cfg->timeout_ms, cfg->timeout_ms, cfg->relaxed ? " -c synchronous_commit=off" : "");
 	db_pool_init(&q->pool);
 	snprintf(q->where, sizeof(q->where), "the database");
 	for (size_t i = 0; i < PG_POOL; i++) {
@@ -294,14 +421,14 @@ pg_open(const char *spec, char *err, size_t err_len)
 		db_pool_put(&q->pool, &q->conns[i].base);
 	}
 	/* The first connection now: a wrong spec fails here, not at the first request. */
-	first->conn = connect_to(spec);
+	first->conn = connect_to(q);
 	if (PQstatus(first->conn) != CONNECTION_OK) {
 		snprintf(err, err_len, "cannot connect to PostgreSQL: %s",
 		    conn_error(first->conn, why, sizeof(why)));
 		goto fail;
 	}
 	describe(first->conn, q->where, sizeof(q->where));
-	if (migrate(q, first->conn, err, err_len) == -1)
+	if (migrate(q, first, err, err_len) == -1)
 		goto fail;
 	return (struct db *)(void *)q;
 fail:
@@ -370,7 +497,7 @@ static struct db_conn *
 pg_get(struct db *d, int write)
 {
 	(void)write;
-	return db_pool_take(&PD(d)->pool);
+	return db_pool_take(&PD(d)->pool, PD(d)->cfg.timeout_ms);
 }
 
 static void
@@ -430,7 +557,7 @@ dialect_sql(const struct stmt *s)
 /* Prepares s as name, its parameters typed as args are (db.h). */
 static int
 prepare(struct pg_conn *c, const struct stmt *s, unsigned slot, const char *name,
-    const struct db_arg *args, size_t n)
+    const struct db_arg *args, size_t n, int *timed_out)
 {
 	static const Oid oid_of[] = { [DB_INT] = OID_INT8, [DB_TEXT] = OID_TEXT,
 	    [DB_BLOB] = OID_BYTEA };
@@ -445,7 +572,8 @@ prepare(struct pg_conn *c, const struct stmt *s, unsigned slot, const char *name
 	for (size_t i = 0; i < n; i++)
 		types[i] = oid_of[args[i].type];
 	sql = dialect_sql(s);
-	res = PQprepare(c->conn, name, sql, (int)n, types);
+	res = PQsendPrepare(c->conn, name, sql, (int)n, types) == 1 ?
+	    await(c, timed_out) : NULL;
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	if (!ok)
 		log_error("postgresql: prepare %.72s: %s", sql,
@@ -457,12 +585,13 @@ prepare(struct pg_conn *c, const struct stmt *s, unsigned slot, const char *name
 }
 
 /*
- * One attempt at s; *lost tells whether the connection broke, and *unsent
- * whether that happened before the statement could have run (preparing it).
+ * One attempt at s; *lost tells whether the connection broke (or was
+ * dropped at the deadline: *timed_out), and *unsent whether that happened
+ * before the statement could have run (preparing it).
  */
 static enum db_rc
 execute(struct pg_conn *c, const struct stmt *s, const struct db_arg *args, size_t n,
-    int *lost, int *unsent)
+    int *lost, int *unsent, int *timed_out)
 {
 	const char *values[PG_MAX_ARGS];
 	int lengths[PG_MAX_ARGS], formats[PG_MAX_ARGS];
@@ -475,11 +604,12 @@ execute(struct pg_conn *c, const struct stmt *s, const struct db_arg *args, size
 
 	*lost = 0;
 	*unsent = 1;
+	*timed_out = 0;
 	snprintf(name, sizeof(name), "s%u", slot);
 	if (ensure_connected(c) == -1)
 		return DB_ERROR;
-	if (prepare(c, s, slot, name, args, n) == -1) {
-		*lost = PQstatus(c->conn) != CONNECTION_OK;
+	if (prepare(c, s, slot, name, args, n, timed_out) == -1) {
+		*lost = c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK;
 		return DB_ERROR;
 	}
 	*unsent = 0;
@@ -505,7 +635,8 @@ execute(struct pg_conn *c, const struct stmt *s, const struct db_arg *args, size
 		}
 	}
 	started = clock_mono_us();
-	res = PQexecPrepared(c->conn, name, (int)n, values, lengths, formats, 1);
+	res = PQsendQueryPrepared(c->conn, name, (int)n, values, lengths, formats, 1) == 1 ?
+	    await(c, timed_out) : NULL;
 	status = PQresultStatus(res);
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	metrics_db(clock_mono_us() - started, status != PGRES_TUPLES_OK &&
@@ -519,9 +650,11 @@ execute(struct pg_conn *c, const struct stmt *s, const struct db_arg *args, size
 		PQclear(res);
 		return DB_CONSTRAINT;
 	}
-	*lost = PQstatus(c->conn) != CONNECTION_OK;
-	log_error("postgresql: %.72s: %s", s->sql,
-	    first_line(PQresultErrorMessage(res), why, sizeof(why)));
+	*lost = c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK;
+	log_error("postgresql: %.72s: %s", s->sql, res != NULL ?
+	    first_line(PQresultErrorMessage(res), why, sizeof(why)) :
+	    *timed_out ? "no answer within the deadline" :
+	    conn_error(c->conn, why, sizeof(why)));
 	PQclear(res);
 	return DB_ERROR;
 }
@@ -531,21 +664,22 @@ pg_run(struct db_conn *dc, const struct stmt *s, const struct db_arg *args, size
 {
 	struct pg_conn *c = PC(dc);
 	enum db_rc rc;
-	int lost, unsent;
+	int lost, unsent, timed_out;
 
 	PQclear(c->res);
 	c->res = NULL;
 	if (n > PG_MAX_ARGS)
 		fatal("statement %.72s has more than %d parameters", s->sql, PG_MAX_ARGS);
-	rc = execute(c, s, args, n, &lost, &unsent);
+	rc = execute(c, s, args, n, &lost, &unsent, &timed_out);
 	/*
 	 * Outside a transaction, a statement that never ran, or a read, is
-	 * safe to run again; a write that may have run is not.
+	 * safe to run again; a write that may have run is not.  Past the
+	 * deadline nothing is: the deadline is the request's, not each try's.
 	 */
-	if (rc == DB_ERROR && lost && !c->in_tx &&
+	if (rc == DB_ERROR && lost && !timed_out && !c->in_tx &&
 	    (unsent || strncmp(s->sql, "SELECT", 6) == 0)) {
 		log_warn("postgresql: retrying on a new connection to %s", c->owner->where);
-		rc = execute(c, s, args, n, &lost, &unsent);
+		rc = execute(c, s, args, n, &lost, &unsent, &timed_out);
 	}
 	if (lost)
 		c->in_tx = 0;	/* the server rolled it back */
@@ -628,6 +762,14 @@ pg_changes(struct db_conn *dc)
 	return *t != '\0' && num_parse_i64(t, 0, INT64_MAX, &n) == 0 ? n : 0;
 }
 
+static int
+pg_usable(struct db_conn *dc)
+{
+	struct pg_conn *c = PC(dc);
+
+	return c->conn != NULL && PQstatus(c->conn) == CONNECTION_OK;
+}
+
 static void
 pg_done(struct db_conn *dc)
 {
@@ -656,5 +798,6 @@ const struct db_driver db_pg_driver = {
 	.col_text = pg_col_text,
 	.col_blob = pg_col_blob,
 	.changes = pg_changes,
+	.usable = pg_usable,
 	.done = pg_done,
 };

@@ -9,9 +9,22 @@
  * transactions are BEGIN IMMEDIATE, so a transaction that reads before it
  * writes holds the write lock from its first read.
  *
- * Durability: WAL with synchronous=NORMAL.  A committed transaction survives
- * the process being killed (it is in the WAL file); a power cut may lose the
- * last commits but never corrupts the database.
+ * Durability: WAL with synchronous=FULL: every commit syncs the WAL before
+ * it returns, so an answer that follows a commit (a token, a rotation, a
+ * revocation) survives a power cut; the group commit (store_batch.c) is what
+ * keeps that to one sync per batch.  With relaxed (--durability relaxed),
+ * synchronous=NORMAL: the WAL is synced only at checkpoints, so a power cut
+ * may lose the last commits, but never corrupts the database; a killed
+ * process loses nothing either way.
+ *
+ * Deadlines: waiting for the writer, for a reader, and for another
+ * process's lock (the busy handler) each end after cfg->timeout_ms; then the
+ * call fails (db_unavailable) and is answered 503.
+ *
+ * Files of other programs: a file with tables that is not marked as
+ * twauth's (PRAGMA application_id, set by the first migration that runs)
+ * and was not made by a twauth from before the mark is refused before
+ * anything writes to it: not even its journal mode changes.
  *
  * Checkpoints are SQLite's automatic ones, run by the writer inside the
  * commit that takes the WAL past 1000 pages.  That stalls writes for one
@@ -56,7 +69,8 @@
 #include "../common/xmalloc.h"
 #include "db.h"
 
-#define BUSY_TIMEOUT_MS 5000
+#define OPEN_BUSY_MS	5000		/* opening: other servers starting too */
+#define TWAUTH_APP_ID	0x74776175	/* "twau": PRAGMA application_id */
 #define WAL_SIZE_LIMIT "67108864"		/* bytes kept after a checkpoint */
 #define SQ_READERS 8
 
@@ -80,6 +94,7 @@ struct sq_db {
 	struct db_pool	 pool;			/* lends out readers */
 	int		 version;
 	char		*path;
+	struct store_config cfg;
 };
 
 #define SQ(d)	((struct sq_db *)(void *)(d))
@@ -105,7 +120,8 @@ prepare(struct sq_conn *c, const char *sql)
 }
 
 static int
-conn_open(struct sq_conn *c, const char *path, int flags, char *err, size_t err_len)
+conn_open(struct sq_conn *c, const char *path, int flags, const struct store_config *cfg,
+    char *err, size_t err_len)
 {
 	memset(c, 0, sizeof(*c));
 	c->base.drv = &db_sqlite_driver;
@@ -114,9 +130,12 @@ conn_open(struct sq_conn *c, const char *path, int flags, char *err, size_t err_
 		    c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		return -1;
 	}
-	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(c->db, (int)cfg->timeout_ms);
 	sqlite3_extended_result_codes(c->db, 1);
-	if (sqlite3_exec(c->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+	if (sqlite3_exec(c->db, cfg->relaxed ?
+	    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+	    "PRAGMA journal_size_limit = " WAL_SIZE_LIMIT ";" :
+	    "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
 	    "PRAGMA journal_size_limit = " WAL_SIZE_LIMIT ";",
 	    NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, err_len, "cannot configure %s: %s", path, sqlite3_errmsg(c->db));
@@ -177,7 +196,7 @@ start_migration(sqlite3 *db)
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	int rc = SQLITE_BUSY;
 
-	for (int waited = 0; waited < BUSY_TIMEOUT_MS; waited += 20) {
+	for (int waited = 0; waited < OPEN_BUSY_MS; waited += 20) {
 		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -188,12 +207,52 @@ start_migration(sqlite3 *db)
 	return rc;
 }
 
+/* The one integer a PRAGMA or a count answers; -1 if it cannot be read. */
+static int64_t
+one_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * Whether the file is twauth's to use, read before anything writes to it:
+ * empty; marked as twauth's; or made by a twauth from before the mark (a
+ * schema version and twauth's apps table).  Else -1, with why in err.
+ */
+static int
+check_ours(sqlite3 *db, const char *path, char *err, size_t err_len)
+{
+	int64_t tables = one_int(db, "SELECT count(*) FROM sqlite_master");
+	int64_t app_id = one_int(db, "PRAGMA application_id");
+	int64_t version = one_int(db, "PRAGMA user_version");
+
+	if (tables < 0 || app_id < 0 || version < 0) {
+		snprintf(err, err_len, "cannot read %s: %s", path, sqlite3_errmsg(db));
+		return -1;
+	}
+	if (tables == 0 || app_id == TWAUTH_APP_ID || (app_id == 0 && version > 0 &&
+	    one_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	    "name = 'apps'") == 1))
+		return 0;
+	snprintf(err, err_len, "%s is not a twauth database: it holds another program's "
+	    "tables (application_id %lld, schema version %lld); twauth leaves it as it is; "
+	    "give --db a new file", path, (long long)app_id, (long long)version);
+	return -1;
+}
+
 static int
 migrate(struct sq_db *q, char *err, size_t err_len)
 {
 	sqlite3 *db = q->writer.db;
 	sqlite3_stmt *s = NULL;
 	int version = -1, rc = -1, latest = db_schema_latest();
+	char mark[64];
 
 	if (start_migration(db) != SQLITE_OK) {
 		snprintf(err, err_len, "cannot start migration: %s", sqlite3_errmsg(db));
@@ -226,6 +285,12 @@ migrate(struct sq_db *q, char *err, size_t err_len)
 		}
 		if (v == version + 1)
 			log_debug("sqlite: migrating schema from version %d", version);
+	}
+	/* The mark check_ours looks for (a header field, in this transaction). */
+	snprintf(mark, sizeof(mark), "PRAGMA application_id = %d", TWAUTH_APP_ID);
+	if (sqlite3_exec(db, mark, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot mark the database: %s", sqlite3_errmsg(db));
+		goto out;
 	}
 	q->version = latest;
 	rc = 0;
@@ -272,24 +337,26 @@ keeper_release(struct sq_db *q)
 }
 
 static struct db *
-sq_open(const char *path, char *err, size_t err_len)
+sq_open(const char *path, const struct store_config *cfg, char *err, size_t err_len)
 {
 	struct sq_db *q = xcalloc(1, sizeof(*q));
 
 	pthread_once(&sq_configured, sq_configure);
 	q->path = xstrdup(path);
+	q->cfg = *cfg;
 	pthread_mutex_init(&q->write_lock, NULL);
 	db_pool_init(&q->pool);
 	if (create_private(path, err, err_len) == -1 ||
-	    conn_open(&q->writer, path, SQLITE_OPEN_READWRITE, err, err_len) == -1 ||
+	    conn_open(&q->writer, path, SQLITE_OPEN_READWRITE, cfg, err, err_len) == -1 ||
+	    check_ours(q->writer.db, path, err, err_len) == -1 ||
 	    migrate(q, err, err_len) == -1)
 		goto fail;
 	for (size_t i = 0; i < SQ_READERS; i++) {
-		if (conn_open(&q->readers[i], path, SQLITE_OPEN_READONLY, err, err_len) == -1)
+		if (conn_open(&q->readers[i], path, SQLITE_OPEN_READONLY, cfg, err, err_len) == -1)
 			goto fail;
 		db_pool_put(&q->pool, &q->readers[i].base);
 	}
-	if (conn_open(&q->keeper, path, SQLITE_OPEN_READONLY, err, err_len) == -1)
+	if (conn_open(&q->keeper, path, SQLITE_OPEN_READONLY, cfg, err, err_len) == -1)
 		goto fail;
 	keeper_hold(q);
 	return (struct db *)(void *)q;
@@ -424,11 +491,17 @@ sq_get(struct db *d, int write)
 	struct sq_db *q = SQ(d);
 
 	if (write) {
-		pthread_mutex_lock(&q->write_lock);
+		struct timespec until;
+
+		db_deadline(&until, q->cfg.timeout_ms);
+		if (pthread_mutex_timedlock(&q->write_lock, &until) != 0) {
+			log_warn("sqlite: the writer was busy for over %u ms", q->cfg.timeout_ms);
+			return &db_unavailable;
+		}
 		keeper_release(q);
 		return &q->writer.base;
 	}
-	return db_pool_take(&q->pool);
+	return db_pool_take(&q->pool, q->cfg.timeout_ms);
 }
 
 static void
@@ -586,6 +659,14 @@ sq_changes(struct db_conn *dc)
 	return sqlite3_changes(SC(dc)->db);
 }
 
+/* One file, always there: a failure is the statement's own. */
+static int
+sq_usable(struct db_conn *dc)
+{
+	(void)dc;
+	return 1;
+}
+
 static void
 sq_done(struct db_conn *dc)
 {
@@ -619,5 +700,6 @@ const struct db_driver db_sqlite_driver = {
 	.col_text = sq_col_text,
 	.col_blob = sq_col_blob,
 	.changes = sq_changes,
+	.usable = sq_usable,
 	.done = sq_done,
 };

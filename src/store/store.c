@@ -19,14 +19,33 @@ store_spec_is_pg(const char *spec)
 	return strncmp(spec, "postgres://", 11) == 0 || strncmp(spec, "postgresql://", 13) == 0;
 }
 
+void
+store_config_defaults(struct store_config *cfg)
+{
+	cfg->relaxed = 0;
+	cfg->timeout_ms = TW_DB_TIMEOUT_DEFAULT_MS;
+}
+
 struct store *
 store_open(const char *spec, char *err, size_t err_len)
 {
+	return store_open_config(spec, NULL, err, err_len);
+}
+
+struct store *
+store_open_config(const char *spec, const struct store_config *cfg, char *err,
+    size_t err_len)
+{
 	const struct db_driver *drv = store_spec_is_pg(spec) ? &db_pg_driver : &db_sqlite_driver;
+	struct store_config defaults;
 	struct store *st;
 	struct db *db;
 
-	if ((db = drv->open(spec, err, err_len)) == NULL)
+	if (cfg == NULL) {
+		store_config_defaults(&defaults);
+		cfg = &defaults;
+	}
+	if ((db = drv->open(spec, cfg, err, err_len)) == NULL)
 		return NULL;
 	st = xcalloc(1, sizeof(*st));
 	st->drv = drv;
@@ -74,6 +93,26 @@ store_backup(struct store *st, const char *path, char *err, size_t err_len)
 	return st->drv->backup(st->db, path, err, err_len);
 }
 
+/* The readiness probe's statement: the driver and the database both answer. */
+static const struct stmt ready = { "SELECT 1", NULL };
+
+int
+store_ready(struct store *st, char *why, size_t why_len)
+{
+	struct db_conn *c = store_reader(st);
+	int row = -1;
+
+	if (db_run(c, &ready, NULL, 0) == DB_OK)
+		row = db_next(c);
+	db_done(c);
+	store_put(st, c);
+	if (row == 1)
+		return 0;
+	snprintf(why, why_len, "the database (%s) did not answer within its deadline",
+	    store_backend_name(st));
+	return -1;
+}
+
 int
 store_check(struct store *st, void (*report)(void *arg, const char *problem), void *arg)
 {
@@ -115,6 +154,13 @@ store_change(struct store *st, const struct stmt *s, const struct db_arg *args, 
 
 	store_put(st, c);
 	return rc == STORE_OK && changed == 0 ? STORE_NOTFOUND : rc;
+}
+
+void
+store_row_ignore(struct db_conn *c, void *out)
+{
+	(void)c;
+	(void)out;
 }
 
 enum store_rc

@@ -124,6 +124,32 @@ struct store_connection {
  * On failure returns NULL and writes a one-line reason into err.
  */
 MUST_CHECK struct store *store_open(const char *spec, char *err, size_t err_len);
+
+/* How the store treats its database (twauth serve's --durability, --db-timeout). */
+struct store_config {
+	/*
+	 * 0: a commit is on disk before it is answered (SQLite: the WAL is
+	 * synced at every commit; PostgreSQL: synchronous_commit).  1: the
+	 * last commits before a power cut may be lost (never the database).
+	 */
+	int		relaxed;
+	/*
+	 * Every call's deadline, waiting for a connection, a lock or an
+	 * answer included, in milliseconds: past it the call fails
+	 * (STORE_ERROR) and a write whose fate is unknown is not retried.
+	 */
+	unsigned	timeout_ms;
+};
+/* Durable, with a deadline of TW_DB_TIMEOUT_DEFAULT_MS. */
+void store_config_defaults(struct store_config *cfg);
+/* store_open with cfg (NULL: the defaults). */
+MUST_CHECK struct store *store_open_config(const char *spec, const struct store_config *cfg,
+    char *err, size_t err_len);
+/*
+ * Whether the database answers a trivial statement within the deadline
+ * (twauth serve's /readyz): 0, or -1 with the reason in why.
+ */
+MUST_CHECK int store_ready(struct store *st, char *why, size_t why_len);
 /* True if spec names a PostgreSQL database. */
 int store_spec_is_pg(const char *spec);
 /* "sqlite" or "postgresql". */
@@ -352,14 +378,16 @@ void store_device_clear(struct store_device *d);
 MUST_CHECK enum store_rc store_device_insert(struct store *st, const struct store_device *d);
 /*
  * The pending, unexpired-at-now authorization whose user code digest is
- * user_hash, with its app's name; else NOTFOUND.
+ * user_hash, with its app's name; MISMATCH if it is unexpired but decided
+ * already (a second tab, a double click: not a wrong code); else NOTFOUND.
  */
 MUST_CHECK enum store_rc store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN],
     int64_t now, struct store_device *out);
 /*
  * Records the user's decision on a pending, unexpired authorization (one
  * conditional update, so two decisions cannot both win): approved for
- * user_id, or denied.  NOTFOUND if it was not pending.
+ * user_id, or denied.  MISMATCH if it was decided already (the loser of
+ * two decisions); NOTFOUND if there is no such unexpired authorization.
  */
 MUST_CHECK enum store_rc store_device_decide(struct store *st,
     const uint8_t user_hash[HASH_LEN],

@@ -10,10 +10,14 @@
  * timer is needed, and a lone request is committed at once.
  *
  * Invariants: a job's done callback runs after its insert is committed or
- * has failed, never before.  If anything in a batch fails, the batch is
- * rolled back and its jobs run again one transaction each, so each hears
- * exactly what happened to its own insert.  Jobs keep their own copy of
- * what they insert.
+ * has failed, never before.  If one insert of a batch meets a constraint,
+ * the batch is rolled back and its jobs run again one transaction each, so
+ * each hears exactly what happened to its own insert; so too when one
+ * fails for a reason of its own.  If the database itself is gone (the
+ * connection lost, or dropped at its deadline), the batch is rolled back
+ * and every job hears so at once: running them one by one against a
+ * database that is down would cost each its deadline, in turn.  Jobs
+ * keep their own copy of what they insert.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -93,7 +97,11 @@ commit_batch(struct store *st, struct job *jobs)
 		for (j = jobs; j != NULL && failed == NULL; j = j->next)
 			if (insert_job(c, j) == STORE_ERROR || j->rc == STORE_CONFLICT)
 				failed = j;
-		if (failed != NULL) {
+		if (failed != NULL && failed->rc == STORE_ERROR && !db_usable(c)) {
+			db_rollback(c);
+			for (j = jobs; j != NULL; j = j->next)
+				j->rc = STORE_ERROR;	/* nothing was stored */
+		} else if (failed != NULL) {
 			/* Roll back, and give each insert a transaction of its own. */
 			db_rollback(c);
 			for (j = jobs; j != NULL; j = j->next)

@@ -38,6 +38,11 @@ static const struct stmt device_decide = {
 	"UPDATE device_codes SET state = ?3, user_id = ?4 WHERE user_hash = ?1 AND state = 0 "
 	"AND expires_at > ?2 AND EXISTS (SELECT 1 FROM users WHERE id = ?4)", NULL
 };
+/* Whether a user code names an unexpired authorization decided already. */
+static const struct stmt device_decided = {
+	"SELECT 1 FROM device_codes WHERE user_hash = ?1 AND expires_at > ?2 AND state <> 0",
+	NULL
+};
 static const struct stmt device_get = {
 	"SELECT client_id, scopes, expires_at, \"interval\", last_poll, state "
 	"FROM device_codes WHERE device_hash = ?1", NULL
@@ -100,22 +105,34 @@ row_to_device(struct db_conn *c, void *out)
 	d->state = DEVICE_PENDING;
 }
 
+/* NOTFOUND of a pending authorization: MISMATCH if it lives, decided. */
+static enum store_rc
+not_pending(struct store *st, const uint8_t *user_hash, int64_t now, enum store_rc rc)
+{
+	if (rc != STORE_NOTFOUND)
+		return rc;
+	rc = store_get_one(st, &device_decided, ARGS(arg_hash(user_hash), arg_int(now)),
+	    store_row_ignore, NULL);
+	return rc == STORE_OK ? STORE_MISMATCH : rc;
+}
+
 enum store_rc
 store_device_find(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t now,
     struct store_device *out)
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->user_hash, user_hash, HASH_LEN);
-	return store_get_one(st, &device_find, ARGS(arg_hash(user_hash), arg_int(now)),
-	    row_to_device, out);
+	return not_pending(st, user_hash, now, store_get_one(st, &device_find,
+	    ARGS(arg_hash(user_hash), arg_int(now)), row_to_device, out));
 }
 
 enum store_rc
 store_device_decide(struct store *st, const uint8_t user_hash[HASH_LEN], int64_t user_id,
     int approve, int64_t now)
 {
-	return store_change(st, &device_decide, ARGS(arg_hash(user_hash), arg_int(now),
-	    arg_int(approve ? DEVICE_APPROVED : DEVICE_DENIED), arg_int(user_id)));
+	return not_pending(st, user_hash, now, store_change(st, &device_decide,
+	    ARGS(arg_hash(user_hash), arg_int(now), arg_int(approve ? DEVICE_APPROVED :
+	    DEVICE_DENIED), arg_int(user_id))));
 }
 
 /* Spends an approved authorization, turning it into a grant with the tokens of issue. */

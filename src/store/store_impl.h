@@ -33,7 +33,8 @@ store_writer(struct store *st)
 static inline void
 store_put(struct store *st, struct db_conn *c)
 {
-	st->drv->put(st->db, c);
+	if (c != &db_unavailable)
+		st->drv->put(st->db, c);
 }
 
 /* STORE_OK, STORE_CONFLICT or STORE_ERROR. */
@@ -52,6 +53,8 @@ MUST_CHECK enum store_rc store_change(struct store *st, const struct stmt *s,
     const struct db_arg *args, size_t n);
 /* Reads the current row of c into out. */
 typedef void (*store_row_fn)(struct db_conn *c, void *out);
+/* A store_row_fn for queries that only ask whether there is a row. */
+void store_row_ignore(struct db_conn *c, void *out);
 /*
  * Runs a query for at most one row on a reader; a row is read into out by
  * fill.  OK, NOTFOUND (no row; out untouched) or ERROR.

@@ -48,19 +48,12 @@ store_session_delete(struct store *st, const uint8_t hash[HASH_LEN])
 	return store_change(st, &session_delete, ARGS(arg_hash(hash)));
 }
 
-static void
-ignore_row(struct db_conn *c, void *out)
-{
-	(void)c;
-	(void)out;
-}
-
 enum store_rc
 store_consent_get(struct store *st, int64_t user_id, const char *client_id,
     const char *scopes)
 {
 	return store_get_one(st, &consent_get, ARGS(arg_int(user_id), arg_text(client_id),
-	    arg_text(scopes)), ignore_row, NULL);
+	    arg_text(scopes)), store_row_ignore, NULL);
 }
 
 enum store_rc

@@ -381,3 +381,27 @@ test('wrong codes at /activate are limited per address, even for the right code'
     assert.equal(ok.status, 200, 'after the wait the right code works');
   } finally { await s.stop(); }
 });
+
+test('a code answered already (a second tab, a double click) is not a wrong guess', async () => {
+  const s = await startServer({ db, args: ['--max-activate-failures', '2'] });
+  try {
+    const d = await read(postForm(`${s.url}/oauth2/device`, { client_id: tv.client_id }));
+    const { consent, browser: b } = await activateDevice(s.url, d.json.verification_uri, 'nedra');
+    // The same decision posted again, past the address's limit of wrong codes.
+    for (let i = 0; i < 4; i++) {
+      const again = await b.post('/activate', { csrf: csrfOf(consent.text), step: 'decide',
+        user_code: d.json.user_code, decision: 'authorize' });
+      assert.equal(again.status, 400, `again ${i + 1}: ${again.text.slice(0, 200)}`);
+      assert.match(again.text, /That code has been answered already/);
+      const look = await b.post('/activate', { csrf: csrfOf(consent.text), step: 'code',
+        user_code: d.json.user_code });
+      assert.equal(look.status, 400);
+      assert.match(look.text, /answered already/);
+    }
+    // The address has spent nothing: a wrong code is the first of its two.
+    const wrong = await b.post('/activate', { csrf: csrfOf(consent.text), step: 'code',
+      user_code: 'BBBBBBBB' });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.text, /That code is not valid/);
+  } finally { await s.stop(); }
+});

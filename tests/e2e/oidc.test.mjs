@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as client from 'openid-client';
 import * as jose from 'jose';
@@ -286,11 +287,18 @@ test('the secret file: 0600, and a database without it cannot sign', async () =>
   const { statSync } = await import('node:fs');
   assert.equal(statSync(secretFileOf(db)).mode & 0o777, 0o600);
   // A server given the database but not its secret file (a copy of the
-  // database, another machine) makes itself a new secret, which cannot
-  // open the key: it refuses to start.
+  // database, another machine) refuses to start, says where the file was
+  // expected, and makes none: a new one could not open the key.
   const other = path.join(tempDir(), 'other.secret');
-  const r = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db],
-    { encoding: 'utf8', timeout: 10000, env: { ...process.env, TWAUTH_SECRET_FILE: other } });
+  const serve = (env) => spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db],
+    { encoding: 'utf8', timeout: 10000, env: { ...process.env, ...env } });
+  let r = serve({ TWAUTH_SECRET_FILE: other });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /sealed with the secret file .*other\.secret, which is not there/);
+  assert.ok(!existsSync(other), 'no stray secret file');
+  // Another secret file (the wrong one) cannot open it either.
+  writeFileSync(other, Buffer.alloc(32, 7), { mode: 0o600 });
+  r = serve({ TWAUTH_SECRET_FILE: other });
   assert.equal(r.status, 1, r.stdout);
   assert.match(r.stderr, /secret file does not open the signing key/);
 });

@@ -82,11 +82,11 @@ store_device_transitions(void)
 	(void)poll_at(st, &d, "c2", 1, 1200, &rc, NULL);
 	CHECK(rc == STORE_NOTFOUND);	/* another client's code */
 
-	/* One decision only; then find no longer shows it. */
+	/* One decision only; then find no longer shows it, saying it was decided. */
 	CHECK(store_device_decide(st, d.user_hash, uid + 1000, 1, 1100) == STORE_NOTFOUND);
 	CHECK(store_device_decide(st, d.user_hash, uid, 1, 1100) == STORE_OK);
-	CHECK(store_device_decide(st, d.user_hash, uid, 0, 1100) == STORE_NOTFOUND);
-	CHECK(store_device_find(st, d.user_hash, 1100, &found) == STORE_NOTFOUND);
+	CHECK(store_device_decide(st, d.user_hash, uid, 0, 1100) == STORE_MISMATCH);
+	CHECK(store_device_find(st, d.user_hash, 1100, &found) == STORE_MISMATCH);
 
 	/* Approved: the next poll gets the tokens, once. */
 	CHECK(poll_at(st, &d, "c1", 3, 1300, &rc, NULL) == POLL_ISSUED && rc == STORE_OK);
