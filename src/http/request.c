@@ -46,6 +46,7 @@
 #include "../common/params.h"
 #include "../common/xmalloc.h"
 #include "daemon_impl.h"
+#include "framing.h"
 #include "forwarded.h"
 
 enum req_state { REQ_NEW, REQ_BODY, REQ_PARKED, REQ_ANSWERED };
@@ -72,6 +73,9 @@ struct request {
 	char			 path[128];	/* for the log: no query, truncated */
 	char			*query;		/* raw, after '?'; NULL if none */
 	int			 uri_too_long;
+	int			 bad_target;	/* control characters (framing.c) */
+	int			 close;		/* answer with Connection: close */
+	int			 http11;	/* an HTTP/1.1 request: Host is required */
 	int			 body_too_large;
 	size_t			 discarded;	/* body bytes dropped past the cap */
 	struct buf		 body;
@@ -97,7 +101,7 @@ add_common_headers(struct request *req, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "Pragma", "no-cache");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	if (req->site->one_shot || atomic_load(&req->d->draining))
+	if (req->site->one_shot || req->close || atomic_load(&req->d->draining))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	else {
 		/*
@@ -408,6 +412,8 @@ req_uri_start(void *cls, const char *uri, struct MHD_Connection *conn)
 	req->path[path_len] = '\0';
 	if (strlen(uri) > TW_MAX_URI)
 		req->uri_too_long = 1;
+	else if (!framing_target_ok(uri))
+		req->bad_target = 1;
 	else if (q != NULL)
 		req->query = xstrdup(q + 1);
 	atomic_fetch_add(&req->d->in_flight, 1);
@@ -496,12 +502,21 @@ check_head(struct request *req, const char *method, const char *url)
 	struct str cl;
 	size_t header_bytes = 0;
 	int64_t body_len;
-	char message[64];
+	const char *problem;
+	char message[96];
 
 	if (req->uri_too_long) {
 		snprintf(message, sizeof(message), "request target too long (at most %d bytes)",
 		    TW_MAX_URI);
 		req_reply_message(req, 414, message);
+		return;
+	}
+	/* Framed more than one way: 400, and no second request from these bytes. */
+	if ((problem = req->bad_target ? "the request target has control characters" :
+	    framing_head_problem(req->conn, req->http11)) != NULL) {
+		req->close = 1;
+		snprintf(message, sizeof(message), "bad request: %s", problem);
+		req_reply_message(req, 400, message);
 		return;
 	}
 	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
@@ -641,9 +656,10 @@ req_on_request(void *cls, struct MHD_Connection *conn, const char *url, const ch
 
 	(void)cls;
 	(void)conn;
-	(void)version;
 	if (req == NULL)
 		return MHD_NO;
+	if (req->state == REQ_NEW && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
+		req->http11 = 1;
 	if (req->id[0] == '\0')
 		request_id(req);
 	log_set_request(req->id);
