@@ -115,6 +115,15 @@ const struct opt serve_options[] = {
 	{ "body-timeout", UINT(scfg.body_timeout), .arg = "SECS", .min = 1, .max = 3600,
 	    .help = "close a request whose body has not fully arrived this long after it "
 	    "started" },
+	{ "header-timeout", UINT(scfg.header_timeout), .arg = "SECS", .min = 1, .max = 3600,
+	    .help = "close a connection whose request head (its request line and headers) "
+	    "has not fully arrived this long after its request line, however slowly the "
+	    "bytes keep coming" },
+	{ "max-connections-per-address", UINT(scfg.max_per_address), .arg = "N", .min = 1,
+	    .max = 100000,
+	    .help = "open connections of one client address at most (a --trusted-proxy's "
+	    "are not capped); at --max-connections, the connection idle longest makes room "
+	    "for a new one" },
 	{ "max-connections", UINT(scfg.max_connections), .arg = "N", .min = 1, .max = 100000,
 	    .help = "open connections at most" },
 	{ "no-access-log", OFF(scfg.access_log), .help = "do not log one line per request" },

@@ -275,6 +275,7 @@ catcher_start(const char *redirect_uri, const char *state, int implicit, char *e
 		.route = route, .done = done, .ctx = c, .max_body = TW_CATCHER_MAX_BODY,
 		.body_timeout = TW_CATCHER_TIMEOUT, .idle_timeout = TW_CATCHER_TIMEOUT,
 		.max_connections = TW_CATCHER_MAX_CONNECTIONS, .threads = 1,
+		.header_timeout = TW_CATCHER_TIMEOUT,
 		/* A one-shot server: no connection may outlive it in a client's pool. */
 		.one_shot = 1,
 	};

@@ -37,6 +37,9 @@
 #define TW_CONN_MEMORY		(32 * 1024)
 #define TW_MAX_CONNECTIONS	1024		/* open connections per server */
 #define TW_IDLE_TIMEOUT		15		/* seconds without a byte: closed */
+/* Seconds from a request line to its last header; more bytes do not extend it. */
+#define TW_HEADER_TIMEOUT	10
+#define TW_MAX_CONNECTIONS_PER_ADDRESS 64	/* of one client address (a proxy: none) */
 #define TW_REQUEST_DEADLINE	30		/* seconds to send a whole body, then closed */
 #define TW_SHUTDOWN_GRACE	10		/* seconds to finish in-flight work */
 

@@ -18,6 +18,47 @@
 #include "../common/rand.h"
 #include "../common/xmalloc.h"
 #include "daemon_impl.h"
+#include "guard.h"
+
+struct guard_conn *
+daemon_conn(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* libmicrohttpd's accept policy: the guard's cap per address. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct daemon *d = cls;
+
+	(void)addrlen;
+	return guard_admits(d->guard, addr) ? MHD_YES : MHD_NO;
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: the guard hears of every connection. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct daemon *d = cls;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *peer =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		*socket_context = fd == NULL ? NULL : guard_opened(d->guard, fd->connect_fd,
+		    peer != NULL ? peer->client_addr : NULL);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		guard_closed(d->guard, *socket_context);
+		*socket_context = NULL;
+	}
+}
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
@@ -43,17 +84,19 @@ daemon_start(const struct site *site, int fd, const char *bound)
 	int tls = site->tls_cert != NULL;
 
 	d->site = site;
+	d->guard = guard_new(site);
 	snprintf(d->bound, sizeof(d->bound), "%s", bound);
 	rand_alnum(d->id_prefix, sizeof(d->id_prefix) - 1);
 	d->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 	    (site->log_errors ? MHD_USE_ERROR_LOG : 0) | (tls ? MHD_USE_TLS : 0),
-	    0, NULL, NULL, req_on_request, d,
+	    0, on_accept, d, req_on_request, d,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, d,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	    /* A pool of one is no pool, and libmicrohttpd says so in the log. */
 	    MHD_OPTION_THREAD_POOL_SIZE, site->threads > 1 ? site->threads : 0,
 	    MHD_OPTION_CONNECTION_TIMEOUT, site->idle_timeout,
-	    MHD_OPTION_CONNECTION_LIMIT, site->max_connections,
+	    MHD_OPTION_CONNECTION_LIMIT, site->max_connections + GUARD_SLACK,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, d,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)TW_CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, req_uri_start, d,
 	    MHD_OPTION_NOTIFY_COMPLETED, req_on_completed, d,
@@ -63,6 +106,7 @@ daemon_start(const struct site *site, int fd, const char *bound)
 	    MHD_OPTION_END);
 	if (d->mhd == NULL) {
 		close(fd);
+		guard_free(d->guard);
 		free(d);
 		return NULL;
 	}
@@ -97,5 +141,6 @@ daemon_stop(struct daemon *d)
 	if (d == NULL)
 		return;
 	MHD_stop_daemon(d->mhd);	/* closes the socket unless drained */
+	guard_free(d->guard);
 	free(d);
 }

@@ -53,6 +53,8 @@ struct site {
 	unsigned	 body_timeout;	/* seconds to receive a whole request */
 	unsigned	 idle_timeout;	/* seconds without a byte, then closed */
 	unsigned	 max_connections;
+	unsigned	 max_per_address;	/* connections of one client; 0: no cap */
+	unsigned	 header_timeout;	/* seconds for a request's head; 0: none */
 	unsigned	 threads;	/* 0 or 1: one */
 	int		 one_shot;	/* Connection: close on every answer */
 	int		 log_errors;	/* libmicrohttpd's complaints go to the log */

@@ -22,7 +22,11 @@ struct daemon {
 	atomic_long		 in_flight;
 	char			 id_prefix[9];	/* of request ids, random */
 	atomic_uint_fast64_t	 next_id;
+	struct guard		*guard;		/* slow and many connections */
 };
+
+/* The guard's entry of conn (guard.h), or NULL. */
+struct guard_conn *daemon_conn(struct MHD_Connection *conn);
 
 /* MHD_OPTION_URI_LOG_CALLBACK: a request begins (cls is the daemon). */
 void *req_uri_start(void *cls, const char *uri, struct MHD_Connection *conn);

@@ -47,6 +47,7 @@
 #include "../common/xmalloc.h"
 #include "daemon_impl.h"
 #include "framing.h"
+#include "guard.h"
 #include "forwarded.h"
 
 enum req_state { REQ_NEW, REQ_BODY, REQ_PARKED, REQ_ANSWERED };
@@ -410,6 +411,7 @@ req_uri_start(void *cls, const char *uri, struct MHD_Connection *conn)
 		path_len = sizeof(req->path) - 1;
 	memcpy(req->path, uri, path_len);
 	req->path[path_len] = '\0';
+	guard_head_begins(req->d->guard, daemon_conn(conn));
 	if (strlen(uri) > TW_MAX_URI)
 		req->uri_too_long = 1;
 	else if (!framing_target_ok(uri))
@@ -427,8 +429,8 @@ req_on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct daemon *d = cls;
 	struct request *req = *req_cls;
 
-	(void)conn;
 	(void)toe;
+	guard_request_ends(d->guard, daemon_conn(conn));
 	if (req == NULL)
 		return;
 	if (req->site->done != NULL)
@@ -505,6 +507,7 @@ check_head(struct request *req, const char *method, const char *url)
 	const char *problem;
 	char message[96];
 
+	guard_head_ends(req->d->guard, daemon_conn(req->conn));
 	if (req->uri_too_long) {
 		snprintf(message, sizeof(message), "request target too long (at most %d bytes)",
 		    TW_MAX_URI);

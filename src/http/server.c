@@ -74,6 +74,8 @@ server_config_defaults(struct server_config *cfg)
 	cfg->idle_timeout = TW_IDLE_TIMEOUT;
 	cfg->body_timeout = TW_REQUEST_DEADLINE;
 	cfg->max_connections = TW_MAX_CONNECTIONS;
+	cfg->max_per_address = TW_MAX_CONNECTIONS_PER_ADDRESS;
+	cfg->header_timeout = TW_HEADER_TIMEOUT;
 	cfg->access_log = 1;
 }
 
@@ -125,6 +127,7 @@ site_init(struct server *srv, const struct server_config *cfg, struct idp *idp,
 		.route = route, .done = done, .ctx = srv, .idp = idp,
 		.max_body = TW_MAX_BODY, .body_timeout = cfg->body_timeout,
 		.idle_timeout = cfg->idle_timeout, .max_connections = cfg->max_connections,
+		.max_per_address = cfg->max_per_address, .header_timeout = cfg->header_timeout,
 		.threads = threads, .log_errors = 1, .public_url = cfg->public_url,
 		.trusted_proxies = cfg->trusted_proxies,
 		.n_trusted_proxies = cfg->n_trusted_proxies,

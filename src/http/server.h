@@ -17,6 +17,8 @@ struct server_config {
 	unsigned	 idle_timeout;	/* seconds */
 	unsigned	 body_timeout;	/* seconds to receive a whole request */
 	unsigned	 max_connections;
+	unsigned	 max_per_address;	/* connections of one client address */
+	unsigned	 header_timeout;	/* seconds for a request's head */
 	int		 access_log;
 	const char	*tls_cert;	/* PEM, the chain; NULL: plain HTTP */
 	const char	*tls_key;	/* PEM, unencrypted */
