@@ -77,6 +77,10 @@
 #define TW_USER_TOKEN_TTL	(4 * 3600)		/* user access tokens: 4 hours */
 #define TW_CODE_TTL		(10 * 60)		/* authorization codes */
 #define TW_SESSION_TTL		(14 * 24 * 3600)	/* browser sign-in */
+#define TW_CSRF_LEN		30		/* a form's CSRF token */
+/* A browser that signed in as a login: the per-login limit spares it this long. */
+#define TW_KNOWN_DEVICE_TTL	(90 * 24 * 3600)
+#define TW_MAX_DEVICE_COOKIE	96		/* "<login>.<expires>.<mac>" */
 #define TW_PUBLIC_REFRESH_IDLE	(30 * 24 * 3600)	/* public clients' refresh tokens */
 /*
  * A rotated-out refresh token presented again this soon, while none of the

@@ -71,12 +71,20 @@ web_session_end(struct request *req)
 	set_cookie(req, "twauth_session", "", 0);
 }
 
+/*
+ * A signed-in browser's forms carry an HMAC of its session: a cookie planted
+ * from a sibling host cannot match it.  Before signing in there is no
+ * session, so the sign-in form keeps a random token that it and a cookie
+ * repeat (double submit).
+ */
 void
 web_csrf_token(struct request *req, char out[WEB_CSRF_LEN + 1])
 {
 	char *chosen = req_csrf(req);
-	struct str v;
+	struct str session = get_cookie(req, "twauth_session"), v;
 
+	if (chosen[0] == '\0' && session.p != NULL)
+		idp_session_csrf(req_idp(req), session.p, session.len, chosen);
 	if (chosen[0] == '\0') {
 		v = get_cookie(req, "twauth_csrf");
 		if (v.p != NULL && v.len == WEB_CSRF_LEN) {
@@ -93,11 +101,22 @@ web_csrf_token(struct request *req, char out[WEB_CSRF_LEN + 1])
 int
 web_csrf_ok(struct request *req)
 {
+	struct str session = get_cookie(req, "twauth_session");
 	struct str cookie = get_cookie(req, "twauth_csrf");
 	const char *field = req_param(req, "csrf");
+	char want[WEB_CSRF_LEN + 1];
+	int ok;
 
-	return cookie.p != NULL && cookie.len == WEB_CSRF_LEN && field != NULL &&
-	    strlen(field) == WEB_CSRF_LEN && CRYPTO_memcmp(cookie.p, field, WEB_CSRF_LEN) == 0;
+	if (field == NULL || strlen(field) != WEB_CSRF_LEN)
+		return 0;
+	if (session.p != NULL) {
+		idp_session_csrf(req_idp(req), session.p, session.len, want);
+		ok = CRYPTO_memcmp(want, field, WEB_CSRF_LEN) == 0;
+		OPENSSL_cleanse(want, sizeof(want));
+		return ok;
+	}
+	return cookie.p != NULL && cookie.len == WEB_CSRF_LEN &&
+	    CRYPTO_memcmp(cookie.p, field, WEB_CSRF_LEN) == 0;
 }
 
 /* Checks a posted sign-in form; answers and returns 0 unless signed in. */
@@ -107,7 +126,8 @@ sign_in(struct request *req, const char *app_name, const char *after_login)
 	struct login_page lp = { .app_name = app_name, .login = req_param(req, "login") };
 	const char *password = req_param(req, "password");
 	struct store_user user;
-	char addr[64], location[TW_MAX_URI + 32], retry[32];
+	char addr[64], location[TW_MAX_URI + 32], retry[32], device[TW_MAX_DEVICE_COOKIE + 1];
+	struct str known;
 	int64_t wait = 0;
 	enum idp_err err;
 
@@ -117,10 +137,19 @@ sign_in(struct request *req, const char *app_name, const char *after_login)
 		return 0;
 	}
 	req_client_addr(req, addr, sizeof(addr));
+	known = get_cookie(req, "twauth_known");
 	err = idp_sign_in(req_idp(req), lp.login ? lp.login : "", password,
-	    password ? strlen(password) : 0, addr, &user, &wait);
+	    password ? strlen(password) : 0, addr, known.p != NULL &&
+	    idp_known_device(req_idp(req), lp.login ? lp.login : "", known.p, known.len),
+	    &user, &wait);
 	if (err == IDP_OK)
 		err = web_session_start(req, user.id);
+	if (err == IDP_OK) {
+		/* This browser is its owner's now: the per-login limit spares it. */
+		idp_known_device_cookie(req_idp(req), user.login, device);
+		if (device[0] != '\0')
+			set_cookie(req, "twauth_known", device, TW_KNOWN_DEVICE_TTL);
+	}
 	store_user_clear(&user);
 	switch (err) {
 	case IDP_OK:

@@ -12,7 +12,7 @@
 
 #include "request.h"
 
-#define WEB_CSRF_LEN	TW_ID_LEN
+#define WEB_CSRF_LEN	TW_CSRF_LEN
 
 /* The signed-in user; IDP_OK, IDP_ERR_UNKNOWN_USER or IDP_ERR_UNAVAILABLE. */
 enum idp_err web_session_user(struct request *req, struct store_user *out);

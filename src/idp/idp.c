@@ -43,6 +43,7 @@ idp_new(struct store *store, const struct idp_config *cfg)
 	idp->activate_throttle = throttle_new(cfg->throttle_slots, cfg->activate_failures,
 	    TW_THROTTLE_MAX_DELAY);
 	pthread_mutex_init(&idp->key_lock, NULL);
+	idp_page_key_init(idp);
 	return idp;
 }
 

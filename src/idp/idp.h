@@ -221,13 +221,29 @@ enum idp_err idp_user_disconnect(struct idp *idp, int64_t user_id, const char *c
     MUST_CHECK;
 
 /*
- * Checks a sign-in.  client_addr keys the per-address throttle.  Returns
- * IDP_OK with *out filled, IDP_ERR_SIGNIN_FAILED (never saying which part
- * was wrong), or IDP_ERR_SIGNIN_THROTTLED with *retry_after seconds.
+ * Checks a sign-in.  client_addr keys the per-address limit; the per-login
+ * limit holds back every browser but one that known_device says signed in
+ * as this login before (idp_known_device).  Each attempt is counted before
+ * the password is checked, so attempts at the same moment cannot all pass
+ * the limits at once.  Returns IDP_OK with *out filled,
+ * IDP_ERR_SIGNIN_FAILED (never saying which part was wrong), or
+ * IDP_ERR_SIGNIN_THROTTLED with *retry_after seconds.
  */
 enum idp_err idp_sign_in(struct idp *idp, const char *login, const char *password,
-    size_t password_len, const char *client_addr, struct store_user *out,
+    size_t password_len, const char *client_addr, int known_device, struct store_user *out,
     int64_t *retry_after) MUST_CHECK;
+
+/* ---- what the pages sign (pagekeys.c) ---- */
+
+/* The CSRF token of the browser whose session cookie is session[0..len). */
+void idp_session_csrf(const struct idp *idp, const char *session, size_t len,
+    char out[TW_CSRF_LEN + 1]);
+/* The known-device cookie for a browser that just signed in as login ("" if none). */
+void idp_known_device_cookie(const struct idp *idp, const char *login,
+    char out[TW_MAX_DEVICE_COOKIE + 1]);
+/* Whether value[0..len) is a live known-device cookie of login (as typed, folded). */
+int idp_known_device(const struct idp *idp, const char *login, const char *value,
+    size_t len);
 
 /* ---- browser sessions (sessions.c) ---- */
 

@@ -17,6 +17,7 @@ struct idp {
 	struct throttle		*client_throttle;	/* wrong client secrets per client id */
 	struct throttle		*client_addr_throttle;	/* failed client auth per address */
 	struct throttle		*activate_throttle;	/* wrong user codes per address */
+	uint8_t			 page_key[HASH_LEN];	/* pagekeys.c */
 	pthread_mutex_t		 key_lock;		/* guards the two below */
 	char			 key_kid[TW_KID_LEN + 1];
 	EVP_PKEY		*key;			/* decrypted signing key, cached */
@@ -125,6 +126,8 @@ void idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_r
  */
 enum idp_err idp_live_token(struct idp *idp, const char *token, size_t token_len,
     int64_t now, struct store_token *tok) MUST_CHECK;
+/* The key the pages' tokens and cookies are signed with (pagekeys.c). */
+void idp_page_key_init(struct idp *idp);
 /* Signs payload_json as a JWT with the signing key (keys.c). */
 enum idp_err idp_sign_jwt(struct idp *idp, const char *payload_json, char **out) MUST_CHECK;
 

@@ -224,11 +224,11 @@ burn_one_hash(const char *password, size_t len)
 
 enum idp_err
 idp_sign_in(struct idp *idp, const char *login, const char *password, size_t password_len,
-    const char *client_addr, struct store_user *out, int64_t *retry_after)
+    const char *client_addr, int known_device, struct store_user *out, int64_t *retry_after)
 {
 	char login_key[TW_LOGIN_MAX + 8], addr_key[80];
 	char folded[TW_LOGIN_MAX + 1] = "";
-	int64_t now = clock_now_ms(), wait, addr_wait;
+	int64_t now = clock_now_ms(), wait, addr_wait = 0;
 	enum idp_err err;
 	int ok = 0;
 
@@ -238,10 +238,13 @@ idp_sign_in(struct idp *idp, const char *login, const char *password, size_t pas
 		login_fold(login, folded);
 	snprintf(login_key, sizeof(login_key), "login:%s", folded);
 	snprintf(addr_key, sizeof(addr_key), "addr:%s", client_addr ? client_addr : "-");
-	wait = throttle_wait(idp->login_throttle, login_key, now);
-	addr_wait = throttle_wait(idp->addr_throttle, addr_key, now);
-	if (addr_wait > wait)
+	/* Counted now, before the slow check: a burst cannot pass all at once. */
+	wait = known_device ? 0 : throttle_reserve(idp->login_throttle, login_key, now);
+	if (wait == 0 && (addr_wait = throttle_reserve(idp->addr_throttle, addr_key, now)) > 0) {
+		if (!known_device)
+			throttle_release(idp->login_throttle, login_key);
 		wait = addr_wait;
+	}
 	if (wait > 0) {
 		*retry_after = wait;
 		return IDP_ERR_SIGNIN_THROTTLED;
@@ -250,8 +253,13 @@ idp_sign_in(struct idp *idp, const char *login, const char *password, size_t pas
 		password_len = 0;
 	err = folded[0] ? idp_from_store(store_user_get_by_login(idp->store, folded, out),
 	    IDP_ERR_SIGNIN_FAILED) : IDP_ERR_SIGNIN_FAILED;
-	if (err == IDP_ERR_UNAVAILABLE)
+	if (err == IDP_ERR_UNAVAILABLE) {
+		/* Nothing was tried: the reservations go back. */
+		if (!known_device)
+			throttle_release(idp->login_throttle, login_key);
+		throttle_release(idp->addr_throttle, addr_key);
 		return err;
+	}
 	/* One argon2 computation on every path, so timing tells nothing. */
 	if (err == IDP_OK)
 		ok = argon2id_verify(out->password_hash, password ? password : "",
@@ -259,12 +267,13 @@ idp_sign_in(struct idp *idp, const char *login, const char *password, size_t pas
 	else
 		burn_one_hash(password ? password : "", password_len);
 	if (ok) {
-		throttle_clear(idp->login_throttle, login_key);
+		if (!known_device)
+			throttle_clear(idp->login_throttle, login_key);
+		throttle_release(idp->addr_throttle, addr_key);
 		return IDP_OK;
 	}
+	/* The failure was counted when it was reserved. */
 	store_user_clear(out);
-	throttle_fail(idp->login_throttle, login_key, now);
-	throttle_fail(idp->addr_throttle, addr_key, now);
 	log_info("sign-in failed for a login from %s", client_addr ? client_addr : "-");
 	return IDP_ERR_SIGNIN_FAILED;
 }

@@ -254,18 +254,87 @@ test('many failed sign-ins from one address, across logins, are slowed down too'
   } finally { await s.stop(); }
 });
 
-test('a page with several forms sets one CSRF cookie that every form repeats', async () => {
+test('signed in, every form carries a token bound to the session: a planted CSRF cookie is no use', async () => {
   const br = b();
   const url = authorizeUrl(other, { scope: 'moderator:read:chatters' });
   await signIn(br, url, 'carol');
-  br.cookies.delete('twauth_csrf');	// signed in, CSRF cookie gone (e.g. cleared)
+  br.cookies.delete('twauth_csrf');	// signed in, no CSRF cookie needed
   const page = await br.get(url);
-  const set = page.headers.getSetCookie().filter((c) => c.startsWith('twauth_csrf='));
-  assert.equal(set.length, 1, set.join('\n'));
-  const value = set[0].split(';')[0].split('=')[1];
+  assert.equal(page.headers.getSetCookie().filter((c) => c.startsWith('twauth_csrf=')).length, 0);
   const fields = [...page.text.matchAll(/name="csrf" value="([0-9a-z]+)"/g)].map((m) => m[1]);
   assert.equal(fields.length, 2, 'consent and sign-out forms');
-  assert.deepEqual(fields, [value, value]);
+  assert.equal(fields[0], fields[1]);
+  // A cookie and field of the attacker's choosing (planted from a sibling
+  // host, which a double-submit check would take) do not pass.
+  br.cookies.set('twauth_csrf', 'x'.repeat(30));
+  const forged = await br.post(url, { csrf: 'x'.repeat(30), decision: 'authorize' });
+  assert.equal(forged.status, 403);
+  // Another session's token does not pass either.
+  const eve = b();
+  await signIn(eve, url, 'carol');
+  const evePage = await eve.get(url);
+  const eveToken = evePage.text.match(/name="csrf" value="([0-9a-z]+)"/)[1];
+  assert.notEqual(eveToken, fields[0]);
+  assert.equal((await br.post(url, { csrf: eveToken, decision: 'authorize' })).status, 403);
   const r = await br.post(url, { csrf: fields[0], decision: 'authorize' });
   assert.equal(r.status, 303);
+});
+
+// Sign-in attempts as an attacker spread over addresses (behind a trusted
+// proxy, X-Forwarded-For names them), each from a fresh browser.
+async function attempt(s, url, login, password, from, br = new Browser(s.url)) {
+  const headers = { 'X-Forwarded-For': from };
+  const p = await br.request(url, { headers });
+  return br.request(url, { method: 'POST', headers,
+    form: { step: 'login', csrf: csrfOf(p.text), login, password } });
+}
+
+test('a login held at its limit by others does not lock out its owner\'s known browser', async () => {
+  const db2 = freshDb();
+  const a = createApp(db2, 'Owner App');
+  createUser(db2, 'owner_o', 'correct horse battery');
+  const s = await startServer({ db: db2, args: ['--trusted-proxy', '127.0.0.1'] });
+  try {
+    const url = authorizeUrl(a);
+    const mine = new Browser(s.url);
+    assert.equal((await attempt(s, url, 'owner_o', 'correct horse battery', '203.0.113.1', mine)).status, 303);
+    assert.ok(mine.cookies.has('twauth_known'), 'the browser is known as the owner\'s');
+    mine.cookies.delete('twauth_session');
+    // Guesses from many addresses put the login at its limit.
+    let refused = 0;
+    for (let i = 0; i < 12; i++)
+      refused += (await attempt(s, url, 'owner_o', `guess ${i}`, `198.51.100.${i}`)).status === 429;
+    assert.ok(refused > 0, 'the login is at its limit');
+    // A browser nobody knows, even with the right password, waits.
+    assert.equal((await attempt(s, url, 'owner_o', 'correct horse battery', '192.0.2.9')).status, 429);
+    // The owner's known browser signs in (its address has no failures).
+    assert.equal((await attempt(s, url, 'OWNER_O', 'correct horse battery', '203.0.113.1', mine)).status, 303);
+    // A known-device cookie of another login, or forged, is no use.
+    const other = new Browser(s.url);
+    other.cookies.set('twauth_known', mine.cookies.get('twauth_known').replace('owner_o', 'owner_x'));
+    assert.equal((await attempt(s, url, 'owner_o', 'correct horse battery', '192.0.2.10', other)).status, 429);
+  } finally { await s.stop(); }
+});
+
+test('guesses made at the same moment are counted before any is checked', async () => {
+  const db2 = freshDb();
+  const a = createApp(db2, 'Burst App');
+  createUser(db2, 'burst_b', 'correct horse battery');
+  const s = await startServer({ db: db2, args: ['--trusted-proxy', '127.0.0.1'] });
+  try {
+    const url = authorizeUrl(a);
+    // Forms first, then 24 posts at once, each from its own address.
+    const ready = await Promise.all([...Array(24)].map(async (_, i) => {
+      const br = new Browser(s.url);
+      const headers = { 'X-Forwarded-For': `198.51.100.${i}` };
+      const p = await br.request(url, { headers });
+      return { br, headers, csrf: csrfOf(p.text) };
+    }));
+    const statuses = await Promise.all(ready.map(({ br, headers, csrf }) => br.request(url,
+      { method: 'POST', headers, form: { step: 'login', csrf, login: 'burst_b', password: 'wrong' } })
+      .then((r) => r.status)));
+    // The login's 5 free failures are checked; every other guess waits.
+    assert.equal(statuses.filter((x) => x === 401).length, 5, statuses.join(','));
+    assert.equal(statuses.filter((x) => x === 429).length, 19, statuses.join(','));
+  } finally { await s.stop(); }
 });
