@@ -137,6 +137,24 @@ scope_list(struct html *h, const char *scopes)
 	html_raw(h, "</ul>\n");
 }
 
+/* Every claim the app would be told about the user, named (OpenID Connect). */
+static void
+consent_claims(struct html *h, unsigned claims)
+{
+	const char *shown[8];
+	size_t n = idp_claims_shown(claims, shown, sizeof(shown) / sizeof(shown[0]));
+
+	if (n == 0)
+		return;
+	html_raw(h, "<p>and to be told:</p>\n<ul class=\"claims\">\n");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(h, "<li>");
+		html_text(h, shown[i]);
+		html_raw(h, "</li>\n");
+	}
+	html_raw(h, "</ul>\n");
+}
+
 void
 page_consent(struct request *req, const struct consent_page *p)
 {
@@ -153,6 +171,7 @@ page_consent(struct request *req, const struct consent_page *p)
 	html_text(&h, a->app.name);
 	html_raw(&h, "</b> wants to access your account");
 	scope_list(&h, a->scopes);
+	consent_claims(&h, a->claims);
 	html_raw(&h, "<p class=\"note\">Once you decide, you will be sent to <code>");
 	redirect_host(&h, q->redirect_uri);
 	html_raw(&h, "</code>. You can disconnect this app at any time in "

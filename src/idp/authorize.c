@@ -89,6 +89,7 @@ idp_authz_clear(struct idp_authz *a)
 {
 	free(a->location);
 	free(a->scopes);
+	free(a->consent);
 	store_app_clear(&a->app);
 	memset(a, 0, sizeof(*a));
 }
@@ -181,6 +182,8 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 		redirect_error(out, req->redirect_uri, "invalid_request", problem, req->state);
 		return;
 	}
+	out->claims = idp_claims_shared(req->claims, out->scopes);
+	out->consent = idp_consent_of(out->scopes, out->claims);
 	out->force_verify = req->force_verify != NULL &&
 	    strcmp(req->force_verify, "true") == 0;
 	out->outcome = AUTHZ_PROCEED;
@@ -193,7 +196,7 @@ idp_authorize_consented(struct idp *idp, const struct store_user *user,
 	if (a->force_verify)
 		return IDP_ERR_NOT_CONNECTED;
 	return idp_from_store(store_consent_get(idp->store, user->id, a->app.client_id,
-	    a->scopes), IDP_ERR_NOT_CONNECTED);
+	    a->consent), IDP_ERR_NOT_CONNECTED);
 }
 
 /* The implicit flows' access token: a grant of its own holding it. */
@@ -259,7 +262,7 @@ idp_authorize_approve(struct idp *idp, const struct store_user *user,
 
 	*location = NULL;
 	err = idp_from_store(store_consent_put(idp->store, user->id, a->app.client_id,
-	    a->scopes, clock_now()), IDP_ERR_INVALID_CLIENT);
+	    a->consent, clock_now()), IDP_ERR_INVALID_CLIENT);
 	if (err == IDP_OK && a->want_code)
 		err = mint_code(idp, user, a, req, code);
 	if (err == IDP_OK && a->want_token)
@@ -267,7 +270,7 @@ idp_authorize_approve(struct idp *idp, const struct store_user *user,
 	if (err == IDP_OK && a->want_id_token) {
 		struct id_token_in in = {
 			.issuer = req->issuer, .client_id = a->app.client_id, .user = user,
-			.nonce = req->nonce, .claims = req->claims,
+			.nonce = req->nonce, .claims = req->claims, .scopes = a->scopes,
 			.access_token = a->want_token ? token : NULL,
 			.code = a->want_code ? code : NULL,
 		};

@@ -30,6 +30,7 @@ code_id_token(struct idp *idp, const struct idp_token_request *req,
 		struct id_token_in in = {
 			.issuer = req->issuer ? req->issuer : "", .client_id = code->client_id,
 			.user = &u, .nonce = code->nonce, .claims = code->claims,
+			.scopes = code->scopes,
 		};
 
 		err = idp_id_token(idp, &in, &resp->id_token);

@@ -287,7 +287,19 @@ struct idp_authz {
 	int			 want_token;
 	int			 want_id_token;
 	int			 force_verify;
+	unsigned		 claims;	/* the claims it would share (oidc.c) */
+	char			*consent;	/* what the user consents to; owned */
 };
+
+/*
+ * The claims a claims request (NULL or "" for none) would share under
+ * scopes: the email ones only with user:read:email.  A set of bits.
+ */
+unsigned idp_claims_shared(const char *claims, const char *scopes);
+/* What the consent page says of each claim in bits, at most max, into out. */
+size_t idp_claims_shown(unsigned bits, const char **out, size_t max);
+/* The consent the user gives: the scopes and the claims in bits (malloc'd). */
+char *idp_consent_of(const char *scopes, unsigned bits);
 
 /* Checks an authorization request; clear *out with idp_authz_clear. */
 void idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,

@@ -138,6 +138,7 @@ struct id_token_in {
 	const struct store_user	*user;
 	const char		*nonce;		/* NULL or "": none */
 	const char		*claims;	/* the claims request, or NULL */
+	const char		*scopes;	/* the grant's: which claims it allows */
 	const char		*access_token;	/* for at_hash, or NULL */
 	const char		*code;		/* for c_hash, or NULL */
 };

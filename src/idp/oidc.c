@@ -5,7 +5,11 @@
  * An id_token always has iss, sub (the user id), aud and azp (the client
  * id), iat, exp, and nonce when the request had one.  The profile claims
  * appear only when the claims parameter asks for them, as on Twitch; email
- * only when the address is verified.  at_hash and c_hash bind an id_token
+ * and email_verified only for a grant that holds user:read:email (Helix's
+ * rule too), and email only when the address is verified.  Which claims a
+ * request would share is part of what the user consents to
+ * (idp_claims_shared): the consent page names each, and a request for
+ * claims not consented before asks again.  at_hash and c_hash bind an id_token
  * to the access token or code returned beside it from /oauth2/authorize.
  */
 #include <stdio.h>
@@ -13,6 +17,7 @@
 #include <string.h>
 
 #include "../common/b64url.h"
+#include "../common/buf.h"
 #include "../common/clock.h"
 #include "../common/hash.h"
 #include "../common/str.h"
@@ -30,13 +35,24 @@ enum claim {
 static const struct {
 	const char	*name;
 	enum claim	 bit;
+	const char	*shown;		/* on the consent page */
 } known_claims[] = {
-	{ "email", CLAIM_EMAIL },
-	{ "email_verified", CLAIM_EMAIL_VERIFIED },
-	{ "picture", CLAIM_PICTURE },
-	{ "preferred_username", CLAIM_PREFERRED_USERNAME },
-	{ "updated_at", CLAIM_UPDATED_AT },
+	{ "email", CLAIM_EMAIL, "your email address" },
+	{ "email_verified", CLAIM_EMAIL_VERIFIED, "whether your email address is verified" },
+	{ "picture", CLAIM_PICTURE, "your profile picture" },
+	{ "preferred_username", CLAIM_PREFERRED_USERNAME, "your display name" },
+	{ "updated_at", CLAIM_UPDATED_AT, "when your profile last changed" },
 };
+#define N_CLAIMS (sizeof(known_claims) / sizeof(known_claims[0]))
+
+/* The claims scopes allow: the email ones need user:read:email. */
+static unsigned
+allowed(unsigned bits, const char *scopes)
+{
+	if (scopes == NULL || !words_within("user:read:email", scopes))
+		bits &= ~(unsigned)(CLAIM_EMAIL | CLAIM_EMAIL_VERIFIED);
+	return bits;
+}
 
 int
 idp_has_openid(const char *scopes)
@@ -94,10 +110,51 @@ idp_claims_ok(const char *claims)
 	return claims_parse(claims, &a, &b);
 }
 
-/* Adds the claims in bits about u to obj. */
-static void
-add_claims(json_t *obj, unsigned bits, const struct store_user *u)
+unsigned
+idp_claims_shared(const char *claims, const char *scopes)
 {
+	unsigned id_token, userinfo;
+
+	if (claims_parse(claims, &id_token, &userinfo) == -1)
+		return 0;
+	return allowed(id_token | userinfo, scopes);
+}
+
+size_t
+idp_claims_shown(unsigned bits, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_CLAIMS && n < max; i++)
+		if (bits & known_claims[i].bit)
+			out[n++] = known_claims[i].shown;
+	return n;
+}
+
+char *
+idp_consent_of(const char *scopes, unsigned bits)
+{
+	struct buf b;
+
+	/* A scope list is at most one parameter; the claims add their few names. */
+	buf_init(&b, TW_MAX_PARAM_VALUE + 128);
+	if (buf_add_cstr(&b, scopes) == -1)
+		fatal("consent over its cap");
+	for (size_t i = 0, first = 1; i < N_CLAIMS; i++)
+		if (bits & known_claims[i].bit) {
+			if (buf_printf(&b, "%s%s", first ? " +claims:" : ",",
+			    known_claims[i].name) == -1)
+				fatal("consent over its cap");
+			first = 0;
+		}
+	return b.data != NULL ? b.data : xstrdup("");
+}
+
+/* Adds the claims in bits about u to obj, as far as scopes allow. */
+static void
+add_claims(json_t *obj, unsigned bits, const struct store_user *u, const char *scopes)
+{
+	bits = allowed(bits, scopes);
 	if ((bits & CLAIM_EMAIL) && u->email_verified && u->email[0] != '\0')
 		json_object_set_new(obj, "email", json_string(u->email));
 	if (bits & (CLAIM_EMAIL | CLAIM_EMAIL_VERIFIED))
@@ -153,7 +210,7 @@ idp_id_token(struct idp *idp, const struct id_token_in *in, char **out)
 		json_object_set_new(t, "at_hash", half_hash(in->access_token));
 	if (in->code != NULL)
 		json_object_set_new(t, "c_hash", half_hash(in->code));
-	add_claims(t, bits, in->user);
+	add_claims(t, bits, in->user, in->scopes);
 	payload = json_dumps(t, JSON_COMPACT);
 	json_decref(t);
 	if (payload == NULL)
@@ -185,7 +242,7 @@ idp_userinfo(struct idp *idp, const char *token, size_t token_len, json_t **out)
 		if (claims_parse(tok.claims, &unused, &bits) == -1)
 			bits = 0;
 		*out = json_pack("{s:o}", "sub", subject(u.id));
-		add_claims(*out, bits, &u);
+		add_claims(*out, bits, &u, tok.scopes);
 	}
 	store_user_clear(&u);
 	store_token_clear(&tok);

@@ -255,7 +255,7 @@ test('Twitch-style apps get the id_token beside the usual array scope', async ()
 test('email only when verified; authorize refuses id_token without nonce or openid, and bad claims', async () => {
   const nonce = 'abc';
   const q = new URLSearchParams({ response_type: 'id_token', client_id: rp.client_id,
-    redirect_uri: REDIRECT, scope: 'openid', nonce, state: 's',
+    redirect_uri: REDIRECT, scope: 'openid user:read:email', nonce, state: 's',
     claims: JSON.stringify({ id_token: { email: null, email_verified: null } }) });
   const back = await browse(new URL(`${server.url}/oauth2/authorize?${q}`), 'unverified');
   const t = new URLSearchParams(back.hash.slice(1)).get('id_token');
@@ -301,4 +301,44 @@ test('the secret file: 0600, and a database without it cannot sign', async () =>
   r = serve({ TWAUTH_SECRET_FILE: other });
   assert.equal(r.status, 1, r.stdout);
   assert.match(r.stderr, /secret file does not open the signing key/);
+});
+
+test('email only with user:read:email; the consent page names every claim; new claims ask again', async () => {
+  createUser(db, 'private_p', 'correct horse battery', ['--email', 'p@example.test',
+    '--email-verified', '--display-name', 'Private_P']);
+  const ask = (scope, claims) => `/oauth2/authorize?${new URLSearchParams({
+    response_type: 'code', client_id: rp.client_id, redirect_uri: REDIRECT, scope, state: 's',
+    claims: JSON.stringify(claims) })}`;
+  const b = new Browser(server.url);
+  const both = { id_token: { email: null, email_verified: null, preferred_username: null },
+    userinfo: { email: null } };
+  let url = ask('openid', both);
+  await signIn(b, url, 'private_p');
+  let page = await b.get(url);
+  // Without user:read:email the address is not asked for, nor shown as shared.
+  const told = (html) => (html.match(/<ul class="claims">([^]*?)<\/ul>/) || [])[1] || '';
+  assert.match(told(page.text), /your display name/);
+  assert.doesNotMatch(told(page.text), /email/i);
+  const loc = await authorize(b, url);
+  const code = loc.searchParams.get('code');
+  const t = await read(postForm(`${server.url}/oauth2/token`, { client_id: rp.client_id,
+    client_secret: rp.client_secret, code, grant_type: 'authorization_code', redirect_uri: REDIRECT }));
+  assert.equal(t.status, 200, t.text);
+  const claims = jose.decodeJwt(t.json.id_token);
+  assert.equal(claims.email, undefined);
+  assert.equal(claims.email_verified, undefined);
+  assert.equal(claims.preferred_username, 'Private_P');
+  const info = await read(fetch(`${server.url}/oauth2/userinfo`,
+    { headers: { Authorization: `Bearer ${t.json.access_token}` } }));
+  assert.equal(info.status, 200);
+  assert.equal(info.json.email, undefined);
+  // The same scopes with other claims: the consent page again, naming them.
+  url = ask('openid', { id_token: { picture: null } });
+  page = await b.get(url);
+  assert.equal(page.status, 200, 'asks again');
+  assert.match(told(page.text), /your profile picture/);
+  // With user:read:email the address is named on the page, and shared.
+  url = ask('openid user:read:email', both);
+  page = await b.get(url);
+  assert.match(told(page.text), /your email address/);
 });
