@@ -69,6 +69,9 @@ static const char *const durabilities[] = {
 	[DURABILITY_FULL] = "full", [DURABILITY_RELAXED] = "relaxed", NULL
 };
 
+/* Indexed by enum server_tls_min. */
+static const char *const tls_mins[] = { [TLS_MIN_12] = "1.2", [TLS_MIN_13] = "1.3", NULL };
+
 /* Indexed by enum log_format. */
 static const char *const log_formats[] = { [LOG_TEXT] = "text", [LOG_JSON] = "json", NULL };
 
@@ -144,6 +147,10 @@ const struct opt serve_options[] = {
 	    "become Secure and links https" },
 	{ "tls-key", STR(key_path), .arg = "FILE",
 	    .help = "its unencrypted PEM private key (keep it 0600)" },
+	{ "tls-min", CHOICE(scfg.tls_min), .choices = tls_mins,
+	    .help = "the oldest TLS version spoken; with either, only forward-secret key "
+	    "exchange and AEAD ciphers, and every https answer carries "
+	    "Strict-Transport-Security" },
 	{ "trusted-proxy", LIST(proxies), .arg = "ADDR", .max = TW_MAX_TRUSTED_PROXIES,
 	    .canon = canon_proxy, .items = "addresses",
 	    .unset = "none, X-Forwarded-For is ignored",

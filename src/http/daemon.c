@@ -29,6 +29,16 @@ daemon_conn(struct MHD_Connection *conn)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
+/*
+ * What TLS the server speaks (GnuTLS priority strings, libmicrohttpd's
+ * TLS library): 1.2 at the least (1.3 with --tls-min 1.3), forward-secret
+ * key exchange and AEAD ciphers only, the server's order first.
+ */
+#define TLS_SUITES	":-CIPHER-ALL:+CHACHA20-POLY1305:+AES-256-GCM:+AES-128-GCM" \
+	":-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE"
+#define TLS_PRIORITIES_12 "SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" TLS_SUITES
+#define TLS_PRIORITIES_13 "SECURE128:-VERS-ALL:+VERS-TLS1.3" TLS_SUITES
+
 /* libmicrohttpd's accept policy: the guard's cap per address. */
 static enum MHD_Result
 on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
@@ -103,6 +113,7 @@ daemon_start(const struct site *site, int fd, const char *bound)
 	    /* Last, so that without TLS they end the list. */
 	    tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, site->tls_cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, site->tls_key,
+	    MHD_OPTION_HTTPS_PRIORITIES, site->tls_min13 ? TLS_PRIORITIES_13 : TLS_PRIORITIES_12,
 	    MHD_OPTION_END);
 	if (d->mhd == NULL) {
 		close(fd);

@@ -61,6 +61,7 @@ struct site {
 	const char	*public_url;	/* for req_base_url; NULL: from Host */
 	const char	*tls_cert;	/* PEM, the chain; NULL: plain HTTP */
 	const char	*tls_key;	/* PEM, unencrypted */
+	int		 tls_min13;	/* TLS 1.3 only; else 1.2 and 1.3 */
 	/* Reverse proxies whose X-Forwarded-For names the client (canonical). */
 	char *const	*trusted_proxies;
 	size_t		 n_trusted_proxies;

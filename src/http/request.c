@@ -102,6 +102,9 @@ add_common_headers(struct request *req, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "Pragma", "no-cache");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* Over https, browsers are told to come back over https only. */
+	if (req_secure(req))
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (req->site->one_shot || req->close || atomic_load(&req->d->draining))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	else {

@@ -129,6 +129,7 @@ site_init(struct server *srv, const struct server_config *cfg, struct idp *idp,
 		.idle_timeout = cfg->idle_timeout, .max_connections = cfg->max_connections,
 		.max_per_address = cfg->max_per_address, .header_timeout = cfg->header_timeout,
 		.threads = threads, .log_errors = 1, .public_url = cfg->public_url,
+		.tls_min13 = cfg->tls_min == TLS_MIN_13,
 		.trusted_proxies = cfg->trusted_proxies,
 		.n_trusted_proxies = cfg->n_trusted_proxies,
 	};

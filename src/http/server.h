@@ -22,12 +22,16 @@ struct server_config {
 	int		 access_log;
 	const char	*tls_cert;	/* PEM, the chain; NULL: plain HTTP */
 	const char	*tls_key;	/* PEM, unencrypted */
+	int		 tls_min;	/* enum server_tls_min: the oldest TLS spoken */
 	int		 mock_api_compat;	/* answer twitch mock-api's routes */
 	const char	*metrics_listen;	/* "HOST:PORT" of /metrics; NULL: the public one */
 	/* Reverse proxies whose X-Forwarded-For names the client (canonical). */
 	char *const	*trusted_proxies;
 	size_t		 n_trusted_proxies;
 };
+
+/* --tls-min's values. */
+enum server_tls_min { TLS_MIN_12, TLS_MIN_13 };
 
 void server_config_defaults(struct server_config *cfg);
 /* Whether spec is a listen address, "HOST:PORT" or "[V6]:PORT": 0 or -1. */

@@ -124,3 +124,34 @@ test('HTTPS: a key that is not the certificate\'s, a missing file, or half the p
   assert.equal(r.status, 2);
   assert.match(r.stderr, /holds no PEM certificate/);
 });
+
+// One TLS handshake with openssl s_client's flags: whether it got through.
+function handshake(flags) {
+  const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${server.port}`,
+    '-servername', 'localhost', '-CAfile', path.join(dir, 'ca.pem'), ...flags],
+  { input: '', encoding: 'utf8', timeout: 10000 });
+  return /^New, TLSv1\.[0-3], Cipher is (?!\(NONE\))/m.test(r.stdout);
+}
+
+test('HTTPS: TLS 1.2 at the least, AEAD ciphers only, and Strict-Transport-Security', async () => {
+  assert.ok(handshake(['-tls1_2']), 'TLS 1.2');
+  assert.ok(handshake(['-tls1_3']), 'TLS 1.3');
+  assert.ok(!handshake(['-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0']), 'TLS 1.1 is refused');
+  assert.ok(!handshake(['-tls1', '-cipher', 'DEFAULT@SECLEVEL=0']), 'TLS 1.0 is refused');
+  assert.ok(!handshake(['-tls1_2', '-cipher', 'AES128-SHA']), 'a CBC suite without forward secrecy is refused');
+  const h = await request(local('/healthz'));
+  assert.equal(h.headers['strict-transport-security'], 'max-age=31536000');
+});
+
+test('HTTPS with --tls-min 1.3: TLS 1.2 is refused', async () => {
+  const s = await startServer({ args: ['--tls-cert', path.join(dir, 'cert.pem'),
+    '--tls-key', path.join(dir, 'key.pem'), '--tls-min', '1.3'] });
+  try {
+    const saved = server;
+    server = s;
+    try {
+      assert.ok(handshake(['-tls1_3']));
+      assert.ok(!handshake(['-tls1_2']));
+    } finally { server = saved; }
+  } finally { await s.stop(); }
+});
