@@ -102,8 +102,9 @@ $(BUILD)/obj/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# The two commands of the README.  make run ADDR=0.0.0.0:8080 listens
-# elsewhere; ARGS='...' adds any other serve option.
+# The two commands of the README.  make run ADDR=0.0.0.0:8080
+# ARGS='--public-url http://HOST:8080' listens elsewhere; ARGS='...' adds
+# any other serve option.
 ADDR	?= 127.0.0.1:8080
 run:
 	@scripts/deps.sh build

@@ -12,6 +12,7 @@
 #include "../common/log.h"
 #include "../common/url.h"
 #include "../http/forwarded.h"
+#include "../http/listen.h"
 #include "cli.h"
 
 #define STR(f)		OPT_AS_STR(struct serve_opts, f)
@@ -99,10 +100,10 @@ const struct opt serve_options[] = {
 	    "included; past it the request is answered 503 (PostgreSQL's statement_timeout "
 	    "and lock_timeout are set to it too)" },
 	{ "public-url", STR(scfg.public_url), .arg = "URL", .check = check_public_url,
-	    .unset = "derived from each request's Host",
-	    .help = "the URL clients use to reach this server, when it differs from the "
-	    "listen address (a proxy); links we hand out (verification_uri) start with it; "
-	    "with https, cookies are Secure and __Host- prefixed" },
+	    .unset = "from each request's Host, on loopback only",
+	    .help = "the URL clients use to reach this server; the issuer and every link we "
+	    "hand out (verification_uri) start with it; needed unless --listen is a "
+	    "loopback address; with https, cookies are Secure and __Host- prefixed" },
 	{ "app-token-ttl", I64(icfg.app_token_ttl), .arg = "SECS",
 	    .min = 1, .max = 10LL * 365 * 86400,
 	    .help = "lifetime of app access tokens; the default is about 60 days, as on "
@@ -207,6 +208,20 @@ serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		cli_error("HTTPS needs both --tls-cert and --tls-key");
 		return -1;
 	}
+	/*
+	 * Without --public-url the issuer and every link handed out come from
+	 * each request's Host, which any client sets: fine on loopback, where
+	 * only this machine's clients reach us, and a way to hand out another
+	 * site's issuer anywhere else.
+	 */
+	if (o->scfg.public_url == NULL && !listen_is_loopback(o->scfg.listen)) {
+		cli_error("--listen %s is not a loopback address: add --public-url with the "
+		    "URL clients reach this server at (e.g. --public-url "
+		    "https://id.example.test).  Discovery's issuer and every link the server "
+		    "hands out start with it; without it a request's Host header would "
+		    "decide them", o->scfg.listen);
+		return -1;
+	}
 	return 0;
 }
 
@@ -268,7 +283,8 @@ serve_opts_usage(FILE *f)
 	    "    --tls-key /etc/twauth/key.pem --public-url https://id.example.test:8443\n"
 	    "  twauth serve --config /etc/twauth/twauth.conf --check-config\n"
 	    "  TWAUTH_SECRET_FILE=/etc/twauth/secret \\\n"
-	    "    twauth serve --db postgres://twauth@db.internal/twauth --listen 0.0.0.0:8080\n", f);
+	    "    twauth serve --db postgres://twauth@db.internal/twauth --listen 0.0.0.0:8080 \\\n"
+	    "    --public-url https://id.example.test\n", f);
 	opt_free(serve_options, &defaults, &defaults.src);
 }
 

@@ -1,10 +1,12 @@
 /* Listening sockets; see listen.h. */
 #include "listen.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -89,6 +91,25 @@ listen_check(const char *spec)
 	char host[256], port[8];
 
 	return split(spec, host, sizeof(host), port, sizeof(port));
+}
+
+bool
+listen_is_loopback(const char *spec)
+{
+	char host[256], port[8];
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (split(spec, host, sizeof(host), port, sizeof(port)) == -1)
+		return false;
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) ||
+		    (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+	return false;
 }
 
 int

@@ -9,6 +9,7 @@
 #ifndef HTTP_LISTEN_H
 #define HTTP_LISTEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../common/compiler.h"
@@ -21,6 +22,12 @@
  * host is every interface): 0 or -1.
  */
 int listen_check(const char *spec) MUST_CHECK;
+/*
+ * Whether spec listens on loopback only: "localhost", 127.0.0.0/8, ::1 or
+ * ::ffff:127.x written as addresses.  Any other name is not, even one that
+ * resolves to loopback today: what a name means can change under us.
+ */
+bool listen_is_loopback(const char *spec);
 /*
  * Listens on spec, the value of the option flag (which messages name).
  * Returns the socket, with what it is bound to in bound ("127.0.0.1:8080",

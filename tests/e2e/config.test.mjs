@@ -3,7 +3,7 @@
 // errors that name the file and line, and --check-config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, cli, tempDir, freePort, freshDb, createApp, read, spawn } from './lib/harness.mjs';
 
@@ -115,5 +115,43 @@ test('a server started from a config file and the environment runs with their se
   } finally {
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
+  }
+});
+
+test('off loopback, serve wants --public-url rather than take the issuer from Host', async () => {
+  for (const listen of ['127.0.0.1:0', '127.1.2.3:0', '[::1]:0', 'localhost:0', '[::ffff:127.0.0.1]:0']) {
+    const r = check(['--listen', listen]);
+    assert.equal(r.status, 0, `${listen}: ${r.stderr}`);
+  }
+  for (const listen of ['0.0.0.0:8080', ':8080', '[::]:8080', '192.0.2.1:8080', '[::ffff:10.0.0.1]:8080', 'host.example.test:8080', 'localhost.example.test:8080']) {
+    const r = check(['--listen', listen]);
+    assert.equal(r.status, 2, listen);
+    assert.match(r.stderr, new RegExp(`--listen ${listen.replace(/[[\].]/g, '\\$&')} is not a loopback address: add --public-url`));
+    assert.equal(check(['--listen', listen, '--public-url', 'https://id.example.test']).status, 0, listen);
+  }
+  // Not only --check-config: the server itself refuses, before it opens
+  // the database or binds the port.
+  const dir = tempDir();
+  const db = path.join(dir, 'never.db');
+  const port = await freePort();
+  const r = cli(['serve', '--listen', `0.0.0.0:${port}`, '--db', db], { env: cleanEnv() });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--public-url/);
+  assert.equal(existsSync(db), false);
+  // With it, the same address serves, and the issuer is the URL given
+  // whatever Host a client sends.
+  const child = spawn(BIN, ['serve', '--listen', `0.0.0.0:${port}`, '--db', db, '--public-url', 'https://id.example.test'],
+    { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no start')), 10000);
+      child.stdout.on('data', (d) => { if (/listening on/.test(d)) { clearTimeout(timer); resolve(); } });
+    });
+    const d = await read(fetch(`http://127.0.0.1:${port}/oauth2/.well-known/openid-configuration`, { headers: { Host: 'evil.test' } }));
+    assert.equal(d.json.issuer, 'https://id.example.test/oauth2');
+  } finally {
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
   }
 });
