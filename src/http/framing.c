@@ -18,11 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-struct head_count {
-	unsigned	 content_length, transfer_encoding, host;
-	const char	*problem;
-};
-
 /* A control byte (other than HTAB) or DEL in len bytes of p. */
 static int
 has_control(const char *p, size_t len)
@@ -47,49 +42,67 @@ is_digits(const char *p, size_t len)
 	return 1;
 }
 
-static enum MHD_Result
-count_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_len,
-    const char *value, size_t value_len)
+/* Whether the len bytes of key are the header name, in any case. */
+static int
+is_name(const char *key, size_t len, const char *name)
 {
-	struct head_count *h = cls;
+	return strlen(name) == len && strncasecmp(key, name, len) == 0;
+}
 
-	(void)kind;
+int
+framing_header(struct framing_head *h, const char *key, size_t key_len, const char *value,
+    size_t value_len)
+{
 	if (value == NULL)
 		value_len = 0;
 	if (has_control(key, key_len) || has_control(value, value_len))
 		h->problem = "a header has control characters";
-	else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+	else if (is_name(key, key_len, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
 		h->content_length++;
 		if (!is_digits(value, value_len))
 			h->problem = "Content-Length is not one number";
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+	} else if (is_name(key, key_len, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
 		h->transfer_encoding++;
 		if (value_len != 7 || strncasecmp(value, "chunked", 7) != 0)
 			h->problem = "the only Transfer-Encoding taken is chunked";
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+	} else if (is_name(key, key_len, MHD_HTTP_HEADER_HOST))
 		h->host++;
-	return h->problem == NULL ? MHD_YES : MHD_NO;
+	return h->problem == NULL;
+}
+
+const char *
+framing_verdict(const struct framing_head *h, int http11)
+{
+	if (h->problem != NULL)
+		return h->problem;
+	if (h->content_length > 1)
+		return "Content-Length is given twice";
+	if (h->content_length > 0 && h->transfer_encoding > 0)
+		return "Content-Length together with Transfer-Encoding";
+	if (h->transfer_encoding > 1)
+		return "Transfer-Encoding is given twice";
+	if (h->host > 1)
+		return "Host is given twice";
+	if (http11 && h->host == 0)
+		return "an HTTP/1.1 request needs a Host header";
+	return NULL;
+}
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_len,
+    const char *value, size_t value_len)
+{
+	(void)kind;
+	return framing_header(cls, key, key_len, value, value_len) ? MHD_YES : MHD_NO;
 }
 
 const char *
 framing_head_problem(struct MHD_Connection *conn, int http11)
 {
-	struct head_count h = { 0, 0, 0, NULL };
+	struct framing_head h = { 0, 0, 0, NULL };
 
 	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, count_header, &h);
-	if (h.problem != NULL)
-		return h.problem;
-	if (h.content_length > 1)
-		return "Content-Length is given twice";
-	if (h.content_length > 0 && h.transfer_encoding > 0)
-		return "Content-Length together with Transfer-Encoding";
-	if (h.transfer_encoding > 1)
-		return "Transfer-Encoding is given twice";
-	if (h.host > 1)
-		return "Host is given twice";
-	if (http11 && h.host == 0)
-		return "an HTTP/1.1 request needs a Host header";
-	return NULL;
+	return framing_verdict(&h, http11);
 }
 
 /* The value of hex digit c, or -1. */
