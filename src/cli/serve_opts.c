@@ -174,7 +174,9 @@ const struct opt serve_options[] = {
 	    .help = "wrong /activate codes per address" },
 	{ "throttle-slots", UINT(icfg.throttle_slots), .arg = "N", .min = 16, .max = 1 << 24,
 	    .group = SERVE_LIMITS,
-	    .help = "logins, addresses and client ids each limit remembers" },
+	    .help = "logins, addresses and client ids each limit remembers; a browser that "
+	    "signed in as a login before is spared that login's limit, never its "
+	    "address's" },
 
 	{ "config", STR(config), .arg = "FILE", .group = SERVE_RUN, .flags = OPT_FILE,
 	    .help = "read options from FILE first (see above)" },
@@ -270,7 +272,8 @@ serve_opts_usage(FILE *f)
 	fputs("\n"
 	    "Failure limits (after N failures each further one must wait 1, 2, 4 ...\n"
 	    "seconds, up to 5 minutes, answered 429 with Retry-After; successes never\n"
-	    "count; memory stays bounded, the least recently seen forgotten first):\n", f);
+	    "count; memory stays bounded, and a key still waiting is never forgotten to\n"
+	    "make room: with no room, a newcomer waits instead):\n", f);
 	opt_usage(f, serve_options, SERVE_LIMITS, &defaults);
 	fputs("\n", f);
 	opt_usage(f, serve_options, SERVE_RUN, &defaults);

@@ -172,7 +172,7 @@
 /* ... and client authentication at /oauth2/token, per client id. */
 #define TW_CLIENT_FREE_FAILURES	10
 #define TW_THROTTLE_MAX_DELAY	300
-#define TW_THROTTLE_SLOTS	4096	/* remembered keys; the oldest is forgotten */
+#define TW_THROTTLE_SLOTS	4096	/* remembered keys; never one under penalty forgotten */
 #define TW_MAX_TRUSTED_PROXIES	16	/* --trusted-proxy addresses */
 
 #endif
