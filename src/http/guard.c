@@ -145,9 +145,32 @@ addr_slot(struct guard *g, const char *addr)
 	return &g->addrs[free_slot];
 }
 
+/*
+ * a's count fell to 0.  A slot whose next one was never used can be
+ * marked never used too (no lookup has to pass it to find a key further
+ * on), and so can each free one before it: without this, a server that
+ * has seen as many addresses as there are slots would look through all of
+ * them for every new one.
+ */
+static void
+addr_forget(struct guard *g, struct addr_count *a)
+{
+	size_t i = (size_t)(a - g->addrs);
+
+	if (g->addrs[(i + 1) % g->n_addrs].addr[0] != '\0')
+		return;
+	while (g->addrs[i].n == 0 && g->addrs[i].addr[0] != '\0') {
+		g->addrs[i].addr[0] = '\0';
+		i = (i + g->n_addrs - 1) % g->n_addrs;
+	}
+}
+
+/* Not counted: a trusted proxy, and a peer without an IP address. */
 static int
 exempt(const struct guard *g, const char *addr)
 {
+	if (addr[0] == '\0')
+		return 1;
 	for (size_t i = 0; i < g->n_exempt; i++)
 		if (strcmp(g->exempt[i], addr) == 0)
 			return 1;
@@ -225,8 +248,8 @@ guard_closed(struct guard *g, struct guard_conn *c)
 	pthread_mutex_lock(&g->lock);
 	unlink_conn(g, c);
 	g->n_conns--;
-	if (c->addr != NULL)
-		c->addr->n--;
+	if (c->addr != NULL && --c->addr->n == 0)
+		addr_forget(g, c->addr);
 	pthread_mutex_unlock(&g->lock);
 	free(c);
 }

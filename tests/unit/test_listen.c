@@ -37,9 +37,28 @@ listen_addr_says_a_port_is_taken(void)
 	close(fd);
 }
 
+static void
+listen_is_loopback_takes_addresses_not_names(void)
+{
+	CHECK(listen_is_loopback("127.0.0.1:8080"));
+	CHECK(listen_is_loopback("127.255.0.9:1"));
+	CHECK(listen_is_loopback("[::1]:8080"));
+	CHECK(listen_is_loopback("[::ffff:127.0.0.1]:8080"));
+	CHECK(listen_is_loopback("LocalHost:8080"));
+	CHECK(!listen_is_loopback(":8080"));		/* every interface */
+	CHECK(!listen_is_loopback("0.0.0.0:8080"));
+	CHECK(!listen_is_loopback("[::]:8080"));
+	CHECK(!listen_is_loopback("128.0.0.1:8080"));
+	CHECK(!listen_is_loopback("[::ffff:10.0.0.1]:8080"));
+	CHECK(!listen_is_loopback("[::2]:8080"));
+	CHECK(!listen_is_loopback("localhost.example.test:8080"));
+	CHECK(!listen_is_loopback("127.0.0.1"));	/* not a listen address at all */
+}
+
 void
 suite_listen(void)
 {
+	RUN(listen_is_loopback_takes_addresses_not_names);
 	RUN(listen_check_reads_host_and_port);
 	RUN(listen_addr_says_a_port_is_taken);
 }
