@@ -2,8 +2,11 @@
  * URLs and redirect URIs: url_parse, the loopback test, the redirect URI
  * rules, and a registered list (one URI per line).  Promises: the parts
  * are slices of the input; an accepted redirect URI is absolute http(s)
- * without fragment; a list is accepted only if every URI in it is.
+ * without fragment; a list is accepted only if every URI in it is; the
+ * root-path form of a URL is the URL itself, or with one '/' for an empty
+ * path, and its path is never empty.
  */
+#include "../src/common/limits.h"
 #include "../src/common/url.h"
 #include "../src/idp/idp.h"
 #include "fuzz.h"
@@ -20,7 +23,7 @@ slice_of(struct str part, const char *s, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = fuzz_cstr(data, size), *copy, *line, *p, *uris[MAX_URIS];
+	char *s = fuzz_cstr(data, size), *copy, *line, *p, *uris[MAX_URIS], *root;
 	size_t len = strlen(s), n = 0;
 	struct url u;
 	int all_ok = 1;
@@ -32,6 +35,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		slice_of(u.query, s, len);
 		slice_of(u.fragment, s, len);
 		(void)url_is_loopback(&u);
+	}
+	if ((root = url_root_path(s)) != NULL) {
+		size_t rlen = strlen(root);
+		struct url r;
+
+		FUZZ_ASSERT(url_parse(str_make(s, len), &u) == 0);
+		FUZZ_ASSERT(rlen == len + (u.path.len == 0));
+		FUZZ_ASSERT(u.path.len == 0 || strcmp(root, s) == 0);
+		if (rlen <= TW_MAX_REDIRECT_URI)
+			FUZZ_ASSERT(url_parse(str_make(root, rlen), &r) == 0 && r.path.len > 0);
+		free(root);
 	}
 	if (idp_redirect_uri_ok(s)) {
 		FUZZ_ASSERT(url_parse(str_make(s, len), &u) == 0);

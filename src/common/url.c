@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "limits.h"
+#include "xmalloc.h"
 
 static bool
 is_alpha(char c)
@@ -108,6 +109,25 @@ url_parse(struct str s, struct url *u)
 		u->has_fragment = true;
 	}
 	return 0;
+}
+
+char *
+url_root_path(const char *uri)
+{
+	struct url u;
+	size_t at, len = strlen(uri);
+	char *out;
+
+	if (url_parse(str_make(uri, len), &u) != 0)
+		return NULL;
+	if (u.path.len > 0)
+		return xstrdup(uri);
+	at = (size_t)(u.path.p - uri);
+	out = xmalloc(len + 2);
+	memcpy(out, uri, at);
+	out[at] = '/';
+	memcpy(out + at + 1, uri + at, len - at + 1);
+	return out;
 }
 
 bool

@@ -25,6 +25,13 @@ struct url {
 };
 
 int url_parse(struct str s, struct url *u) __attribute__((warn_unused_result));
+/*
+ * uri with an empty path spelled "/" ("http://localhost:3000" becomes
+ * "http://localhost:3000/", as Twitch redirects to it): the same URI by RFC
+ * 3986 6.2.3, and the one spelling every other path keeps.  malloc'd; NULL
+ * if uri is not a URL url_parse takes.
+ */
+char *url_root_path(const char *uri);
 /* True for localhost, 127.0.0.0/8 and [::1]. */
 bool url_is_loopback(const struct url *u);
 

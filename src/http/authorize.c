@@ -93,7 +93,7 @@ http_authorize(struct request *req)
 		else {
 			char *location = NULL;
 
-			idp_authorize_deny(&q, &location);
+			idp_authorize_deny(&a, &q, &location);
 			req_reply_redirect(req, 303, location);
 			free(location);
 		}

@@ -14,13 +14,14 @@
 
 #include "../common/buf.h"
 #include "../common/clock.h"
-#include "../common/metrics.h"
 #include "../common/form.h"
 #include "../common/hash.h"
 #include "../common/log.h"
+#include "../common/metrics.h"
+#include "../common/scopes.h"
+#include "../common/url.h"
 #include "../common/xmalloc.h"
 #include "idp_impl.h"
-#include "../common/scopes.h"
 
 /* Enough for a redirect URI and every parameter at its limit, encoded. */
 #define LOCATION_CAP	(64 * 1024)
@@ -75,19 +76,33 @@ redirect_error(struct idp_authz *out, const char *uri, const char *error,
 	out->location = loc_finish(&l);
 }
 
-static int
-registered(const struct store_app *app, const char *uri)
+/*
+ * uri in its url_root_path form if the app registered it in either
+ * spelling of an empty path (malloc'd), else NULL: nothing else about a
+ * URI is loosened.
+ */
+static char *
+registered_form(const struct store_app *app, const char *uri)
 {
-	for (size_t i = 0; i < app->n_redirect_uris; i++)
-		if (strcmp(app->redirect_uris[i], uri) == 0)
-			return 1;
-	return 0;
+	char *want = url_root_path(uri);
+
+	for (size_t i = 0; want != NULL && i < app->n_redirect_uris; i++) {
+		char *have = url_root_path(app->redirect_uris[i]);
+		int same = have != NULL && strcmp(have, want) == 0;
+
+		free(have);
+		if (same)
+			return want;
+	}
+	free(want);
+	return NULL;
 }
 
 void
 idp_authz_clear(struct idp_authz *a)
 {
 	free(a->location);
+	free(a->redirect_uri);
 	free(a->scopes);
 	free(a->consent);
 	store_app_clear(&a->app);
@@ -147,20 +162,25 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 		out->error = idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
 		return;
 	}
-	if (idp_blank(req->redirect_uri) || !registered(&out->app, req->redirect_uri)) {
-		redirect_error(out, out->app.redirect_uris[0], "redirect_mismatch",
-		    idp_err_info(IDP_ERR_REDIRECT_MISMATCH)->message, req->state);
+	if (idp_blank(req->redirect_uri) ||
+	    (out->redirect_uri = registered_form(&out->app, req->redirect_uri)) == NULL) {
+		char *first = url_root_path(out->app.redirect_uris[0]);
+
+		redirect_error(out, first != NULL ? first : out->app.redirect_uris[0],
+		    "redirect_mismatch", idp_err_info(IDP_ERR_REDIRECT_MISMATCH)->message,
+		    req->state);
+		free(first);
 		return;
 	}
 	/* From here on, errors go to the (registered) redirect URI. */
 	if (read_response_type(req->response_type, out) == -1) {
-		redirect_error(out, req->redirect_uri, "unsupported_response_type",
+		redirect_error(out, out->redirect_uri, "unsupported_response_type",
 		    "response_type must be code, token, id_token, token id_token or "
 		    "code id_token", req->state);
 		return;
 	}
 	if (out->app.is_public) {
-		redirect_error(out, req->redirect_uri, "unauthorized_client",
+		redirect_error(out, out->redirect_uri, "unauthorized_client",
 		    "public clients cannot use this flow; use the device code flow",
 		    req->state);
 		return;
@@ -168,7 +188,7 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 	if (scopes_canonical(req->scope, &out->scopes, bad, sizeof(bad)) == -1) {
 		snprintf(description, sizeof(description), "%s: %s",
 		    idp_err_info(IDP_ERR_INVALID_SCOPE)->message, bad);
-		redirect_error(out, req->redirect_uri, "invalid_scope", description, req->state);
+		redirect_error(out, out->redirect_uri, "invalid_scope", description, req->state);
 		return;
 	}
 	if (idp_claims_ok(req->claims) == -1)
@@ -179,7 +199,7 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 		problem = "nonce is required when the id_token comes from the authorization "
 		    "endpoint";
 	if (problem != NULL) {
-		redirect_error(out, req->redirect_uri, "invalid_request", problem, req->state);
+		redirect_error(out, out->redirect_uri, "invalid_request", problem, req->state);
 		return;
 	}
 	out->claims = idp_claims_shared(req->claims, out->scopes);
@@ -236,7 +256,7 @@ mint_code(struct idp *idp, const struct store_user *user, const struct idp_authz
 	idp_new_secret(value, TW_CODE_LEN, code.hash);
 	memcpy(code.client_id, a->app.client_id, sizeof(code.client_id));
 	code.user_id = user->id;
-	code.redirect_uri = (char *)req->redirect_uri;
+	code.redirect_uri = a->redirect_uri;
 	code.scopes = a->scopes;
 	code.nonce = (char *)(req->nonce ? req->nonce : "");
 	code.claims = (char *)(req->claims ? req->claims : "");
@@ -278,7 +298,7 @@ idp_authorize_approve(struct idp *idp, const struct store_user *user,
 		err = idp_id_token(idp, &in, &id_token);
 	}
 	if (err == IDP_OK) {
-		loc_start(&l, req->redirect_uri, a->want_token || a->want_id_token);
+		loc_start(&l, a->redirect_uri, a->want_token || a->want_id_token);
 		loc_add(&l, "code", a->want_code ? code : NULL);
 		loc_add(&l, "access_token", a->want_token ? token : NULL);
 		loc_add(&l, "id_token", id_token);
@@ -294,12 +314,13 @@ idp_authorize_approve(struct idp *idp, const struct store_user *user,
 }
 
 void
-idp_authorize_deny(const struct idp_authz_request *req, char **location)
+idp_authorize_deny(const struct idp_authz *a, const struct idp_authz_request *req,
+    char **location)
 {
 	struct idp_authz tmp;
 
 	memset(&tmp, 0, sizeof(tmp));
-	redirect_error(&tmp, req->redirect_uri, "access_denied",
+	redirect_error(&tmp, a->redirect_uri, "access_denied",
 	    "The user denied you access", req->state);
 	*location = tmp.location;
 }

@@ -13,6 +13,7 @@
 
 #include "../common/hash.h"
 #include "../common/log.h"
+#include "../common/url.h"
 #include "idp_impl.h"
 
 /* The id_token of a code granted openid, with the nonce and claims of its request. */
@@ -48,6 +49,7 @@ idp_grant_code(struct idp *idp, const struct idp_grant *g,
 	uint8_t digest[HASH_LEN];
 	enum idp_err err;
 	enum store_rc rc;
+	char *uri;
 
 	if ((err = idp_grant_client(idp, g, req, resp, NULL)) != IDP_OK)
 		return err;
@@ -59,8 +61,11 @@ idp_grant_code(struct idp *idp, const struct idp_grant *g,
 		return IDP_ERR_INVALID_CODE;
 	hash_sha256(req->code, strlen(req->code), digest);
 	idp_mint_user_tokens(idp, &issue, 1, resp);
-	rc = store_code_redeem(idp->store, digest, req->client_id, req->redirect_uri, &issue,
-	    &code);
+	/* Stored in its root-path form; either spelling of an empty path is it. */
+	uri = url_root_path(req->redirect_uri);
+	rc = store_code_redeem(idp->store, digest, req->client_id,
+	    uri != NULL ? uri : req->redirect_uri, &issue, &code);
+	free(uri);
 	switch (rc) {
 	case STORE_OK:
 		err = idp_has_openid(code.scopes) ? code_id_token(idp, req, &code, resp) : IDP_OK;

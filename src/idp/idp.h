@@ -281,6 +281,7 @@ struct idp_authz {
 	enum idp_err		 error;		/* for AUTHZ_SHOW_ERROR */
 	char			*location;	/* for AUTHZ_REDIRECT; owned */
 	struct store_app	 app;		/* for AUTHZ_PROCEED */
+	char			*redirect_uri;	/* where to go: url_root_path form; owned */
 	char			*scopes;	/* canonical; owned */
 	/* What response_type asks for: "code", "token", "id_token", or pairs. */
 	int			 want_code;
@@ -321,7 +322,8 @@ enum idp_err idp_authorize_approve(struct idp *idp, const struct store_user *use
  * request that idp_authorize_check let proceed (its redirect_uri is
  * registered).
  */
-void idp_authorize_deny(const struct idp_authz_request *req, char **location);
+void idp_authorize_deny(const struct idp_authz *a, const struct idp_authz_request *req,
+    char **location);
 
 /* ---- OpenID Connect (keys.c, oidc.c) ---- */
 

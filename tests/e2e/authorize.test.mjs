@@ -37,18 +37,58 @@ test('unknown or missing client: an error page, never a redirect', async () => {
 });
 
 test('redirect_uri not registered: sent to the first registered URI with redirect_mismatch', async () => {
-  for (const redirectUri of ['http://evil.example/', 'http://localhost:3000/', 'http://localhost:300', '']) {
+  for (const redirectUri of ['http://evil.example/', 'http://localhost:3000//', 'http://localhost:300', 'http://localhost:3000/other/', '']) {
     const r = await b().get(authorizeUrl(app, { redirectUri, state: 's 1' }));
     assert.equal(r.status, 302);
     const loc = new URL(r.location);
     assert.equal(`${loc.origin}${loc.pathname}`, 'http://localhost:3000/');
-    assert.ok(r.location.startsWith('http://localhost:3000?'), r.location);
+    assert.ok(r.location.startsWith('http://localhost:3000/?'), r.location);
     assert.equal(loc.searchParams.get('error'), 'redirect_mismatch');
     assert.equal(loc.searchParams.get('state'), 's 1');
   }
   // The second registered URI is accepted as is.
   const r = await b().get(authorizeUrl(app, { redirectUri: 'http://localhost:3000/other' }));
   assert.equal(r.status, 200);
+});
+
+// Twitch's docs: registered http://localhost:3000, the browser comes back
+// to http://localhost:3000/?code=..., and the exchange may send either.
+test('an empty path and / are one redirect URI: the redirect has the /, both spellings work, nothing else is loosened', async () => {
+  const slash = createApp(db, 'Slash App', ['http://localhost:4000/']);
+  for (const [a, asked] of [[app, 'http://localhost:3000'], [app, 'http://localhost:3000/'],
+    [slash, 'http://localhost:4000'], [slash, 'http://localhost:4000/']]) {
+    const root = a === app ? 'http://localhost:3000/' : 'http://localhost:4000/';
+    const br = b();
+    const url = authorizeUrl(a, { redirectUri: asked, scope: 'chat:read' });
+    await signIn(br, url, 'bob_the_builder');
+    const loc = await authorize(br, url);
+    assert.ok(loc.href.startsWith(`${root}?code=`), loc.href);
+    // The exchange with the other spelling than the one asked with works too.
+    const other = asked.endsWith('/') ? asked.slice(0, -1) : `${asked}/`;
+    const r = await read(postForm(`${server.url}/oauth2/token`, {
+      client_id: a.client_id, client_secret: a.client_secret, code: loc.searchParams.get('code'),
+      grant_type: 'authorization_code', redirect_uri: other,
+    }));
+    assert.equal(r.status, 200, `${asked} then ${other}: ${r.text}`);
+  }
+  // The implicit flow's fragment follows the / too.
+  const br = b();
+  const url = authorizeUrl(app, { responseType: 'token', redirectUri: 'http://localhost:3000' });
+  await signIn(br, url, 'bob_the_builder');
+  const loc = await authorize(br, url);
+  assert.ok(loc.href.startsWith('http://localhost:3000/#access_token='), loc.href);
+  // A path's trailing / is another URI, at the exchange as at authorize.
+  const br2 = b();
+  const url2 = authorizeUrl(app, { redirectUri: 'http://localhost:3000/other' });
+  await signIn(br2, url2, 'bob_the_builder');
+  const loc2 = await authorize(br2, url2);
+  assert.ok(loc2.href.startsWith('http://localhost:3000/other?code='), loc2.href);
+  const r = await read(postForm(`${server.url}/oauth2/token`, {
+    client_id: app.client_id, client_secret: app.client_secret, code: loc2.searchParams.get('code'),
+    grant_type: 'authorization_code', redirect_uri: 'http://localhost:3000/other/',
+  }));
+  assert.equal(r.status, 400);
+  assert.equal(r.json.message, 'Parameter redirect_uri does not match registered URI');
 });
 
 test('unknown scopes are named in an invalid_scope redirect', async () => {
@@ -123,7 +163,7 @@ test('code flow: sign in, consent names the app and scopes, code comes back with
   assert.match(consent.text, /Signed in as <b>Alice<\/b>/);
   const r = await br.post(url, { csrf: csrfOf(consent.text), decision: 'authorize' });
   assert.equal(r.status, 303);
-  assert.match(r.location, /^http:\/\/localhost:3000\?code=[0-9a-z]{30}&scope=channel%3Amanage%3Apolls\+channel%3Aread%3Apolls&state=c3ab8aa6$/);
+  assert.match(r.location, /^http:\/\/localhost:3000\/\?code=[0-9a-z]{30}&scope=channel%3Amanage%3Apolls\+channel%3Aread%3Apolls&state=c3ab8aa6$/);
   const code = new URL(r.location).searchParams.get('code');
   const t = await read(postForm(`${server.url}/oauth2/token`, {
     client_id: app.client_id, client_secret: app.client_secret, code,
@@ -170,7 +210,7 @@ test('cancel sends access_denied with the state', async () => {
   const consent = await br.get(url);
   const r = await br.post(url, { csrf: csrfOf(consent.text), decision: 'cancel' });
   assert.equal(r.status, 303);
-  assert.equal(r.location, 'http://localhost:3000?error=access_denied&error_description=The+user+denied+you+access&state=c3ab8aa609ea11e793ae92361f002671');
+  assert.equal(r.location, 'http://localhost:3000/?error=access_denied&error_description=The+user+denied+you+access&state=c3ab8aa609ea11e793ae92361f002671');
 });
 
 test('a consent post with another browser\'s CSRF token is refused', async () => {

@@ -48,7 +48,7 @@ test('code exchange errors: every row of the contract', async () => {
   // Another client's code, with that client's own credentials.
   twitchError(await token({ client_id: other.client_id, client_secret: other.client_secret, code,
     grant_type: 'authorization_code', redirect_uri: 'http://localhost:3000' }), 400, 'Invalid authorization code');
-  twitchError(await exchange(code, { redirect_uri: 'http://localhost:3000/' }), 400,
+  twitchError(await exchange(code, { redirect_uri: 'http://localhost:3000/cb' }), 400,
     'Parameter redirect_uri does not match registered URI');
   twitchError(await exchange(code, { redirect_uri: '' }), 400,
     'Parameter redirect_uri does not match registered URI');

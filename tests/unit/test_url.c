@@ -66,9 +66,38 @@ url_refuses(void)
 	CHECK(!url_ok(long_url));
 }
 
+static void
+root_path(const char *in, const char *want)
+{
+	char *got = url_root_path(in);
+
+	if (want == NULL)
+		CHECK(got == NULL);
+	else
+		CHECK_STR(got, want);
+	free(got);
+}
+
+/* Only an empty path changes, to "/": every other byte is kept. */
+static void
+url_root_path_spells_an_empty_path_as_slash(void)
+{
+	root_path("http://localhost:3000", "http://localhost:3000/");
+	root_path("http://localhost:3000/", "http://localhost:3000/");
+	root_path("http://localhost:3000?a=b", "http://localhost:3000/?a=b");
+	root_path("https://[::1]:8443", "https://[::1]:8443/");
+	root_path("http://localhost:3000/cb", "http://localhost:3000/cb");
+	root_path("http://localhost:3000/cb/", "http://localhost:3000/cb/");
+	root_path("http://LocalHost:3000", "http://LocalHost:3000/");
+	root_path("http://localhost:3000//", "http://localhost:3000//");
+	root_path("ftp://x.test", NULL);
+	root_path("not a url", NULL);
+}
+
 void
 suite_url(void)
 {
+	RUN(url_root_path_spells_an_empty_path_as_slash);
 	RUN(url_accepts_and_splits);
 	RUN(url_refuses);
 }
