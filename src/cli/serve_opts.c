@@ -124,10 +124,12 @@ const struct opt serve_options[] = {
 	    "has not fully arrived this long after its request line, however slowly the "
 	    "bytes keep coming" },
 	{ "max-connections-per-address", UINT(scfg.max_per_address), .arg = "N", .min = 1,
-	    .max = 100000,
+	    .max = 100000, .unset = "none when --listen is loopback, else "
+	    TW_STR(TW_MAX_CONNECTIONS_PER_ADDRESS),
 	    .help = "open connections of one client address at most (a --trusted-proxy's "
-	    "are not capped); at --max-connections, the connection idle longest makes room "
-	    "for a new one" },
+	    "are not capped); on loopback every client is this machine, a test suite or a "
+	    "local proxy, so there is no cap unless given; at --max-connections, the "
+	    "connection idle longest makes room for a new one" },
 	{ "max-connections", UINT(scfg.max_connections), .arg = "N", .min = 1, .max = 100000,
 	    .help = "open connections at most" },
 	{ "no-access-log", OFF(scfg.access_log), .help = "do not log one line per request" },
@@ -193,6 +195,7 @@ serve_opts_defaults(struct serve_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	server_config_defaults(&o->scfg);
+	o->scfg.max_per_address = 0;	/* decided by --listen: serve_opts_parse */
 	idp_config_defaults(&o->icfg);
 	o->purge_interval = TW_PURGE_INTERVAL;
 	o->db_timeout = TW_DB_TIMEOUT_DEFAULT_MS / 1000;
@@ -224,6 +227,8 @@ serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		    "decide them", o->scfg.listen);
 		return -1;
 	}
+	if (o->scfg.max_per_address == 0 && !listen_is_loopback(o->scfg.listen))
+		o->scfg.max_per_address = TW_MAX_CONNECTIONS_PER_ADDRESS;
 	return 0;
 }
 

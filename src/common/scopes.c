@@ -255,3 +255,15 @@ scope_array(const char *scopes)
 	}
 	return arr;
 }
+
+int
+scopes_none(const char *scopes)
+{
+	return scopes == NULL || scopes[strspn(scopes, " ")] == '\0';
+}
+
+json_t *
+scope_array_or_null(const char *scopes)
+{
+	return scopes_none(scopes) ? json_null() : scope_array(scopes);
+}

@@ -32,5 +32,12 @@ int scopes_canonical(const char *list, char **canonical, char *bad, size_t bad_l
 
 /* A space-separated scope list as a JSON array, Twitch's "scope" shape. */
 json_t *scope_array(const char *scopes);
+/* Whether a scope list (NULL, "" or spaces: none) holds no scope. */
+int scopes_none(const char *scopes);
+/*
+ * What Twitch answers for a token's scopes at /oauth2/validate: the array,
+ * or null when there are none (app tokens, user tokens granted none).
+ */
+json_t *scope_array_or_null(const char *scopes);
 
 #endif

@@ -54,15 +54,20 @@ http_token_reply(struct request *req, enum idp_err err, const struct idp_token_r
 		    "expires_in", (json_int_t)resp->expires_in,
 		    "token_type", "bearer"));
 	else {
-		/* Twitch's scope is an array; RFC 6749's (apps with --scope-string) a string. */
-		json_t *body = json_pack("{s:s, s:I, s:s, s:o, s:s}",
+		/*
+		 * Twitch's scope is an array, and absent when there is none; RFC
+		 * 6749's (apps with --scope-string) a string.
+		 */
+		json_t *body = json_pack("{s:s, s:I, s:s}",
 		    "access_token", resp->access_token,
 		    "expires_in", (json_int_t)resp->expires_in,
-		    "refresh_token", resp->refresh_token,
-		    "scope", resp->scope_string ? json_string(resp->scopes) :
-		    scope_array(resp->scopes),
-		    "token_type", "bearer");
+		    "refresh_token", resp->refresh_token);
 
+		if (resp->scope_string)
+			json_object_set_new(body, "scope", json_string(resp->scopes));
+		else if (!scopes_none(resp->scopes))
+			json_object_set_new(body, "scope", scope_array(resp->scopes));
+		json_object_set_new(body, "token_type", json_string("bearer"));
 		if (resp->id_token != NULL)
 			json_object_set_new(body, "id_token", json_string(resp->id_token));
 		req_reply_json(req, 200, body);

@@ -1,7 +1,8 @@
 /*
  * GET /oauth2/validate with "Authorization: OAuth <token>" (or Bearer).
- * App tokens answer {"client_id","scopes":[],"expires_in"}; user tokens add
- * "login" and "user_id".  expires_in counts down to the token's end.
+ * App tokens answer {"client_id","scopes":null,"expires_in"}; user tokens add
+ * "login" and "user_id".  No scopes is null, as on Twitch, never [].
+ * expires_in counts down to the token's end.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,12 +37,12 @@ http_validate(struct request *req)
 	}
 	if (info.user_id != 0)
 		body = json_pack("{s:s, s:s, s:o, s:o, s:I}", "client_id", info.client_id,
-		    "login", info.login, "scopes", scope_array(info.scopes),
+		    "login", info.login, "scopes", scope_array_or_null(info.scopes),
 		    "user_id", user_id_json(info.user_id), "expires_in",
 		    (json_int_t)info.expires_in);
 	else
 		body = json_pack("{s:s, s:o, s:I}", "client_id", info.client_id,
-		    "scopes", scope_array(info.scopes), "expires_in",
+		    "scopes", scope_array_or_null(info.scopes), "expires_in",
 		    (json_int_t)info.expires_in);
 	idp_token_info_clear(&info);
 	req_reply_json(req, 200, body);

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, onCleanup, PG_DIR } from './lib/harness.mjs';
+import { startServer, onCleanup, PG_DIR, cli } from './lib/harness.mjs';
 
 // Nothing here touches the database: once, on SQLite, is enough.
 const skip = PG_DIR ? 'the database plays no part' : false;
@@ -128,4 +128,22 @@ test('a trusted proxy\'s connections are not capped: its clients are many', { sk
     conns.forEach((c) => c.sock.destroy());
     await s.stop();
   }
+});
+
+// Listening on loopback every client is this machine (a test suite firing
+// requests in parallel, a local proxy): no cap unless one is given.
+test('on a loopback --listen one address is not capped unless asked, and off it the cap is 64', { skip }, async () => {
+  const s = await startServer({ args: ['--no-access-log'] });
+  const conns = [];
+  try {
+    for (let i = 0; i < 100; i++) conns.push(await open(s.port, '127.0.0.1'));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(conns.filter((c) => c.closed()).length, 0, 'all 100 kept');
+    await probe(s.port);
+  } finally {
+    conns.forEach((c) => c.sock.destroy());
+    await s.stop();
+  }
+  const r = cli(['serve', '--check-config', '--listen', '0.0.0.0:8080', '--public-url', 'https://id.example.test']);
+  assert.match(r.stdout, /max-connections-per-address 64/);
 });

@@ -111,7 +111,7 @@ test('validate: app token body, OAuth and Bearer, counting-down expires_in', asy
     const tok = await appToken(short, a);
     const v1 = await validate(short, tok);
     assert.equal(v1.status, 200);
-    assert.deepEqual(v1.json, { client_id: a.client_id, scopes: [], expires_in: v1.json.expires_in });
+    assert.deepEqual(v1.json, { client_id: a.client_id, scopes: null, expires_in: v1.json.expires_in });
     assert.ok(v1.json.expires_in <= 5 && v1.json.expires_in >= 4, `expires_in ${v1.json.expires_in}`);
     assert.equal(v1.json.login, undefined);
     assert.equal(v1.json.user_id, undefined);
