@@ -248,3 +248,22 @@ test('repeated failed sign-ins for one login are slowed down (429, Retry-After)'
   const r = await br.post(url, { step: 'login', csrf: csrfOf(p.text), login: 'trudy', password: 'correct horse battery' });
   assert.equal(r.status, 429);
 });
+
+// twitchdev/issues#1145 and #1037: no scopes is null at validate and no
+// scope member in a token response; code written against [] crashes there.
+test('a user token granted no scopes: validate says null, the token responses have no scope', async () => {
+  const t = await userTokens(server, app, 'judy', { scope: '' });
+  assert.deepEqual(Object.keys(t), ['access_token', 'expires_in', 'refresh_token', 'token_type']);
+  const v = await validate(server, t.access_token);
+  assert.equal(v.status, 200);
+  assert.equal(v.json.scopes, null);
+  assert.deepEqual(Object.keys(v.json), ['client_id', 'login', 'scopes', 'user_id', 'expires_in']);
+  const r = await token({ client_id: app.client_id, client_secret: app.client_secret,
+    grant_type: 'refresh_token', refresh_token: t.refresh_token });
+  assert.equal(r.status, 200, r.text);
+  assert.equal('scope' in r.json, false);
+  // With scopes, the array is there as always.
+  const s = await userTokens(server, app, 'judy', { scope: 'chat:read' });
+  assert.deepEqual(s.scope, ['chat:read']);
+  assert.deepEqual((await validate(server, s.access_token)).json.scopes, ['chat:read']);
+});
