@@ -8,8 +8,10 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "../common/compiler.h"
 #include "../idp/idp.h"
 #include "../store/store.h"
+#include "opt.h"
 
 #define EXIT_OK		0
 #define EXIT_FAIL	1	/* the operation failed (database, network) */
@@ -40,21 +42,47 @@ int cli_idp_error(enum idp_err err);
 /* Prints "see 'twauth CMD --help'" and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
-/* "twauth CMD SUB [--db PATH] [--json] [ARG ...]", read by cli_sub_parse. */
-struct cli_sub {
-	const char	 *sub;		/* one of the subcommands given */
-	const char	 *db;		/* --db, or NULL */
-	int		  json;		/* --json */
-	char		**args;		/* what follows the options */
-	int		  n_args;
-};
 /*
- * Reads argv (argv[0] is CMD) into *out, SUB being one of subs (NULL-
- * terminated).  Returns -1 to go on; else the exit status to return, with
- * the help printed or the usage error explained.
+ * A command as its parser and its --help see it: its option rows (opt.h),
+ * its subcommands if it has any, and the text of --help around the rows'
+ * lines (head ends with "Options:\n").
  */
-int cli_sub_parse(int argc, char **argv, const char *cmd, const char *const *subs,
-    void (*usage)(FILE *), struct cli_sub *out);
+struct cli_cmd {
+	const char		*name;		/* "app" */
+	/* NULL-ended, indexed by the command's enum; "redirect add" is two words. */
+	const char *const	*subs;		/* NULL: no subcommands */
+	const struct opt	*rows;
+	unsigned		 how;		/* opt_ctx.how: OPT_TAKE_ARGS ... */
+	const void		*defaults;	/* the struct's defaults, for --help; or NULL */
+	const char		*head;
+	const char		*tail;
+};
+
+/* What follows the command name. */
+struct cli_args {
+	int		  sub;		/* the index in subs; -1 without subcommands */
+	char		**v;		/* the arguments after the options */
+	int		  n;
+};
+
+/*
+ * Reads argv (argv[0] is the command's name) into *out and the struct at
+ * base, which holds the defaults: the subcommand, then the options of the
+ * rows.  Returns -1 to go on; else the exit status to return, with --help
+ * printed (on stderr, for a command with subcommands given none) or the
+ * usage error explained.  Free base's lists and src with opt_free after.
+ */
+int cli_parse(const struct cli_cmd *c, int argc, char **argv, void *base,
+    struct optsource *src, struct cli_args *out) MUST_CHECK;
+/* c's --help: head, the rows', tail. */
+void cli_usage(const struct cli_cmd *c, FILE *f);
+
+/* Rows every server command has: --db and --help (opt_ctx is cli_parse's). */
+#define CLI_ROW_DB(S, f) \
+	{ "db", OPT_AS_STR(S, f), .arg = "PATH", .unset = "$TWAUTH_DB, else " CLI_DEFAULT_DB, \
+	    .help = "database: a file, or a postgres:// URI" }
+#define CLI_ROW_HELP(S, f) \
+	{ "help", OPT_AS_ON(S, f), .short_name = 'h', .flags = OPT_HELP, .help = "this help" }
 
 /* "2026-11-25 03:42:00Z" for a Unix time, into out (at least 32 bytes). */
 void cli_format_time(int64_t t, char *out, size_t len);

@@ -4,10 +4,28 @@
 
 #include "cli.h"
 
-static void
-usage(FILE *f)
-{
-	fputs("Usage: twauth db backup FILE [--db PATH]\n"
+struct db_opts {
+	const char	*db;
+	int		 json;
+	int		 help;
+};
+
+enum db_sub { DB_BACKUP, DB_CHECK };
+
+static const struct opt db_options[] = {
+	{ "json", OPT_AS_ON(struct db_opts, json),
+	    .help = "(check) {\"ok\": true|false, \"problems\": [...]}" },
+	CLI_ROW_DB(struct db_opts, db),
+	CLI_ROW_HELP(struct db_opts, help),
+	{ .name = NULL }
+};
+
+static const struct cli_cmd db_cmd = {
+	.name = "db",
+	.subs = (const char *const[]){ [DB_BACKUP] = "backup", [DB_CHECK] = "check", NULL },
+	.rows = db_options,
+	.how = OPT_TAKE_ARGS,
+	.head = "Usage: twauth db backup FILE [--db PATH]\n"
 	    "       twauth db check [--json] [--db PATH|URI]\n"
 	    "\n"
 	    "Subcommands:\n"
@@ -21,16 +39,12 @@ usage(FILE *f)
 	    "                for PostgreSQL, that it answers at the expected schema\n"
 	    "                version.  Exit status 0 if all is well, 1 if not.\n"
 	    "\n"
-	    "Options:\n"
-	    "  --json        (check) {\"ok\": true|false, \"problems\": [...]}\n"
-	    "  --db PATH     database: a file, or a postgres:// URI (default $TWAUTH_DB,\n"
-	    "                else " CLI_DEFAULT_DB ")\n"
-	    "  -h, --help    this help\n"
-	    "\n"
+	    "Options:\n",
+	.tail = "\n"
 	    "Examples:\n"
 	    "  twauth db backup /var/backups/twauth-$(date +%F).db\n"
-	    "  twauth db check --db /var/lib/twauth/twauth.db\n", f);
-}
+	    "  twauth db check --db /var/lib/twauth/twauth.db\n",
+};
 
 struct problems {
 	json_t	*list;		/* --json */
@@ -51,32 +65,35 @@ report(void *arg, const char *problem)
 int
 cmd_db(int argc, char **argv)
 {
-	static const char *const subs[] = { "backup", "check", NULL };
 	struct problems p = { NULL, 0 };
-	struct cli_sub a;
+	struct db_opts o = { 0 };
+	struct optsource src;
+	struct cli_args a;
 	struct store *st;
 	struct idp *idp;
 	char err[512];
-	int n, want_args, rc;
+	int n, rc;
 
-	if ((rc = cli_sub_parse(argc, argv, "db", subs, usage, &a)) != -1)
-		return rc;
+	if ((rc = cli_parse(&db_cmd, argc, argv, &o, &src, &a)) != -1)
+		goto out;
 	rc = EXIT_OK;
-	p.json = a.json;
-	want_args = strcmp(a.sub, "backup") == 0 ? 1 : 0;
-	if (a.n_args != want_args) {
-		cli_error(want_args ? "db backup wants the FILE to write" : "db check takes no "
-		    "arguments");
-		return cli_usage_hint("db");
+	p.json = o.json;
+	if (a.n != (a.sub == DB_BACKUP)) {
+		cli_error(a.sub == DB_BACKUP ? "db backup wants the FILE to write" :
+		    "db check takes no arguments");
+		rc = cli_usage_hint("db");
+		goto out;
 	}
-	if (cli_open(cli_db_path(a.db), NULL, 0, &st, &idp) == -1)
-		return EXIT_FAIL;
-	if (strcmp(a.sub, "backup") == 0) {
-		const char *file = a.args[0];
+	if (cli_open(cli_db_path(o.db), NULL, 0, &st, &idp) == -1) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (a.sub == DB_BACKUP) {
+		const char *file = a.v[0];
 
 		if (store_backup(st, file, err, sizeof(err)) == -1) {
 			cli_error("%s", err);
-			rc = store_spec_is_pg(cli_db_path(a.db)) ? EXIT_USAGE : EXIT_FAIL;
+			rc = store_spec_is_pg(cli_db_path(o.db)) ? EXIT_USAGE : EXIT_FAIL;
 		} else
 			printf("Backed up %s to %s.  Keep the secret file with it.\n",
 			    store_where(st), file);
@@ -95,5 +112,7 @@ cmd_db(int argc, char **argv)
 		json_decref(p.list);
 	}
 	cli_close(st, idp);
+out:
+	opt_free(db_options, &o, &src);
 	return rc;
 }

@@ -4,10 +4,27 @@
 
 #include "cli.h"
 
-static void
-usage(FILE *f)
-{
-	fputs("Usage: twauth keys list|rotate [--json] [--db PATH]\n"
+struct keys_opts {
+	const char	*db;
+	int		 json;
+	int		 help;
+};
+
+enum keys_sub { KEYS_LIST, KEYS_ROTATE };
+
+static const struct opt keys_options[] = {
+	{ "json", OPT_AS_ON(struct keys_opts, json), .help = "machine-readable output" },
+	CLI_ROW_DB(struct keys_opts, db),
+	CLI_ROW_HELP(struct keys_opts, help),
+	{ .name = NULL }
+};
+
+static const struct cli_cmd keys_cmd = {
+	.name = "keys",
+	.subs = (const char *const[]){ [KEYS_LIST] = "list", [KEYS_ROTATE] = "rotate", NULL },
+	.rows = keys_options,
+	.how = OPT_TAKE_ARGS,
+	.head = "Usage: twauth keys list|rotate [--json] [--db PATH]\n"
 	    "\n"
 	    "The RSA keys that sign OpenID Connect id_tokens (RS256).  Their public\n"
 	    "halves are served at /oauth2/keys (the JWKS); the private halves are kept\n"
@@ -21,16 +38,12 @@ usage(FILE *f)
 	    "            next id_token, and keep publishing the old one until its\n"
 	    "            tokens have expired, so relying parties never see a gap\n"
 	    "\n"
-	    "Options:\n"
-	    "  --json        machine-readable output\n"
-	    "  --db PATH     database: a file, or a postgres:// URI (default $TWAUTH_DB,\n"
-	    "                else " CLI_DEFAULT_DB ")\n"
-	    "  -h, --help    this help\n"
-	    "\n"
+	    "Options:\n",
+	.tail = "\n"
 	    "Examples:\n"
 	    "  twauth keys list\n"
-	    "  twauth keys rotate --json\n", f);
-}
+	    "  twauth keys rotate --json\n",
+};
 
 static const char *
 state_name(enum idp_key_state s)
@@ -76,35 +89,39 @@ keys_list(struct idp *idp, int json)
 int
 cmd_keys(int argc, char **argv)
 {
-	static const char *const subs[] = { "list", "rotate", NULL };
-	struct cli_sub a;
+	struct keys_opts o = { 0 };
+	struct optsource src;
+	struct cli_args a;
 	struct store *st;
 	struct idp *idp;
-	const char *db;
 	char kid[TW_KID_LEN + 1];
 	int rc;
 	enum idp_err err;
 
-	if ((rc = cli_sub_parse(argc, argv, "keys", subs, usage, &a)) != -1)
-		return rc;
+	if ((rc = cli_parse(&keys_cmd, argc, argv, &o, &src, &a)) != -1)
+		goto out;
 	rc = EXIT_OK;
-	if (a.n_args != 0) {
-		cli_error("keys %s takes no arguments ('%s')", a.sub, a.args[0]);
-		return cli_usage_hint("keys");
+	if (a.n != 0) {
+		cli_error("keys %s takes no arguments ('%s')", keys_cmd.subs[a.sub], a.v[0]);
+		rc = cli_usage_hint("keys");
+		goto out;
 	}
-	db = cli_db_path(a.db);
 	/* Listing needs only public halves; a rotation seals a new key. */
-	if (cli_open(db, NULL, strcmp(a.sub, "rotate") == 0, &st, &idp) == -1)
-		return EXIT_FAIL;
-	if (strcmp(a.sub, "list") == 0)
-		rc = keys_list(idp, a.json);
+	if (cli_open(cli_db_path(o.db), NULL, a.sub == KEYS_ROTATE, &st, &idp) == -1) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (a.sub == KEYS_LIST)
+		rc = keys_list(idp, o.json);
 	else if ((err = idp_keys_rotate(idp, kid)) != IDP_OK)
 		rc = cli_idp_error(err);
-	else if (a.json)
+	else if (o.json)
 		cli_print_json(json_pack("{s:s}", "kid", kid));
 	else
 		printf("New signing key %s.  The previous one stays published until the "
 		    "id_tokens it signed have expired.\n", kid);
 	cli_close(st, idp);
+out:
+	opt_free(keys_options, &o, &src);
 	return rc;
 }
