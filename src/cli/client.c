@@ -10,21 +10,6 @@
 #include "cli.h"
 
 int
-client_opts_take(struct client_opts *o, int c, const char *arg)
-{
-	switch (c) {
-	case CO_ISSUER: o->given.issuer = arg; return 1;
-	case CO_API_BASE: o->given.api_base = arg; return 1;
-	case CO_CLIENT_ID: o->given.client_id = arg; return 1;
-	case CO_CLIENT_SECRET: o->given.client_secret = arg; return 1;
-	case CO_LOGIN: o->login = arg; return 1;
-	case CO_PROFILE: o->given.name = arg; return 1;
-	case CO_APP: o->app = 1; return 1;
-	default: return 0;
-	}
-}
-
-int
 client_opts_resolve(struct client_opts *o)
 {
 	struct profile p;

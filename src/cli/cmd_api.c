@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,31 @@
 #include "cli.h"
 #include "client.h"
 
-static void
-api_usage(FILE *f)
-{
-	fputs("Usage: twauth api get|post|put|patch|delete PATH [-q NAME=VALUE ...]\n"
+struct api_opts {
+	struct client_opts	 co;
+	struct opt_list		 query;		/* -q, the arguments themselves */
+	const char		*body;		/* -b */
+	int			 help;
+};
+
+static const struct opt api_options[] = {
+	{ "query", OPT_AS_ARGS(struct api_opts, query), .short_name = 'q', .arg = "NAME=VALUE",
+	    .max = TW_CLIENT_API_MAX_QUERY, .items = "parameters",
+	    .help = "a query parameter, as often as Helix allows (-q login=a -q login=b); "
+	    "VALUE is encoded for you" },
+	{ "body", OPT_AS_STR(struct api_opts, body), .short_name = 'b', .arg = "JSON|@FILE",
+	    .help = "a JSON request body, or one read from FILE" },
+	CLIENT_ROWS(struct api_opts, co),
+	{ "help", OPT_AS_ON(struct api_opts, help), .short_name = 'h', .flags = OPT_HELP,
+	    .help = "this help" },
+	{ .name = NULL }
+};
+
+static const struct cli_cmd api_cmd = {
+	.name = "api",
+	.rows = api_options,
+	.how = OPT_TAKE_ARGS,
+	.head = "Usage: twauth api get|post|put|patch|delete PATH [-q NAME=VALUE ...]\n"
 	    "                  [-b JSON | -b @FILE] [options]\n"
 	    "\n"
 	    "Calls the Helix API (<api base>/helix/PATH) with the stored token and its\n"
@@ -33,15 +53,9 @@ api_usage(FILE *f)
 	    "once more.  The token: --login's, --app's, else the only stored user\n"
 	    "token, else the app token.\n"
 	    "\n"
-	    "Options:\n"
-	    "  -q NAME=VALUE         a query parameter (repeatable, as Helix allows:\n"
-	    "                        -q login=a -q login=b); VALUE is encoded for you\n"
-	    "  -b JSON | @FILE       a JSON request body, or one read from FILE\n"
-	    "  --api-base URL        default $TWAUTH_API_BASE, the profile's, else\n"
-	    "                        https://api.twitch.tv for Twitch and the issuer\n"
-	    "                        itself for any other (twauth serve answers Helix)\n"
-	    CLIENT_OPTIONS_HELP
-	    "  -h, --help            this help\n"
+	    "Options:\n",
+	.tail = "\n"
+	    CLIENT_ROWS_NOTE
 	    "\n"
 	    "Exit status: 0 a 2xx answer; 1 any other answer (printed); 2 usage or\n"
 	    "network error.\n"
@@ -49,8 +63,8 @@ api_usage(FILE *f)
 	    "Examples:\n"
 	    "  twauth api get users -q login=twitchdev        # a channel's user id\n"
 	    "  twauth api get users                           # the token's own user\n"
-	    "  twauth api get channels -q broadcaster_id=141981764\n", f);
-}
+	    "  twauth api get channels -q broadcaster_id=141981764\n",
+};
 
 /* The request body: the text of -b, or the file -b @FILE names. */
 static int
@@ -152,64 +166,42 @@ print_answer(const struct fetch_reply *reply)
 int
 cmd_api(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLIENT_LONG_OPTIONS,
-		{ "query", required_argument, NULL, 'q' },
-		{ "body", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static const char *methods[] = { "get", "post", "put", "patch", "delete" };
-	char *query[TW_CLIENT_API_MAX_QUERY], method[8];
-	struct client_opts o = { 0 };
+	struct api_opts o = { 0 };
 	struct tok_record rec = { 0 };
 	struct fetch_reply reply = { 0 };
 	struct buf body = { 0 }, url = { 0 };
-	size_t n_query = 0;
-	int c, ret, known = 0;
+	struct optsource src;
+	struct cli_args a;
+	char method[8];
+	int ret, known = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hq:b:", opts, NULL)) != -1) {
-		if (client_opts_take(&o, c, optarg))
-			continue;
-		switch (c) {
-		case 'q':
-			if (n_query == TW_CLIENT_API_MAX_QUERY) {
-				cli_error("at most %d -q parameters", TW_CLIENT_API_MAX_QUERY);
-				return cli_usage_hint("api");
-			}
-			query[n_query++] = optarg;
-			break;
-		case 'b':
-			buf_free(&body);
-			if (read_body(optarg, &body) == -1)
-				return CLIENT_EXIT_ERROR;
-			break;
-		case 'h': api_usage(stdout); return EXIT_OK;
-		default: return cli_usage_hint("api");
-		}
-	}
-	if (argc - optind != 2) {
+	if ((ret = cli_parse(&api_cmd, argc, argv, &o, &src, &a)) != -1)
+		goto out;
+	ret = CLIENT_EXIT_ERROR;
+	if (o.body != NULL && read_body(o.body, &body) == -1)
+		goto out;
+	if (a.n != 2) {
 		cli_error("give a method and a path, as in 'twauth api get users'");
-		buf_free(&body);
-		return cli_usage_hint("api");
+		ret = cli_usage_hint("api");
+		goto out;
 	}
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		known |= strcasecmp(argv[optind], methods[i]) == 0;
-	if (!known || strlen(argv[optind]) >= sizeof(method)) {
-		cli_error("unknown method '%s': get, post, put, patch or delete", argv[optind]);
-		buf_free(&body);
-		return cli_usage_hint("api");
-	}
-	for (size_t i = 0; i <= strlen(argv[optind]); i++)
-		method[i] = (char)toupper((unsigned char)argv[optind][i]);
-	if ((ret = client_opts_resolve(&o)) != 0)
+		known |= strcasecmp(a.v[0], methods[i]) == 0;
+	if (!known || strlen(a.v[0]) >= sizeof(method)) {
+		cli_error("unknown method '%s': get, post, put, patch or delete", a.v[0]);
+		ret = cli_usage_hint("api");
 		goto out;
-	if (api_url(o.api_base, argv[optind + 1], query, n_query, &url) == -1) {
+	}
+	for (size_t i = 0; i <= strlen(a.v[0]); i++)
+		method[i] = (char)toupper((unsigned char)a.v[0][i]);
+	if ((ret = client_opts_resolve(&o.co)) != 0)
+		goto out;
+	if (api_url(o.co.api_base, a.v[1], o.query.v, o.query.n, &url) == -1) {
 		ret = CLIENT_EXIT_ERROR;
 		goto out;
 	}
-	if ((ret = client_stored_token(&o, PICK_AUTO, FRESH_AUTO, &rec)) != 0)
+	if ((ret = client_stored_token(&o.co, PICK_AUTO, FRESH_AUTO, &rec)) != 0)
 		goto out;
 	ret = CLIENT_EXIT_ERROR;
 	if (call_once(method, url.data, &rec, &body, &reply) == -1)
@@ -220,7 +212,7 @@ cmd_api(int argc, char **argv)
 		    "trying once more\n");
 		fetch_reply_free(&reply);
 		tok_record_clear(&rec);
-		if ((ret = client_stored_token(&o, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
+		if ((ret = client_stored_token(&o.co, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
 			goto out;
 		ret = CLIENT_EXIT_ERROR;
 		if (call_once(method, url.data, &rec, &body, &reply) == -1)
@@ -238,75 +230,78 @@ out:
 	buf_free(&url);
 	buf_free(&body);
 	tok_record_clear(&rec);
-	client_opts_free(&o);
+	client_opts_free(&o.co);
+	opt_free(api_options, &o, &src);
 	return ret;
 }
 
-static void
-exec_usage(FILE *f)
-{
-	fputs("Usage: twauth exec [options] -- COMMAND [ARG ...]\n"
+struct exec_opts {
+	struct client_opts	 co;
+	int			 help;
+};
+
+static const struct opt exec_options[] = {
+	CLIENT_ROWS(struct exec_opts, co),
+	{ "help", OPT_AS_ON(struct exec_opts, help), .short_name = 'h', .flags = OPT_HELP,
+	    .help = "this help" },
+	{ .name = NULL }
+};
+
+/* Its options end at COMMAND, so COMMAND's own flags stay its. */
+static const struct cli_cmd exec_cmd = {
+	.name = "exec",
+	.rows = exec_options,
+	.how = OPT_TAKE_ARGS | OPT_FIRST_ARG,
+	.head = "Usage: twauth exec [options] -- COMMAND [ARG ...]\n"
 	    "\n"
 	    "Runs COMMAND with TWITCH_TOKEN and TWITCH_CLIENT_ID set to the stored\n"
 	    "token (kept fresh as 'twauth token --get' does) and its client id: the\n"
 	    "token never appears on a command line.  The token: --login's, --app's,\n"
 	    "else the only stored user token, else the app token.\n"
 	    "\n"
-	    "Options:\n"
-	    CLIENT_OPTIONS_HELP
-	    "  -h, --help            this help\n"
+	    "Options:\n",
+	.tail = "\n"
+	    CLIENT_ROWS_NOTE
 	    "\n"
 	    "Exit status: COMMAND's; 127 if it cannot be run; 1 or 2 as 'twauth token'\n"
 	    "when no token could be had.\n"
 	    "\n"
 	    "Example:\n"
-	    "  twauth exec --login mybot -- node bot.js\n", f);
-}
+	    "  twauth exec --login mybot -- node bot.js\n",
+};
 
 int
 cmd_exec(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLIENT_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct client_opts o = { 0 };
-	struct tok_record rec;
-	int c, ret;
+	struct exec_opts o = { 0 };
+	struct tok_record rec = { 0 };
+	struct optsource src;
+	struct cli_args a;
+	int ret;
 
-	optind = 1;
-	/* "+": stop at the first non-option, so COMMAND's own flags stay its. */
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (client_opts_take(&o, c, optarg))
-			continue;
-		if (c == 'h') {
-			exec_usage(stdout);
-			return EXIT_OK;
-		}
-		return cli_usage_hint("exec");
-	}
-	if (optind >= argc) {
+	if ((ret = cli_parse(&exec_cmd, argc, argv, &o, &src, &a)) != -1)
+		goto out;
+	if (a.n == 0) {
 		cli_error("give the command to run after --");
-		return cli_usage_hint("exec");
+		ret = cli_usage_hint("exec");
+		goto out;
 	}
-	if ((ret = client_opts_resolve(&o)) != 0)
-		return ret;
-	if ((ret = client_stored_token(&o, PICK_AUTO, FRESH_AUTO, &rec)) != 0) {
-		client_opts_free(&o);
-		return ret;
-	}
+	if ((ret = client_opts_resolve(&o.co)) != 0 ||
+	    (ret = client_stored_token(&o.co, PICK_AUTO, FRESH_AUTO, &rec)) != 0)
+		goto out;
 	if (setenv("TWITCH_TOKEN", rec.access_token, 1) == -1 ||
 	    setenv("TWITCH_CLIENT_ID", rec.client_id, 1) == -1) {
 		cli_error("setenv: %s", strerror(errno));
 		ret = CLIENT_EXIT_ERROR;
 	} else {
 		fflush(NULL);
-		execvp(argv[optind], argv + optind);
-		cli_error("cannot run '%s': %s", argv[optind], strerror(errno));
+		execvp(a.v[0], a.v);
+		cli_error("cannot run '%s': %s", a.v[0], strerror(errno));
 		ret = 127;
 	}
+out:
 	tok_record_clear(&rec);
-	client_opts_free(&o);
+	client_opts_free(&o.co);
+	opt_free(exec_options, &o, &src);
 	return ret;
 }

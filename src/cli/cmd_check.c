@@ -3,7 +3,6 @@
  * token given as an argument or on a stored one, with honest exit statuses
  * (0 yes, 1 the issuer said no, 2 usage or network error).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,12 +12,29 @@
 
 enum check_cmd { CHECK_VALIDATE, CHECK_REFRESH, CHECK_REVOKE };
 
-static const struct {
-	const char	*name;
-	const char	*usage;
-} check_help[] = {
-	[CHECK_VALIDATE] = { "validate",
-	    "Usage: twauth validate [TOKEN] [options]\n"
+struct check_opts {
+	struct client_opts	 co;
+	int			 json;
+	int			 help;
+};
+
+/* The rows of each of them, its --json said its way. */
+#define CHECK_ROWS(json_help) { \
+	{ "json", OPT_AS_ON(struct check_opts, json), .help = json_help }, \
+	CLIENT_ROWS(struct check_opts, co), \
+	{ "help", OPT_AS_ON(struct check_opts, help), .short_name = 'h', .flags = OPT_HELP, \
+	    .help = "this help" }, \
+	{ .name = NULL } \
+}
+
+static const struct opt validate_options[] = CHECK_ROWS("only the issuer's answer, as JSON");
+static const struct opt refresh_options[] = CHECK_ROWS("print the whole record");
+static const struct opt revoke_options[] =
+    CHECK_ROWS("(accepted; revoke prints nothing on success)");
+
+static const struct cli_cmd check_cmds[] = {
+	[CHECK_VALIDATE] = { .name = "validate", .rows = validate_options, .how = OPT_TAKE_ARGS,
+	    .head = "Usage: twauth validate [TOKEN] [options]\n"
 	    "\n"
 	    "Asks the issuer whether TOKEN (else the stored token: --login's, the only\n"
 	    "user token, else the app token) is valid, and prints what it says: client\n"
@@ -28,10 +44,10 @@ static const struct {
 	    "Exit status: 0 valid; 1 invalid, expired or revoked; 2 usage or network\n"
 	    "error (no verdict).\n"
 	    "\n"
-	    "Options:\n"
-	    "  --json                only the issuer's answer, as JSON\n" },
-	[CHECK_REFRESH] = { "refresh",
-	    "Usage: twauth refresh [REFRESH_TOKEN] [options]\n"
+	    "Options:\n",
+	    .tail = "\n" CLIENT_ROWS_NOTE },
+	[CHECK_REFRESH] = { .name = "refresh", .rows = refresh_options, .how = OPT_TAKE_ARGS,
+	    .head = "Usage: twauth refresh [REFRESH_TOKEN] [options]\n"
 	    "\n"
 	    "Refreshes the stored token now (--login's, or the only user token; an\n"
 	    "app token is replaced by a new one) and prints the new access token.\n"
@@ -42,26 +58,19 @@ static const struct {
 	    "Exit status: 0 refreshed; 1 the issuer refused (revoked, spent, wrong\n"
 	    "secret); 2 usage or network error.\n"
 	    "\n"
-	    "Options:\n"
-	    "  --json                print the whole record\n" },
-	[CHECK_REVOKE] = { "revoke",
-	    "Usage: twauth revoke [TOKEN] [options]\n"
+	    "Options:\n",
+	    .tail = "\n" CLIENT_ROWS_NOTE },
+	[CHECK_REVOKE] = { .name = "revoke", .rows = revoke_options, .how = OPT_TAKE_ARGS,
+	    .head = "Usage: twauth revoke [TOKEN] [options]\n"
 	    "\n"
 	    "Revokes TOKEN (needs its client id), else the stored token, which is then\n"
 	    "removed from the store.\n"
 	    "\n"
 	    "Exit status: 0 revoked; 1 the issuer refused; 2 usage or network error.\n"
 	    "\n"
-	    "Options:\n"
-	    "  --json                (accepted; revoke prints nothing on success)\n" },
+	    "Options:\n",
+	    .tail = "\n" CLIENT_ROWS_NOTE },
 };
-
-static void
-usage(enum check_cmd cmd, FILE *f)
-{
-	fputs(check_help[cmd].usage, f);
-	fputs(CLIENT_OPTIONS_HELP "  -h, --help            this help\n", f);
-}
 
 static int
 do_validate(struct client_opts *o, const char *token, int json)
@@ -174,65 +183,54 @@ do_revoke(struct client_opts *o, const char *token, int stored)
 static int
 run_check(enum check_cmd cmd, int argc, char **argv)
 {
-	enum { O_JSON = CO__NEXT };
-	static const struct option opts[] = {
-		CLIENT_LONG_OPTIONS,
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct client_opts o = { 0 };
+	const struct cli_cmd *c = &check_cmds[cmd];
+	struct check_opts o = { 0 };
 	struct tok_record rec = { 0 };
-	const char *given = NULL;
-	int c, json = 0, ret;
+	struct optsource src;
+	struct cli_args a;
+	const char *given;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (client_opts_take(&o, c, optarg))
-			continue;
-		switch (c) {
-		case O_JSON: json = 1; break;
-		case 'h': usage(cmd, stdout); return EXIT_OK;
-		default: return cli_usage_hint(check_help[cmd].name);
-		}
+	if ((ret = cli_parse(c, argc, argv, &o, &src, &a)) != -1)
+		goto out;
+	given = a.n > 0 ? a.v[0] : NULL;
+	if (a.n > 1 || (given != NULL && given[0] == '\0')) {
+		if (a.n > 1)
+			cli_error("unexpected argument '%s'", a.v[1]);
+		else
+			cli_error("the token is empty");
+		ret = cli_usage_hint(c->name);
+		goto out;
 	}
-	if (optind < argc)
-		given = argv[optind++];
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		return cli_usage_hint(check_help[cmd].name);
-	}
-	if (given != NULL && given[0] == '\0') {
-		cli_error("the token is empty");
-		return cli_usage_hint(check_help[cmd].name);
-	}
-	if ((ret = client_opts_resolve(&o)) != 0)
-		return ret;
+	if ((ret = client_opts_resolve(&o.co)) != 0)
+		goto out;
 	switch (cmd) {
 	case CHECK_VALIDATE:
 		if (given == NULL &&
-		    (ret = client_stored_token(&o, PICK_AUTO, FRESH_NONE, &rec)) != 0)
+		    (ret = client_stored_token(&o.co, PICK_AUTO, FRESH_NONE, &rec)) != 0)
 			break;
-		ret = do_validate(&o, given ? given : rec.access_token, json);
+		ret = do_validate(&o.co, given ? given : rec.access_token, o.json);
 		break;
 	case CHECK_REFRESH:
 		if (given != NULL) {
-			ret = do_refresh_given(&o, given);
+			ret = do_refresh_given(&o.co, given);
 			break;
 		}
-		if ((ret = client_stored_token(&o, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
+		if ((ret = client_stored_token(&o.co, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
 			break;
-		if (json)
+		if (o.json)
 			cli_print_json(tok_record_json(&rec, 1));
 		else
 			printf("%s\n", rec.access_token);
 		break;
 	case CHECK_REVOKE:
-		ret = do_revoke(&o, given, given == NULL);
+		ret = do_revoke(&o.co, given, given == NULL);
 		break;
 	}
+out:
 	tok_record_clear(&rec);
-	client_opts_free(&o);
+	client_opts_free(&o.co);
+	opt_free(c->rows, &o, &src);
 	return ret;
 }
 

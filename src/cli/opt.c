@@ -265,9 +265,12 @@ opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **arg
 	if (ctx->how & OPT_FIRST_ARG)
 		shorts[k++] = '+';
 	for (size_t i = 0; i < n; i++) {
+		/* A hidden row is its previous row to getopt: "--scop" is not ambiguous. */
+		size_t r = (rows[i].flags & OPT_HIDDEN) && i > 0 ? i - 1 : i;
+
 		longopts[i] = (struct option){ rows[i].name,
-		    opt_is_flag(&rows[i]) ? no_argument : required_argument, NULL,
-		    rows[i].short_name ? rows[i].short_name : VAL_ROW + (int)i };
+		    opt_is_flag(&rows[r]) ? no_argument : required_argument, NULL,
+		    rows[r].short_name ? rows[r].short_name : VAL_ROW + (int)r };
 		if (rows[i].short_name && k + 3 < sizeof(shorts)) {
 			shorts[k++] = (char)rows[i].short_name;
 			if (!opt_is_flag(&rows[i]))

@@ -213,7 +213,7 @@ struct cmd {
 	int		 out;		/* --plain or --fancy, the last wins */
 	struct opt_list	 queries;	/* -q, at most 2 */
 	struct opt_list	 uris;		/* --uri, any number */
-	const char	*name;		/* --name (create), or --called */
+	const char	*name;		/* --name (create), or --named */
 	int		 secret;	/* --secret (create, passwd) */
 	unsigned	 wait;		/* --wait 1 to 60 seconds, 30 by default */
 	int		 help;
@@ -230,9 +230,8 @@ static const struct opt cmd_rows[] = {
 	    .items = "queries", .help = "a query" },
 	{ "uri", CMD(ARGS, uris), .arg = "URI", .help = "an address" },
 	{ "name", CMD(STR, name), .arg = "NAME", .only = OPT_ONLY("create"),
-	    .help = "what it is called (also --called)" },
-	{ "called", CMD(STR, name), .arg = "NAME", .only = OPT_ONLY("create"),
-	    .flags = OPT_HIDDEN, .help = "hidden" },
+	    .help = "what it is called (also --named)" },
+	{ "named", CMD(STR, name), .flags = OPT_HIDDEN, .help = "hidden" },
 	{ "secret", CMD(ON, secret), .only = OPT_ONLY("create", "passwd"),
 	    .help = "read a secret" },
 	{ "wait", CMD(UINT, wait), .arg = "SECS", .min = 1, .max = 60, .unit = "seconds",
@@ -291,6 +290,16 @@ opt_read_gives_the_arguments_after_the_options(void)
 	CHECK(c.queries.v == NULL && c.queries.n == 0 && c.uris.v == NULL);
 	free(err);
 
+	/* A hidden row is another name of the row before it: "--nam" is not ambiguous. */
+	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--nam", "a", NULL) == 0);
+	CHECK_STR(c.name, "a");
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--named=b", NULL) == 0);
+	CHECK_STR(c.name, "b");
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+
 	/* OPT_FIRST_ARG: what follows the first argument is its own. */
 	CHECK(cmd_read(&c, NULL, OPT_TAKE_ARGS | OPT_FIRST_ARG, &src, &args, &err, argv,
 	    "--plain", "run", "--fancy", "-q", NULL) == 0);
@@ -324,7 +333,7 @@ opt_read_refuses_with_the_reason(void)
 		{ "list", { "--name", "n" }, "--name is only for 'twauth cmd create'" },
 		{ "list", { "--name=n" }, "--name is only for 'twauth cmd create'" },
 		{ "list", { "--na", "n" }, "--name is only for 'twauth cmd create'" },
-		{ "list", { "--called", "n" }, "--called is only for 'twauth cmd create'" },
+		{ "list", { "--named", "n" }, "--name is only for 'twauth cmd create'" },
 		{ NULL, { "--name", "n" }, "--name is only for 'twauth cmd create'" },
 		{ "passwd", { "--name", "n" }, "--name is only for 'twauth cmd create'" },
 		{ "list", { "--secret" }, "--secret is for 'cmd create' and 'cmd passwd'" },
@@ -436,9 +445,9 @@ opt_usage_of_subcommands_lists_and_alternatives(void)
 	CHECK(strstr(text, "a query (repeat for more, up to 2)\n") != NULL);
 	CHECK(strstr(text, "an address (repeat for more)\n") != NULL);
 	/* The subcommands a row is for come first; a hidden row is not shown. */
-	CHECK(strstr(text, "(create) what it is called (also --called)\n") != NULL);
+	CHECK(strstr(text, "(create) what it is called (also --named)\n") != NULL);
 	CHECK(strstr(text, "(create, passwd) read a secret\n") != NULL);
-	CHECK(strstr(text, "--called") == strstr(text, "(also --called)") + 6);
+	CHECK(strstr(text, "--named") == strstr(text, "(also --named)") + 6);
 	CHECK(strstr(text, "hidden") == NULL);
 	/* No defaults given: none shown, the range still is. */
 	CHECK(strstr(text, "how long (1 to 60)\n") != NULL);
