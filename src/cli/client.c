@@ -71,12 +71,18 @@ client_check_scopes(const char *scopes)
 	return scopecheck(scopes, &e) == 0 ? 0 : client_report(&e);
 }
 
+struct pick
+client_pick(const struct client_opts *o, enum pick_which which, enum pick_fresh fresh)
+{
+	return (struct pick){ o->issuer, o->client_id, o->client_secret, o->login, o->app,
+	    which, fresh };
+}
+
 int
 client_stored_token(struct client_opts *o, enum pick_which which, enum pick_fresh fresh,
     struct tok_record *rec)
 {
-	struct pick p = { o->issuer, o->client_id, o->client_secret, o->login, o->app, which,
-	    fresh };
+	struct pick p = client_pick(o, which, fresh);
 	struct cerr e;
 
 	if (pick_token(&p, rec, &e) == -1)

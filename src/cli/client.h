@@ -67,6 +67,9 @@ struct client_opts {
 int client_opts_resolve(struct client_opts *o) MUST_CHECK;
 void client_opts_free(struct client_opts *o);
 
+/* What pick_token is asked for the token o and which select, fresh as asked. */
+struct pick client_pick(const struct client_opts *o, enum pick_which which,
+    enum pick_fresh fresh);
 /*
  * The stored token o and which select, kept fresh as asked and saved
  * (pick.h); o's client id is the one found when none was given.  0 with

@@ -1,7 +1,7 @@
 /*
- * twauth api: one Helix call with the stored token (refreshed on a 401,
- * once), the answer pretty-printed.  twauth exec: runs a command with the
- * token and client id in its environment.
+ * twauth api: one Helix call with the stored token (src/client/api.h),
+ * the answer pretty-printed.  twauth exec: runs a command with the token
+ * and client id in its environment.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,14 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "../client/fetch.h"
+#include "../client/api.h"
 #include "../common/buf.h"
-#include "../common/form.h"
 #include "../common/limits.h"
-#include "../common/xmalloc.h"
 #include "cli.h"
 #include "client.h"
 
@@ -92,63 +89,12 @@ read_body(const char *arg, struct buf *out)
 	return n < 0 ? -1 : 0;
 }
 
-/* <api base>/helix/PATH?q... with every query pair encoded. */
-static int
-api_url(const char *base, const char *path, char **query, size_t n_query, struct buf *url)
+static void
+retrying(void *ctx)
 {
-	buf_init(url, 16384);
-	while (*path == '/')
-		path++;
-	if (strncmp(path, "helix/", 6) == 0)
-		path += 6;
-	if (path[0] == '\0' || strpbrk(path, "?# ") != NULL) {
-		cli_error("PATH is a Helix resource such as 'users' or 'channels'; give "
-		    "query parameters with -q");
-		return -1;
-	}
-	if (buf_printf(url, "%s/helix/%s", base, path) == -1)
-		return -1;
-	for (size_t i = 0; i < n_query; i++) {
-		char *eq = strchr(query[i], '=');
-
-		if (eq == NULL || eq == query[i]) {
-			cli_error("-q takes NAME=VALUE, not '%s'", query[i]);
-			return -1;
-		}
-		*eq = '\0';
-		if (buf_add(url, i ? "&" : "?", 1) == -1 || form_encode(url, query[i]) == -1 ||
-		    buf_add(url, "=", 1) == -1 || form_encode(url, eq + 1) == -1) {
-			cli_error("query too long");
-			return -1;
-		}
-		*eq = '=';
-	}
-	return 0;
-}
-
-static int
-call_once(const char *method, const char *url, const struct tok_record *rec,
-    const struct buf *body, struct fetch_reply *reply)
-{
-	struct fetch_call call = { 0 };
-	char auth[TW_CLIENT_MAX_TOKEN + 16], err[512];
-	int rc;
-
-	snprintf(auth, sizeof(auth), "Bearer %s", rec->access_token);
-	call.method = method;
-	call.url = url;
-	call.authorization = auth;
-	call.client_id = rec->client_id;
-	if (body->data != NULL) {
-		call.body = body->data;
-		call.body_len = body->len;
-		call.content_type = "application/json";
-	}
-	rc = fetch(&call, reply, err, sizeof(err));
-	explicit_bzero(auth, sizeof(auth));
-	if (rc == -1)
-		cli_error("%s", err);
-	return rc;
+	(void)ctx;
+	fprintf(stderr, "twauth: the API answered 401; refreshing the token and trying once "
+	    "more\n");
 }
 
 static void
@@ -168,11 +114,13 @@ cmd_api(int argc, char **argv)
 {
 	static const char *methods[] = { "get", "post", "put", "patch", "delete" };
 	struct api_opts o = { 0 };
-	struct tok_record rec = { 0 };
 	struct fetch_reply reply = { 0 };
-	struct buf body = { 0 }, url = { 0 };
+	struct buf body = { 0 };
+	struct api_call call;
 	struct optsource src;
 	struct cli_args a;
+	struct pick p;
+	struct cerr e;
 	char method[8];
 	int ret, known = 0;
 
@@ -197,26 +145,11 @@ cmd_api(int argc, char **argv)
 		method[i] = (char)toupper((unsigned char)a.v[0][i]);
 	if ((ret = client_opts_resolve(&o.co)) != 0)
 		goto out;
-	if (api_url(o.co.api_base, a.v[1], o.query.v, o.query.n, &url) == -1) {
-		ret = CLIENT_EXIT_ERROR;
+	call = (struct api_call){ method, a.v[1], o.query.v, o.query.n, body.data, body.len };
+	p = client_pick(&o.co, PICK_AUTO, FRESH_AUTO);
+	if (api_call(&call, o.co.api_base, &p, retrying, NULL, &reply, &e) == -1) {
+		ret = client_report(&e);
 		goto out;
-	}
-	if ((ret = client_stored_token(&o.co, PICK_AUTO, FRESH_AUTO, &rec)) != 0)
-		goto out;
-	ret = CLIENT_EXIT_ERROR;
-	if (call_once(method, url.data, &rec, &body, &reply) == -1)
-		goto out;
-	if (reply.status == 401) {
-		/* Revoked or expired early: refresh once, then ask again. */
-		fprintf(stderr, "twauth: the API answered 401; refreshing the token and "
-		    "trying once more\n");
-		fetch_reply_free(&reply);
-		tok_record_clear(&rec);
-		if ((ret = client_stored_token(&o.co, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
-			goto out;
-		ret = CLIENT_EXIT_ERROR;
-		if (call_once(method, url.data, &rec, &body, &reply) == -1)
-			goto out;
 	}
 	print_answer(&reply);
 	if (reply.status >= 200 && reply.status <= 299)
@@ -227,9 +160,7 @@ cmd_api(int argc, char **argv)
 	}
 out:
 	fetch_reply_free(&reply);
-	buf_free(&url);
 	buf_free(&body);
-	tok_record_clear(&rec);
 	client_opts_free(&o.co);
 	opt_free(api_options, &o, &src);
 	return ret;
