@@ -1,6 +1,6 @@
 /*
  * twauth configure: saves a profile (issuer, client id, client secret,
- * redirect URI, API base) in config.json (0600), so later commands need
+ * redirect URI, API base; src/client/profile.h), so later commands need
  * no flags.  The secret is read from stdin, never from the command line.
  */
 #include <stdio.h>
@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../client/cfgdir.h"
-#include "../client/fetch.h"
 #include "../common/xmalloc.h"
 #include "cli.h"
 #include "client.h"
@@ -84,72 +82,59 @@ read_line(void)
 	return line;
 }
 
-static void
-ask(json_t *profile, const char *field, const char *prompt)
+/* Asks for field, showing its value now; the answer (malloc'd), or NULL for none. */
+static char *
+ask(const json_t *now, const char *field, const char *prompt)
 {
-	const char *now = json_string_value(json_object_get(profile, field));
+	const char *v = json_string_value(json_object_get(now, field));
 	char *line;
 
-	fprintf(stderr, "%s [%s]: ", prompt, now ? now : "");
+	fprintf(stderr, "%s [%s]: ", prompt, v ? v : "");
 	fflush(stderr);
-	if ((line = read_line()) != NULL && line[0] != '\0')
-		json_object_set_new(profile, field, json_string(line));
-	free(line);
-}
-
-static int
-set_url(json_t *profile, const char *field, const char *value, const char *what)
-{
-	if (fetch_url_allowed(value) == -1) {
-		cli_error("%s '%s' must be https:// (or http:// to localhost)", what, value);
-		return -1;
+	if ((line = read_line()) != NULL && line[0] == '\0') {
+		free(line);
+		line = NULL;
 	}
-	json_object_set_new(profile, field, json_string(value));
-	return 0;
+	return line;
 }
 
 int
 cmd_configure(int argc, char **argv)
 {
 	struct configure_opts o = { 0 };
+	struct profile_edit e;
 	struct optsource src;
 	struct cli_args a;
-	const char *name;
-	json_t *cfg = NULL, *profiles, *profile;
-	char err[512], *secret;
-	int any, lock = -1, ret;
+	struct cerr err;
+	char *issuer = NULL, *client_id = NULL, *secret = NULL;
+	json_t *now = NULL;
+	int any, ret;
 
 	if ((ret = cli_parse(&configure_cmd, argc, argv, &o, &src, &a)) != -1)
 		goto out;
 	ret = CLIENT_EXIT_ERROR;
-	name = o.name ? o.name : PROFILE_DEFAULT;
 	any = o.issuer || o.client_id || o.secret_stdin || o.redirect_uri || o.api_base;
-	if (a.n > 0 || name[0] == '\0') {
+	if (a.n > 0 || (o.name != NULL && o.name[0] == '\0')) {
 		cli_error(a.n > 0 ? "unexpected argument" : "empty profile name");
 		ret = cli_usage_hint("configure");
 		goto out;
 	}
-	if ((lock = cfgdir_lock(err, sizeof(err))) == -1 ||
-	    cfgdir_read(PROFILE_FILE, &cfg, err, sizeof(err)) == -1) {
-		cli_error("%s", err);
+	if ((now = profile_show(o.name, &err)) == NULL) {
+		ret = client_report(&err);
 		goto out;
 	}
-	if ((profiles = json_object_get(cfg, "profiles")) == NULL)
-		json_object_set_new(cfg, "profiles", profiles = json_object());
-	if ((profile = json_object_get(profiles, name)) == NULL)
-		json_object_set_new(profiles, name, profile = json_object());
 	if (o.show) {
-		json_t *copy = json_deep_copy(profile);
-
-		if (json_object_get(copy, "client_secret") != NULL)
-			json_object_set_new(copy, "client_secret", json_string("(set)"));
-		cli_print_json(copy);
+		cli_print_json(now);
+		now = NULL;
 		ret = EXIT_OK;
 		goto out;
 	}
+	e = (struct profile_edit){ o.name, o.issuer, o.api_base, o.client_id, NULL,
+	    o.redirect_uri };
 	if (!any && isatty(0)) {
-		ask(profile, "issuer", "Issuer (https://id.twitch.tv, or http://localhost:8080)");
-		ask(profile, "client_id", "Client id");
+		e.issuer = issuer = ask(now, "issuer",
+		    "Issuer (https://id.twitch.tv, or http://localhost:8080)");
+		e.client_id = client_id = ask(now, "client_id", "Client id");
 		fprintf(stderr, "Client secret (blank keeps the current one; empty for public "
 		    "apps): ");
 		o.secret_stdin = 1;
@@ -157,27 +142,19 @@ cmd_configure(int argc, char **argv)
 		cli_error("nothing to set; see 'twauth configure --help'");
 		goto out;
 	}
-	if ((o.issuer && set_url(profile, "issuer", o.issuer, "issuer") == -1) ||
-	    (o.api_base && set_url(profile, "api_base", o.api_base, "API base") == -1))
-		goto out;
-	if (o.client_id)
-		json_object_set_new(profile, "client_id", json_string(o.client_id));
-	if (o.redirect_uri)
-		json_object_set_new(profile, "redirect_uri", json_string(o.redirect_uri));
-	if (o.secret_stdin && (secret = read_line()) != NULL) {
-		if (secret[0] != '\0')
-			json_object_set_new(profile, "client_secret", json_string(secret));
-		xfree_secret_str(secret);
-	}
-	if (cfgdir_write(PROFILE_FILE, cfg, err, sizeof(err)) == -1) {
-		cli_error("%s", err);
+	if (o.secret_stdin)
+		e.client_secret = secret = read_line();
+	if (profile_save(&e, &err) == -1) {
+		ret = client_report(&err);
 		goto out;
 	}
-	fprintf(stderr, "twauth: saved profile '%s'\n", name);
+	fprintf(stderr, "twauth: saved profile '%s'\n", o.name ? o.name : PROFILE_DEFAULT);
 	ret = EXIT_OK;
 out:
-	json_decref(cfg);
-	cfgdir_unlock(lock);
+	free(issuer);
+	free(client_id);
+	xfree_secret_str(secret);
+	json_decref(now);
 	opt_free(configure_options, &o, &src);
 	return ret;
 }
