@@ -87,6 +87,13 @@ cli_usage_hint(const char *cmd)
 	return EXIT_USAGE;
 }
 
+const struct opt cli_db_options[] = {
+	{ "json", OPT_AS_ON(struct cli_db_opts, json), .help = "machine-readable output" },
+	CLI_ROW_DB(struct cli_db_opts, db),
+	CLI_ROW_HELP(struct cli_db_opts, help),
+	{ .name = NULL }
+};
+
 /*
  * The index in c->subs of the subcommand argv starts with, and its words
  * in *words; or -1 with the reason printed.
@@ -94,22 +101,19 @@ cli_usage_hint(const char *cmd)
 static int
 find_sub(const struct cli_cmd *c, int argc, char **argv, int *words)
 {
-	const char *const *s = c->subs;
-	const char *seconds[16];
+	const char *seconds[16], *name;
 	size_t first, n_seconds = 0;
 	char text[512];
 
-	for (int i = 0; s[i] != NULL; i++) {
-		first = strcspn(s[i], " ");
-		if (strncmp(s[i], argv[0], first) != 0 || argv[0][first] != '\0')
+	for (int i = 0; (name = c->subs[i].name) != NULL; i++) {
+		first = strcspn(name, " ");
+		if (strncmp(name, argv[0], first) != 0 || argv[0][first] != '\0')
 			continue;
-		*words = s[i][first] == ' ' ? 2 : 1;
-		if (*words == 1)
-			return i;
-		if (argc >= 2 && strcmp(s[i] + first + 1, argv[1]) == 0)
+		*words = name[first] == ' ' ? 2 : 1;
+		if (*words == 1 || (argc >= 2 && strcmp(name + first + 1, argv[1]) == 0))
 			return i;
 		if (n_seconds < sizeof(seconds) / sizeof(seconds[0]))
-			seconds[n_seconds++] = s[i] + first + 1;
+			seconds[n_seconds++] = name + first + 1;
 	}
 	if (n_seconds == 0) {
 		cli_error("unknown %s subcommand '%s'", c->name, argv[0]);
@@ -124,16 +128,18 @@ find_sub(const struct cli_cmd *c, int argc, char **argv, int *words)
 	return -1;
 }
 
-int
-cli_parse(const struct cli_cmd *c, int argc, char **argv, void *base, struct optsource *src,
+/*
+ * The subcommand, then the options into opts: -1 to go on, else the exit
+ * status, with --help printed or the usage error explained.
+ */
+static int
+parse(const struct cli_cmd *c, int argc, char **argv, void *opts, struct optsource *src,
     struct cli_args *out)
 {
-	struct opt_ctx ctx = { c->name, NULL, NULL, c->how };
+	struct opt_ctx ctx = { c->name, NULL, NULL, c->how | OPT_TAKE_ARGS };
 	struct opt_args args;
 	int words = 0;
 
-	memset(src, 0, sizeof(*src));
-	memset(out, 0, sizeof(*out));
 	out->sub = -1;
 	if (c->subs != NULL) {
 		if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -142,21 +148,37 @@ cli_parse(const struct cli_cmd *c, int argc, char **argv, void *base, struct opt
 		}
 		if ((out->sub = find_sub(c, argc - 1, argv + 1, &words)) == -1)
 			return cli_usage_hint(c->name);
-		ctx.sub = c->subs[out->sub];
+		ctx.sub = c->subs[out->sub].name;
 	}
 	/* getopt sees the last word of the subcommand as its argv[0]. */
-	switch (opt_read(c->rows, &ctx, argc - words, argv + words, base, src, &args)) {
+	switch (opt_read(c->rows, &ctx, argc - words, argv + words, opts, src, &args)) {
 	case 0:
-		break;
+		out->v = args.v;
+		out->n = args.n;
+		return -1;
 	case 1:
 		cli_usage(c, stdout);
 		return EXIT_OK;
 	default:
 		return cli_usage_hint(c->name);
 	}
-	out->v = args.v;
-	out->n = args.n;
-	return -1;
+}
+
+int
+cli_run(const struct cli_cmd *c, int argc, char **argv)
+{
+	void *opts = xcalloc(1, c->size);
+	struct optsource src = { 0 };
+	struct cli_args a = { 0 };
+	int rc;
+
+	if (c->defaults != NULL)
+		memcpy(opts, c->defaults, c->size);
+	if ((rc = parse(c, argc, argv, opts, &src, &a)) == -1)
+		rc = c->run(c, opts, &a);
+	opt_free(c->rows, opts, &src);
+	free(opts);
+	return rc;
 }
 
 void

@@ -24,6 +24,9 @@ struct api_opts {
 	int			 help;
 };
 
+static int api_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+static int exec_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
 static const struct opt api_options[] = {
 	{ "query", OPT_AS_ARGS(struct api_opts, query), .short_name = 'q', .arg = "NAME=VALUE",
 	    .max = TW_CLIENT_API_MAX_QUERY, .items = "parameters",
@@ -32,15 +35,15 @@ static const struct opt api_options[] = {
 	{ "body", OPT_AS_STR(struct api_opts, body), .short_name = 'b', .arg = "JSON|@FILE",
 	    .help = "a JSON request body, or one read from FILE" },
 	CLIENT_ROWS(struct api_opts, co),
-	{ "help", OPT_AS_ON(struct api_opts, help), .short_name = 'h', .flags = OPT_HELP,
-	    .help = "this help" },
+	CLI_ROW_HELP(struct api_opts, help),
 	{ .name = NULL }
 };
 
-static const struct cli_cmd api_cmd = {
+const struct cli_cmd api_cmd = {
 	.name = "api",
 	.rows = api_options,
-	.how = OPT_TAKE_ARGS,
+	.size = sizeof(struct api_opts),
+	.run = api_run,
 	.head = "Usage: twauth api get|post|put|patch|delete PATH [-q NAME=VALUE ...]\n"
 	    "                  [-b JSON | -b @FILE] [options]\n"
 	    "\n"
@@ -109,45 +112,41 @@ print_answer(const struct fetch_reply *reply)
 		fwrite(reply->body.data, 1, reply->body.len, stdout);
 }
 
-int
-cmd_api(int argc, char **argv)
+static int
+api_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
 	static const char *methods[] = { "get", "post", "put", "patch", "delete" };
-	struct api_opts o = { 0 };
+	struct api_opts *o = opts;
 	struct fetch_reply reply = { 0 };
 	struct buf body = { 0 };
 	struct api_call call;
-	struct optsource src;
-	struct cli_args a;
 	struct pick p;
 	struct cerr e;
 	char method[8];
-	int ret, known = 0;
+	int ret = CLIENT_EXIT_ERROR, known = 0;
 
-	if ((ret = cli_parse(&api_cmd, argc, argv, &o, &src, &a)) != -1)
+	(void)c;
+	if (o->body != NULL && read_body(o->body, &body) == -1)
 		goto out;
-	ret = CLIENT_EXIT_ERROR;
-	if (o.body != NULL && read_body(o.body, &body) == -1)
-		goto out;
-	if (a.n != 2) {
+	if (a->n != 2) {
 		cli_error("give a method and a path, as in 'twauth api get users'");
 		ret = cli_usage_hint("api");
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		known |= strcasecmp(a.v[0], methods[i]) == 0;
-	if (!known || strlen(a.v[0]) >= sizeof(method)) {
-		cli_error("unknown method '%s': get, post, put, patch or delete", a.v[0]);
+		known |= strcasecmp(a->v[0], methods[i]) == 0;
+	if (!known || strlen(a->v[0]) >= sizeof(method)) {
+		cli_error("unknown method '%s': get, post, put, patch or delete", a->v[0]);
 		ret = cli_usage_hint("api");
 		goto out;
 	}
-	for (size_t i = 0; i <= strlen(a.v[0]); i++)
-		method[i] = (char)toupper((unsigned char)a.v[0][i]);
-	if ((ret = client_opts_resolve(&o.co)) != 0)
+	for (size_t i = 0; i <= strlen(a->v[0]); i++)
+		method[i] = (char)toupper((unsigned char)a->v[0][i]);
+	if ((ret = client_opts_resolve(&o->co)) != 0)
 		goto out;
-	call = (struct api_call){ method, a.v[1], o.query.v, o.query.n, body.data, body.len };
-	p = client_pick(&o.co, PICK_AUTO, FRESH_AUTO);
-	if (api_call(&call, o.co.api_base, &p, retrying, NULL, &reply, &e) == -1) {
+	call = (struct api_call){ method, a->v[1], o->query.v, o->query.n, body.data, body.len };
+	p = client_pick(&o->co, PICK_AUTO, FRESH_AUTO);
+	if (api_call(&call, o->co.api_base, &p, retrying, NULL, &reply, &e) == -1) {
 		ret = client_report(&e);
 		goto out;
 	}
@@ -161,8 +160,7 @@ cmd_api(int argc, char **argv)
 out:
 	fetch_reply_free(&reply);
 	buf_free(&body);
-	client_opts_free(&o.co);
-	opt_free(api_options, &o, &src);
+	client_opts_free(&o->co);
 	return ret;
 }
 
@@ -173,16 +171,17 @@ struct exec_opts {
 
 static const struct opt exec_options[] = {
 	CLIENT_ROWS(struct exec_opts, co),
-	{ "help", OPT_AS_ON(struct exec_opts, help), .short_name = 'h', .flags = OPT_HELP,
-	    .help = "this help" },
+	CLI_ROW_HELP(struct exec_opts, help),
 	{ .name = NULL }
 };
 
 /* Its options end at COMMAND, so COMMAND's own flags stay its. */
-static const struct cli_cmd exec_cmd = {
+const struct cli_cmd exec_cmd = {
 	.name = "exec",
 	.rows = exec_options,
-	.how = OPT_TAKE_ARGS | OPT_FIRST_ARG,
+	.how = OPT_FIRST_ARG,
+	.size = sizeof(struct exec_opts),
+	.run = exec_run,
 	.head = "Usage: twauth exec [options] -- COMMAND [ARG ...]\n"
 	    "\n"
 	    "Runs COMMAND with TWITCH_TOKEN and TWITCH_CLIENT_ID set to the stored\n"
@@ -201,24 +200,20 @@ static const struct cli_cmd exec_cmd = {
 	    "  twauth exec --login mybot -- node bot.js\n",
 };
 
-int
-cmd_exec(int argc, char **argv)
+static int
+exec_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	struct exec_opts o = { 0 };
+	struct exec_opts *o = opts;
 	struct tok_record rec = { 0 };
-	struct optsource src;
-	struct cli_args a;
 	int ret;
 
-	if ((ret = cli_parse(&exec_cmd, argc, argv, &o, &src, &a)) != -1)
-		goto out;
-	if (a.n == 0) {
+	(void)c;
+	if (a->n == 0) {
 		cli_error("give the command to run after --");
-		ret = cli_usage_hint("exec");
-		goto out;
+		return cli_usage_hint("exec");
 	}
-	if ((ret = client_opts_resolve(&o.co)) != 0 ||
-	    (ret = client_stored_token(&o.co, PICK_AUTO, FRESH_AUTO, &rec)) != 0)
+	if ((ret = client_opts_resolve(&o->co)) != 0 ||
+	    (ret = client_stored_token(&o->co, PICK_AUTO, FRESH_AUTO, &rec)) != 0)
 		goto out;
 	if (setenv("TWITCH_TOKEN", rec.access_token, 1) == -1 ||
 	    setenv("TWITCH_CLIENT_ID", rec.client_id, 1) == -1) {
@@ -226,13 +221,12 @@ cmd_exec(int argc, char **argv)
 		ret = CLIENT_EXIT_ERROR;
 	} else {
 		fflush(NULL);
-		execvp(a.v[0], a.v);
-		cli_error("cannot run '%s': %s", a.v[0], strerror(errno));
+		execvp(a->v[0], a->v);
+		cli_error("cannot run '%s': %s", a->v[0], strerror(errno));
 		ret = 127;
 	}
 out:
 	tok_record_clear(&rec);
-	client_opts_free(&o.co);
-	opt_free(exec_options, &o, &src);
+	client_opts_free(&o->co);
 	return ret;
 }

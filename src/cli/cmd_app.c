@@ -28,6 +28,8 @@ enum app_sub {
 	APP_DELETE, APP_SCOPE_FORMAT
 };
 
+static int app_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
 #define APP(how, f)	OPT_AS_##how(struct app_opts, f)
 #define CREATE		.only = OPT_ONLY("create")
 
@@ -53,16 +55,23 @@ static const struct opt app_options[] = {
 	{ .name = NULL }
 };
 
-static const struct cli_cmd app_cmd = {
+const struct cli_cmd app_cmd = {
 	.name = "app",
-	.subs = (const char *const[]){
-		[APP_CREATE] = "create", [APP_LIST] = "list", [APP_SHOW] = "show",
-		[APP_RESET_SECRET] = "reset-secret", [APP_REDIRECT_ADD] = "redirect add",
-		[APP_REDIRECT_REMOVE] = "redirect remove", [APP_DELETE] = "delete",
-		[APP_SCOPE_FORMAT] = "scope-format", NULL
+	/* What they take is checked before the database is opened, but create's and list's. */
+	.subs = (const struct cli_sub[]){
+		[APP_CREATE] = { "create", -1, NULL },
+		[APP_LIST] = { "list", -1, NULL },
+		[APP_SHOW] = { "show", 1, "one CLIENT_ID" },
+		[APP_RESET_SECRET] = { "reset-secret", 1, "one CLIENT_ID" },
+		[APP_REDIRECT_ADD] = { "redirect add", 2, "CLIENT_ID URI" },
+		[APP_REDIRECT_REMOVE] = { "redirect remove", 2, "CLIENT_ID URI" },
+		[APP_DELETE] = { "delete", 1, "one CLIENT_ID" },
+		[APP_SCOPE_FORMAT] = { "scope-format", 2, "CLIENT_ID array|string" },
+		{ NULL }
 	},
 	.rows = app_options,
-	.how = OPT_TAKE_ARGS,
+	.size = sizeof(struct app_opts),
+	.run = app_run,
 	.head = "Usage: twauth app <subcommand> [options]\n"
 	    "\n"
 	    "Register apps and manage their credentials, as on dev.twitch.tv.\n"
@@ -94,22 +103,6 @@ static const struct cli_cmd app_cmd = {
 	    "      --category \"Chat Bot\" --owner alice\n"
 	    "  twauth app redirect add abcdefghijklmnopqrstuvwxyz0123 https://bot.example/cb\n"
 	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n",
-};
-
-/*
- * The arguments each subcommand takes after its options, checked before
- * the database is opened; create and list check theirs themselves.
- */
-static const struct {
-	int		 n;
-	const char	*what;
-} app_args[] = {
-	[APP_SHOW] = { 1, "one CLIENT_ID" },
-	[APP_RESET_SECRET] = { 1, "one CLIENT_ID" },
-	[APP_REDIRECT_ADD] = { 2, "CLIENT_ID URI" },
-	[APP_REDIRECT_REMOVE] = { 2, "CLIENT_ID URI" },
-	[APP_DELETE] = { 1, "one CLIENT_ID" },
-	[APP_SCOPE_FORMAT] = { 2, "CLIENT_ID array|string" },
 };
 
 /* The login of the app's owner into out, "" when it has none. */
@@ -342,37 +335,26 @@ run(enum app_sub sub, struct idp *idp, struct store *st, const struct app_opts *
 	return EXIT_FAIL;
 }
 
-int
-cmd_app(int argc, char **argv)
+static int
+app_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	struct app_opts o = { 0 };
-	struct optsource src;
-	struct cli_args a;
+	const struct cli_sub *sub = &c->subs[a->sub];
 	struct store *st = NULL;
 	struct idp *idp = NULL;
 	int rc;
 
-	if ((rc = cli_parse(&app_cmd, argc, argv, &o, &src, &a)) != -1)
-		goto out;
-	/* Check the shape of the command before touching the database. */
-	if (app_args[a.sub].what != NULL && a.n != app_args[a.sub].n) {
-		cli_error("expected %s", app_args[a.sub].what);
-		rc = cli_usage_hint("app");
-		goto out;
+	if (sub->n_args != -1 && a->n != sub->n_args) {
+		cli_error("expected %s", sub->args);
+		return cli_usage_hint("app");
 	}
-	if (a.sub == APP_SCOPE_FORMAT && strcmp(a.v[1], "array") != 0 &&
-	    strcmp(a.v[1], "string") != 0) {
-		cli_error("scope format is 'array' or 'string', not '%s'", a.v[1]);
-		rc = cli_usage_hint("app");
-		goto out;
+	if (a->sub == APP_SCOPE_FORMAT && strcmp(a->v[1], "array") != 0 &&
+	    strcmp(a->v[1], "string") != 0) {
+		cli_error("scope format is 'array' or 'string', not '%s'", a->v[1]);
+		return cli_usage_hint("app");
 	}
-	if (cli_open(cli_db_path(o.db), NULL, 0, &st, &idp) == -1) {
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	rc = run((enum app_sub)a.sub, idp, st, &o, &a);
+	if (cli_open(cli_db_path(((struct app_opts *)opts)->db), NULL, 0, &st, &idp) == -1)
+		return EXIT_FAIL;
+	rc = run((enum app_sub)a->sub, idp, st, opts, a);
 	cli_close(st, idp);
-out:
-	opt_free(app_options, &o, &src);
 	return rc;
 }

@@ -22,8 +22,7 @@ struct check_opts {
 #define CHECK_ROWS(json_help) { \
 	{ "json", OPT_AS_ON(struct check_opts, json), .help = json_help }, \
 	CLIENT_ROWS(struct check_opts, co), \
-	{ "help", OPT_AS_ON(struct check_opts, help), .short_name = 'h', .flags = OPT_HELP, \
-	    .help = "this help" }, \
+	CLI_ROW_HELP(struct check_opts, help), \
 	{ .name = NULL } \
 }
 
@@ -32,45 +31,48 @@ static const struct opt refresh_options[] = CHECK_ROWS("print the whole record")
 static const struct opt revoke_options[] =
     CHECK_ROWS("(accepted; revoke prints nothing on success)");
 
-static const struct cli_cmd check_cmds[] = {
-	[CHECK_VALIDATE] = { .name = "validate", .rows = validate_options, .how = OPT_TAKE_ARGS,
-	    .head = "Usage: twauth validate [TOKEN] [options]\n"
-	    "\n"
-	    "Asks the issuer whether TOKEN (else the stored token: --login's, the only\n"
-	    "user token, else the app token) is valid, and prints what it says: client\n"
-	    "id, login, user id, scopes and seconds left.  The stored token is checked\n"
-	    "as it is, not refreshed first.\n"
-	    "\n"
-	    "Exit status: 0 valid; 1 invalid, expired or revoked; 2 usage or network\n"
-	    "error (no verdict).\n"
-	    "\n"
-	    "Options:\n",
-	    .tail = "\n" CLIENT_ROWS_NOTE },
-	[CHECK_REFRESH] = { .name = "refresh", .rows = refresh_options, .how = OPT_TAKE_ARGS,
-	    .head = "Usage: twauth refresh [REFRESH_TOKEN] [options]\n"
-	    "\n"
-	    "Refreshes the stored token now (--login's, or the only user token; an\n"
-	    "app token is replaced by a new one) and prints the new access token.\n"
-	    "The new refresh token is saved: with public apps the old one is spent.\n"
-	    "Given REFRESH_TOKEN, refreshes that one and prints the issuer's answer\n"
-	    "(nothing is saved).\n"
-	    "\n"
-	    "Exit status: 0 refreshed; 1 the issuer refused (revoked, spent, wrong\n"
-	    "secret); 2 usage or network error.\n"
-	    "\n"
-	    "Options:\n",
-	    .tail = "\n" CLIENT_ROWS_NOTE },
-	[CHECK_REVOKE] = { .name = "revoke", .rows = revoke_options, .how = OPT_TAKE_ARGS,
-	    .head = "Usage: twauth revoke [TOKEN] [options]\n"
-	    "\n"
-	    "Revokes TOKEN (needs its client id), else the stored token, which is then\n"
-	    "removed from the store.\n"
-	    "\n"
-	    "Exit status: 0 revoked; 1 the issuer refused; 2 usage or network error.\n"
-	    "\n"
-	    "Options:\n",
-	    .tail = "\n" CLIENT_ROWS_NOTE },
-};
+static int run_check(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
+/* As they differ: the name, the rows, --help's text before them. */
+#define CHECK_CMD(n, r, h) { .name = n, .rows = r, .size = sizeof(struct check_opts), \
+	.run = run_check, .head = h, .tail = "\n" CLIENT_ROWS_NOTE }
+
+const struct cli_cmd validate_cmd = CHECK_CMD("validate", validate_options,
+    "Usage: twauth validate [TOKEN] [options]\n"
+    "\n"
+    "Asks the issuer whether TOKEN (else the stored token: --login's, the only\n"
+    "user token, else the app token) is valid, and prints what it says: client\n"
+    "id, login, user id, scopes and seconds left.  The stored token is checked\n"
+    "as it is, not refreshed first.\n"
+    "\n"
+    "Exit status: 0 valid; 1 invalid, expired or revoked; 2 usage or network\n"
+    "error (no verdict).\n"
+    "\n"
+    "Options:\n");
+
+const struct cli_cmd refresh_cmd = CHECK_CMD("refresh", refresh_options,
+    "Usage: twauth refresh [REFRESH_TOKEN] [options]\n"
+    "\n"
+    "Refreshes the stored token now (--login's, or the only user token; an\n"
+    "app token is replaced by a new one) and prints the new access token.\n"
+    "The new refresh token is saved: with public apps the old one is spent.\n"
+    "Given REFRESH_TOKEN, refreshes that one and prints the issuer's answer\n"
+    "(nothing is saved).\n"
+    "\n"
+    "Exit status: 0 refreshed; 1 the issuer refused (revoked, spent, wrong\n"
+    "secret); 2 usage or network error.\n"
+    "\n"
+    "Options:\n");
+
+const struct cli_cmd revoke_cmd = CHECK_CMD("revoke", revoke_options,
+    "Usage: twauth revoke [TOKEN] [options]\n"
+    "\n"
+    "Revokes TOKEN (needs its client id), else the stored token, which is then\n"
+    "removed from the store.\n"
+    "\n"
+    "Exit status: 0 revoked; 1 the issuer refused; 2 usage or network error.\n"
+    "\n"
+    "Options:\n");
 
 static int
 do_validate(struct client_opts *o, const char *token, int json)
@@ -181,73 +183,50 @@ do_revoke(struct client_opts *o, const char *token, int stored)
 }
 
 static int
-run_check(enum check_cmd cmd, int argc, char **argv)
+run_check(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	const struct cli_cmd *c = &check_cmds[cmd];
-	struct check_opts o = { 0 };
+	enum check_cmd cmd = c == &refresh_cmd ? CHECK_REFRESH : c == &revoke_cmd ?
+	    CHECK_REVOKE : CHECK_VALIDATE;
+	struct check_opts *o = opts;
 	struct tok_record rec = { 0 };
-	struct optsource src;
-	struct cli_args a;
-	const char *given;
+	const char *given = a->n > 0 ? a->v[0] : NULL;
 	int ret;
 
-	if ((ret = cli_parse(c, argc, argv, &o, &src, &a)) != -1)
-		goto out;
-	given = a.n > 0 ? a.v[0] : NULL;
-	if (a.n > 1 || (given != NULL && given[0] == '\0')) {
-		if (a.n > 1)
-			cli_error("unexpected argument '%s'", a.v[1]);
+	if (a->n > 1 || (given != NULL && given[0] == '\0')) {
+		if (a->n > 1)
+			cli_error("unexpected argument '%s'", a->v[1]);
 		else
 			cli_error("the token is empty");
-		ret = cli_usage_hint(c->name);
-		goto out;
+		return cli_usage_hint(c->name);
 	}
-	if ((ret = client_opts_resolve(&o.co)) != 0)
+	if ((ret = client_opts_resolve(&o->co)) != 0)
 		goto out;
 	switch (cmd) {
 	case CHECK_VALIDATE:
 		if (given == NULL &&
-		    (ret = client_stored_token(&o.co, PICK_AUTO, FRESH_NONE, &rec)) != 0)
+		    (ret = client_stored_token(&o->co, PICK_AUTO, FRESH_NONE, &rec)) != 0)
 			break;
-		ret = do_validate(&o.co, given ? given : rec.access_token, o.json);
+		ret = do_validate(&o->co, given ? given : rec.access_token, o->json);
 		break;
 	case CHECK_REFRESH:
 		if (given != NULL) {
-			ret = do_refresh_given(&o.co, given);
+			ret = do_refresh_given(&o->co, given);
 			break;
 		}
-		if ((ret = client_stored_token(&o.co, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
+		if ((ret = client_stored_token(&o->co, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
 			break;
-		if (o.json)
+		if (o->json)
 			cli_print_json(tok_record_json(&rec, 1));
 		else
 			printf("%s\n", rec.access_token);
 		break;
 	case CHECK_REVOKE:
-		ret = do_revoke(&o.co, given, given == NULL);
+		ret = do_revoke(&o->co, given, given == NULL);
 		break;
 	}
 out:
 	tok_record_clear(&rec);
-	client_opts_free(&o.co);
-	opt_free(c->rows, &o, &src);
+	client_opts_free(&o->co);
 	return ret;
 }
 
-int
-cmd_validate(int argc, char **argv)
-{
-	return run_check(CHECK_VALIDATE, argc, argv);
-}
-
-int
-cmd_refresh(int argc, char **argv)
-{
-	return run_check(CHECK_REFRESH, argc, argv);
-}
-
-int
-cmd_revoke(int argc, char **argv)
-{
-	return run_check(CHECK_REVOKE, argc, argv);
-}

@@ -23,6 +23,8 @@ struct configure_opts {
 	int		 help;
 };
 
+static int configure_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
 #define CONF(how, f)	OPT_AS_##how(struct configure_opts, f)
 
 static const struct opt configure_options[] = {
@@ -38,14 +40,15 @@ static const struct opt configure_options[] = {
 	{ "api-base", CONF(STR, api_base), .arg = "URL",
 	    .help = "where 'twauth api' sends Helix calls" },
 	{ "show", CONF(ON, show), .help = "print the profile (the secret masked)" },
-	{ "help", CONF(ON, help), .short_name = 'h', .flags = OPT_HELP, .help = "this help" },
+	CLI_ROW_HELP(struct configure_opts, help),
 	{ .name = NULL }
 };
 
-static const struct cli_cmd configure_cmd = {
+const struct cli_cmd configure_cmd = {
 	.name = "configure",
 	.rows = configure_options,
-	.how = OPT_TAKE_ARGS,
+	.size = sizeof(struct configure_opts),
+	.run = configure_run,
 	.head = "Usage: twauth configure [--profile NAME] [--issuer URL] [--client-id ID]\n"
 	    "                        [--client-secret-stdin] [--redirect-uri URI]\n"
 	    "                        [--api-base URL] [--show]\n"
@@ -98,63 +101,57 @@ ask(const json_t *now, const char *field, const char *prompt)
 	return line;
 }
 
-int
-cmd_configure(int argc, char **argv)
+static int
+configure_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	struct configure_opts o = { 0 };
+	struct configure_opts *o = opts;
 	struct profile_edit e;
-	struct optsource src;
-	struct cli_args a;
 	struct cerr err;
 	char *issuer = NULL, *client_id = NULL, *secret = NULL;
 	json_t *now = NULL;
-	int any, ret;
+	int any, ret = CLIENT_EXIT_ERROR;
 
-	if ((ret = cli_parse(&configure_cmd, argc, argv, &o, &src, &a)) != -1)
-		goto out;
-	ret = CLIENT_EXIT_ERROR;
-	any = o.issuer || o.client_id || o.secret_stdin || o.redirect_uri || o.api_base;
-	if (a.n > 0 || (o.name != NULL && o.name[0] == '\0')) {
-		cli_error(a.n > 0 ? "unexpected argument" : "empty profile name");
-		ret = cli_usage_hint("configure");
-		goto out;
+	(void)c;
+	any = o->issuer || o->client_id || o->secret_stdin || o->redirect_uri || o->api_base;
+	if (a->n > 0 || (o->name != NULL && o->name[0] == '\0')) {
+		cli_error(a->n > 0 ? "unexpected argument" : "empty profile name");
+		return cli_usage_hint("configure");
 	}
-	if ((now = profile_show(o.name, &err)) == NULL) {
+	if ((now = profile_show(o->name, &err)) == NULL) {
 		ret = client_report(&err);
 		goto out;
 	}
-	if (o.show) {
+	if (o->show) {
 		cli_print_json(now);
 		now = NULL;
 		ret = EXIT_OK;
 		goto out;
 	}
-	e = (struct profile_edit){ o.name, o.issuer, o.api_base, o.client_id, NULL,
-	    o.redirect_uri };
+	e = (struct profile_edit){ o->name, o->issuer, o->api_base, o->client_id, NULL,
+	    o->redirect_uri };
 	if (!any && isatty(0)) {
 		e.issuer = issuer = ask(now, "issuer",
 		    "Issuer (https://id.twitch.tv, or http://localhost:8080)");
 		e.client_id = client_id = ask(now, "client_id", "Client id");
 		fprintf(stderr, "Client secret (blank keeps the current one; empty for public "
 		    "apps): ");
-		o.secret_stdin = 1;
+		o->secret_stdin = 1;
 	} else if (!any) {
 		cli_error("nothing to set; see 'twauth configure --help'");
 		goto out;
 	}
-	if (o.secret_stdin)
+	if (o->secret_stdin)
 		e.client_secret = secret = read_line();
 	if (profile_save(&e, &err) == -1) {
 		ret = client_report(&err);
 		goto out;
 	}
-	fprintf(stderr, "twauth: saved profile '%s'\n", o.name ? o.name : PROFILE_DEFAULT);
+	fprintf(stderr, "twauth: saved profile '%s'\n", o->name ? o->name : PROFILE_DEFAULT);
 	ret = EXIT_OK;
 out:
 	free(issuer);
 	free(client_id);
 	xfree_secret_str(secret);
 	json_decref(now);
-	opt_free(configure_options, &o, &src);
 	return ret;
 }

@@ -4,27 +4,19 @@
 
 #include "cli.h"
 
-struct db_opts {
-	const char	*db;
-	int		 json;
-	int		 help;
-};
-
 enum db_sub { DB_BACKUP, DB_CHECK };
 
-static const struct opt db_options[] = {
-	{ "json", OPT_AS_ON(struct db_opts, json),
-	    .help = "(check) {\"ok\": true|false, \"problems\": [...]}" },
-	CLI_ROW_DB(struct db_opts, db),
-	CLI_ROW_HELP(struct db_opts, help),
-	{ .name = NULL }
-};
+static int db_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
 
-static const struct cli_cmd db_cmd = {
+const struct cli_cmd db_cmd = {
 	.name = "db",
-	.subs = (const char *const[]){ [DB_BACKUP] = "backup", [DB_CHECK] = "check", NULL },
-	.rows = db_options,
-	.how = OPT_TAKE_ARGS,
+	.subs = (const struct cli_sub[]){
+		[DB_BACKUP] = { "backup", 1, "wants the FILE to write" },
+		[DB_CHECK] = { "check", 0, "takes no arguments" }, { NULL }
+	},
+	.rows = cli_db_options,
+	.size = sizeof(struct cli_db_opts),
+	.run = db_run,
 	.head = "Usage: twauth db backup FILE [--db PATH]\n"
 	    "       twauth db check [--json] [--db PATH|URI]\n"
 	    "\n"
@@ -38,6 +30,7 @@ static const struct cli_cmd db_cmd = {
 	    "  check         checks the database: SQLite's integrity and foreign keys;\n"
 	    "                for PostgreSQL, that it answers at the expected schema\n"
 	    "                version.  Exit status 0 if all is well, 1 if not.\n"
+	    "                With --json: {\"ok\": true|false, \"problems\": [...]}.\n"
 	    "\n"
 	    "Options:\n",
 	.tail = "\n"
@@ -62,38 +55,29 @@ report(void *arg, const char *problem)
 		printf("problem: %s\n", problem);
 }
 
-int
-cmd_db(int argc, char **argv)
+static int
+db_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	struct problems p = { NULL, 0 };
-	struct db_opts o = { 0 };
-	struct optsource src;
-	struct cli_args a;
+	const struct cli_db_opts *o = opts;
+	const struct cli_sub *sub = &c->subs[a->sub];
+	struct problems p = { NULL, o->json };
 	struct store *st;
 	struct idp *idp;
 	char err[512];
-	int n, rc;
+	int n, rc = EXIT_OK;
 
-	if ((rc = cli_parse(&db_cmd, argc, argv, &o, &src, &a)) != -1)
-		goto out;
-	rc = EXIT_OK;
-	p.json = o.json;
-	if (a.n != (a.sub == DB_BACKUP)) {
-		cli_error(a.sub == DB_BACKUP ? "db backup wants the FILE to write" :
-		    "db check takes no arguments");
-		rc = cli_usage_hint("db");
-		goto out;
+	if (a->n != sub->n_args) {
+		cli_error("db %s %s", sub->name, sub->args);
+		return cli_usage_hint("db");
 	}
-	if (cli_open(cli_db_path(o.db), NULL, 0, &st, &idp) == -1) {
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	if (a.sub == DB_BACKUP) {
-		const char *file = a.v[0];
+	if (cli_open(cli_db_path(o->db), NULL, 0, &st, &idp) == -1)
+		return EXIT_FAIL;
+	if (a->sub == DB_BACKUP) {
+		const char *file = a->v[0];
 
 		if (store_backup(st, file, err, sizeof(err)) == -1) {
 			cli_error("%s", err);
-			rc = store_spec_is_pg(cli_db_path(o.db)) ? EXIT_USAGE : EXIT_FAIL;
+			rc = store_spec_is_pg(cli_db_path(o->db)) ? EXIT_USAGE : EXIT_FAIL;
 		} else
 			printf("Backed up %s to %s.  Keep the secret file with it.\n",
 			    store_where(st), file);
@@ -112,7 +96,5 @@ cmd_db(int argc, char **argv)
 		json_decref(p.list);
 	}
 	cli_close(st, idp);
-out:
-	opt_free(db_options, &o, &src);
 	return rc;
 }

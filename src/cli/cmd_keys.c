@@ -4,26 +4,17 @@
 
 #include "cli.h"
 
-struct keys_opts {
-	const char	*db;
-	int		 json;
-	int		 help;
-};
-
 enum keys_sub { KEYS_LIST, KEYS_ROTATE };
 
-static const struct opt keys_options[] = {
-	{ "json", OPT_AS_ON(struct keys_opts, json), .help = "machine-readable output" },
-	CLI_ROW_DB(struct keys_opts, db),
-	CLI_ROW_HELP(struct keys_opts, help),
-	{ .name = NULL }
-};
+static int keys_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
 
-static const struct cli_cmd keys_cmd = {
+const struct cli_cmd keys_cmd = {
 	.name = "keys",
-	.subs = (const char *const[]){ [KEYS_LIST] = "list", [KEYS_ROTATE] = "rotate", NULL },
-	.rows = keys_options,
-	.how = OPT_TAKE_ARGS,
+	.subs = (const struct cli_sub[]){ [KEYS_LIST] = { "list", 0, NULL },
+	    [KEYS_ROTATE] = { "rotate", 0, NULL }, { NULL } },
+	.rows = cli_db_options,
+	.size = sizeof(struct cli_db_opts),
+	.run = keys_run,
 	.head = "Usage: twauth keys list|rotate [--json] [--db PATH]\n"
 	    "\n"
 	    "The RSA keys that sign OpenID Connect id_tokens (RS256).  Their public\n"
@@ -86,42 +77,32 @@ keys_list(struct idp *idp, int json)
 	return EXIT_OK;
 }
 
-int
-cmd_keys(int argc, char **argv)
+static int
+keys_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	struct keys_opts o = { 0 };
-	struct optsource src;
-	struct cli_args a;
+	const struct cli_db_opts *o = opts;
 	struct store *st;
 	struct idp *idp;
 	char kid[TW_KID_LEN + 1];
-	int rc;
+	int rc = EXIT_OK;
 	enum idp_err err;
 
-	if ((rc = cli_parse(&keys_cmd, argc, argv, &o, &src, &a)) != -1)
-		goto out;
-	rc = EXIT_OK;
-	if (a.n != 0) {
-		cli_error("keys %s takes no arguments ('%s')", keys_cmd.subs[a.sub], a.v[0]);
-		rc = cli_usage_hint("keys");
-		goto out;
+	if (a->n != c->subs[a->sub].n_args) {
+		cli_error("keys %s takes no arguments ('%s')", c->subs[a->sub].name, a->v[0]);
+		return cli_usage_hint("keys");
 	}
 	/* Listing needs only public halves; a rotation seals a new key. */
-	if (cli_open(cli_db_path(o.db), NULL, a.sub == KEYS_ROTATE, &st, &idp) == -1) {
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	if (a.sub == KEYS_LIST)
-		rc = keys_list(idp, o.json);
+	if (cli_open(cli_db_path(o->db), NULL, a->sub == KEYS_ROTATE, &st, &idp) == -1)
+		return EXIT_FAIL;
+	if (a->sub == KEYS_LIST)
+		rc = keys_list(idp, o->json);
 	else if ((err = idp_keys_rotate(idp, kid)) != IDP_OK)
 		rc = cli_idp_error(err);
-	else if (o.json)
+	else if (o->json)
 		cli_print_json(json_pack("{s:s}", "kid", kid));
 	else
 		printf("New signing key %s.  The previous one stays published until the "
 		    "id_tokens it signed have expired.\n", kid);
 	cli_close(st, idp);
-out:
-	opt_free(keys_options, &o, &src);
 	return rc;
 }

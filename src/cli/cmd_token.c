@@ -113,6 +113,9 @@ get_token(const struct client_opts *o, const struct token_args *a, const char *s
 	return rc == 0 ? 0 : client_report(&e);
 }
 
+static int token_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+static int token_list_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
 #define TOKEN(how, ...)	OPT_AS_##how(struct token_args, __VA_ARGS__)
 
 static const struct opt token_options[] = {
@@ -152,14 +155,14 @@ static const struct opt token_options[] = {
 	    .help = "print export TWITCH_TOKEN=... TWITCH_CLIENT_ID=..." },
 	{ "no-save", TOKEN(ON, no_save), .help = "do not keep the new token" },
 	CLIENT_ROWS(struct token_args, co),
-	{ "help", TOKEN(ON, help), .short_name = 'h', .flags = OPT_HELP, .help = "this help" },
+	CLI_ROW_HELP(struct token_args, help),
 	{ .name = NULL }
 };
 
 /* twauth token list [--json]. */
 static const struct opt token_list_options[] = {
 	{ "json", TOKEN(VAL, output, OUT_JSON), .help = "every record, as JSON" },
-	{ "help", TOKEN(ON, help), .short_name = 'h', .flags = OPT_HELP, .help = "this help" },
+	CLI_ROW_HELP(struct token_args, help),
 	{ .name = NULL }
 };
 
@@ -204,13 +207,14 @@ static const struct token_args token_defaults = { .timeout = DEFAULT_WAIT };
 	"  eval \"$(twauth token --get --env)\"\n"
 
 static const struct cli_cmd token_cmd = {
-	.name = "token", .rows = token_options, .how = OPT_TAKE_ARGS,
-	.defaults = &token_defaults, .head = TOKEN_HEAD, .tail = TOKEN_TAIL,
+	.name = "token", .rows = token_options,
+	.size = sizeof(struct token_args), .defaults = &token_defaults, .run = token_run,
+	.head = TOKEN_HEAD, .tail = TOKEN_TAIL,
 };
 
 static const struct cli_cmd token_list_cmd = {
-	.name = "token", .subs = (const char *const[]){ "list", NULL },
-	.rows = token_list_options,
+	.name = "token", .subs = (const struct cli_sub[]){ { "list", 0, NULL }, { NULL } },
+	.rows = token_list_options, .size = sizeof(struct token_args), .run = token_list_run,
 	.head = "Usage: twauth token list [--json]\n"
 	    "\n"
 	    "Lists the stored tokens: issuer, client id, login (or app), how long each\n"
@@ -263,13 +267,20 @@ print_token(const struct tok_record *rec, enum output out, json_t *claims)
 }
 
 static int
-token_list(int json)
+token_list_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
+	int json = ((const struct token_args *)opts)->output == OUT_JSON;
 	struct tokstore ts;
 	struct tok_record r;
 	char err[512], left[32];
 	json_t *arr = json_array();
 
+	(void)c;
+	if (a->n > 0) {
+		cli_error("token list takes no arguments ('%s')", a->v[0]);
+		json_decref(arr);
+		return cli_usage_hint("token");
+	}
 	if (tokstore_open(&ts, err, sizeof(err)) == -1) {
 		cli_error("%s", err);
 		json_decref(arr);
@@ -299,45 +310,35 @@ token_list(int json)
 	return EXIT_OK;
 }
 
-int
-cmd_token(int argc, char **argv)
+static int
+token_run(const struct cli_cmd *c, void *opts, const struct cli_args *args)
 {
-	struct token_args a = token_defaults;
-	struct client_opts *o = &a.co;
+	struct token_args *a = opts;
+	struct client_opts *o = &a->co;
 	struct tok_record rec = { 0 };
-	struct optsource src;
-	struct cli_args args;
 	json_t *claims = NULL;
 	char *scopes = NULL;
 	int ret;
 
-	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
-		if ((ret = cli_parse(&token_list_cmd, argc, argv, &a, &src, &args)) == -1)
-			ret = token_list(a.output == OUT_JSON);
-		goto out;
+	(void)c;
+	if (args->n > 0) {
+		cli_error("unexpected argument '%s'", args->v[0]);
+		return cli_usage_hint("token");
 	}
-	if ((ret = cli_parse(&token_cmd, argc, argv, &a, &src, &args)) != -1)
-		goto out;
-	if (args.n > 0) {
-		cli_error("unexpected argument '%s'", args.v[0]);
-		ret = cli_usage_hint("token");
-		goto out;
-	}
-	if (a.openid && (a.flow == FLOW_APP || a.flow == FLOW_DEVICE)) {
+	if (a->openid && (a->flow == FLOW_APP || a->flow == FLOW_DEVICE)) {
 		cli_error("--openid needs --user or --implicit: id_tokens come from the "
 		    "browser flows");
-		ret = cli_usage_hint("token");
-		goto out;
+		return cli_usage_hint("token");
 	}
 	if ((ret = client_opts_resolve(o)) != 0)
 		goto out;
-	if (a.redirect_uri == NULL)
-		a.redirect_uri = o->redirect_uri;
-	if (a.get) {
-		ret = client_stored_token(o, a.flow != FLOW_APP || o->login ? PICK_USER :
+	if (a->redirect_uri == NULL)
+		a->redirect_uri = o->redirect_uri;
+	if (a->get) {
+		ret = client_stored_token(o, a->flow != FLOW_APP || o->login ? PICK_USER :
 		    PICK_APP, FRESH_AUTO, &rec);
 		if (ret == 0)
-			ret = print_token(&rec, a.output, NULL);
+			ret = print_token(&rec, a->output, NULL);
 		goto out;
 	}
 	if (o->client_id == NULL) {
@@ -346,9 +347,9 @@ cmd_token(int argc, char **argv)
 		ret = CLIENT_EXIT_ERROR;
 		goto out;
 	}
-	scopes = flow_scopes(a.scopes, a.openid);
+	scopes = flow_scopes(a->scopes, a->openid);
 	if ((ret = client_check_scopes(scopes)) != 0 ||
-	    (ret = get_token(o, &a, scopes, &rec, &claims)) != 0)
+	    (ret = get_token(o, a, scopes, &rec, &claims)) != 0)
 		goto out;
 	if (claims != NULL) {
 		char *text = json_dumps(claims, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -356,13 +357,19 @@ cmd_token(int argc, char **argv)
 		fprintf(stderr, "id_token verified; its claims:\n%s\n", text);
 		free(text);
 	}
-	print_summary(&rec, !a.no_save);
-	ret = print_token(&rec, a.output, claims);
+	print_summary(&rec, !a->no_save);
+	ret = print_token(&rec, a->output, claims);
 out:
 	json_decref(claims);
 	free(scopes);
 	tok_record_clear(&rec);
 	client_opts_free(o);
-	opt_free(token_options, &a, &src);
 	return ret;
+}
+
+int
+cmd_token(int argc, char **argv)
+{
+	return cli_run(argc >= 2 && strcmp(argv[1], "list") == 0 ? &token_list_cmd :
+	    &token_cmd, argc, argv);
 }

@@ -24,6 +24,8 @@ struct user_opts {
 
 enum user_sub { USER_CREATE, USER_LIST, USER_SHOW, USER_PASSWD, USER_DISCONNECT, USER_DELETE };
 
+static int user_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
 #define USER(how, f)	OPT_AS_##how(struct user_opts, f)
 #define CREATE		.only = OPT_ONLY("create")
 
@@ -47,15 +49,21 @@ static const struct opt user_options[] = {
 	{ .name = NULL }
 };
 
-static const struct cli_cmd user_cmd = {
+const struct cli_cmd user_cmd = {
 	.name = "user",
-	.subs = (const char *const[]){
-		[USER_CREATE] = "create", [USER_LIST] = "list", [USER_SHOW] = "show",
-		[USER_PASSWD] = "passwd", [USER_DISCONNECT] = "disconnect",
-		[USER_DELETE] = "delete", NULL
+	/* What they take is checked before the password is read. */
+	.subs = (const struct cli_sub[]){
+		[USER_CREATE] = { "create", 0, "no arguments" },
+		[USER_LIST] = { "list", 0, "no arguments" },
+		[USER_SHOW] = { "show", 1, "one LOGIN" },
+		[USER_PASSWD] = { "passwd", 1, "one LOGIN" },
+		[USER_DISCONNECT] = { "disconnect", 2, "LOGIN CLIENT_ID" },
+		[USER_DELETE] = { "delete", 1, "one LOGIN" },
+		{ NULL }
 	},
 	.rows = user_options,
-	.how = OPT_TAKE_ARGS,
+	.size = sizeof(struct user_opts),
+	.run = user_run,
 	.head = "Usage: twauth user <subcommand> [options]\n"
 	    "\n"
 	    "Create the users who sign in to apps through this server.\n"
@@ -85,19 +93,6 @@ static const struct cli_cmd user_cmd = {
 	    "  twauth user create --login bob --email bob@example.com --email-verified \\\n"
 	    "         --password-stdin < bob.pass --json\n"
 	    "  twauth user disconnect alice abcdefghijklmnopqrstuvwxyz0123\n",
-};
-
-/* What each subcommand takes after its options, checked before stdin is read. */
-static const struct {
-	int		 n;
-	const char	*what;
-} user_args[] = {
-	[USER_CREATE] = { 0, "no arguments" },
-	[USER_LIST] = { 0, "no arguments" },
-	[USER_SHOW] = { 1, "one LOGIN" },
-	[USER_PASSWD] = { 1, "one LOGIN" },
-	[USER_DISCONNECT] = { 2, "LOGIN CLIENT_ID" },
-	[USER_DELETE] = { 1, "one LOGIN" },
 };
 
 /*
@@ -192,12 +187,13 @@ user_list(struct store *st, const struct user_opts *o)
 
 /* Checks the command's shape before anything is read or opened. */
 static int
-check_shape(enum user_sub sub, const struct user_opts *o, const struct cli_args *a)
+check_shape(const struct cli_sub *s, enum user_sub sub, const struct user_opts *o,
+    const struct cli_args *a)
 {
-	const char *name = user_cmd.subs[sub];
+	const char *name = s->name;
 
-	if (a->n != user_args[sub].n) {
-		cli_error("user %s takes %s", name, user_args[sub].what);
+	if (a->n != s->n_args) {
+		cli_error("user %s takes %s", name, s->args);
 		return -1;
 	}
 	if (sub == USER_CREATE && o->nu.login == NULL) {
@@ -291,39 +287,33 @@ run(enum user_sub sub, const struct user_opts *o, const struct cli_args *a,
 	return EXIT_FAIL;
 }
 
-int
-cmd_user(int argc, char **argv)
+static int
+user_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
 	char password[TW_PASSWORD_MAX + 2];
-	struct user_opts o = { 0 };
-	struct optsource src;
-	struct cli_args a;
+	struct user_opts *o = opts;
 	struct store *st = NULL;
 	struct idp *idp = NULL;
 	long len;
 	int rc;
 
-	if ((rc = cli_parse(&user_cmd, argc, argv, &o, &src, &a)) != -1)
-		goto out;
-	if (check_shape((enum user_sub)a.sub, &o, &a) == -1) {
-		rc = cli_usage_hint("user");
-		goto out;
-	}
-	if (o.password_stdin) {
+	if (check_shape(&c->subs[a->sub], (enum user_sub)a->sub, o, a) == -1)
+		return cli_usage_hint("user");
+	if (o->password_stdin) {
 		if ((len = read_password(password, sizeof(password))) < 0) {
 			rc = cli_idp_error(IDP_ERR_BAD_PASSWORD);
 			goto out;
 		}
-		o.nu.password = password;
-		o.nu.password_len = (size_t)len;
+		o->nu.password = password;
+		o->nu.password_len = (size_t)len;
 	}
-	if (cli_open(cli_db_path(o.db), NULL, 0, &st, &idp) == -1)
+	if (cli_open(cli_db_path(o->db), NULL, 0, &st, &idp) == -1)
 		rc = EXIT_FAIL;
 	else
-		rc = run((enum user_sub)a.sub, &o, &a, st, idp);
+		rc = run((enum user_sub)a->sub, o, a, st, idp);
 	cli_close(st, idp);
 out:
 	OPENSSL_cleanse(password, sizeof(password));
-	opt_free(user_options, &o, &src);
+	o->nu.password = NULL;
 	return rc;
 }

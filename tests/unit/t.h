@@ -53,7 +53,7 @@ char *t_stderr_end(void);
 	X(store_buckets) X(throttle) X(idp_apps) X(idp_grants) X(idp_mint) X(idp_errors) \
 	X(idp_device) X(idp_keys) X(oauth) X(idtoken) X(tokstore) X(cerr) X(scopecheck) \
 	X(profile) X(pick) X(flow) X(api) X(listen) X(catcher) X(opt) \
-	X(optsource) X(serve_opts)
+	X(optsource) X(serve_opts) X(cli)
 #define T_DECLARE(name) void suite_##name(void);
 T_SUITES(T_DECLARE)
 
