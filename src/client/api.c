@@ -79,19 +79,17 @@ api_call(const struct api_call *call, const char *api_base, const struct pick *p
 	buf_init(&url, URL_MAX);
 	if (api_url(api_base, call, &url, err) == -1)
 		goto out;
-	fresh.fresh = FRESH_AUTO;
-	if (pick_token(&fresh, &rec, err) == -1 || call_once(call, url.data, &rec, reply,
-	    err) == -1)
-		goto out;
-	if (reply->status == 401) {
+	for (int again = 0;; again = 1) {
+		fresh.fresh = again ? FRESH_FORCE : FRESH_AUTO;
+		if (pick_token(&fresh, &rec, err) == -1 ||
+		    call_once(call, url.data, &rec, reply, err) == -1)
+			goto out;
+		tok_record_clear(&rec);
+		if (reply->status != 401 || again)
+			break;
 		if (retrying != NULL)
 			retrying(ctx);
 		fetch_reply_free(reply);
-		tok_record_clear(&rec);
-		fresh.fresh = FRESH_FORCE;
-		if (pick_token(&fresh, &rec, err) == -1 || call_once(call, url.data, &rec, reply,
-		    err) == -1)
-			goto out;
 	}
 	rc = 0;
 out:
