@@ -98,7 +98,7 @@ const struct opt cli_db_options[] = {
  * The index in c->subs of the subcommand argv starts with, and its words
  * in *words; or -1 with the reason printed.
  */
-static int
+static MUST_CHECK int
 find_sub(const struct cli_cmd *c, int argc, char **argv, int *words)
 {
 	const char *seconds[16], *name;
@@ -132,7 +132,7 @@ find_sub(const struct cli_cmd *c, int argc, char **argv, int *words)
  * The subcommand, then the options into opts: -1 to go on, else the exit
  * status, with --help printed or the usage error explained.
  */
-static int
+static MUST_CHECK int
 parse(const struct cli_cmd *c, int argc, char **argv, void *opts, struct optsource *src,
     struct cli_args *out)
 {

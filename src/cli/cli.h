@@ -86,7 +86,7 @@ struct cli_cmd {
  * none) or the usage error, and frees what the options hold.  Returns
  * the exit status.
  */
-int cli_run(const struct cli_cmd *c, int argc, char **argv);
+int cli_run(const struct cli_cmd *c, int argc, char **argv) MUST_CHECK;
 /* c's --help: head, the rows', tail. */
 void cli_usage(const struct cli_cmd *c, FILE *f);
 

@@ -76,7 +76,7 @@ count_words(const char *const *words)
 }
 
 /* Whether o's list l has room for another value: 0, or -1 with the reason printed. */
-static int
+static MUST_CHECK int
 list_room(const struct opt *o, const char *flag, const struct opt_list *l)
 {
 	if (o->max == 0 || l->n < (size_t)o->max)
@@ -174,7 +174,7 @@ row_of(const struct opt *rows, size_t n, int c)
 }
 
 /* Whether the row is for ctx's subcommand: 0, or -1 with the reason printed. */
-static int
+static MUST_CHECK int
 allowed(const struct opt *o, const struct opt_ctx *ctx)
 {
 	char flag[128], subs[512] = "";
@@ -209,7 +209,7 @@ rivals(const struct opt *a, const struct opt *b)
  * Refuses two alternatives given, or one twice (times[i]: how often
  * rows[i] was): 0, or -1 with the reason printed.
  */
-static int
+static MUST_CHECK int
 one_of_each(const struct opt *rows, size_t n, const unsigned *times)
 {
 	char text[512], flag[128];

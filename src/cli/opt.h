@@ -10,7 +10,7 @@
  * Traps: OPT_STR and OPT_ARGS fields point into the arguments (struct
  * optsource) and live as long as they do; OPT_LIST values are copies.
  * opt_free frees both kinds of list.  The struct must hold its defaults
- * before opt_parse.
+ * before opt_read.
  */
 #ifndef CLI_OPT_H
 #define CLI_OPT_H
@@ -63,9 +63,10 @@ struct opt {
 	enum opt_type	  type;
 	size_t		  off;		/* the field: OPT_FIELD below */
 	const char	 *arg;		/* the value in --help ("SECS"); OPT_CHOICE: .choices */
-	int64_t		  min, max;	/* OPT_UINT, OPT_I64: the range; OPT_LIST: values at most */
+	/* OPT_UINT, OPT_I64: the range; OPT_LIST, OPT_ARGS: .max values; OPT_VAL: .min */
+	int64_t		  min, max;
 	const char *const *choices;	/* OPT_CHOICE: the values, NULL-ended */
-	/* OPT_STR: 0, or -1 with the reason printed; flag is "--name". */
+	/* OPT_STR: 0, or -1 with the reason printed; flag is the row's name ("--name"). */
 	int		(*check)(const char *flag, const char *value);
 	/* OPT_LIST: value's canonical form into out; 0, or -1 with the reason printed. */
 	int		(*canon)(const char *flag, const char *value, char *out, size_t len);
@@ -81,7 +82,7 @@ struct opt {
 	const char	 *help;		/* wrapped by --help, which adds range and default */
 	int		  short_name;	/* 'h', or 0 */
 	unsigned	  group;	/* opt_usage prints one group at a time */
-	unsigned	  flags;	/* OPT_ARGV, OPT_FILE */
+	unsigned	  flags;	/* OPT_ARGV, OPT_FILE, OPT_HELP, OPT_HIDDEN */
 };
 
 /*

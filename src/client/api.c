@@ -13,7 +13,7 @@
 #define URL_MAX	16384	/* bytes of the URL made, its query encoded */
 
 /* <api base>/helix/PATH?NAME=VALUE&... into url.  0, or -1 with err. */
-static int
+static MUST_CHECK int
 api_url(const char *base, const struct api_call *call, struct buf *url, struct cerr *err)
 {
 	const char *path = call->path, *q, *eq;
@@ -44,7 +44,7 @@ api_url(const char *base, const struct api_call *call, struct buf *url, struct c
 }
 
 /* One request with rec's token.  0 with *reply, or -1 with err. */
-static int
+static MUST_CHECK int
 call_once(const struct api_call *call, const char *url, const struct tok_record *rec,
     struct fetch_reply *reply, struct cerr *err)
 {
