@@ -13,11 +13,11 @@
 #define CLI_CLIENT_H
 
 #include "../client/cerr.h"
-#include "../common/compiler.h"
 #include "../client/oauth.h"
 #include "../client/pick.h"
 #include "../client/profile.h"
 #include "../client/tokstore.h"
+#include "../common/compiler.h"
 #include "opt.h"
 
 #define CLIENT_EXIT_REFUSED	1
