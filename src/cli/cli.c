@@ -1,7 +1,6 @@
 /* Helpers shared by the subcommands; see cli.h. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -111,47 +110,106 @@ cli_usage_hint(const char *cmd)
 	return EXIT_USAGE;
 }
 
-int
-cli_sub_parse(int argc, char **argv, const char *cmd, const char *const *subs,
-    void (*usage)(FILE *), struct cli_sub *out)
-{
-	enum { O_DB = 256, O_JSON };
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, O_DB },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	size_t i;
-	int c;
+const struct opt cli_db_options[] = {
+	{ "json", OPT_AS_ON(struct cli_db_opts, json), .help = "machine-readable output" },
+	CLI_ROW_DB(struct cli_db_opts, db),
+	CLI_ROW_HELP(struct cli_db_opts, help),
+	{ .name = NULL }
+};
 
-	memset(out, 0, sizeof(*out));
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+/*
+ * The index in c->subs of the subcommand argv starts with, and its words
+ * in *words; or -1 with the reason printed.
+ */
+static MUST_CHECK int
+find_sub(const struct cli_cmd *c, int argc, char **argv, int *words)
+{
+	const char *seconds[16], *name;
+	size_t first, n_seconds = 0;
+	char text[512];
+
+	for (int i = 0; (name = c->subs[i].name) != NULL; i++) {
+		first = strcspn(name, " ");
+		if (strncmp(name, argv[0], first) != 0 || argv[0][first] != '\0')
+			continue;
+		*words = name[first] == ' ' ? 2 : 1;
+		if (*words == 1 || (argc >= 2 && strcmp(name + first + 1, argv[1]) == 0))
+			return i;
+		if (n_seconds < sizeof(seconds) / sizeof(seconds[0]))
+			seconds[n_seconds++] = name + first + 1;
 	}
-	for (i = 0; subs[i] != NULL && strcmp(subs[i], argv[1]) != 0; i++)
-		;
-	if (subs[i] == NULL) {
-		cli_error("unknown %s subcommand '%s'", cmd, argv[1]);
-		return cli_usage_hint(cmd);
+	if (n_seconds == 0) {
+		cli_error("unknown %s subcommand '%s'", c->name, argv[0]);
+		return -1;
 	}
-	out->sub = subs[i];
-	optind = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if (c == O_DB)
-			out->db = optarg;
-		else if (c == O_JSON)
-			out->json = 1;
-		else if (c == 'h') {
-			usage(stdout);
-			return EXIT_OK;
-		} else
-			return cli_usage_hint(cmd);
-	}
-	out->args = argv + 1 + optind;
-	out->n_args = argc - 1 - optind;
+	/* "redirect" without "add" or "remove" after it */
+	snprintf(text, sizeof(text), "%s %s wants ", c->name, argv[0]);
+	for (size_t i = 0; i < n_seconds; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s'%s'",
+		    i == 0 ? "" : i + 1 < n_seconds ? ", " : " or ", seconds[i]);
+	cli_error("%s", text);
 	return -1;
+}
+
+/*
+ * The subcommand, then the options into opts: -1 to go on, else the exit
+ * status, with --help printed or the usage error explained.
+ */
+static MUST_CHECK int
+parse(const struct cli_cmd *c, int argc, char **argv, void *opts, struct optsource *src,
+    struct cli_args *out)
+{
+	struct opt_ctx ctx = { c->name, NULL, NULL, c->how | OPT_TAKE_ARGS };
+	struct opt_args args;
+	int words = 0;
+
+	out->sub = -1;
+	if (c->subs != NULL) {
+		if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+			cli_usage(c, argc < 2 ? stderr : stdout);
+			return argc < 2 ? EXIT_USAGE : EXIT_OK;
+		}
+		if ((out->sub = find_sub(c, argc - 1, argv + 1, &words)) == -1)
+			return cli_usage_hint(c->name);
+		ctx.sub = c->subs[out->sub].name;
+	}
+	/* getopt sees the last word of the subcommand as its argv[0]. */
+	switch (opt_read(c->rows, &ctx, argc - words, argv + words, opts, src, &args)) {
+	case 0:
+		out->v = args.v;
+		out->n = args.n;
+		return -1;
+	case 1:
+		cli_usage(c, stdout);
+		return EXIT_OK;
+	default:
+		return cli_usage_hint(c->name);
+	}
+}
+
+int
+cli_run(const struct cli_cmd *c, int argc, char **argv)
+{
+	void *opts = xcalloc(1, c->size);
+	struct optsource src = { 0 };
+	struct cli_args a = { 0 };
+	int rc;
+
+	if (c->defaults != NULL)
+		memcpy(opts, c->defaults, c->size);
+	if ((rc = parse(c, argc, argv, opts, &src, &a)) == -1)
+		rc = c->run(c, opts, &a);
+	opt_free(c->rows, opts, &src);
+	free(opts);
+	return rc;
+}
+
+void
+cli_usage(const struct cli_cmd *c, FILE *f)
+{
+	fputs(c->head, f);
+	opt_usage(f, c->rows, 0, c->defaults);
+	fputs(c->tail, f);
 }
 
 void

@@ -8,8 +8,10 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "../common/compiler.h"
 #include "../idp/idp.h"
 #include "../store/store.h"
+#include "opt.h"
 
 #define EXIT_OK		0
 #define EXIT_FAIL	1	/* the operation failed (database, network) */
@@ -43,38 +45,78 @@ int cli_idp_error(enum idp_err err);
 /* Prints "see 'twauth CMD --help'" and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
-/* "twauth CMD SUB [--db PATH] [--json] [ARG ...]", read by cli_sub_parse. */
-struct cli_sub {
-	const char	 *sub;		/* one of the subcommands given */
-	const char	 *db;		/* --db, or NULL */
-	int		  json;		/* --json */
-	char		**args;		/* what follows the options */
-	int		  n_args;
-};
 /*
- * Reads argv (argv[0] is CMD) into *out, SUB being one of subs (NULL-
- * terminated).  Returns -1 to go on; else the exit status to return, with
- * the help printed or the usage error explained.
+ * A subcommand: its name, one word or two ("redirect add"), and what it
+ * takes after its options, for the command to check and say its own way.
  */
-int cli_sub_parse(int argc, char **argv, const char *cmd, const char *const *subs,
-    void (*usage)(FILE *), struct cli_sub *out);
+struct cli_sub {
+	const char	*name;
+	int		 n_args;	/* how many; -1: the subcommand counts them */
+	const char	*args;		/* what they are ("one CLIENT_ID"), or NULL */
+};
+
+/* What follows the command's name, once read. */
+struct cli_args {
+	int		  sub;		/* the index in subs; -1 without subcommands */
+	char		**v;		/* the arguments after the options */
+	int		  n;
+};
+
+/*
+ * A command as cli_run reads and runs it: its option rows (opt.h) and the
+ * struct they fill, its subcommands if it has any, the text of --help
+ * around the rows' lines (head ends with "Options:\n"), and what it does.
+ */
+struct cli_cmd {
+	const char		*name;		/* "app" */
+	const struct cli_sub	*subs;		/* indexed by the command's enum, name NULL last */
+	const struct opt	*rows;
+	unsigned		 how;		/* OPT_FIRST_ARG, or 0 (see cli_run) */
+	size_t			 size;		/* of the struct the rows fill */
+	const void		*defaults;	/* what it holds first (NULL: zeros), for --help */
+	const char		*head;
+	const char		*tail;
+	/* Runs with the options read into opts: the exit status. */
+	int			(*run)(const struct cli_cmd *c, void *opts,
+	    const struct cli_args *a);
+};
+
+/*
+ * Runs c on argv (argv[0] is its name): reads the subcommand, then the
+ * options into a struct of c's that holds its defaults, and runs c with
+ * them and the arguments after them, which c checks and refuses in its
+ * own words.  Prints --help (on stderr, for a command with subcommands given
+ * none) or the usage error, and frees what the options hold.  Returns
+ * the exit status.
+ */
+int cli_run(const struct cli_cmd *c, int argc, char **argv) MUST_CHECK;
+/* c's --help: head, the rows', tail. */
+void cli_usage(const struct cli_cmd *c, FILE *f);
+
+/* --db, which every server command has, and --help, which every command has. */
+#define CLI_ROW_DB(S, f) \
+	{ "db", OPT_AS_STR(S, f), .arg = "PATH", .unset = "$TWAUTH_DB, else " CLI_DEFAULT_DB, \
+	    .help = "database: a file, or a postgres:// URI" }
+#define CLI_ROW_HELP(S, f) \
+	{ "help", OPT_AS_ON(S, f), .short_name = 'h', .flags = OPT_HELP, .help = "this help" }
+
+/* The options of a server command that has no others (keys, db). */
+struct cli_db_opts {
+	const char	*db;
+	int		 json;
+	int		 help;
+};
+extern const struct opt cli_db_options[];
 
 /* "2026-11-25 03:42:00Z" for a Unix time, into out (at least 32 bytes). */
 void cli_format_time(int64_t t, char *out, size_t len);
 /* Prints j indented on stdout, wipes the text (it may hold a secret), frees j. */
 void cli_print_json(json_t *j);
 
+/* The commands: cli_run's, and two that read their arguments their own way. */
+extern const struct cli_cmd app_cmd, user_cmd, keys_cmd, db_cmd, validate_cmd, refresh_cmd,
+    revoke_cmd, api_cmd, exec_cmd, configure_cmd;
 int cmd_serve(int argc, char **argv);
-int cmd_app(int argc, char **argv);
-int cmd_user(int argc, char **argv);
-int cmd_keys(int argc, char **argv);
-int cmd_db(int argc, char **argv);
-int cmd_token(int argc, char **argv);
-int cmd_validate(int argc, char **argv);
-int cmd_refresh(int argc, char **argv);
-int cmd_revoke(int argc, char **argv);
-int cmd_api(int argc, char **argv);
-int cmd_exec(int argc, char **argv);
-int cmd_configure(int argc, char **argv);
+int cmd_token(int argc, char **argv);	/* token, and token list */
 
 #endif

@@ -10,21 +10,6 @@
 #include "cli.h"
 
 int
-client_opts_take(struct client_opts *o, int c, const char *arg)
-{
-	switch (c) {
-	case CO_ISSUER: o->given.issuer = arg; return 1;
-	case CO_API_BASE: o->given.api_base = arg; return 1;
-	case CO_CLIENT_ID: o->given.client_id = arg; return 1;
-	case CO_CLIENT_SECRET: o->given.client_secret = arg; return 1;
-	case CO_LOGIN: o->login = arg; return 1;
-	case CO_PROFILE: o->given.name = arg; return 1;
-	case CO_APP: o->app = 1; return 1;
-	default: return 0;
-	}
-}
-
-int
 client_opts_resolve(struct client_opts *o)
 {
 	struct profile p;
@@ -86,12 +71,18 @@ client_check_scopes(const char *scopes)
 	return scopecheck(scopes, &e) == 0 ? 0 : client_report(&e);
 }
 
+struct pick
+client_pick(const struct client_opts *o, enum pick_which which, enum pick_fresh fresh)
+{
+	return (struct pick){ o->issuer, o->client_id, o->client_secret, o->login, o->app,
+	    which, fresh };
+}
+
 int
 client_stored_token(struct client_opts *o, enum pick_which which, enum pick_fresh fresh,
     struct tok_record *rec)
 {
-	struct pick p = { o->issuer, o->client_id, o->client_secret, o->login, o->app, which,
-	    fresh };
+	struct pick p = client_pick(o, which, fresh);
 	struct cerr e;
 
 	if (pick_token(&p, rec, &e) == -1)

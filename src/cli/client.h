@@ -12,48 +12,47 @@
 #ifndef CLI_CLIENT_H
 #define CLI_CLIENT_H
 
-#include <getopt.h>
-
 #include "../client/cerr.h"
 #include "../client/oauth.h"
 #include "../client/pick.h"
 #include "../client/profile.h"
 #include "../client/tokstore.h"
+#include "../common/compiler.h"
+#include "opt.h"
 
 #define CLIENT_EXIT_REFUSED	1
 #define CLIENT_EXIT_ERROR	2
 
-enum {
-	CO_ISSUER = 1000, CO_API_BASE, CO_CLIENT_ID, CO_CLIENT_SECRET, CO_LOGIN,
-	CO_PROFILE, CO_APP, CO__NEXT
-};
-
-#define CLIENT_LONG_OPTIONS \
-	{ "issuer", required_argument, NULL, CO_ISSUER }, \
-	{ "api-base", required_argument, NULL, CO_API_BASE }, \
-	{ "client-id", required_argument, NULL, CO_CLIENT_ID }, \
-	{ "client-secret", required_argument, NULL, CO_CLIENT_SECRET }, \
-	{ "login", required_argument, NULL, CO_LOGIN }, \
-	{ "profile", required_argument, NULL, CO_PROFILE }, \
-	{ "app", no_argument, NULL, CO_APP }
-
-#define CLIENT_OPTIONS_HELP \
-	"  --issuer URL          the identity service (default $TWAUTH_ISSUER, the\n" \
-	"                        profile's, else https://id.twitch.tv); https only,\n" \
-	"                        except http://localhost for a local twauth serve\n" \
-	"  --client-id ID        the app (default $TWITCH_CLIENT_ID, the profile's)\n" \
-	"  --client-secret S     its secret (default $TWITCH_CLIENT_SECRET, the\n" \
-	"                        profile's; the environment keeps it out of 'ps')\n" \
-	"  --login NAME          which stored account to use\n" \
-	"  --app                 use the app token, not a user's\n" \
-	"  --profile NAME        the saved profile (default \"default\"; see\n" \
-	"                        'twauth configure')\n" \
-	"  certificates are checked against the system's CAs, or only against the\n" \
-	"  PEM bundle in $TWAUTH_CA_FILE (a private CA, as for 'twauth serve\n" \
-	"  --tls-cert')\n"
+/*
+ * The rows of the options every client command takes, for member m (a
+ * struct client_opts) of struct S; and what --help says after them.
+ */
+#define CLIENT_ROWS(S, m) \
+	{ "issuer", OPT_AS_STR(S, m.given.issuer), .arg = "URL", \
+	    .unset = "$TWAUTH_ISSUER, the profile's, else " OAUTH_DEFAULT_ISSUER, \
+	    .help = "the identity service; https only, except http://localhost for a local " \
+	    "twauth serve" }, \
+	{ "api-base", OPT_AS_STR(S, m.given.api_base), .arg = "URL", \
+	    .unset = "$TWAUTH_API_BASE, the profile's, else " OAUTH_DEFAULT_API_BASE " for " \
+	    "Twitch and the issuer itself for any other, as twauth serve answers Helix", \
+	    .help = "where 'twauth api' sends Helix calls" }, \
+	{ "client-id", OPT_AS_STR(S, m.given.client_id), .arg = "ID", \
+	    .unset = "$TWITCH_CLIENT_ID, the profile's", .help = "the app" }, \
+	{ "client-secret", OPT_AS_STR(S, m.given.client_secret), .arg = "S", \
+	    .unset = "$TWITCH_CLIENT_SECRET, the profile's", \
+	    .help = "its secret; the environment keeps it out of 'ps'" }, \
+	{ "login", OPT_AS_STR(S, m.login), .arg = "NAME", \
+	    .help = "which stored account to use" }, \
+	{ "app", OPT_AS_ON(S, m.app), .help = "use the app token, not a user's" }, \
+	{ "profile", OPT_AS_STR(S, m.given.name), .arg = "NAME", .unset = "\"default\"", \
+	    .help = "the saved profile, made by 'twauth configure'" }
+#define CLIENT_ROWS_NOTE \
+	"Certificates are checked against the system's CAs, or only against the\n" \
+	"PEM bundle in $TWAUTH_CA_FILE (a private CA, as for 'twauth serve\n" \
+	"--tls-cert').\n"
 
 struct client_opts {
-	struct profile_flags	 given;	/* as on the command line */
+	struct profile_flags	 given;	/* as on the command line: CLIENT_ROWS */
 	const char		*login;
 	int			 app;
 	/* Resolved by client_opts_resolve (malloc'd; NULL when unknown). */
@@ -64,24 +63,25 @@ struct client_opts {
 	char			*redirect_uri;	/* the profile's, else the default */
 };
 
-/* Takes a CO_* option from getopt_long; 1 if it was one. */
-int client_opts_take(struct client_opts *o, int c, const char *arg);
 /* Fills the resolved fields.  0, or an exit status after printing why. */
-int client_opts_resolve(struct client_opts *o);
+int client_opts_resolve(struct client_opts *o) MUST_CHECK;
 void client_opts_free(struct client_opts *o);
 
+/* What pick_token is asked for the token o and which select, fresh as asked. */
+struct pick client_pick(const struct client_opts *o, enum pick_which which,
+    enum pick_fresh fresh);
 /*
  * The stored token o and which select, kept fresh as asked and saved
  * (pick.h); o's client id is the one found when none was given.  0 with
  * *rec filled, or an exit status after printing why.
  */
 int client_stored_token(struct client_opts *o, enum pick_which which,
-    enum pick_fresh fresh, struct tok_record *rec);
+    enum pick_fresh fresh, struct tok_record *rec) MUST_CHECK;
 /*
  * Checks a scope list against Twitch's catalog (scopecheck.h).  0, or
  * CLIENT_EXIT_ERROR after printing why.
  */
-int client_check_scopes(const char *scopes);
+int client_check_scopes(const char *scopes) MUST_CHECK;
 /* Prints the issuer's refusal or the network error; returns the exit status. */
 int client_oauth_error(const char *doing, enum oauth_rc rc, const struct oauth_err *err);
 /* Prints e (each line of its message after "twauth: ", then its advice); its exit status. */

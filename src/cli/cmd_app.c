@@ -3,20 +3,76 @@
  * database directly, so a running server sees every change at once.
  * Secrets are printed exactly once, on stdout, and never logged.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/xmalloc.h"
 #include "cli.h"
 
-static void
-usage(FILE *f)
-{
-	fputs("Usage: twauth app <subcommand> [options]\n"
+struct app_opts {
+	const char	*db;
+	const char	*name;
+	const char	*category;
+	const char	*owner;
+	struct opt_list	 uris;
+	int		 is_public;
+	int		 scope_string;
+	int		 json;
+	int		 help;
+};
+
+enum app_sub {
+	APP_CREATE, APP_LIST, APP_SHOW, APP_RESET_SECRET, APP_REDIRECT_ADD, APP_REDIRECT_REMOVE,
+	APP_DELETE, APP_SCOPE_FORMAT
+};
+
+static int app_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
+#define APP(how, f)	OPT_AS_##how(struct app_opts, f)
+#define CREATE		.only = OPT_ONLY("create")
+
+static const struct opt app_options[] = {
+	{ "name", APP(STR, name), .arg = "NAME", CREATE, .help = "the app's name" },
+	{ "redirect-uri", APP(ARGS, uris), .arg = "URI", CREATE,
+	    .help = "where the browser may be sent after sign-in; an app has at least one and "
+	    "at most " TW_STR(TW_MAX_REDIRECT_URIS) },
+	{ "public", APP(ON, is_public), CREATE, .help = "a public client: no secret" },
+	{ "category", APP(STR, category), .arg = "NAME", CREATE,
+	    .help = "one of: Analytics Tool, Application Integration, Broadcaster Suite, Chat "
+	    "Bot, Extension Backend Service, Game Integration, Identity Provider, Other (the "
+	    "default), Website Integration" },
+	{ "owner", APP(STR, owner), .arg = "LOGIN", CREATE,
+	    .help = "the user the app belongs to: they manage it in the browser at /console" },
+	{ "scope-string", APP(ON, scope_string), CREATE,
+	    .help = "token responses say \"scope\":\"a b\" as RFC 6749 wants, for generic "
+	    "OAuth/OIDC libraries (openid-client, Cognito, logto) that reject Twitch's array "
+	    "\"scope\":[\"a\",\"b\"]" },
+	{ "json", APP(ON, json), .help = "machine-readable output" },
+	CLI_ROW_DB(struct app_opts, db),
+	CLI_ROW_HELP(struct app_opts, help),
+	{ .name = NULL }
+};
+
+const struct cli_cmd app_cmd = {
+	.name = "app",
+	/* What they take is checked before the database is opened, but create's and list's. */
+	.subs = (const struct cli_sub[]){
+		[APP_CREATE] = { "create", -1, NULL },
+		[APP_LIST] = { "list", -1, NULL },
+		[APP_SHOW] = { "show", 1, "one CLIENT_ID" },
+		[APP_RESET_SECRET] = { "reset-secret", 1, "one CLIENT_ID" },
+		[APP_REDIRECT_ADD] = { "redirect add", 2, "CLIENT_ID URI" },
+		[APP_REDIRECT_REMOVE] = { "redirect remove", 2, "CLIENT_ID URI" },
+		[APP_DELETE] = { "delete", 1, "one CLIENT_ID" },
+		[APP_SCOPE_FORMAT] = { "scope-format", 2, "CLIENT_ID array|string" },
+		{ NULL }
+	},
+	.rows = app_options,
+	.size = sizeof(struct app_opts),
+	.run = app_run,
+	.head = "Usage: twauth app <subcommand> [options]\n"
 	    "\n"
 	    "Register apps and manage their credentials, as on dev.twitch.tv.\n"
 	    "\n"
@@ -34,22 +90,8 @@ usage(FILE *f)
 	    "  delete CLIENT_ID          deletes the app; its tokens stop validating now\n"
 	    "  scope-format CLIENT_ID array|string   how token responses spell scope\n"
 	    "\n"
-	    "Options:\n"
-	    "  --json        machine-readable output\n"
-	    "  --public      (create) a public client: no secret\n"
-	    "  --category NAME  (create) one of: Analytics Tool, Application Integration,\n"
-	    "                Broadcaster Suite, Chat Bot, Extension Backend Service, Game\n"
-	    "                Integration, Identity Provider, Other (the default), Website\n"
-	    "                Integration\n"
-	    "  --owner LOGIN (create) the user the app belongs to: they manage it in the\n"
-	    "                browser at /console\n"
-	    "  --scope-string  (create) token responses say \"scope\":\"a b\" as RFC 6749\n"
-	    "                wants, for generic OAuth/OIDC libraries (openid-client,\n"
-	    "                Cognito, logto) that reject Twitch's array \"scope\":[\"a\",\"b\"]\n"
-	    "  --db PATH     database: a file, or a postgres:// URI (default $TWAUTH_DB,\n"
-	    "                else " CLI_DEFAULT_DB ")\n"
-	    "  -h, --help    this help\n"
-	    "\n"
+	    "Options:\n",
+	.tail = "\n"
 	    "A redirect URI is where the user's browser is sent after signing in; it\n"
 	    "must be an absolute http:// or https:// URL and is matched exactly.\n"
 	    "Bad input exits with status 2 and changes nothing.\n"
@@ -60,86 +102,8 @@ usage(FILE *f)
 	    "  twauth app create --name Bot --redirect-uri http://localhost:3000 \\\n"
 	    "      --category \"Chat Bot\" --owner alice\n"
 	    "  twauth app redirect add abcdefghijklmnopqrstuvwxyz0123 https://bot.example/cb\n"
-	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n", f);
-}
-
-struct app_opts {
-	const char	 *db;
-	const char	 *name;
-	const char	 *category;
-	const char	 *owner;
-	char		**uris;
-	size_t		  n_uris;
-	int		  is_public;
-	int		  scope_string;
-	int		  json;
-	char		**args;		/* positional arguments after the subcommand */
-	int		  n_args;
+	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n",
 };
-
-/* Parses options for one subcommand.  Returns 0, 1 for --help, or -1. */
-static int
-parse_opts(int argc, char **argv, int allow_create, struct app_opts *o)
-{
-	enum { O_DB = 256, O_NAME, O_URI, O_PUBLIC, O_SCOPE_STRING, O_JSON, O_CATEGORY, O_OWNER };
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, O_DB },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "redirect-uri", required_argument, NULL, O_URI },
-		{ "public", no_argument, NULL, O_PUBLIC },
-		{ "scope-string", no_argument, NULL, O_SCOPE_STRING },
-		{ "category", required_argument, NULL, O_CATEGORY },
-		{ "owner", required_argument, NULL, O_OWNER },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_DB:
-			o->db = optarg;
-			break;
-		case O_JSON:
-			o->json = 1;
-			break;
-		case 'h':
-			return 1;
-		case O_NAME:
-		case O_URI:
-		case O_PUBLIC:
-		case O_SCOPE_STRING:
-		case O_CATEGORY:
-		case O_OWNER:
-			if (!allow_create) {
-				cli_error("%s is only for 'twauth app create'", argv[optind - 1]);
-				return -1;
-			}
-			if (c == O_NAME)
-				o->name = optarg;
-			else if (c == O_CATEGORY)
-				o->category = optarg;
-			else if (c == O_OWNER)
-				o->owner = optarg;
-			else if (c == O_PUBLIC)
-				o->is_public = 1;
-			else if (c == O_SCOPE_STRING)
-				o->scope_string = 1;
-			else {
-				o->uris = xrealloc(o->uris, (o->n_uris + 1) * sizeof(char *));
-				o->uris[o->n_uris++] = optarg;
-			}
-			break;
-		default:
-			return -1;
-		}
-	}
-	o->args = argv + optind;
-	o->n_args = argc - optind;
-	return 0;
-}
 
 /* The login of the app's owner into out, "" when it has none. */
 static void
@@ -195,7 +159,7 @@ print_app(struct idp *idp, const struct store_app *app)
 }
 
 static int
-app_create(struct idp *idp, struct app_opts *o)
+app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 {
 	struct idp_app_new nw = { 0 };
 	struct store_app app;
@@ -207,14 +171,14 @@ app_create(struct idp *idp, struct app_opts *o)
 		cli_error("app create needs --name NAME");
 		return cli_usage_hint("app");
 	}
-	if (o->n_args != 0) {
+	if (a->n != 0) {
 		cli_error("app create takes no arguments ('%s'); did you forget --redirect-uri?",
-		    o->args[0]);
+		    a->v[0]);
 		return cli_usage_hint("app");
 	}
 	nw.name = o->name;
-	nw.redirect_uris = o->uris;
-	nw.n_redirect_uris = o->n_uris;
+	nw.redirect_uris = o->uris.v;
+	nw.n_redirect_uris = o->uris.n;
 	nw.flags = (o->is_public ? IDP_APP_PUBLIC : 0) |
 	    (o->scope_string ? IDP_APP_SCOPE_STRING : 0);
 	nw.category = o->category;
@@ -248,12 +212,12 @@ app_create(struct idp *idp, struct app_opts *o)
 }
 
 static int
-app_list(struct idp *idp, struct store *st, struct app_opts *o)
+app_list(struct idp *idp, struct store *st, const struct app_opts *o, const struct cli_args *a)
 {
 	struct store_app *apps;
 	size_t n;
 
-	if (o->n_args != 0) {
+	if (a->n != 0) {
 		cli_error("app list takes no arguments");
 		return cli_usage_hint("app");
 	}
@@ -295,116 +259,102 @@ show_app(struct idp *idp, const char *client_id, int json)
 	return EXIT_OK;
 }
 
+/* reset-secret: a new secret, shown once. */
 static int
-want_args(struct app_opts *o, int n, const char *what)
+app_reset_secret(struct idp *idp, const char *client_id, int json)
 {
-	if (o->n_args == n)
-		return 0;
-	cli_error("expected %s", what);
-	return -1;
+	char secret[TW_ID_LEN + 1];
+	enum idp_err err;
+	int rc = EXIT_OK;
+
+	if ((err = idp_app_reset_secret(idp, client_id, secret)) != IDP_OK)
+		rc = cli_idp_error(err);
+	else if (json)
+		cli_print_json(json_pack("{s:s, s:s}", "client_id", client_id, "client_secret",
+		    secret));
+	else
+		printf("New client secret for %s:\n%s\n"
+		    "The old secret no longer works.  This one is shown this once.\n",
+		    client_id, secret);
+	OPENSSL_cleanse(secret, sizeof(secret));
+	return rc;
 }
 
-int
-cmd_app(int argc, char **argv)
+static int
+app_redirect(struct idp *idp, int add, const char *client_id, const char *uri, int json)
 {
-	struct app_opts o;
+	enum idp_err err;
+
+	err = add ? idp_app_redirect_add(idp, client_id, uri) :
+	    idp_app_redirect_remove(idp, client_id, uri);
+	if (err != IDP_OK)
+		return cli_idp_error(err);
+	if (!json)
+		printf("%s %s.\n\n", add ? "Registered" : "Unregistered", uri);
+	return show_app(idp, client_id, json);
+}
+
+static int
+app_delete(struct idp *idp, const char *client_id, int json)
+{
+	enum idp_err err;
+
+	if ((err = idp_app_delete(idp, client_id)) != IDP_OK)
+		return cli_idp_error(err);
+	if (json)
+		cli_print_json(json_pack("{s:s, s:b}", "client_id", client_id, "deleted", 1));
+	else
+		printf("Deleted app %s; its tokens no longer validate.\n", client_id);
+	return EXIT_OK;
+}
+
+static int
+run(enum app_sub sub, struct idp *idp, struct store *st, const struct app_opts *o,
+    const struct cli_args *a)
+{
+	enum idp_err err;
+
+	switch (sub) {
+	case APP_CREATE:
+		return app_create(idp, o, a);
+	case APP_LIST:
+		return app_list(idp, st, o, a);
+	case APP_SHOW:
+		return show_app(idp, a->v[0], o->json);
+	case APP_RESET_SECRET:
+		return app_reset_secret(idp, a->v[0], o->json);
+	case APP_REDIRECT_ADD:
+	case APP_REDIRECT_REMOVE:
+		return app_redirect(idp, sub == APP_REDIRECT_ADD, a->v[0], a->v[1], o->json);
+	case APP_DELETE:
+		return app_delete(idp, a->v[0], o->json);
+	case APP_SCOPE_FORMAT:
+		err = idp_app_set_scope_string(idp, a->v[0], strcmp(a->v[1], "string") == 0);
+		return err == IDP_OK ? show_app(idp, a->v[0], o->json) : cli_idp_error(err);
+	}
+	return EXIT_FAIL;
+}
+
+static int
+app_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
+{
+	const struct cli_sub *sub = &c->subs[a->sub];
 	struct store *st = NULL;
 	struct idp *idp = NULL;
-	char secret[TW_ID_LEN + 1];
-	const char *sub;
-	enum idp_err err;
-	int rc, redirect_add = 0;
+	int rc;
 
-	memset(&o, 0, sizeof(o));
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
-	}
-	sub = argv[1];
-	if (strcmp(sub, "redirect") == 0) {
-		if (argc < 3 || (strcmp(argv[2], "add") != 0 && strcmp(argv[2], "remove") != 0)) {
-			cli_error("app redirect wants 'add' or 'remove'");
-			return cli_usage_hint("app");
-		}
-		redirect_add = strcmp(argv[2], "add") == 0;
-		argc--;
-		argv++;
-	} else if (strcmp(sub, "create") != 0 && strcmp(sub, "list") != 0 &&
-	    strcmp(sub, "show") != 0 && strcmp(sub, "reset-secret") != 0 &&
-	    strcmp(sub, "delete") != 0 && strcmp(sub, "scope-format") != 0) {
-		cli_error("unknown app subcommand '%s'", sub);
+	if (sub->n_args != -1 && a->n != sub->n_args) {
+		cli_error("expected %s", sub->args);
 		return cli_usage_hint("app");
 	}
-	rc = parse_opts(argc - 1, argv + 1, strcmp(sub, "create") == 0, &o);
-	if (rc != 0) {
-		free(o.uris);
-		if (rc == 1) {
-			usage(stdout);
-			return EXIT_OK;
-		}
+	if (a->sub == APP_SCOPE_FORMAT && strcmp(a->v[1], "array") != 0 &&
+	    strcmp(a->v[1], "string") != 0) {
+		cli_error("scope format is 'array' or 'string', not '%s'", a->v[1]);
 		return cli_usage_hint("app");
 	}
-	/* Check the shape of the command before touching the database. */
-	if ((strcmp(sub, "show") == 0 || strcmp(sub, "reset-secret") == 0 ||
-	    strcmp(sub, "delete") == 0) && want_args(&o, 1, "one CLIENT_ID") == -1) {
-		free(o.uris);
-		return cli_usage_hint("app");
-	}
-	if (strcmp(sub, "redirect") == 0 && want_args(&o, 2, "CLIENT_ID URI") == -1) {
-		free(o.uris);
-		return cli_usage_hint("app");
-	}
-	if (strcmp(sub, "scope-format") == 0 && (want_args(&o, 2, "CLIENT_ID array|string") ==
-	    -1 || (strcmp(o.args[1], "array") != 0 && strcmp(o.args[1], "string") != 0))) {
-		if (o.n_args == 2)
-			cli_error("scope format is 'array' or 'string', not '%s'", o.args[1]);
-		free(o.uris);
-		return cli_usage_hint("app");
-	}
-	if (cli_open(cli_db_path(o.db), NULL, 0, &st, &idp) == -1) {
-		free(o.uris);
+	if (cli_open(cli_db_path(((struct app_opts *)opts)->db), NULL, 0, &st, &idp) == -1)
 		return EXIT_FAIL;
-	}
-	rc = EXIT_OK;
-	if (strcmp(sub, "create") == 0)
-		rc = app_create(idp, &o);
-	else if (strcmp(sub, "list") == 0)
-		rc = app_list(idp, st, &o);
-	else if (strcmp(sub, "show") == 0)
-		rc = show_app(idp, o.args[0], o.json);
-	else if (strcmp(sub, "reset-secret") == 0) {
-		if ((err = idp_app_reset_secret(idp, o.args[0], secret)) != IDP_OK)
-			rc = cli_idp_error(err);
-		else if (o.json)
-			cli_print_json(json_pack("{s:s, s:s}", "client_id", o.args[0],
-			    "client_secret", secret));
-		else
-			printf("New client secret for %s:\n%s\n"
-			    "The old secret no longer works.  This one is shown this once.\n",
-			    o.args[0], secret);
-		OPENSSL_cleanse(secret, sizeof(secret));
-	} else if (strcmp(sub, "redirect") == 0) {
-		err = redirect_add ? idp_app_redirect_add(idp, o.args[0], o.args[1]) :
-		    idp_app_redirect_remove(idp, o.args[0], o.args[1]);
-		if (err != IDP_OK)
-			rc = cli_idp_error(err);
-		else if (!o.json)
-			printf("%s %s.\n\n", redirect_add ? "Registered" : "Unregistered",
-			    o.args[1]);
-		if (err == IDP_OK)
-			rc = show_app(idp, o.args[0], o.json);
-	} else if (strcmp(sub, "scope-format") == 0) {
-		err = idp_app_set_scope_string(idp, o.args[0], strcmp(o.args[1], "string") == 0);
-		rc = err == IDP_OK ? show_app(idp, o.args[0], o.json) : cli_idp_error(err);
-	} else if (strcmp(sub, "delete") == 0) {
-		if ((err = idp_app_delete(idp, o.args[0])) != IDP_OK)
-			rc = cli_idp_error(err);
-		else if (o.json)
-			cli_print_json(json_pack("{s:s, s:b}", "client_id", o.args[0], "deleted", 1));
-		else
-			printf("Deleted app %s; its tokens no longer validate.\n", o.args[0]);
-	}
+	rc = run((enum app_sub)a->sub, idp, st, opts, a);
 	cli_close(st, idp);
-	free(o.uris);
 	return rc;
 }

@@ -3,7 +3,6 @@
  * token given as an argument or on a stored one, with honest exit statuses
  * (0 yes, 1 the issuer said no, 2 usage or network error).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,55 +12,67 @@
 
 enum check_cmd { CHECK_VALIDATE, CHECK_REFRESH, CHECK_REVOKE };
 
-static const struct {
-	const char	*name;
-	const char	*usage;
-} check_help[] = {
-	[CHECK_VALIDATE] = { "validate",
-	    "Usage: twauth validate [TOKEN] [options]\n"
-	    "\n"
-	    "Asks the issuer whether TOKEN (else the stored token: --login's, the only\n"
-	    "user token, else the app token) is valid, and prints what it says: client\n"
-	    "id, login, user id, scopes and seconds left.  The stored token is checked\n"
-	    "as it is, not refreshed first.\n"
-	    "\n"
-	    "Exit status: 0 valid; 1 invalid, expired or revoked; 2 usage or network\n"
-	    "error (no verdict).\n"
-	    "\n"
-	    "Options:\n"
-	    "  --json                only the issuer's answer, as JSON\n" },
-	[CHECK_REFRESH] = { "refresh",
-	    "Usage: twauth refresh [REFRESH_TOKEN] [options]\n"
-	    "\n"
-	    "Refreshes the stored token now (--login's, or the only user token; an\n"
-	    "app token is replaced by a new one) and prints the new access token.\n"
-	    "The new refresh token is saved: with public apps the old one is spent.\n"
-	    "Given REFRESH_TOKEN, refreshes that one and prints the issuer's answer\n"
-	    "(nothing is saved).\n"
-	    "\n"
-	    "Exit status: 0 refreshed; 1 the issuer refused (revoked, spent, wrong\n"
-	    "secret); 2 usage or network error.\n"
-	    "\n"
-	    "Options:\n"
-	    "  --json                print the whole record\n" },
-	[CHECK_REVOKE] = { "revoke",
-	    "Usage: twauth revoke [TOKEN] [options]\n"
-	    "\n"
-	    "Revokes TOKEN (needs its client id), else the stored token, which is then\n"
-	    "removed from the store.\n"
-	    "\n"
-	    "Exit status: 0 revoked; 1 the issuer refused; 2 usage or network error.\n"
-	    "\n"
-	    "Options:\n"
-	    "  --json                (accepted; revoke prints nothing on success)\n" },
+struct check_opts {
+	struct client_opts	 co;
+	int			 json;
+	int			 help;
 };
 
-static void
-usage(enum check_cmd cmd, FILE *f)
-{
-	fputs(check_help[cmd].usage, f);
-	fputs(CLIENT_OPTIONS_HELP "  -h, --help            this help\n", f);
+/* The rows of each of them, its --json said its way. */
+#define CHECK_ROWS(json_help) { \
+	{ "json", OPT_AS_ON(struct check_opts, json), .help = json_help }, \
+	CLIENT_ROWS(struct check_opts, co), \
+	CLI_ROW_HELP(struct check_opts, help), \
+	{ .name = NULL } \
 }
+
+static const struct opt validate_options[] = CHECK_ROWS("only the issuer's answer, as JSON");
+static const struct opt refresh_options[] = CHECK_ROWS("print the whole record");
+static const struct opt revoke_options[] =
+    CHECK_ROWS("(accepted; revoke prints nothing on success)");
+
+static int run_check(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
+/* As they differ: the name, the rows, --help's text before them. */
+#define CHECK_CMD(n, r, h) { .name = n, .rows = r, .size = sizeof(struct check_opts), \
+	.run = run_check, .head = h, .tail = "\n" CLIENT_ROWS_NOTE }
+
+const struct cli_cmd validate_cmd = CHECK_CMD("validate", validate_options,
+    "Usage: twauth validate [TOKEN] [options]\n"
+    "\n"
+    "Asks the issuer whether TOKEN (else the stored token: --login's, the only\n"
+    "user token, else the app token) is valid, and prints what it says: client\n"
+    "id, login, user id, scopes and seconds left.  The stored token is checked\n"
+    "as it is, not refreshed first.\n"
+    "\n"
+    "Exit status: 0 valid; 1 invalid, expired or revoked; 2 usage or network\n"
+    "error (no verdict).\n"
+    "\n"
+    "Options:\n");
+
+const struct cli_cmd refresh_cmd = CHECK_CMD("refresh", refresh_options,
+    "Usage: twauth refresh [REFRESH_TOKEN] [options]\n"
+    "\n"
+    "Refreshes the stored token now (--login's, or the only user token; an\n"
+    "app token is replaced by a new one) and prints the new access token.\n"
+    "The new refresh token is saved: with public apps the old one is spent.\n"
+    "Given REFRESH_TOKEN, refreshes that one and prints the issuer's answer\n"
+    "(nothing is saved).\n"
+    "\n"
+    "Exit status: 0 refreshed; 1 the issuer refused (revoked, spent, wrong\n"
+    "secret); 2 usage or network error.\n"
+    "\n"
+    "Options:\n");
+
+const struct cli_cmd revoke_cmd = CHECK_CMD("revoke", revoke_options,
+    "Usage: twauth revoke [TOKEN] [options]\n"
+    "\n"
+    "Revokes TOKEN (needs its client id), else the stored token, which is then\n"
+    "removed from the store.\n"
+    "\n"
+    "Exit status: 0 revoked; 1 the issuer refused; 2 usage or network error.\n"
+    "\n"
+    "Options:\n");
 
 static int
 do_validate(struct client_opts *o, const char *token, int json)
@@ -172,84 +183,50 @@ do_revoke(struct client_opts *o, const char *token, int stored)
 }
 
 static int
-run_check(enum check_cmd cmd, int argc, char **argv)
+run_check(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	enum { O_JSON = CO__NEXT };
-	static const struct option opts[] = {
-		CLIENT_LONG_OPTIONS,
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct client_opts o = { 0 };
+	enum check_cmd cmd = c == &refresh_cmd ? CHECK_REFRESH : c == &revoke_cmd ?
+	    CHECK_REVOKE : CHECK_VALIDATE;
+	struct check_opts *o = opts;
 	struct tok_record rec = { 0 };
-	const char *given = NULL;
-	int c, json = 0, ret;
+	const char *given = a->n > 0 ? a->v[0] : NULL;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (client_opts_take(&o, c, optarg))
-			continue;
-		switch (c) {
-		case O_JSON: json = 1; break;
-		case 'h': usage(cmd, stdout); return EXIT_OK;
-		default: return cli_usage_hint(check_help[cmd].name);
-		}
+	if (a->n > 1 || (given != NULL && given[0] == '\0')) {
+		if (a->n > 1)
+			cli_error("unexpected argument '%s'", a->v[1]);
+		else
+			cli_error("the token is empty");
+		return cli_usage_hint(c->name);
 	}
-	if (optind < argc)
-		given = argv[optind++];
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		return cli_usage_hint(check_help[cmd].name);
-	}
-	if (given != NULL && given[0] == '\0') {
-		cli_error("the token is empty");
-		return cli_usage_hint(check_help[cmd].name);
-	}
-	if ((ret = client_opts_resolve(&o)) != 0)
-		return ret;
+	if ((ret = client_opts_resolve(&o->co)) != 0)
+		goto out;
 	switch (cmd) {
 	case CHECK_VALIDATE:
 		if (given == NULL &&
-		    (ret = client_stored_token(&o, PICK_AUTO, FRESH_NONE, &rec)) != 0)
+		    (ret = client_stored_token(&o->co, PICK_AUTO, FRESH_NONE, &rec)) != 0)
 			break;
-		ret = do_validate(&o, given ? given : rec.access_token, json);
+		ret = do_validate(&o->co, given ? given : rec.access_token, o->json);
 		break;
 	case CHECK_REFRESH:
 		if (given != NULL) {
-			ret = do_refresh_given(&o, given);
+			ret = do_refresh_given(&o->co, given);
 			break;
 		}
-		if ((ret = client_stored_token(&o, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
+		if ((ret = client_stored_token(&o->co, PICK_AUTO, FRESH_FORCE, &rec)) != 0)
 			break;
-		if (json)
+		if (o->json)
 			cli_print_json(tok_record_json(&rec, 1));
 		else
 			printf("%s\n", rec.access_token);
 		break;
 	case CHECK_REVOKE:
-		ret = do_revoke(&o, given, given == NULL);
+		ret = do_revoke(&o->co, given, given == NULL);
 		break;
 	}
+out:
 	tok_record_clear(&rec);
-	client_opts_free(&o);
+	client_opts_free(&o->co);
 	return ret;
 }
 
-int
-cmd_validate(int argc, char **argv)
-{
-	return run_check(CHECK_VALIDATE, argc, argv);
-}
-
-int
-cmd_refresh(int argc, char **argv)
-{
-	return run_check(CHECK_REFRESH, argc, argv);
-}
-
-int
-cmd_revoke(int argc, char **argv)
-{
-	return run_check(CHECK_REVOKE, argc, argv);
-}

@@ -1,24 +1,55 @@
 /*
  * twauth configure: saves a profile (issuer, client id, client secret,
- * redirect URI, API base) in config.json (0600), so later commands need
+ * redirect URI, API base; src/client/profile.h), so later commands need
  * no flags.  The secret is read from stdin, never from the command line.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../client/cfgdir.h"
-#include "../client/fetch.h"
 #include "../common/xmalloc.h"
 #include "cli.h"
 #include "client.h"
 
-static void
-usage(FILE *f)
-{
-	fputs("Usage: twauth configure [--profile NAME] [--issuer URL] [--client-id ID]\n"
+struct configure_opts {
+	const char	*name;		/* NULL: PROFILE_DEFAULT */
+	const char	*issuer;
+	const char	*client_id;
+	const char	*redirect_uri;
+	const char	*api_base;
+	int		 secret_stdin;
+	int		 show;
+	int		 help;
+};
+
+static int configure_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
+#define CONF(how, f)	OPT_AS_##how(struct configure_opts, f)
+
+static const struct opt configure_options[] = {
+	{ "profile", CONF(STR, name), .arg = "NAME", .unset = "\"" PROFILE_DEFAULT "\"",
+	    .help = "which profile" },
+	{ "issuer", CONF(STR, issuer), .arg = "URL",
+	    .help = "e.g. http://localhost:8080 for a local twauth serve" },
+	{ "client-id", CONF(STR, client_id), .arg = "ID", .help = "the app's client id" },
+	{ "client-secret-stdin", CONF(ON, secret_stdin),
+	    .help = "read the client secret from the first line of stdin" },
+	{ "redirect-uri", CONF(STR, redirect_uri), .arg = "URI",
+	    .unset = PROFILE_DEFAULT_REDIRECT, .help = "where 'twauth token --user' listens" },
+	{ "api-base", CONF(STR, api_base), .arg = "URL",
+	    .help = "where 'twauth api' sends Helix calls" },
+	{ "show", CONF(ON, show), .help = "print the profile (the secret masked)" },
+	CLI_ROW_HELP(struct configure_opts, help),
+	{ .name = NULL }
+};
+
+const struct cli_cmd configure_cmd = {
+	.name = "configure",
+	.rows = configure_options,
+	.size = sizeof(struct configure_opts),
+	.run = configure_run,
+	.head = "Usage: twauth configure [--profile NAME] [--issuer URL] [--client-id ID]\n"
 	    "                        [--client-secret-stdin] [--redirect-uri URI]\n"
 	    "                        [--api-base URL] [--show]\n"
 	    "\n"
@@ -27,24 +58,15 @@ usage(FILE *f)
 	    "$TWAUTH_ISSUER still win over the profile.  Without flags on a terminal,\n"
 	    "it asks for each value.\n"
 	    "\n"
-	    "Options:\n"
-	    "  --profile NAME          which profile (default \"default\")\n"
-	    "  --issuer URL            e.g. http://localhost:8080 for a local twauth serve\n"
-	    "  --client-id ID          the app's client id\n"
-	    "  --client-secret-stdin   read the client secret from the first line of stdin\n"
-	    "  --redirect-uri URI      where 'twauth token --user' listens (default\n"
-	    "                          " PROFILE_DEFAULT_REDIRECT ")\n"
-	    "  --api-base URL          where 'twauth api' sends Helix calls\n"
-	    "  --show                  print the profile (the secret masked)\n"
-	    "  -h, --help              this help\n"
-	    "\n"
+	    "Options:\n",
+	.tail = "\n"
 	    "The file is $XDG_CONFIG_HOME/twauth/config.json (else ~/.config/twauth),\n"
 	    "mode 0600.\n"
 	    "\n"
 	    "Example:\n"
 	    "  printf '%s\\n' \"$SECRET\" | twauth configure --client-id abc... \\\n"
-	    "      --client-secret-stdin --issuer http://localhost:8080\n", f);
-}
+	    "      --client-secret-stdin --issuer http://localhost:8080\n",
+};
 
 /* One line from stdin without its newline (malloc'd), or NULL at EOF. */
 static char *
@@ -63,119 +85,73 @@ read_line(void)
 	return line;
 }
 
-static void
-ask(json_t *profile, const char *field, const char *prompt)
+/* Asks for field, showing its value now; the answer (malloc'd), or NULL for none. */
+static char *
+ask(const json_t *now, const char *field, const char *prompt)
 {
-	const char *now = json_string_value(json_object_get(profile, field));
+	const char *v = json_string_value(json_object_get(now, field));
 	char *line;
 
-	fprintf(stderr, "%s [%s]: ", prompt, now ? now : "");
+	fprintf(stderr, "%s [%s]: ", prompt, v ? v : "");
 	fflush(stderr);
-	if ((line = read_line()) != NULL && line[0] != '\0')
-		json_object_set_new(profile, field, json_string(line));
-	free(line);
+	if ((line = read_line()) != NULL && line[0] == '\0') {
+		free(line);
+		line = NULL;
+	}
+	return line;
 }
 
 static int
-set_url(json_t *profile, const char *field, const char *value, const char *what)
+configure_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	if (fetch_url_allowed(value) == -1) {
-		cli_error("%s '%s' must be https:// (or http:// to localhost)", what, value);
-		return -1;
-	}
-	json_object_set_new(profile, field, json_string(value));
-	return 0;
-}
+	struct configure_opts *o = opts;
+	struct profile_edit e;
+	struct cerr err;
+	char *issuer = NULL, *client_id = NULL, *secret = NULL;
+	json_t *now = NULL;
+	int any, ret = CLIENT_EXIT_ERROR;
 
-int
-cmd_configure(int argc, char **argv)
-{
-	enum { O_PROFILE = 256, O_ISSUER, O_CLIENT_ID, O_SECRET_STDIN, O_REDIRECT,
-	    O_API_BASE, O_SHOW };
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "issuer", required_argument, NULL, O_ISSUER },
-		{ "client-id", required_argument, NULL, O_CLIENT_ID },
-		{ "client-secret-stdin", no_argument, NULL, O_SECRET_STDIN },
-		{ "redirect-uri", required_argument, NULL, O_REDIRECT },
-		{ "api-base", required_argument, NULL, O_API_BASE },
-		{ "show", no_argument, NULL, O_SHOW },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *name = "default", *issuer = NULL, *client_id = NULL, *redirect = NULL,
-	    *api_base = NULL;
-	json_t *cfg = NULL, *profiles, *profile;
-	char err[512], *secret;
-	int c, secret_stdin = 0, show = 0, any = 0, lock, ret = CLIENT_EXIT_ERROR;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_PROFILE: name = optarg; break;
-		case O_ISSUER: issuer = optarg; any = 1; break;
-		case O_CLIENT_ID: client_id = optarg; any = 1; break;
-		case O_SECRET_STDIN: secret_stdin = 1; any = 1; break;
-		case O_REDIRECT: redirect = optarg; any = 1; break;
-		case O_API_BASE: api_base = optarg; any = 1; break;
-		case O_SHOW: show = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: return cli_usage_hint("configure");
-		}
-	}
-	if (optind < argc || name[0] == '\0') {
-		cli_error(optind < argc ? "unexpected argument" : "empty profile name");
+	(void)c;
+	any = o->issuer || o->client_id || o->secret_stdin || o->redirect_uri || o->api_base;
+	if (a->n > 0 || (o->name != NULL && o->name[0] == '\0')) {
+		cli_error(a->n > 0 ? "unexpected argument" : "empty profile name");
 		return cli_usage_hint("configure");
 	}
-	if ((lock = cfgdir_lock(err, sizeof(err))) == -1 ||
-	    cfgdir_read(PROFILE_FILE, &cfg, err, sizeof(err)) == -1) {
-		cli_error("%s", err);
-		cfgdir_unlock(lock);
-		return CLIENT_EXIT_ERROR;
+	if ((now = profile_show(o->name, &err)) == NULL) {
+		ret = client_report(&err);
+		goto out;
 	}
-	if ((profiles = json_object_get(cfg, "profiles")) == NULL)
-		json_object_set_new(cfg, "profiles", profiles = json_object());
-	if ((profile = json_object_get(profiles, name)) == NULL)
-		json_object_set_new(profiles, name, profile = json_object());
-	if (show) {
-		json_t *copy = json_deep_copy(profile);
-
-		if (json_object_get(copy, "client_secret") != NULL)
-			json_object_set_new(copy, "client_secret", json_string("(set)"));
-		cli_print_json(copy);
+	if (o->show) {
+		cli_print_json(now);
+		now = NULL;
 		ret = EXIT_OK;
 		goto out;
 	}
+	e = (struct profile_edit){ o->name, o->issuer, o->api_base, o->client_id, NULL,
+	    o->redirect_uri };
 	if (!any && isatty(0)) {
-		ask(profile, "issuer", "Issuer (https://id.twitch.tv, or http://localhost:8080)");
-		ask(profile, "client_id", "Client id");
+		e.issuer = issuer = ask(now, "issuer",
+		    "Issuer (https://id.twitch.tv, or http://localhost:8080)");
+		e.client_id = client_id = ask(now, "client_id", "Client id");
 		fprintf(stderr, "Client secret (blank keeps the current one; empty for public "
 		    "apps): ");
-		secret_stdin = 1;
+		o->secret_stdin = 1;
 	} else if (!any) {
 		cli_error("nothing to set; see 'twauth configure --help'");
 		goto out;
 	}
-	if ((issuer && set_url(profile, "issuer", issuer, "issuer") == -1) ||
-	    (api_base && set_url(profile, "api_base", api_base, "API base") == -1))
-		goto out;
-	if (client_id)
-		json_object_set_new(profile, "client_id", json_string(client_id));
-	if (redirect)
-		json_object_set_new(profile, "redirect_uri", json_string(redirect));
-	if (secret_stdin && (secret = read_line()) != NULL) {
-		if (secret[0] != '\0')
-			json_object_set_new(profile, "client_secret", json_string(secret));
-		xfree_secret_str(secret);
-	}
-	if (cfgdir_write(PROFILE_FILE, cfg, err, sizeof(err)) == -1) {
-		cli_error("%s", err);
+	if (o->secret_stdin)
+		e.client_secret = secret = read_line();
+	if (profile_save(&e, &err) == -1) {
+		ret = client_report(&err);
 		goto out;
 	}
-	fprintf(stderr, "twauth: saved profile '%s'\n", name);
+	fprintf(stderr, "twauth: saved profile '%s'\n", o->name ? o->name : PROFILE_DEFAULT);
 	ret = EXIT_OK;
 out:
-	json_decref(cfg);
-	cfgdir_unlock(lock);
+	free(issuer);
+	free(client_id);
+	xfree_secret_str(secret);
+	json_decref(now);
 	return ret;
 }

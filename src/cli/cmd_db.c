@@ -4,10 +4,20 @@
 
 #include "cli.h"
 
-static void
-usage(FILE *f)
-{
-	fputs("Usage: twauth db backup FILE [--db PATH]\n"
+enum db_sub { DB_BACKUP, DB_CHECK };
+
+static int db_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
+const struct cli_cmd db_cmd = {
+	.name = "db",
+	.subs = (const struct cli_sub[]){
+		[DB_BACKUP] = { "backup", 1, "wants the FILE to write" },
+		[DB_CHECK] = { "check", 0, "takes no arguments" }, { NULL }
+	},
+	.rows = cli_db_options,
+	.size = sizeof(struct cli_db_opts),
+	.run = db_run,
+	.head = "Usage: twauth db backup FILE [--db PATH]\n"
 	    "       twauth db check [--json] [--db PATH|URI]\n"
 	    "\n"
 	    "Subcommands:\n"
@@ -20,17 +30,14 @@ usage(FILE *f)
 	    "  check         checks the database: SQLite's integrity and foreign keys;\n"
 	    "                for PostgreSQL, that it answers at the expected schema\n"
 	    "                version.  Exit status 0 if all is well, 1 if not.\n"
+	    "                With --json: {\"ok\": true|false, \"problems\": [...]}.\n"
 	    "\n"
-	    "Options:\n"
-	    "  --json        (check) {\"ok\": true|false, \"problems\": [...]}\n"
-	    "  --db PATH     database: a file, or a postgres:// URI (default $TWAUTH_DB,\n"
-	    "                else " CLI_DEFAULT_DB ")\n"
-	    "  -h, --help    this help\n"
-	    "\n"
+	    "Options:\n",
+	.tail = "\n"
 	    "Examples:\n"
 	    "  twauth db backup /var/backups/twauth-$(date +%F).db\n"
-	    "  twauth db check --db /var/lib/twauth/twauth.db\n", f);
-}
+	    "  twauth db check --db /var/lib/twauth/twauth.db\n",
+};
 
 struct problems {
 	json_t	*list;		/* --json */
@@ -48,35 +55,29 @@ report(void *arg, const char *problem)
 		printf("problem: %s\n", problem);
 }
 
-int
-cmd_db(int argc, char **argv)
+static int
+db_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	static const char *const subs[] = { "backup", "check", NULL };
-	struct problems p = { NULL, 0 };
-	struct cli_sub a;
+	const struct cli_db_opts *o = opts;
+	const struct cli_sub *sub = &c->subs[a->sub];
+	struct problems p = { NULL, o->json };
 	struct store *st;
 	struct idp *idp;
 	char err[512];
-	int n, want_args, rc;
+	int n, rc = EXIT_OK;
 
-	if ((rc = cli_sub_parse(argc, argv, "db", subs, usage, &a)) != -1)
-		return rc;
-	rc = EXIT_OK;
-	p.json = a.json;
-	want_args = strcmp(a.sub, "backup") == 0 ? 1 : 0;
-	if (a.n_args != want_args) {
-		cli_error(want_args ? "db backup wants the FILE to write" : "db check takes no "
-		    "arguments");
+	if (a->n != sub->n_args) {
+		cli_error("db %s %s", sub->name, sub->args);
 		return cli_usage_hint("db");
 	}
-	if (cli_open(cli_db_path(a.db), NULL, 0, &st, &idp) == -1)
+	if (cli_open(cli_db_path(o->db), NULL, 0, &st, &idp) == -1)
 		return EXIT_FAIL;
-	if (strcmp(a.sub, "backup") == 0) {
-		const char *file = a.args[0];
+	if (a->sub == DB_BACKUP) {
+		const char *file = a->v[0];
 
 		if (store_backup(st, file, err, sizeof(err)) == -1) {
 			cli_error("%s", err);
-			rc = store_spec_is_pg(cli_db_path(a.db)) ? EXIT_USAGE : EXIT_FAIL;
+			rc = store_spec_is_pg(cli_db_path(o->db)) ? EXIT_USAGE : EXIT_FAIL;
 		} else
 			printf("Backed up %s to %s.  Keep the secret file with it.\n",
 			    store_where(st), file);

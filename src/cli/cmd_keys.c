@@ -4,10 +4,18 @@
 
 #include "cli.h"
 
-static void
-usage(FILE *f)
-{
-	fputs("Usage: twauth keys list|rotate [--json] [--db PATH]\n"
+enum keys_sub { KEYS_LIST, KEYS_ROTATE };
+
+static int keys_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
+const struct cli_cmd keys_cmd = {
+	.name = "keys",
+	.subs = (const struct cli_sub[]){ [KEYS_LIST] = { "list", 0, NULL },
+	    [KEYS_ROTATE] = { "rotate", 0, NULL }, { NULL } },
+	.rows = cli_db_options,
+	.size = sizeof(struct cli_db_opts),
+	.run = keys_run,
+	.head = "Usage: twauth keys list|rotate [--json] [--db PATH]\n"
 	    "\n"
 	    "The RSA keys that sign OpenID Connect id_tokens (RS256).  Their public\n"
 	    "halves are served at /oauth2/keys (the JWKS); the private halves are kept\n"
@@ -21,16 +29,12 @@ usage(FILE *f)
 	    "            next id_token, and keep publishing the old one until its\n"
 	    "            tokens have expired, so relying parties never see a gap\n"
 	    "\n"
-	    "Options:\n"
-	    "  --json        machine-readable output\n"
-	    "  --db PATH     database: a file, or a postgres:// URI (default $TWAUTH_DB,\n"
-	    "                else " CLI_DEFAULT_DB ")\n"
-	    "  -h, --help    this help\n"
-	    "\n"
+	    "Options:\n",
+	.tail = "\n"
 	    "Examples:\n"
 	    "  twauth keys list\n"
-	    "  twauth keys rotate --json\n", f);
-}
+	    "  twauth keys rotate --json\n",
+};
 
 static const char *
 state_name(enum idp_key_state s)
@@ -73,34 +77,28 @@ keys_list(struct idp *idp, int json)
 	return EXIT_OK;
 }
 
-int
-cmd_keys(int argc, char **argv)
+static int
+keys_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
-	static const char *const subs[] = { "list", "rotate", NULL };
-	struct cli_sub a;
+	const struct cli_db_opts *o = opts;
 	struct store *st;
 	struct idp *idp;
-	const char *db;
 	char kid[TW_KID_LEN + 1];
-	int rc;
+	int rc = EXIT_OK;
 	enum idp_err err;
 
-	if ((rc = cli_sub_parse(argc, argv, "keys", subs, usage, &a)) != -1)
-		return rc;
-	rc = EXIT_OK;
-	if (a.n_args != 0) {
-		cli_error("keys %s takes no arguments ('%s')", a.sub, a.args[0]);
+	if (a->n != c->subs[a->sub].n_args) {
+		cli_error("keys %s takes no arguments ('%s')", c->subs[a->sub].name, a->v[0]);
 		return cli_usage_hint("keys");
 	}
-	db = cli_db_path(a.db);
 	/* Listing needs only public halves; a rotation seals a new key. */
-	if (cli_open(db, NULL, strcmp(a.sub, "rotate") == 0, &st, &idp) == -1)
+	if (cli_open(cli_db_path(o->db), NULL, a->sub == KEYS_ROTATE, &st, &idp) == -1)
 		return EXIT_FAIL;
-	if (strcmp(a.sub, "list") == 0)
-		rc = keys_list(idp, a.json);
+	if (a->sub == KEYS_LIST)
+		rc = keys_list(idp, o->json);
 	else if ((err = idp_keys_rotate(idp, kid)) != IDP_OK)
 		rc = cli_idp_error(err);
-	else if (a.json)
+	else if (o->json)
 		cli_print_json(json_pack("{s:s}", "kid", kid));
 	else
 		printf("New signing key %s.  The previous one stays published until the "

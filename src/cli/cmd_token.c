@@ -4,7 +4,6 @@
  * stored one, fresh; list, what is stored.  Here: the options, what the
  * user is told while a flow waits, and what is printed at the end.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,6 @@
 #include "../client/browser.h"
 #include "../client/flow.h"
 #include "../common/clock.h"
-#include "../common/num.h"
 #include "cli.h"
 #include "client.h"
 
@@ -22,16 +20,18 @@
 enum output { OUT_TOKEN, OUT_JSON, OUT_ENV };
 
 struct token_args {
-	enum flow_kind	 flow;
-	enum output	 output;
-	const char	*scopes;
-	const char	*redirect_uri;
-	int		 openid;
-	int		 no_browser;
-	int		 force_verify;
-	int		 get;
-	int		 no_save;
-	int		 timeout;
+	struct client_opts	 co;
+	int			 flow;		/* enum flow_kind */
+	int			 output;	/* enum output */
+	const char		*scopes;
+	const char		*redirect_uri;
+	int			 openid;
+	int			 no_browser;
+	int			 force_verify;
+	int			 get;
+	int			 no_save;
+	unsigned		 timeout;
+	int			 help;
 };
 
 /* What the user sees while a flow waits for them (struct flow_ui). */
@@ -113,73 +113,116 @@ get_token(const struct client_opts *o, const struct token_args *a, const char *s
 	return rc == 0 ? 0 : client_report(&e);
 }
 
-static void
-usage(FILE *f)
-{
-	fputs("Usage: twauth token [--user | --implicit | --device] [options]\n"
-	    "       twauth token --get [--login NAME | --app] [--json | --env]\n"
-	    "       twauth token list [--json]\n"
+static int token_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+static int token_list_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
+#define TOKEN(how, ...)	OPT_AS_##how(struct token_args, __VA_ARGS__)
+
+static const struct opt token_options[] = {
+	{ "user", TOKEN(VAL, flow, FLOW_CODE), .items = "flow",
+	    .help = "a user access token (authorization code flow): opens the browser at the "
+	    "issuer's sign-in page and catches the redirect on --redirect-uri" },
+	{ "implicit", TOKEN(VAL, flow, FLOW_IMPLICIT), .items = "flow",
+	    .help = "a user token without the secret (implicit flow; no refresh token, so it "
+	    "cannot be kept fresh)" },
+	{ "device", TOKEN(VAL, flow, FLOW_DEVICE), .items = "flow",
+	    .help = "a user token on a device without a browser (device code flow): shows a "
+	    "code to enter at a URL on any device; public apps use this one" },
+	{ "scopes", TOKEN(STR, scopes), .arg = "\"A B\"",
+	    .help = "scopes to ask for, space-separated (also --scope); checked against "
+	    "Twitch's catalog first" },
+	{ "scope", TOKEN(STR, scopes), .arg = "\"A B\"", .flags = OPT_HIDDEN },
+	{ "openid", TOKEN(ON, openid),
+	    .help = "also ask for openid and verify the id_token (signature via the issuer's "
+	    "JWKS, iss, aud, exp, nonce) before printing its claims" },
+	{ "redirect-uri", TOKEN(STR, redirect_uri), .arg = "URI",
+	    .unset = "the profile's, else " PROFILE_DEFAULT_REDIRECT,
+	    .help = "where to catch the browser; loopback only" },
+	{ "no-browser", TOKEN(ON, no_browser),
+	    .help = "print the URL instead of opening a browser ($BROWSER, else xdg-open or "
+	    "open)" },
+	{ "force-verify", TOKEN(ON, force_verify),
+	    .help = "make the issuer ask the user again" },
+	{ "timeout", TOKEN(UINT, timeout), .arg = "SECONDS", .min = 1, .max = 86400,
+	    .unit = "seconds", .help = "how long to wait for the browser" },
+	{ "get", TOKEN(ON, get),
+	    .help = "print a stored token, refreshing it first when it expires within 60 s, "
+	    "validating user tokens unchecked for an hour; without --user or --login, the app "
+	    "token (made if missing)" },
+	{ "json", TOKEN(VAL, output, OUT_JSON),
+	    .help = "print the whole record (tokens, scopes, expiry)" },
+	{ "env", TOKEN(VAL, output, OUT_ENV),
+	    .help = "print export TWITCH_TOKEN=... TWITCH_CLIENT_ID=..." },
+	{ "no-save", TOKEN(ON, no_save), .help = "do not keep the new token" },
+	CLIENT_ROWS(struct token_args, co),
+	CLI_ROW_HELP(struct token_args, help),
+	{ .name = NULL }
+};
+
+/* twauth token list [--json]. */
+static const struct opt token_list_options[] = {
+	{ "json", TOKEN(VAL, output, OUT_JSON), .help = "every record, as JSON" },
+	CLI_ROW_HELP(struct token_args, help),
+	{ .name = NULL }
+};
+
+static const struct token_args token_defaults = { .timeout = DEFAULT_WAIT };
+
+#define TOKEN_HEAD \
+	"Usage: twauth token [--user | --implicit | --device] [options]\n" \
+	"       twauth token --get [--login NAME | --app] [--json | --env]\n" \
+	"       twauth token list [--json]\n" \
+	"\n" \
+	"Gets a Twitch access token, saves it, and prints it on stdout (what it\n" \
+	"is, whose, and for how long go to stderr).  The issuer is Twitch\n" \
+	"(https://id.twitch.tv) unless --issuer names another, such as a local\n" \
+	"'twauth serve'.  Without --user, --implicit or --device, an app access\n" \
+	"token (client credentials): it needs the client secret and acts as the\n" \
+	"app, no user.\n" \
+	"\n" \
+	"What is redirect_uri?  Where the issuer sends the browser after the user\n" \
+	"approves.  twauth listens there itself, so register exactly this URI\n" \
+	"with your app (Twitch console: \"OAuth Redirect URLs\"):\n" \
+	"  " PROFILE_DEFAULT_REDIRECT "\n" \
+	"\n" \
+	"Options:\n"
+#define TOKEN_TAIL \
+	"\n" \
+	CLIENT_ROWS_NOTE \
+	"\n" \
+	"Tokens are kept in $XDG_CONFIG_HOME/twauth/tokens.json (else\n" \
+	"~/.config/twauth; the file 0600, the directory 0700), one per issuer, app\n" \
+	"and account.\n" \
+	"\n" \
+	"Exit status: 0 token printed; 1 the issuer or the user said no;\n" \
+	"2 usage or network error.\n" \
+	"\n" \
+	"Examples:\n" \
+	"  export TWITCH_CLIENT_ID=... TWITCH_CLIENT_SECRET=...\n" \
+	"  twauth token                                  # app token\n" \
+	"  twauth token --user --scopes \"chat:read chat:edit\"\n" \
+	"  twauth token --device --scopes user:read:email\n" \
+	"  twauth token --user --openid --issuer http://localhost:8080\n" \
+	"  TOKEN=$(twauth token --get --login mybot)\n" \
+	"  eval \"$(twauth token --get --env)\"\n"
+
+static const struct cli_cmd token_cmd = {
+	.name = "token", .rows = token_options,
+	.size = sizeof(struct token_args), .defaults = &token_defaults, .run = token_run,
+	.head = TOKEN_HEAD, .tail = TOKEN_TAIL,
+};
+
+static const struct cli_cmd token_list_cmd = {
+	.name = "token", .subs = (const struct cli_sub[]){ { "list", 0, NULL }, { NULL } },
+	.rows = token_list_options, .size = sizeof(struct token_args), .run = token_list_run,
+	.head = "Usage: twauth token list [--json]\n"
 	    "\n"
-	    "Gets a Twitch access token, saves it, and prints it on stdout (what it\n"
-	    "is, whose, and for how long go to stderr).  The issuer is Twitch\n"
-	    "(https://id.twitch.tv) unless --issuer names another, such as a local\n"
-	    "'twauth serve'.\n"
+	    "Lists the stored tokens: issuer, client id, login (or app), how long each\n"
+	    "is good for, and its scopes.  'twauth token --help' says how to get one.\n"
 	    "\n"
-	    "Flows:\n"
-	    "  (none)              an app access token (client credentials): needs\n"
-	    "                      the client secret, acts as the app, no user\n"
-	    "  --user              a user access token (authorization code flow):\n"
-	    "                      opens the browser at the issuer's sign-in page and\n"
-	    "                      catches the redirect on --redirect-uri\n"
-	    "  --implicit          a user token without the secret (implicit flow;\n"
-	    "                      no refresh token, so it cannot be kept fresh)\n"
-	    "  --device            a user token on a device without a browser (device\n"
-	    "                      code flow): shows a code to enter at a URL on any\n"
-	    "                      device; public apps use this one\n"
-	    "\n"
-	    "What is redirect_uri?  Where the issuer sends the browser after the user\n"
-	    "approves.  twauth listens there itself, so register exactly this URI\n"
-	    "with your app (Twitch console: \"OAuth Redirect URLs\"):\n"
-	    "  " PROFILE_DEFAULT_REDIRECT "\n"
-	    "\n"
-	    "Options:\n"
-	    "  --scopes \"A B\"        scopes to ask for, space-separated (also\n"
-	    "                        --scope); checked against Twitch's catalog first\n"
-	    "  --openid              also ask for openid and verify the id_token\n"
-	    "                        (signature via the issuer's JWKS, iss, aud, exp,\n"
-	    "                        nonce) before printing its claims\n"
-	    "  --redirect-uri URI    where to catch the browser (default the profile's,\n"
-	    "                        else " PROFILE_DEFAULT_REDIRECT "); loopback only\n"
-	    "  --no-browser          print the URL instead of opening a browser\n"
-	    "                        ($BROWSER, else xdg-open or open)\n"
-	    "  --force-verify        make the issuer ask the user again\n"
-	    "  --timeout SECONDS     how long to wait for the browser (default 300)\n"
-	    "  --get                 print a stored token, refreshing it first when it\n"
-	    "                        expires within 60 s, validating user tokens\n"
-	    "                        unchecked for an hour; without --user or --login,\n"
-	    "                        the app token (made if missing)\n"
-	    "  --json                print the whole record (tokens, scopes, expiry)\n"
-	    "  --env                 print export TWITCH_TOKEN=... TWITCH_CLIENT_ID=...\n"
-	    "  --no-save             do not keep the new token\n"
-	    CLIENT_OPTIONS_HELP
-	    "  -h, --help            this help\n"
-	    "\n"
-	    "Tokens are kept in $XDG_CONFIG_HOME/twauth/tokens.json (else\n"
-	    "~/.config/twauth; the file 0600, the directory 0700), one per issuer, app\n"
-	    "and account.\n"
-	    "\n"
-	    "Exit status: 0 token printed; 1 the issuer or the user said no;\n"
-	    "2 usage or network error.\n"
-	    "\n"
-	    "Examples:\n"
-	    "  export TWITCH_CLIENT_ID=... TWITCH_CLIENT_SECRET=...\n"
-	    "  twauth token                                  # app token\n"
-	    "  twauth token --user --scopes \"chat:read chat:edit\"\n"
-	    "  twauth token --device --scopes user:read:email\n"
-	    "  twauth token --user --openid --issuer http://localhost:8080\n"
-	    "  TOKEN=$(twauth token --get --login mybot)\n"
-	    "  eval \"$(twauth token --get --env)\"\n", f);
-}
+	    "Options:\n",
+	.tail = "",
+};
 
 static void
 print_summary(const struct tok_record *rec, int saved)
@@ -224,13 +267,20 @@ print_token(const struct tok_record *rec, enum output out, json_t *claims)
 }
 
 static int
-token_list(int json)
+token_list_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
+	int json = ((const struct token_args *)opts)->output == OUT_JSON;
 	struct tokstore ts;
 	struct tok_record r;
 	char err[512], left[32];
 	json_t *arr = json_array();
 
+	(void)c;
+	if (a->n > 0) {
+		cli_error("token list takes no arguments ('%s')", a->v[0]);
+		json_decref(arr);
+		return cli_usage_hint("token");
+	}
 	if (tokstore_open(&ts, err, sizeof(err)) == -1) {
 		cli_error("%s", err);
 		json_decref(arr);
@@ -260,103 +310,46 @@ token_list(int json)
 	return EXIT_OK;
 }
 
-int
-cmd_token(int argc, char **argv)
+static int
+token_run(const struct cli_cmd *c, void *opts, const struct cli_args *args)
 {
-	enum { O_USER = CO__NEXT, O_IMPLICIT, O_DEVICE, O_SCOPES, O_OPENID, O_REDIRECT,
-	    O_NO_BROWSER, O_FORCE_VERIFY, O_TIMEOUT, O_GET, O_JSON, O_ENV, O_NO_SAVE };
-	static const struct option opts[] = {
-		CLIENT_LONG_OPTIONS,
-		{ "user", no_argument, NULL, O_USER },
-		{ "implicit", no_argument, NULL, O_IMPLICIT },
-		{ "device", no_argument, NULL, O_DEVICE },
-		{ "scopes", required_argument, NULL, O_SCOPES },
-		{ "scope", required_argument, NULL, O_SCOPES },
-		{ "openid", no_argument, NULL, O_OPENID },
-		{ "redirect-uri", required_argument, NULL, O_REDIRECT },
-		{ "no-browser", no_argument, NULL, O_NO_BROWSER },
-		{ "force-verify", no_argument, NULL, O_FORCE_VERIFY },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "get", no_argument, NULL, O_GET },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "env", no_argument, NULL, O_ENV },
-		{ "no-save", no_argument, NULL, O_NO_SAVE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct token_args a = { .timeout = DEFAULT_WAIT };
-	struct client_opts o = { 0 };
+	struct token_args *a = opts;
+	struct client_opts *o = &a->co;
 	struct tok_record rec = { 0 };
 	json_t *claims = NULL;
 	char *scopes = NULL;
-	int c, ret, flows = 0;
+	int ret;
 
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return token_list(argc >= 3 && strcmp(argv[2], "--json") == 0);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (client_opts_take(&o, c, optarg))
-			continue;
-		switch (c) {
-		case O_USER: a.flow = FLOW_CODE; flows++; break;
-		case O_IMPLICIT: a.flow = FLOW_IMPLICIT; flows++; break;
-		case O_DEVICE: a.flow = FLOW_DEVICE; flows++; break;
-		case O_SCOPES: a.scopes = optarg; break;
-		case O_OPENID: a.openid = 1; break;
-		case O_REDIRECT: a.redirect_uri = optarg; break;
-		case O_NO_BROWSER: a.no_browser = 1; break;
-		case O_FORCE_VERIFY: a.force_verify = 1; break;
-		case O_TIMEOUT: {
-			int64_t v;
-
-			if (num_parse_i64(optarg, 1, 86400, &v) == -1) {
-				cli_error("--timeout takes 1 to 86400 seconds");
-				return cli_usage_hint("token");
-			}
-			a.timeout = (int)v;
-			break;
-		}
-		case O_GET: a.get = 1; break;
-		case O_JSON: a.output = OUT_JSON; break;
-		case O_ENV: a.output = OUT_ENV; break;
-		case O_NO_SAVE: a.no_save = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: return cli_usage_hint("token");
-		}
-	}
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
+	(void)c;
+	if (args->n > 0) {
+		cli_error("unexpected argument '%s'", args->v[0]);
 		return cli_usage_hint("token");
 	}
-	if (flows > 1) {
-		cli_error("choose one flow: --user, --implicit or --device");
-		return cli_usage_hint("token");
-	}
-	if (a.openid && (a.flow == FLOW_APP || a.flow == FLOW_DEVICE)) {
+	if (a->openid && (a->flow == FLOW_APP || a->flow == FLOW_DEVICE)) {
 		cli_error("--openid needs --user or --implicit: id_tokens come from the "
 		    "browser flows");
 		return cli_usage_hint("token");
 	}
-	if ((ret = client_opts_resolve(&o)) != 0)
-		return ret;
-	if (a.redirect_uri == NULL)
-		a.redirect_uri = o.redirect_uri;
-	if (a.get) {
-		ret = client_stored_token(&o, a.flow != FLOW_APP || o.login ? PICK_USER :
+	if ((ret = client_opts_resolve(o)) != 0)
+		goto out;
+	if (a->redirect_uri == NULL)
+		a->redirect_uri = o->redirect_uri;
+	if (a->get) {
+		ret = client_stored_token(o, a->flow != FLOW_APP || o->login ? PICK_USER :
 		    PICK_APP, FRESH_AUTO, &rec);
 		if (ret == 0)
-			ret = print_token(&rec, a.output, NULL);
+			ret = print_token(&rec, a->output, NULL);
 		goto out;
 	}
-	if (o.client_id == NULL) {
+	if (o->client_id == NULL) {
 		cli_error("no client id: pass --client-id, set $TWITCH_CLIENT_ID or run "
 		    "'twauth configure'");
 		ret = CLIENT_EXIT_ERROR;
 		goto out;
 	}
-	scopes = flow_scopes(a.scopes, a.openid);
+	scopes = flow_scopes(a->scopes, a->openid);
 	if ((ret = client_check_scopes(scopes)) != 0 ||
-	    (ret = get_token(&o, &a, scopes, &rec, &claims)) != 0)
+	    (ret = get_token(o, a, scopes, &rec, &claims)) != 0)
 		goto out;
 	if (claims != NULL) {
 		char *text = json_dumps(claims, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -364,12 +357,19 @@ cmd_token(int argc, char **argv)
 		fprintf(stderr, "id_token verified; its claims:\n%s\n", text);
 		free(text);
 	}
-	print_summary(&rec, !a.no_save);
-	ret = print_token(&rec, a.output, claims);
+	print_summary(&rec, !a->no_save);
+	ret = print_token(&rec, a->output, claims);
 out:
 	json_decref(claims);
 	free(scopes);
 	tok_record_clear(&rec);
-	client_opts_free(&o);
+	client_opts_free(o);
 	return ret;
+}
+
+int
+cmd_token(int argc, char **argv)
+{
+	return cli_run(argc >= 2 && strcmp(argv[1], "list") == 0 ? &token_list_cmd :
+	    &token_cmd, argc, argv);
 }

@@ -4,7 +4,6 @@
  * (never from the command line, where `ps` and shell history would see
  * them) and only their argon2id hash is stored.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -15,10 +14,57 @@
 
 #include "cli.h"
 
-static void
-usage(FILE *f)
-{
-	fputs("Usage: twauth user <subcommand> [options]\n"
+struct user_opts {
+	const char		*db;
+	struct idp_user_new	 nu;
+	int			 password_stdin;
+	int			 json;
+	int			 help;
+};
+
+enum user_sub { USER_CREATE, USER_LIST, USER_SHOW, USER_PASSWD, USER_DISCONNECT, USER_DELETE };
+
+static int user_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
+
+#define USER(how, f)	OPT_AS_##how(struct user_opts, f)
+#define CREATE		.only = OPT_ONLY("create")
+
+static const struct opt user_options[] = {
+	{ "login", USER(STR, nu.login), .arg = "LOGIN", CREATE,
+	    .help = "the name the user signs in with" },
+	{ "display-name", USER(STR, nu.display_name), .arg = "NAME", CREATE,
+	    .unset = "the login as typed", .help = "the name apps show" },
+	{ "email", USER(STR, nu.email), .arg = "EMAIL", CREATE, .unset = "none",
+	    .help = "their email address, which apps see with user:read:email" },
+	{ "email-verified", USER(ON, nu.email_verified), CREATE,
+	    .help = "say the email address is verified" },
+	{ "profile-image-url", USER(STR, nu.profile_image_url), .arg = "URL", CREATE,
+	    .unset = "none", .help = "their picture: an http:// or https:// URL" },
+	{ "password-stdin", USER(ON, password_stdin), .only = OPT_ONLY("create", "passwd"),
+	    .help = "read the password from stdin (one line; " TW_STR(TW_PASSWORD_MIN) " to "
+	    TW_STR(TW_PASSWORD_MAX) " bytes); on a terminal it is asked for without echo" },
+	{ "json", USER(ON, json), .help = "machine-readable output" },
+	CLI_ROW_DB(struct user_opts, db),
+	CLI_ROW_HELP(struct user_opts, help),
+	{ .name = NULL }
+};
+
+const struct cli_cmd user_cmd = {
+	.name = "user",
+	/* What they take is checked before the password is read. */
+	.subs = (const struct cli_sub[]){
+		[USER_CREATE] = { "create", 0, "no arguments" },
+		[USER_LIST] = { "list", 0, "no arguments" },
+		[USER_SHOW] = { "show", 1, "one LOGIN" },
+		[USER_PASSWD] = { "passwd", 1, "one LOGIN" },
+		[USER_DISCONNECT] = { "disconnect", 2, "LOGIN CLIENT_ID" },
+		[USER_DELETE] = { "delete", 1, "one LOGIN" },
+		{ NULL }
+	},
+	.rows = user_options,
+	.size = sizeof(struct user_opts),
+	.run = user_run,
+	.head = "Usage: twauth user <subcommand> [options]\n"
 	    "\n"
 	    "Create the users who sign in to apps through this server.\n"
 	    "\n"
@@ -35,15 +81,8 @@ usage(FILE *f)
 	    "                              as the Disconnect button on /settings/connections\n"
 	    "  delete LOGIN                deletes the user and everything they authorized\n"
 	    "\n"
-	    "Options:\n"
-	    "  --password-stdin  read the password from stdin (one line; "
-	    TW_STR(TW_PASSWORD_MIN) " to " TW_STR(TW_PASSWORD_MAX) " bytes);\n"
-	    "                    on a terminal it is asked for without echo\n"
-	    "  --json            machine-readable output\n"
-	    "  --db PATH         database: a file, or a postgres:// URI (default $TWAUTH_DB,\n"
-	    "                    else " CLI_DEFAULT_DB ")\n"
-	    "  -h, --help        this help\n"
-	    "\n"
+	    "Options:\n",
+	.tail = "\n"
 	    "Logins follow Twitch's rules: " TW_STR(TW_LOGIN_MIN) " to " TW_STR(TW_LOGIN_MAX)
 	    " letters, digits or underscores, and\n"
 	    "are unique regardless of case (stored in lowercase; the display name keeps\n"
@@ -53,83 +92,8 @@ usage(FILE *f)
 	    "  echo 'correct horse battery' | twauth user create --login Alice --password-stdin\n"
 	    "  twauth user create --login bob --email bob@example.com --email-verified \\\n"
 	    "         --password-stdin < bob.pass --json\n"
-	    "  twauth user disconnect alice abcdefghijklmnopqrstuvwxyz0123\n", f);
-}
-
-struct user_opts {
-	const char	 *db;
-	struct idp_user_new nu;
-	int		  password_stdin;
-	int		  json;
-	char		**args;
-	int		  n_args;
+	    "  twauth user disconnect alice abcdefghijklmnopqrstuvwxyz0123\n",
 };
-
-static int
-parse_opts(int argc, char **argv, const char *sub, struct user_opts *o)
-{
-	enum { O_DB = 256, O_LOGIN, O_DISPLAY, O_EMAIL, O_VERIFIED, O_PICTURE, O_PWSTDIN,
-	    O_JSON };
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, O_DB },
-		{ "login", required_argument, NULL, O_LOGIN },
-		{ "display-name", required_argument, NULL, O_DISPLAY },
-		{ "email", required_argument, NULL, O_EMAIL },
-		{ "email-verified", no_argument, NULL, O_VERIFIED },
-		{ "profile-image-url", required_argument, NULL, O_PICTURE },
-		{ "password-stdin", no_argument, NULL, O_PWSTDIN },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c, create = strcmp(sub, "create") == 0;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_DB:
-			o->db = optarg;
-			break;
-		case O_JSON:
-			o->json = 1;
-			break;
-		case 'h':
-			return 1;
-		case O_PWSTDIN:
-			if (!create && strcmp(sub, "passwd") != 0) {
-				cli_error("--password-stdin is for 'user create' and 'user passwd'");
-				return -1;
-			}
-			o->password_stdin = 1;
-			break;
-		case O_LOGIN:
-		case O_DISPLAY:
-		case O_EMAIL:
-		case O_VERIFIED:
-		case O_PICTURE:
-			if (!create) {
-				cli_error("%s is only for 'twauth user create'", argv[optind - 1]);
-				return -1;
-			}
-			if (c == O_LOGIN)
-				o->nu.login = optarg;
-			else if (c == O_DISPLAY)
-				o->nu.display_name = optarg;
-			else if (c == O_EMAIL)
-				o->nu.email = optarg;
-			else if (c == O_VERIFIED)
-				o->nu.email_verified = 1;
-			else
-				o->nu.profile_image_url = optarg;
-			break;
-		default:
-			return -1;
-		}
-	}
-	o->args = argv + optind;
-	o->n_args = argc - optind;
-	return 0;
-}
 
 /*
  * Reads one line from stdin into buf (TW_PASSWORD_MAX + 2 bytes), without
@@ -223,123 +187,133 @@ user_list(struct store *st, const struct user_opts *o)
 
 /* Checks the command's shape before anything is read or opened. */
 static int
-check_shape(const char *sub, const struct user_opts *o)
+check_shape(const struct cli_sub *s, enum user_sub sub, const struct user_opts *o,
+    const struct cli_args *a)
 {
-	int want = strcmp(sub, "create") == 0 || strcmp(sub, "list") == 0 ? 0 :
-	    strcmp(sub, "disconnect") == 0 ? 2 : 1;
+	const char *name = s->name;
 
-	if (o->n_args != want) {
-		cli_error("user %s takes %s", sub, want == 0 ? "no arguments" :
-		    want == 1 ? "one LOGIN" : "LOGIN CLIENT_ID");
+	if (a->n != s->n_args) {
+		cli_error("user %s takes %s", name, s->args);
 		return -1;
 	}
-	if (strcmp(sub, "create") == 0 && o->nu.login == NULL) {
+	if (sub == USER_CREATE && o->nu.login == NULL) {
 		cli_error("user create needs --login LOGIN");
 		return -1;
 	}
-	if ((strcmp(sub, "create") == 0 || strcmp(sub, "passwd") == 0) && !o->password_stdin) {
+	if ((sub == USER_CREATE || sub == USER_PASSWD) && !o->password_stdin) {
 		cli_error("user %s needs --password-stdin (passwords are never "
-		    "taken as arguments)", sub);
+		    "taken as arguments)", name);
 		return -1;
 	}
 	return 0;
 }
 
+/* Prints the user, or why not: the exit status. */
 static int
-run(const char *sub, struct user_opts *o, struct store *st, struct idp *idp)
+user_show(struct idp *idp, const char *login, int json)
 {
 	struct store_user u;
 	enum idp_err err;
 
-	memset(&u, 0, sizeof(u));
-	if (strcmp(sub, "create") == 0) {
-		if ((err = idp_user_create(idp, &o->nu, &u)) != IDP_OK)
-			return cli_idp_error(err);
-		if (o->json)
-			cli_print_json(user_json(&u));
-		else
-			printf("Created user %s with user id %lld.\n", u.login, (long long)u.id);
-	} else if (strcmp(sub, "list") == 0)
-		return user_list(st, o);
-	else if (strcmp(sub, "show") == 0) {
-		if ((err = idp_user_get(idp, o->args[0], &u)) != IDP_OK)
-			return cli_idp_error(err);
-		if (o->json)
-			cli_print_json(user_json(&u));
-		else
-			print_user(&u);
-	} else if (strcmp(sub, "passwd") == 0) {
-		err = idp_user_passwd(idp, o->args[0], o->nu.password, o->nu.password_len);
-		if (err != IDP_OK)
-			return cli_idp_error(err);
-		printf("Password changed.  Every token, app grant and sign-in of %s has "
-		    "ended.\n", o->args[0]);
-	} else if (strcmp(sub, "disconnect") == 0) {
-		if ((err = idp_user_get(idp, o->args[0], &u)) != IDP_OK)
-			return cli_idp_error(err);
-		if ((err = idp_user_disconnect(idp, u.id, o->args[1])) != IDP_OK) {
-			store_user_clear(&u);
-			return cli_idp_error(err);
-		}
-		printf("Disconnected %s from app %s; their tokens no longer validate.\n",
-		    u.login, o->args[1]);
-	} else if (strcmp(sub, "delete") == 0) {
-		if ((err = idp_user_delete(idp, o->args[0])) != IDP_OK)
-			return cli_idp_error(err);
-		printf("Deleted user %s and everything they authorized.\n", o->args[0]);
-	}
+	if ((err = idp_user_get(idp, login, &u)) != IDP_OK)
+		return cli_idp_error(err);
+	if (json)
+		cli_print_json(user_json(&u));
+	else
+		print_user(&u);
 	store_user_clear(&u);
 	return EXIT_OK;
 }
 
-int
-cmd_user(int argc, char **argv)
+static int
+user_create(struct idp *idp, const struct user_opts *o)
 {
-	static const char *const subs[] = {
-		"create", "list", "show", "passwd", "disconnect", "delete"
-	};
+	struct store_user u;
+	enum idp_err err;
+
+	if ((err = idp_user_create(idp, &o->nu, &u)) != IDP_OK)
+		return cli_idp_error(err);
+	if (o->json)
+		cli_print_json(user_json(&u));
+	else
+		printf("Created user %s with user id %lld.\n", u.login, (long long)u.id);
+	store_user_clear(&u);
+	return EXIT_OK;
+}
+
+static int
+user_disconnect(struct idp *idp, const char *login, const char *client_id)
+{
+	struct store_user u;
+	enum idp_err err;
+
+	if ((err = idp_user_get(idp, login, &u)) != IDP_OK)
+		return cli_idp_error(err);
+	if ((err = idp_user_disconnect(idp, u.id, client_id)) == IDP_OK)
+		printf("Disconnected %s from app %s; their tokens no longer validate.\n",
+		    u.login, client_id);
+	store_user_clear(&u);
+	return err == IDP_OK ? EXIT_OK : cli_idp_error(err);
+}
+
+static int
+run(enum user_sub sub, const struct user_opts *o, const struct cli_args *a,
+    struct store *st, struct idp *idp)
+{
+	enum idp_err err;
+
+	switch (sub) {
+	case USER_CREATE:
+		return user_create(idp, o);
+	case USER_LIST:
+		return user_list(st, o);
+	case USER_SHOW:
+		return user_show(idp, a->v[0], o->json);
+	case USER_PASSWD:
+		err = idp_user_passwd(idp, a->v[0], o->nu.password, o->nu.password_len);
+		if (err != IDP_OK)
+			return cli_idp_error(err);
+		printf("Password changed.  Every token, app grant and sign-in of %s has "
+		    "ended.\n", a->v[0]);
+		return EXIT_OK;
+	case USER_DISCONNECT:
+		return user_disconnect(idp, a->v[0], a->v[1]);
+	case USER_DELETE:
+		if ((err = idp_user_delete(idp, a->v[0])) != IDP_OK)
+			return cli_idp_error(err);
+		printf("Deleted user %s and everything they authorized.\n", a->v[0]);
+		return EXIT_OK;
+	}
+	return EXIT_FAIL;
+}
+
+static int
+user_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
+{
 	char password[TW_PASSWORD_MAX + 2];
-	struct user_opts o;
+	struct user_opts *o = opts;
 	struct store *st = NULL;
 	struct idp *idp = NULL;
-	const char *sub;
-	size_t i;
 	long len;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
-	}
-	sub = argv[1];
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(sub, subs[i]) == 0)
-			break;
-	if (i == sizeof(subs) / sizeof(subs[0])) {
-		cli_error("unknown user subcommand '%s'", sub);
+	if (check_shape(&c->subs[a->sub], (enum user_sub)a->sub, o, a) == -1)
 		return cli_usage_hint("user");
-	}
-	rc = parse_opts(argc - 1, argv + 1, sub, &o);
-	if (rc == 1) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	if (rc == -1 || check_shape(sub, &o) == -1)
-		return cli_usage_hint("user");
-	if (o.password_stdin) {
+	if (o->password_stdin) {
 		if ((len = read_password(password, sizeof(password))) < 0) {
-			OPENSSL_cleanse(password, sizeof(password));
-			return cli_idp_error(IDP_ERR_BAD_PASSWORD);
+			rc = cli_idp_error(IDP_ERR_BAD_PASSWORD);
+			goto out;
 		}
-		o.nu.password = password;
-		o.nu.password_len = (size_t)len;
+		o->nu.password = password;
+		o->nu.password_len = (size_t)len;
 	}
-	if (cli_open(cli_db_path(o.db), NULL, 0, &st, &idp) == -1)
+	if (cli_open(cli_db_path(o->db), NULL, 0, &st, &idp) == -1)
 		rc = EXIT_FAIL;
 	else
-		rc = run(sub, &o, st, idp);
+		rc = run((enum user_sub)a->sub, o, a, st, idp);
 	cli_close(st, idp);
+out:
 	OPENSSL_cleanse(password, sizeof(password));
+	o->nu.password = NULL;
 	return rc;
 }

@@ -15,23 +15,28 @@
 #define TWAUTH_VERSION "0.1.0"
 #endif
 
+/* Each command is read and run by cli_run, or by a function of its own. */
 static const struct {
-	const char	*name;
-	int		(*run)(int, char **);
-	const char	*summary;
+	const char		*name;
+	const struct cli_cmd	*cmd;
+	int			(*run)(int, char **);
+	const char		*summary;
 } commands[] = {
-	{ "serve", cmd_serve, "run the identity server (Twitch's id.twitch.tv API)" },
-	{ "app", cmd_app, "register and manage apps: client ids, secrets, redirect URIs" },
-	{ "user", cmd_user, "create and manage users who sign in to apps" },
-	{ "keys", cmd_keys, "list and rotate the keys that sign OpenID Connect id_tokens" },
-	{ "db", cmd_db, "back up and check the database" },
-	{ "token", cmd_token, "get a token in any flow, keep it, print it (client)" },
-	{ "validate", cmd_validate, "ask the issuer whether a token is valid (client)" },
-	{ "refresh", cmd_refresh, "refresh a stored token now (client)" },
-	{ "revoke", cmd_revoke, "revoke a token and forget it (client)" },
-	{ "api", cmd_api, "call the Helix API with a stored token (client)" },
-	{ "exec", cmd_exec, "run a command with TWITCH_TOKEN set (client)" },
-	{ "configure", cmd_configure, "save the client id, secret and issuer (client)" },
+	{ "serve", NULL, cmd_serve, "run the identity server (Twitch's id.twitch.tv API)" },
+	{ "app", &app_cmd, NULL,
+	    "register and manage apps: client ids, secrets, redirect URIs" },
+	{ "user", &user_cmd, NULL, "create and manage users who sign in to apps" },
+	{ "keys", &keys_cmd, NULL,
+	    "list and rotate the keys that sign OpenID Connect id_tokens" },
+	{ "db", &db_cmd, NULL, "back up and check the database" },
+	{ "token", NULL, cmd_token, "get a token in any flow, keep it, print it (client)" },
+	{ "validate", &validate_cmd, NULL, "ask the issuer whether a token is valid (client)" },
+	{ "refresh", &refresh_cmd, NULL, "refresh a stored token now (client)" },
+	{ "revoke", &revoke_cmd, NULL, "revoke a token and forget it (client)" },
+	{ "api", &api_cmd, NULL, "call the Helix API with a stored token (client)" },
+	{ "exec", &exec_cmd, NULL, "run a command with TWITCH_TOKEN set (client)" },
+	{ "configure", &configure_cmd, NULL,
+	    "save the client id, secret and issuer (client)" },
 };
 
 static void
@@ -89,7 +94,8 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			fetch_init();
-			rc = commands[i].run(argc - 1, argv + 1);
+			rc = commands[i].cmd ? cli_run(commands[i].cmd, argc - 1, argv + 1) :
+			    commands[i].run(argc - 1, argv + 1);
 			fetch_cleanup();
 			hash_cleanup();
 			return rc;

@@ -18,7 +18,17 @@
 int
 opt_is_flag(const struct opt *o)
 {
-	return o->type == OPT_ON || o->type == OPT_OFF;
+	return o->type == OPT_ON || o->type == OPT_OFF || o->type == OPT_VAL;
+}
+
+/* The row's name in messages: "-q" when it has a short option, else "--name". */
+static void
+flag_name(const struct opt *o, char *out, size_t len)
+{
+	if (o->short_name)
+		snprintf(out, len, "-%c", o->short_name);
+	else
+		snprintf(out, len, "--%s", o->name);
 }
 
 static void *
@@ -43,26 +53,52 @@ count(const struct opt *rows)
 	return n;
 }
 
-/* "'a', 'b' or 'c'": an OPT_CHOICE's values, for its error message. */
+/* Appends words[0..n) to out as "'a', 'b' or 'c'" (quote "'", last " or "). */
 static void
-choices_text(const struct opt *o, char *out, size_t len)
+join(char *out, size_t len, const char *const *words, size_t n, const char *quote,
+    const char *last)
 {
-	size_t k = 0;
+	size_t k = strlen(out);
 
-	out[0] = '\0';
-	for (size_t i = 0; o->choices[i] != NULL && k < len; i++)
-		k += (size_t)snprintf(out + k, len - k, "%s'%s'",
-		    i == 0 ? "" : o->choices[i + 1] != NULL ? ", " : " or ", o->choices[i]);
+	for (size_t i = 0; i < n && k < len; i++)
+		k += (size_t)snprintf(out + k, len - k, "%s%s%s%s",
+		    i == 0 ? "" : i + 1 < n ? ", " : last, quote, words[i], quote);
+}
+
+static size_t
+count_words(const char *const *words)
+{
+	size_t n = 0;
+
+	while (words[n] != NULL)
+		n++;
+	return n;
+}
+
+/* Whether o's list l has room for another value: 0, or -1 with the reason printed. */
+static MUST_CHECK int
+list_room(const struct opt *o, const char *flag, const struct opt_list *l)
+{
+	if (o->max == 0 || l->n < (size_t)o->max)
+		return 0;
+	cli_error("at most %lld %s %s", (long long)o->max, flag, o->items);
+	return -1;
+}
+
+static void
+list_push(struct opt_list *l, char *v)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = v;
 }
 
 int
 opt_set(const struct opt *o, const char *v, void *base)
 {
-	char flag[128], canon[CANON_MAX], text[256];
-	struct opt_list *l;
+	char flag[128], canon[CANON_MAX], text[256] = "";
 	int64_t n;
 
-	snprintf(flag, sizeof(flag), "--%s", o->name);
+	flag_name(o, flag, sizeof(flag));
 	switch (o->type) {
 	case OPT_STR:
 		if (o->check != NULL && o->check(flag, v) == -1)
@@ -72,8 +108,12 @@ opt_set(const struct opt *o, const char *v, void *base)
 	case OPT_UINT:
 	case OPT_I64:
 		if (num_parse_i64(v, o->min, o->max, &n) == -1) {
-			cli_error("%s wants a whole number from %lld to %lld, not '%s'", flag,
-			    (long long)o->min, (long long)o->max, v);
+			if (o->unit != NULL)
+				cli_error("%s takes %lld to %lld %s", flag, (long long)o->min,
+				    (long long)o->max, o->unit);
+			else
+				cli_error("%s wants a whole number from %lld to %lld, not '%s'",
+				    flag, (long long)o->min, (long long)o->max, v);
 			return -1;
 		}
 		if (o->type == OPT_UINT)
@@ -85,13 +125,16 @@ opt_set(const struct opt *o, const char *v, void *base)
 	case OPT_OFF:
 		*(int *)field(o, base) = o->type == OPT_ON;
 		return 0;
+	case OPT_VAL:
+		*(int *)field(o, base) = (int)o->min;
+		return 0;
 	case OPT_CHOICE:
 		for (int i = 0; o->choices[i] != NULL; i++)
 			if (strcmp(v, o->choices[i]) == 0) {
 				*(int *)field(o, base) = i;
 				return 0;
 			}
-		choices_text(o, text, sizeof(text));
+		join(text, sizeof(text), o->choices, count_words(o->choices), "'", " or ");
 		cli_error("%s is %s, not '%s'", flag, text, v);
 		return -1;
 	case OPT_LIST:
@@ -102,13 +145,15 @@ opt_set(const struct opt *o, const char *v, void *base)
 		snprintf(canon, sizeof(canon), "%s", v);
 		if (o->canon != NULL && o->canon(flag, v, canon, sizeof(canon)) == -1)
 			return -1;
-		l = field(o, base);
-		if (l->n >= (size_t)o->max) {
-			cli_error("at most %lld %s %s", (long long)o->max, flag, o->items);
+		if (list_room(o, flag, field(o, base)) == -1)
 			return -1;
-		}
-		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-		l->v[l->n++] = xstrdup(canon);
+		list_push(field(o, base), xstrdup(canon));
+		return 0;
+	case OPT_ARGS:
+		/* The argument itself: what it says is for the command to judge. */
+		if (list_room(o, flag, field(o, base)) == -1)
+			return -1;
+		list_push(field(o, base), (char *)v);
 		return 0;
 	case OPT__MAX:
 		break;
@@ -128,24 +173,104 @@ row_of(const struct opt *rows, size_t n, int c)
 	return NULL;
 }
 
+/* Whether the row is for ctx's subcommand: 0, or -1 with the reason printed. */
+static MUST_CHECK int
+allowed(const struct opt *o, const struct opt_ctx *ctx)
+{
+	char flag[128], subs[512] = "";
+	size_t n;
+
+	if (o->only == NULL)
+		return 0;
+	for (n = 0; o->only[n] != NULL; n++)
+		if (ctx->sub != NULL && strcmp(o->only[n], ctx->sub) == 0)
+			return 0;
+	flag_name(o, flag, sizeof(flag));
+	if (n == 1) {
+		cli_error("%s is only for 'twauth %s %s'", flag, ctx->cmd, o->only[0]);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		snprintf(subs + strlen(subs), sizeof(subs) - strlen(subs), "%s'%s %s'",
+		    i == 0 ? "" : i + 1 < n ? ", " : " and ", ctx->cmd, o->only[i]);
+	cli_error("%s is for %s", flag, subs);
+	return -1;
+}
+
+/* Whether rows a and b are alternatives: OPT_VAL rows of one field, with .items. */
+static int
+rivals(const struct opt *a, const struct opt *b)
+{
+	return a->type == OPT_VAL && b->type == OPT_VAL && a->items != NULL &&
+	    b->items != NULL && a->off == b->off;
+}
+
+/*
+ * Refuses two alternatives given, or one twice (times[i]: how often
+ * rows[i] was): 0, or -1 with the reason printed.
+ */
+static MUST_CHECK int
+one_of_each(const struct opt *rows, size_t n, const unsigned *times)
+{
+	char text[512], flag[128];
+	size_t i, k, m, j;
+	unsigned given;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < i && !rivals(&rows[k], &rows[i]); k++)
+			;
+		if (!rivals(&rows[i], &rows[i]) || k < i)
+			continue;	/* not an alternative, or its field counted at row k */
+		for (given = 0, m = 0, k = i; k < n; k++)
+			if (rivals(&rows[k], &rows[i])) {
+				given += times[k];
+				m++;
+			}
+		if (given < 2)
+			continue;
+		snprintf(text, sizeof(text), "choose one %s: ", rows[i].items);
+		for (j = 0, k = i; k < n; k++) {
+			if (!rivals(&rows[k], &rows[i]))
+				continue;
+			flag_name(&rows[k], flag, sizeof(flag));
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s",
+			    j == 0 ? "" : j + 1 < m ? ", " : " or ", flag);
+			j++;
+		}
+		cli_error("%s", text);
+		return -1;
+	}
+	return 0;
+}
+
 int
-opt_parse(const struct opt *rows, int argc, char **argv, const char *env_prefix, void *base,
-    struct optsource *src)
+opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **argv,
+    void *base, struct optsource *src, struct opt_args *args)
 {
 	size_t n = count(rows), k = 0;
 	struct option *longopts = NULL;
+	unsigned *times = NULL;
 	char shorts[64];
 	const struct opt *o;
 	const char *origin;
 	int c, rc = -1;
 
-	if (optsource_build(argc, argv, rows, env_prefix, src) == -1)
+	args->v = NULL;
+	args->n = 0;
+	if (optsource_build(argc, argv, rows, ctx->env_prefix, src) == -1)
 		return -1;
 	longopts = xcalloc(n + 1, sizeof(*longopts));
+	times = xcalloc(n + 1, sizeof(*times));
+	/* "+": getopt stops at the first argument instead of looking past it. */
+	if (ctx->how & OPT_FIRST_ARG)
+		shorts[k++] = '+';
 	for (size_t i = 0; i < n; i++) {
+		/* A hidden row is its previous row to getopt: "--scop" is not ambiguous. */
+		size_t r = (rows[i].flags & OPT_HIDDEN) && i > 0 ? i - 1 : i;
+
 		longopts[i] = (struct option){ rows[i].name,
-		    opt_is_flag(&rows[i]) ? no_argument : required_argument, NULL,
-		    rows[i].short_name ? rows[i].short_name : VAL_ROW + (int)i };
+		    opt_is_flag(&rows[r]) ? no_argument : required_argument, NULL,
+		    rows[r].short_name ? rows[r].short_name : VAL_ROW + (int)r };
 		if (rows[i].short_name && k + 3 < sizeof(shorts)) {
 			shorts[k++] = (char)rows[i].short_name;
 			if (!opt_is_flag(&rows[i]))
@@ -155,29 +280,55 @@ opt_parse(const struct opt *rows, int argc, char **argv, const char *env_prefix,
 	shorts[k] = '\0';
 	optind = 0;
 	while ((c = getopt_long(src->argc, src->argv, shorts, longopts, NULL)) != -1) {
-		if ((o = row_of(rows, n, c)) != NULL && opt_set(o, optarg, base) == 0)
+		if ((o = row_of(rows, n, c)) != NULL && allowed(o, ctx) == 0 &&
+		    opt_set(o, optarg, base) == 0) {
+			times[o - rows]++;
+			if (o->flags & OPT_HELP) {
+				rc = 1;
+				goto out;
+			}
 			continue;
+		}
 		if (optind > 0 && (origin = optsource_origin(src, src->argv[optind - 1])) != NULL)
 			cli_error("(that setting is from %s)", origin);
 		goto out;
 	}
-	if (optind != src->argc) {
-		cli_error("%s takes no arguments, only options ('%s')", argv[0], src->argv[optind]);
+	if (one_of_each(rows, n, times) == -1)
+		goto out;
+	if (optind != src->argc && !(ctx->how & OPT_TAKE_ARGS)) {
+		cli_error("%s%s%s takes no arguments, only options ('%s')", ctx->cmd,
+		    ctx->sub ? " " : "", ctx->sub ? ctx->sub : "", src->argv[optind]);
 		goto out;
 	}
+	args->v = src->argv + optind;
+	args->n = src->argc - optind;
 	rc = 0;
 out:
+	free(times);
 	free(longopts);
 	return rc;
+}
+
+int
+opt_parse(const struct opt *rows, int argc, char **argv, const char *env_prefix, void *base,
+    struct optsource *src)
+{
+	struct opt_ctx ctx = { argv[0], NULL, env_prefix, 0 };
+	struct opt_args args;
+
+	return opt_read(rows, &ctx, argc, argv, base, src, &args);
 }
 
 /* The value a row shows in --help and the report; NULL when it has none. */
 static const char *
 value_text(const struct opt *o, const void *base, char *buf, size_t len)
 {
-	const void *f = cfield(o, base);
+	const void *f;
 	int64_t n;
 
+	if (base == NULL)
+		return NULL;
+	f = cfield(o, base);
 	switch (o->type) {
 	case OPT_STR:
 		return *(const char *const *)f;
@@ -192,9 +343,12 @@ value_text(const struct opt *o, const void *base, char *buf, size_t len)
 		return *(const int *)f ? "on" : "off";
 	case OPT_OFF:
 		return *(const int *)f ? "off" : "on";
+	case OPT_VAL:
+		return *(const int *)f == o->min ? "on" : "off";
 	case OPT_CHOICE:
 		return o->choices[*(const int *)f];
 	case OPT_LIST:
+	case OPT_ARGS:
 	case OPT__MAX:
 		break;
 	}
@@ -209,13 +363,15 @@ help_facts(const struct opt *o, const void *defaults, char *out, size_t len)
 	const char *def = NULL;
 	size_t k;
 
-	if (o->type == OPT_LIST)
+	if ((o->type == OPT_LIST || o->type == OPT_ARGS) && o->max > 0)
 		snprintf(facts, sizeof(facts), "repeat for more, up%cto%c%lld", NBSP, NBSP,
 		    (long long)o->max);
+	else if (o->type == OPT_ARGS)
+		snprintf(facts, sizeof(facts), "repeat for more");
 	else if (o->type == OPT_UINT || o->type == OPT_I64)
 		snprintf(facts, sizeof(facts), "%lld%cto%c%lld", (long long)o->min, NBSP, NBSP,
 		    (long long)o->max);
-	if (!opt_is_flag(o) && o->type != OPT_LIST)
+	if (!opt_is_flag(o) && o->type != OPT_LIST && o->type != OPT_ARGS)
 		def = value_text(o, defaults, buf, sizeof(buf));
 	k = strlen(facts);
 	if (def != NULL)
@@ -289,17 +445,23 @@ opt_usage(FILE *f, const struct opt *rows, unsigned group, const void *defaults)
 
 	/* One column for the group: after its longest label that is not too long. */
 	for (const struct opt *o = rows; o->name != NULL; o++) {
-		if (o->group != group)
+		if (o->group != group || (o->flags & OPT_HIDDEN))
 			continue;
 		label(o, lbl, sizeof(lbl));
 		if ((int)strlen(lbl) <= LABEL_MAX && (int)strlen(lbl) + 2 > col)
 			col = (int)strlen(lbl) + 2;
 	}
 	for (const struct opt *o = rows; o->name != NULL; o++) {
-		if (o->group != group)
+		if (o->group != group || (o->flags & OPT_HIDDEN))
 			continue;
 		label(o, lbl, sizeof(lbl));
-		snprintf(text, sizeof(text), "%s", o->help);
+		text[0] = '\0';
+		if (o->only != NULL) {
+			snprintf(text, sizeof(text), "(");
+			join(text, sizeof(text), o->only, count_words(o->only), "", ", ");
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), ") ");
+		}
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s", o->help);
 		help_facts(o, defaults, text, sizeof(text));
 		wrap(f, lbl, col, text);
 	}
@@ -324,7 +486,7 @@ opt_report(FILE *f, const struct opt *rows, const void *base)
 	for (const struct opt *o = rows; o->name != NULL; o++) {
 		if (o->flags & (OPT_ARGV | OPT_FILE))
 			continue;
-		if (o->type == OPT_LIST) {
+		if (o->type == OPT_LIST || o->type == OPT_ARGS) {
 			l = cfield(o, base);
 			for (size_t i = 0; i < l->n; i++)
 				report_line(f, o->name, l->v[i], NULL);
@@ -345,10 +507,10 @@ opt_free(const struct opt *rows, void *base, struct optsource *src)
 	struct opt_list *l;
 
 	for (const struct opt *o = rows; o->name != NULL; o++) {
-		if (o->type != OPT_LIST)
+		if (o->type != OPT_LIST && o->type != OPT_ARGS)
 			continue;
 		l = field(o, base);
-		for (size_t i = 0; i < l->n; i++)
+		for (size_t i = 0; o->type == OPT_LIST && i < l->n; i++)
 			free(l->v[i]);
 		free(l->v);
 		l->v = NULL;

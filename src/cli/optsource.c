@@ -243,7 +243,7 @@ config_path(int argc, char **argv, const struct opt *rows, const char *prefix)
 		else if (argv[i][n + 2] == '=')
 			found = argv[i] + n + 3;
 	}
-	if (found != NULL)
+	if (found != NULL || prefix == NULL)
 		return found;
 	env_name(prefix, o->name, name, sizeof(name));
 	found = getenv(name);
@@ -259,7 +259,7 @@ optsource_build(int argc, char **argv, const struct opt *rows, const char *env_p
 
 	memset(out, 0, sizeof(*out));
 	if ((path != NULL && read_file(out, &cap, path, rows) == -1) ||
-	    read_env(out, &cap, rows, env_prefix) == -1) {
+	    (env_prefix != NULL && read_env(out, &cap, rows, env_prefix) == -1)) {
 		optsource_free(out);
 		return -1;
 	}

@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "../common/compiler.h"
+
 #define OPTSOURCE_MAX_FILE	(1 << 20)	/* bytes of a config file */
 #define OPTSOURCE_MAX_LINE	4096		/* bytes of one of its lines */
 
@@ -35,12 +37,14 @@ struct opt;
 
 /*
  * Builds out from argv, the config file and the environment, for the
- * option rows of the command (ended by a row whose name is NULL).  Prints
+ * option rows of the command (ended by a row whose name is NULL); with
+ * env_prefix NULL from argv alone, no file unless an OPT_FILE row names
+ * one on the command line.  Prints
  * the reason (file and line, or variable) and returns -1 on a bad file
  * or setting.
  */
 int optsource_build(int argc, char **argv, const struct opt *rows, const char *env_prefix,
-    struct optsource *out) __attribute__((warn_unused_result));
+    struct optsource *out) MUST_CHECK;
 /* Where the argument arg (a pointer into out->argv) came from; NULL: the command line. */
 const char *optsource_origin(const struct optsource *s, const char *arg);
 void optsource_free(struct optsource *s);

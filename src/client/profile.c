@@ -1,7 +1,6 @@
 /* Where a client command's issuer, app and secret come from; see profile.h. */
 #include "profile.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,4 +96,79 @@ profile_free(struct profile *p)
 	xfree_secret_str(p->client_secret);
 	free(p->redirect_uri);
 	memset(p, 0, sizeof(*p));
+}
+
+/* The profile name of cfg (made there if missing). */
+static json_t *
+profile_in(json_t *cfg, const char *name)
+{
+	json_t *profiles, *profile;
+
+	if ((profiles = json_object_get(cfg, "profiles")) == NULL)
+		json_object_set_new(cfg, "profiles", profiles = json_object());
+	if ((profile = json_object_get(profiles, name)) == NULL)
+		json_object_set_new(profiles, name, profile = json_object());
+	return profile;
+}
+
+json_t *
+profile_show(const char *name, struct cerr *err)
+{
+	json_t *cfg, *copy;
+	char why[512];
+
+	if (cfgdir_read(PROFILE_FILE, &cfg, why, sizeof(why)) == -1) {
+		cerr_set(err, CERR_ERROR, "%s", why);
+		return NULL;
+	}
+	copy = json_deep_copy(profile_in(cfg, name ? name : PROFILE_DEFAULT));
+	if (json_object_get(copy, "client_secret") != NULL)
+		json_object_set_new(copy, "client_secret", json_string("(set)"));
+	json_decref(cfg);
+	return copy;
+}
+
+/* Sets field of profile to value, if given; a URL only if the client may call it. */
+static MUST_CHECK int
+set(json_t *profile, const char *field, const char *value, const char *url_what,
+    struct cerr *err)
+{
+	if (value == NULL)
+		return 0;
+	if (url_what != NULL && fetch_url_allowed(value) == -1)
+		return cerr_set(err, CERR_ERROR, "%s '%s' must be https:// (or http:// to "
+		    "localhost)", url_what, value);
+	json_object_set_new(profile, field, json_string(value));
+	return 0;
+}
+
+int
+profile_save(const struct profile_edit *e, struct cerr *err)
+{
+	const char *secret = e->client_secret && e->client_secret[0] ? e->client_secret : NULL;
+	json_t *cfg = NULL, *profile;
+	char why[512];
+	int lock, rc = -1;
+
+	if ((lock = cfgdir_lock(why, sizeof(why))) == -1 ||
+	    cfgdir_read(PROFILE_FILE, &cfg, why, sizeof(why)) == -1) {
+		cerr_set(err, CERR_ERROR, "%s", why);
+		goto out;
+	}
+	profile = profile_in(cfg, e->name ? e->name : PROFILE_DEFAULT);
+	if (set(profile, "issuer", e->issuer, "issuer", err) == -1 ||
+	    set(profile, "api_base", e->api_base, "API base", err) == -1 ||
+	    set(profile, "client_id", e->client_id, NULL, err) == -1 ||
+	    set(profile, "redirect_uri", e->redirect_uri, NULL, err) == -1 ||
+	    set(profile, "client_secret", secret, NULL, err) == -1)
+		goto out;
+	if (cfgdir_write(PROFILE_FILE, cfg, why, sizeof(why)) == -1) {
+		cerr_set(err, CERR_ERROR, "%s", why);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(cfg);
+	cfgdir_unlock(lock);
+	return rc;
 }

@@ -1,7 +1,10 @@
 /*
  * Unit tests of opt: options as table rows (fixtures.c's t_toy_rows), read
  * from the command line into their fields with each type's checks and
- * messages, --help made from the rows, the report of what was read.
+ * messages, --help made from the rows, the report of what was read; and
+ * what the commands other than serve need of opt_read (the rows of
+ * struct cmd below): arguments after the options, subcommands' rows,
+ * alternatives, the arguments themselves as a list, --help ending it.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -203,6 +206,254 @@ opt_report_shows_every_setting_but_command_line_ones(void)
 	free(err);
 }
 
+
+/* A command with subcommands, as twauth app and twauth token read theirs. */
+struct cmd {
+	int		 way;		/* --one or --two: alternatives, 0 when neither */
+	int		 out;		/* --plain or --fancy, the last wins */
+	struct opt_list	 queries;	/* -q, at most 2 */
+	struct opt_list	 uris;		/* --uri, any number */
+	const char	*name;		/* --name (create), or --named */
+	int		 secret;	/* --secret (create, passwd) */
+	unsigned	 wait;		/* --wait 1 to 60 seconds, 30 by default */
+	int		 help;
+};
+
+#define CMD(how, ...)	OPT_AS_##how(struct cmd, __VA_ARGS__)
+
+static const struct opt cmd_rows[] = {
+	{ "one", CMD(VAL, way, 1), .items = "way", .help = "the first way" },
+	{ "two", CMD(VAL, way, 2), .items = "way", .help = "the second way" },
+	{ "plain", CMD(VAL, out, 1), .help = "plain output" },
+	{ "fancy", CMD(VAL, out, 2), .help = "fancy output" },
+	{ "query", CMD(ARGS, queries), .short_name = 'q', .arg = "N=V", .max = 2,
+	    .items = "queries", .help = "a query" },
+	{ "uri", CMD(ARGS, uris), .arg = "URI", .help = "an address" },
+	{ "name", CMD(STR, name), .arg = "NAME", .only = OPT_ONLY("create"),
+	    .help = "what it is called (also --named)" },
+	{ "named", CMD(STR, name), .flags = OPT_HIDDEN, .help = "hidden" },
+	{ "secret", CMD(ON, secret), .only = OPT_ONLY("create", "passwd"),
+	    .help = "read a secret" },
+	{ "wait", CMD(UINT, wait), .arg = "SECS", .min = 1, .max = 60, .unit = "seconds",
+	    .help = "how long" },
+	{ "help", CMD(ON, help), .short_name = 'h', .flags = OPT_HELP, .help = "this help" },
+	{ .name = NULL }
+};
+
+/*
+ * opt_read of "cmd" (sub: its subcommand, how: opt_ctx.how) and the
+ * NULL-ended arguments after it; argv in *argv (they must outlive *c), what
+ * it printed in *err.
+ */
+static int
+cmd_read(struct cmd *c, const char *sub, unsigned how, struct optsource *src,
+    struct opt_args *args, char **err, char **argv, ...)
+{
+	struct opt_ctx ctx = { "cmd", sub, NULL, how };
+	int argc = 1, rc;
+	va_list ap;
+
+	argv[0] = "cmd";
+	va_start(ap, argv);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	memset(c, 0, sizeof(*c));
+	c->wait = 30;
+	t_stderr_begin();
+	rc = opt_read(cmd_rows, &ctx, argc, argv, c, src, args);
+	*err = t_stderr_end();
+	return rc;
+}
+
+static void
+opt_read_gives_the_arguments_after_the_options(void)
+{
+	struct optsource src;
+	struct opt_args args;
+	struct cmd c;
+	char *argv[32], *err;
+
+	/* Options and arguments in any order; lists of the arguments themselves. */
+	CHECK(cmd_read(&c, "create", OPT_TAKE_ARGS, &src, &args, &err, argv, "-q", "a=1", "x",
+	    "--name", "n", "y", "--query=b", "--uri", "u1", "--uri", "u2", "--uri", "u3",
+	    "--wait", "60", NULL) == 0);
+	CHECK_STR(err, "");
+	CHECK(args.n == 2 && strcmp(args.v[0], "x") == 0 && strcmp(args.v[1], "y") == 0);
+	CHECK_STR(c.name, "n");
+	CHECK(c.queries.n == 2 && c.queries.v[0] == argv[2]);	/* not a copy */
+	CHECK_STR(c.queries.v[1], "b");
+	CHECK(c.uris.n == 3 && c.uris.v[2] == argv[13]);
+	CHECK(c.wait == 60);
+	opt_free(cmd_rows, &c, &src);
+	CHECK(c.queries.v == NULL && c.queries.n == 0 && c.uris.v == NULL);
+	free(err);
+
+	/* A hidden row is another name of the row before it: "--nam" is not ambiguous. */
+	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--nam", "a", NULL) == 0);
+	CHECK_STR(c.name, "a");
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--named=b", NULL) == 0);
+	CHECK_STR(c.name, "b");
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+
+	/* OPT_FIRST_ARG: what follows the first argument is its own. */
+	CHECK(cmd_read(&c, NULL, OPT_TAKE_ARGS | OPT_FIRST_ARG, &src, &args, &err, argv,
+	    "--plain", "run", "--fancy", "-q", NULL) == 0);
+	CHECK(c.out == 1 && args.n == 3 && strcmp(args.v[0], "run") == 0 &&
+	    strcmp(args.v[1], "--fancy") == 0 && args.v[3] == NULL);
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+
+	/* "--" ends the options there too, and is not an argument. */
+	CHECK(cmd_read(&c, NULL, OPT_TAKE_ARGS | OPT_FIRST_ARG, &src, &args, &err, argv,
+	    "--", "--plain", NULL) == 0);
+	CHECK(c.out == 0 && args.n == 1 && strcmp(args.v[0], "--plain") == 0);
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+
+	/* Without OPT_TAKE_ARGS, an argument is refused naming the subcommand. */
+	CHECK(cmd_read(&c, "list", 0, &src, &args, &err, argv, "--plain", "x", NULL) == -1);
+	CHECK(strstr(err, "cmd list takes no arguments, only options ('x')") != NULL);
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+}
+
+static void
+opt_read_refuses_with_the_reason(void)
+{
+	static const struct {
+		const char	*sub;
+		const char	*args[4];
+		const char	*says;
+	} cases[] = {
+		{ "list", { "--name", "n" }, "--name is only for 'twauth cmd create'" },
+		{ "list", { "--name=n" }, "--name is only for 'twauth cmd create'" },
+		{ "list", { "--na", "n" }, "--name is only for 'twauth cmd create'" },
+		{ "list", { "--named", "n" }, "--name is only for 'twauth cmd create'" },
+		{ NULL, { "--name", "n" }, "--name is only for 'twauth cmd create'" },
+		{ "passwd", { "--name", "n" }, "--name is only for 'twauth cmd create'" },
+		{ "list", { "--secret" }, "--secret is for 'cmd create' and 'cmd passwd'" },
+		{ "list", { "--one", "--two" }, "choose one way: --one or --two" },
+		{ "list", { "--two", "--two" }, "choose one way: --one or --two" },
+		{ "list", { "-q", "a", "-q", "b", }, NULL },
+		{ "list", { "-qa", "-qb", "--query=c" }, "at most 2 -q queries" },
+		{ "list", { "--wait", "0" }, "--wait takes 1 to 60 seconds" },
+		{ "list", { "--wait", "soon" }, "--wait takes 1 to 60 seconds" },
+		{ "list", { "--bogus", "--help" }, "unrecognized option '--bogus'" },
+	};
+	struct optsource src;
+	struct opt_args args;
+	struct cmd c;
+	char *argv[32], *err;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+
+		rc = cmd_read(&c, cases[i].sub, OPT_TAKE_ARGS, &src, &args, &err, argv,
+		    a[0], a[1], a[2], a[3], NULL);
+		if (cases[i].says == NULL) {
+			CHECK(rc == 0 && c.queries.n == 2);
+		} else {
+			CHECK(rc == -1);
+			CHECK(err != NULL && strstr(err, cases[i].says) != NULL);
+			if (err == NULL || strstr(err, cases[i].says) == NULL)
+				printf("    wanted \"%s\", got \"%s\"\n", cases[i].says,
+				    err ? err : "");
+		}
+		opt_free(cmd_rows, &c, &src);
+		free(err);
+	}
+
+	/* The subcommands a row names take it. */
+	CHECK(cmd_read(&c, "passwd", 0, &src, &args, &err, argv, "--secret", NULL) == 0);
+	CHECK(c.secret == 1);
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+
+	/* One alternative is taken; of the others, the last one given wins. */
+	CHECK(cmd_read(&c, "list", 0, &src, &args, &err, argv, "--two", "--fancy", "--plain",
+	    NULL) == 0);
+	CHECK(c.way == 2 && c.out == 1);
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+}
+
+static void
+opt_read_stops_at_help(void)
+{
+	struct optsource src;
+	struct opt_args args;
+	struct cmd c;
+	char *argv[32], *err;
+
+	/* What follows --help is not read: neither refused nor set. */
+	CHECK(cmd_read(&c, "list", 0, &src, &args, &err, argv, "--plain", "-h", "--bogus",
+	    "--name", "n", "x", NULL) == 1);
+	CHECK_STR(err, "");
+	CHECK(c.help == 1 && c.out == 1 && c.name == NULL);
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+}
+
+static void
+opt_read_without_a_prefix_reads_no_environment(void)
+{
+	struct opt_ctx ctx = { "toy", NULL, NULL, 0 };
+	char *argv[] = { "toy", "--big", "3", NULL };
+	struct opt_args args;
+	struct t_toy t;
+	char *err;
+
+	setenv(T_TOY_ENV "COUNT", "7", 1);
+	setenv(T_TOY_ENV "CONFIG", "/nonexistent/toy.conf", 1);
+	t_toy_defaults(&t);
+	t_stderr_begin();
+	CHECK(opt_read(t_toy_rows, &ctx, 3, argv, &t, &t.src, &args) == 0);
+	err = t_stderr_end();
+	CHECK_STR(err, "");
+	CHECK(t.count == 4 && t.big == 3);
+	opt_free(t_toy_rows, &t, &t.src);
+	free(err);
+	/* With the prefix, both are read: the file first, and it is missing. */
+	CHECK(toy_parse(&t, &err, "--big", "3", NULL) == -1);
+	CHECK(err != NULL && strstr(err, "/nonexistent/toy.conf") != NULL);
+	opt_free(t_toy_rows, &t, &t.src);
+	free(err);
+	unsetenv(T_TOY_ENV "CONFIG");
+	CHECK(toy_parse(&t, &err, "--big", "3", NULL) == 0 && t.count == 7);
+	opt_free(t_toy_rows, &t, &t.src);
+	free(err);
+	unsetenv(T_TOY_ENV "COUNT");
+}
+
+static void
+opt_usage_of_subcommands_lists_and_alternatives(void)
+{
+	char *buf = NULL, *text;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	opt_usage(f, cmd_rows, 0, NULL);
+	text = mem_text(f, &buf);
+	CHECK(strstr(text, "  --one ") != NULL && strstr(text, "the first way\n") != NULL);
+	CHECK(strstr(text, "  -q, --query N=V") != NULL);
+	CHECK(strstr(text, "a query (repeat for more, up to 2)\n") != NULL);
+	CHECK(strstr(text, "an address (repeat for more)\n") != NULL);
+	/* The subcommands a row is for come first; a hidden row is not shown. */
+	CHECK(strstr(text, "(create) what it is called (also --named)\n") != NULL);
+	CHECK(strstr(text, "(create, passwd) read a secret\n") != NULL);
+	CHECK(strstr(text, "--named") == strstr(text, "(also --named)") + 6);
+	CHECK(strstr(text, "hidden") == NULL);
+	/* No defaults given: none shown, the range still is. */
+	CHECK(strstr(text, "how long (1 to 60)\n") != NULL);
+	free(text);
+}
+
 void
 suite_opt(void)
 {
@@ -210,4 +461,9 @@ suite_opt(void)
 	RUN(opt_parse_refuses_with_the_reason);
 	RUN(opt_usage_shows_ranges_and_defaults_wrapped);
 	RUN(opt_report_shows_every_setting_but_command_line_ones);
+	RUN(opt_read_gives_the_arguments_after_the_options);
+	RUN(opt_read_refuses_with_the_reason);
+	RUN(opt_read_stops_at_help);
+	RUN(opt_read_without_a_prefix_reads_no_environment);
+	RUN(opt_usage_of_subcommands_lists_and_alternatives);
 }

@@ -121,8 +121,13 @@ serve_defaults_are_values_the_options_take(void)
 		case OPT_LIST:
 			CHECK(o->max > 0 && o->items != NULL && o->canon != NULL);
 			break;
+		case OPT_ARGS:
+			/* From the environment or the file too: bounded. */
+			CHECK(o->max > 0 && o->items != NULL);
+			break;
 		case OPT_ON:
 		case OPT_OFF:
+		case OPT_VAL:
 		case OPT__MAX:
 			break;
 		}
