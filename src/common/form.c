@@ -7,8 +7,8 @@
 #include "limits.h"
 #include "xmalloc.h"
 
-static int
-hexval(char c)
+int
+form_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -30,8 +30,8 @@ form_decode(const char *in, size_t len, char *out, int plus_is_space)
 
 			if (len - i < 3)
 				return -1;
-			hi = hexval(in[i + 1]);
-			lo = hexval(in[i + 2]);
+			hi = form_hex_value(in[i + 1]);
+			lo = form_hex_value(in[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			out[o++] = (char)(hi * 16 + lo);

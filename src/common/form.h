@@ -15,6 +15,8 @@
 /* Adds every pair in data[0..len) to ps; stops at the first error. */
 enum params_err form_parse(struct params *ps, const char *data, size_t len)
     __attribute__((warn_unused_result));
+/* A percent-encoding's hex digit c as its value (either case), or -1. */
+int form_hex_value(char c);
 /*
  * Percent-decodes in[0..len) into out (at least len bytes), '+' meaning a
  * space when plus_is_space.  Returns the decoded length or -1 on a malformed

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../common/form.h"
+
 /* A control byte (other than HTAB) or DEL in len bytes of p. */
 static int
 has_control(const char *p, size_t len)
@@ -105,19 +107,6 @@ framing_head_problem(struct MHD_Connection *conn, int http11)
 	return framing_verdict(&h, http11);
 }
 
-/* The value of hex digit c, or -1. */
-static int
-hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 framing_target_ok(const char *target)
 {
@@ -129,8 +118,8 @@ framing_target_ok(const char *target)
 	for (size_t i = 0; i + 2 < path_len; i++) {
 		int hi, lo;
 
-		if (target[i] != '%' || (hi = hex(target[i + 1])) < 0 ||
-		    (lo = hex(target[i + 2])) < 0)
+		if (target[i] != '%' || (hi = form_hex_value(target[i + 1])) < 0 ||
+		    (lo = form_hex_value(target[i + 2])) < 0)
 			continue;
 		if (hi * 16 + lo < 0x20 || hi * 16 + lo == 0x7f)
 			return 0;

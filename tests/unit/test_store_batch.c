@@ -187,6 +187,9 @@ group_commit_waits_for_the_commit_and_takes_the_queue_whole(void)
 		 */
 		CHECK(stats.queued_inserts == N_JOBS);
 		CHECK(stats.group_commits >= 1 && stats.group_commits <= N_JOBS / 8);
+		if (stats.group_commits < 1 || stats.group_commits > N_JOBS / 8)
+			printf("    %llu group commits for %d jobs\n",
+			    (unsigned long long)stats.group_commits, N_JOBS);
 	}
 out:
 	store_close(log.st);
