@@ -73,6 +73,8 @@ LUA
 	curl -s -c "$jar" -b "$jar" -o /dev/null "$url$authz" \
 	    --data-urlencode step=login --data-urlencode "csrf=$csrf" \
 	    --data-urlencode login=bencher --data-urlencode 'password=bench password 1'
+	# Signed in, the consent form's CSRF token is the session's own.
+	csrf=$(curl -s -c "$jar" -b "$jar" "$url$authz" | grep -o 'name="csrf" value="[0-9a-z]*"' | head -1 | sed 's/.*value="//; s/"//')
 	curl -s -c "$jar" -b "$jar" -o /dev/null "$url$authz" -d "csrf=$csrf&decision=authorize"
 	session=$(awk '$6 == "twauth_session" {print $7}' "$jar")
 	[ -n "$session" ] || { echo "bench: could not sign in on $name" >&2; exit 1; }
