@@ -1,21 +1,41 @@
 /*
  * POST /oauth2/revoke with client_id and token.  200 with an empty body both
  * when the token was revoked and when it was not a token of that client
- * (RFC 7009 2.2); 400 only for malformed requests.
+ * (RFC 7009 2.2); 400 only for malformed requests.  The revocation waits for
+ * the store's group commit parked, as a token request does: no thread is
+ * held while it is made durable.
  */
 #include "../common/metrics.h"
 #include "routes.h"
 
-void
-http_revoke(struct request *req)
+static void
+revoke_reply(struct request *req, enum idp_err err)
 {
-	enum idp_err err;
-
-	err = idp_revoke(req_idp(req), req_param(req, "client_id"), req_param(req, "token"));
 	if (err != IDP_OK) {
 		req_reply_error(req, err);
 		return;
 	}
 	metrics_count(M_REVOCATIONS, 1);
 	req_reply_empty(req, 200);
+}
+
+static void
+revoke_committed(struct request *req, void *ctx)
+{
+	revoke_reply(req, idp_revoke_finish(ctx));
+}
+
+void
+http_revoke(struct request *req)
+{
+	struct idp_revocation *pending;
+	enum idp_err err;
+
+	err = idp_revoke_start(req_idp(req), req_param(req, "client_id"),
+	    req_param(req, "token"), &pending, req_wake, req);
+	if (pending != NULL) {
+		req_park(req, revoke_committed, pending);
+		return;
+	}
+	revoke_reply(req, err);
 }

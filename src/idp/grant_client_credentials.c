@@ -8,30 +8,17 @@
  * the app to say why (cc_refused).  It runs in three steps so that the
  * insert can be queued for the store's group commit (idp_token_start in
  * grants.c starts it here, idp_token_finish ends it): cc_prepare mints the
- * token and fills the row, the store inserts it, and cc_outcome turns the
- * store's answer into the response.  A token is answered only after its
+ * token and fills the row (p->u.cc), the store inserts it, and cc_outcome
+ * turns the store's answer into the response.  A token is answered only after its
  * commit, so every 200 survives a crash.
  */
 #include <openssl/crypto.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/clock.h"
 #include "../common/hash.h"
-#include "../common/metrics.h"
-#include "../common/xmalloc.h"
 #include "idp_impl.h"
-
-struct idp_pending {
-	const struct idp_grant *grant;		/* its row in the grant table */
-	struct store_token tok;			/* the row; scopes point to "" */
-	uint8_t		 secret_digest[HASH_LEN];
-	char		 client_addr[64];	/* for the limits; "" if unknown */
-	enum store_rc	 rc;			/* the store's answer */
-	void		(*resume)(void *);
-	void		*arg;
-};
 
 /* IDP_OK and a filled p, or the error that needs no store at all. */
 static enum idp_err
@@ -41,17 +28,17 @@ cc_prepare(struct idp *idp, const struct idp_grant *g, const struct idp_token_re
 	size_t id_len = strlen(req->client_id);
 	int64_t now = clock_now();
 
-	memset(p, 0, sizeof(*p));
+	(void)g;
+	memset(&p->u.cc, 0, sizeof(p->u.cc));
 	if (id_len > TW_ID_LEN)
 		return IDP_ERR_INVALID_CLIENT;
-	p->grant = g;
-	memcpy(p->tok.client_id, req->client_id, id_len + 1);
+	memcpy(p->u.cc.tok.client_id, req->client_id, id_len + 1);
 	/* App tokens carry no scopes on Twitch: a scope parameter is ignored. */
-	p->tok.scopes = (char *)"";
-	p->tok.created_at = now;
-	p->tok.expires_at = now + idp->cfg.app_token_ttl;
-	hash_sha256(req->client_secret, strlen(req->client_secret), p->secret_digest);
-	idp_new_access_token(resp->access_token, p->tok.hash);
+	p->u.cc.tok.scopes = (char *)"";
+	p->u.cc.tok.created_at = now;
+	p->u.cc.tok.expires_at = now + idp->cfg.app_token_ttl;
+	hash_sha256(req->client_secret, strlen(req->client_secret), p->u.cc.secret_digest);
+	idp_new_access_token(resp->access_token, p->u.cc.tok.hash);
 	return IDP_OK;
 }
 
@@ -70,18 +57,19 @@ cc_refused(struct idp *idp, const struct idp_grant *g, const char *client_id,
 }
 
 static enum idp_err
-cc_outcome(struct idp *idp, struct idp_pending *p, struct idp_token_response *resp)
+cc_outcome(struct idp *idp, const struct idp_grant *g, struct idp_pending *p,
+    struct idp_token_response *resp)
 {
 	enum idp_err err;
 
 	/* A digest collision (never seen) gets a fresh token, inline. */
-	for (int attempt = 0; p->rc == STORE_CONFLICT && attempt < 2; attempt++) {
-		idp_new_access_token(resp->access_token, p->tok.hash);
-		p->rc = store_token_insert(idp->store, &p->tok, p->secret_digest);
+	for (int attempt = 0; p->wait.rc == STORE_CONFLICT && attempt < 2; attempt++) {
+		idp_new_access_token(resp->access_token, p->u.cc.tok.hash);
+		p->wait.rc = store_token_insert(idp->store, &p->u.cc.tok, p->u.cc.secret_digest);
 	}
-	err = idp_from_store(p->rc, IDP_ERR_INVALID_CLIENT);
+	err = idp_from_store(p->wait.rc, IDP_ERR_INVALID_CLIENT);
 	if (err == IDP_ERR_INVALID_CLIENT)
-		err = cc_refused(idp, p->grant, p->tok.client_id, p->secret_digest);
+		err = cc_refused(idp, g, p->u.cc.tok.client_id, p->u.cc.secret_digest);
 	if (err == IDP_OK)
 		resp->expires_in = idp->cfg.app_token_ttl;
 	else
@@ -99,57 +87,32 @@ idp_grant_client_credentials(struct idp *idp, const struct idp_grant *g,
 	if (idp_blank(req->client_secret))
 		return cc_refused(idp, g, req->client_id, NULL);
 	if ((err = cc_prepare(idp, g, req, resp, &p)) == IDP_OK) {
-		p.rc = store_token_insert(idp->store, &p.tok, p.secret_digest);
-		err = cc_outcome(idp, &p, resp);
+		p.wait.rc = store_token_insert(idp->store, &p.u.cc.tok, p.u.cc.secret_digest);
+		err = cc_outcome(idp, g, &p, resp);
 	}
 	OPENSSL_cleanse(&p, sizeof(p));
 	return err;
 }
 
-/* The store's callback: keeps the answer and wakes the caller. */
-static void
-cc_stored(void *arg, enum store_rc rc)
-{
-	struct idp_pending *p = arg;
-	void (*resume)(void *) = p->resume;
-	void *resume_arg = p->arg;
-
-	/* After resume, p belongs to the caller's idp_token_finish. */
-	p->rc = rc;
-	resume(resume_arg);
-}
-
 enum idp_err
 idp_grant_client_credentials_start(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp,
-    struct idp_pending **pending, void (*resume)(void *), void *arg)
+    struct idp_pending *p)
 {
-	struct idp_pending *p = xmalloc(sizeof(*p));
 	enum idp_err err;
 
-	*pending = NULL;
-	if ((err = cc_prepare(idp, g, req, resp, p)) != IDP_OK) {
-		free(p);
-		return err;
-	}
-	if (req->client_addr != NULL)
-		snprintf(p->client_addr, sizeof(p->client_addr), "%s", req->client_addr);
-	p->resume = resume;
-	p->arg = arg;
-	*pending = p;
-	store_token_insert_queued(idp->store, &p->tok, p->secret_digest, cc_stored, p);
-	return IDP_OK;
+	/* Without a secret there is nothing to insert: why, at once. */
+	if (idp_blank(req->client_secret))
+		return cc_refused(idp, g, req->client_id, NULL);
+	if ((err = cc_prepare(idp, g, req, resp, p)) == IDP_OK)
+		store_token_insert_queued(idp->store, &p->u.cc.tok, p->u.cc.secret_digest,
+		    idp_wait_stored, &p->wait);
+	return err;
 }
 
 enum idp_err
-idp_token_finish(struct idp *idp, struct idp_pending *p, struct idp_token_response *resp)
+idp_grant_client_credentials_finish(struct idp *idp, struct idp_pending *p,
+    struct idp_token_response *resp)
 {
-	enum idp_err err = cc_outcome(idp, p, resp);
-
-	if (err == IDP_OK)
-		metrics_token(p->grant->metric);
-	err = idp_client_limit_after(idp, p->tok.client_id, p->client_addr, err, resp);
-	OPENSSL_cleanse(p, sizeof(*p));
-	free(p);
-	return err;
+	return cc_outcome(idp, p->grant, p, resp);
 }

@@ -13,30 +13,33 @@
  * nothing, whatever it had minted before the store said no.
  */
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/xmalloc.h"
 #include "idp_impl.h"
 
 /*
  * grant_type, flags, the answer to a public client (IDP_OK: served),
- * metric, the grant, and its queued variant for idp_token_start (NULL:
+ * metric, the grant, and its queued halves for idp_token_start (NULL:
  * answered at once).
  */
 static const struct idp_grant grants[] = {
 	{ "client_credentials", 0, IDP_ERR_PUBLIC_CLIENT_CREDENTIALS,
 	    GRANT_CLIENT_CREDENTIALS, idp_grant_client_credentials,
-	    idp_grant_client_credentials_start },
+	    idp_grant_client_credentials_start, idp_grant_client_credentials_finish },
 	{ "authorization_code", 0, IDP_ERR_PUBLIC_CLIENT_CODE,
-	    GRANT_AUTHORIZATION_CODE, idp_grant_code, NULL },
+	    GRANT_AUTHORIZATION_CODE, idp_grant_code, NULL, NULL },
 	/* Public clients refresh without a secret (their tokens rotate instead). */
 	{ "refresh_token", 0, IDP_OK,
-	    GRANT_REFRESH_TOKEN, idp_grant_refresh, NULL },
+	    GRANT_REFRESH_TOKEN, idp_grant_refresh, idp_grant_refresh_start,
+	    idp_grant_refresh_finish },
 	/* Twitch's confidential clients poll with client_id alone. */
 	{ "urn:ietf:params:oauth:grant-type:device_code", IDP_GRANT_SECRET_IF_SENT, IDP_OK,
-	    GRANT_DEVICE_CODE, idp_grant_device, NULL },
+	    GRANT_DEVICE_CODE, idp_grant_device, NULL, NULL },
 	{ "user_token", IDP_GRANT_MOCK_API, IDP_ERR_MOCK_NEEDS_SECRET,
-	    GRANT_MOCK_USER_TOKEN, idp_grant_mock, NULL },
+	    GRANT_MOCK_USER_TOKEN, idp_grant_mock, NULL, NULL },
 };
 #define N_GRANTS (sizeof(grants) / sizeof(grants[0]))
 
@@ -61,19 +64,14 @@ idp_token_response_clear(struct idp_token_response *resp)
 	OPENSSL_cleanse(resp, sizeof(*resp));
 }
 
-/* The grant req names, once past the failure limits. */
+/*
+ * What grant g answered: counted once if it issued, and if it failed,
+ * whatever it minted wiped from resp.
+ */
 static enum idp_err
-run_grant(struct idp *idp, const struct idp_token_request *req,
-    struct idp_token_response *resp, unsigned mock)
+grant_done(const struct idp_grant *g, enum idp_err err, struct idp_token_response *resp)
 {
-	const struct idp_grant *g;
-	enum idp_err err;
-
-	if (idp_blank(req->client_id))
-		return IDP_ERR_MISSING_CLIENT_ID;
-	if ((g = grant_find(req->grant_type, mock)) == NULL)
-		return IDP_ERR_INVALID_GRANT_TYPE;
-	if ((err = g->run(idp, g, req, resp)) == IDP_OK) {
+	if (err == IDP_OK) {
 		metrics_token(g->metric);
 		return IDP_OK;
 	}
@@ -86,6 +84,20 @@ run_grant(struct idp *idp, const struct idp_token_request *req,
 	resp->id_token = NULL;
 	resp->user_token = 0;
 	return err;
+}
+
+/* The grant req names, once past the failure limits. */
+static enum idp_err
+run_grant(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp, unsigned mock)
+{
+	const struct idp_grant *g;
+
+	if (idp_blank(req->client_id))
+		return IDP_ERR_MISSING_CLIENT_ID;
+	if ((g = grant_find(req->grant_type, mock)) == NULL)
+		return IDP_ERR_INVALID_GRANT_TYPE;
+	return grant_done(g, g->run(idp, g, req, resp), resp);
 }
 
 static enum idp_err
@@ -121,20 +133,41 @@ idp_token_start(struct idp *idp, const struct idp_token_request *req,
     void (*resume)(void *), void *arg)
 {
 	const struct idp_grant *g = grant_find(req->grant_type, 0);
+	struct idp_pending *p;
 	enum idp_err err;
 
 	*pending = NULL;
-	/*
-	 * A queued grant's secret is checked by the store's statement: without
-	 * one there is nothing to queue, and the error is told at once.
-	 */
 	if (g == NULL || g->start == NULL || idp_blank(req->client_id) ||
-	    idp_blank(req->client_secret))
+	    strlen(req->client_id) > TW_ID_LEN)
 		return idp_token(idp, req, resp);
 	memset(resp, 0, sizeof(*resp));
 	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
 		return err;
-	if ((err = g->start(idp, g, req, resp, pending, resume, arg)) != IDP_OK)
-		err = idp_client_limit_after(idp, req->client_id, req->client_addr, err, resp);
+	p = xcalloc(1, sizeof(*p));
+	p->grant = g;
+	memcpy(p->client_id, req->client_id, strlen(req->client_id) + 1);
+	if (req->client_addr != NULL)
+		snprintf(p->client_addr, sizeof(p->client_addr), "%s", req->client_addr);
+	p->wait.resume = resume;
+	p->wait.arg = arg;
+	/* The store may answer, and resume run, before start returns. */
+	*pending = p;
+	if ((err = g->start(idp, g, req, resp, p)) == IDP_OK)
+		return IDP_OK;
+	*pending = NULL;
+	OPENSSL_cleanse(p, sizeof(*p));
+	free(p);
+	err = grant_done(g, err, resp);
+	return idp_client_limit_after(idp, req->client_id, req->client_addr, err, resp);
+}
+
+enum idp_err
+idp_token_finish(struct idp *idp, struct idp_pending *p, struct idp_token_response *resp)
+{
+	enum idp_err err = grant_done(p->grant, p->grant->finish(idp, p, resp), resp);
+
+	err = idp_client_limit_after(idp, p->client_id, p->client_addr, err, resp);
+	OPENSSL_cleanse(p, sizeof(*p));
+	free(p);
 	return err;
 }

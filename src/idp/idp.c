@@ -75,3 +75,15 @@ idp_from_store(enum store_rc rc, enum idp_err not_found)
 		return IDP_ERR_UNAVAILABLE;
 	}
 }
+
+void
+idp_wait_stored(void *arg, enum store_rc rc)
+{
+	struct idp_wait *w = arg;
+	void (*resume)(void *) = w->resume;
+	void *resume_arg = w->arg;
+
+	/* After resume, w belongs to the caller's finish. */
+	w->rc = rc;
+	resume(resume_arg);
+}

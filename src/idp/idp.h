@@ -187,6 +187,17 @@ enum idp_err idp_validate(struct idp *idp, const char *token, size_t token_len,
  */
 enum idp_err idp_revoke(struct idp *idp, const char *client_id, const char *token)
     MUST_CHECK;
+/*
+ * idp_revoke for servers that should not hold a thread while the store
+ * commits, as idp_token_start: IDP_OK with *pending set, resume(arg)
+ * called exactly once (perhaps before this returns), and
+ * idp_revoke_finish(pending) gives the outcome and frees pending; or the
+ * answer at once with *pending NULL.
+ */
+struct idp_revocation;
+enum idp_err idp_revoke_start(struct idp *idp, const char *client_id, const char *token,
+    struct idp_revocation **pending, void (*resume)(void *), void *arg) MUST_CHECK;
+enum idp_err idp_revoke_finish(struct idp_revocation *pending) MUST_CHECK;
 
 /* ---- users (users.c) ---- */
 

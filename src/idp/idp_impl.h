@@ -38,13 +38,51 @@ struct idp_grant;
 typedef enum idp_err idp_grant_fn(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp) MUST_CHECK;
 /*
- * A grant queued for the store's group commit (idp_token_start): IDP_OK
- * with *pending set, resume(arg) called once the store has answered; or an
- * error with *pending NULL.
+ * A write queued for the store's group commit, from the caller's side: the
+ * store's answer, and whom to wake once it is in.  idp_wait_stored is the
+ * store's callback for every queued write, with the wait as its argument.
+ */
+struct idp_wait {
+	enum store_rc	  rc;
+	void		(*resume)(void *);
+	void		 *arg;
+};
+void idp_wait_stored(void *arg, enum store_rc rc);
+
+/*
+ * A grant waiting for the store's group commit (idp_token_start): what
+ * grants.c keeps of every one, and what the grant's start leaves for its
+ * finish, in the grant's own member of u.
+ */
+struct idp_pending {
+	struct idp_wait		 wait;
+	const struct idp_grant	*grant;
+	char			 client_id[TW_ID_LEN + 1];
+	char			 client_addr[64];	/* for the limits; "" if unknown */
+	union {
+		struct {	/* grant_client_credentials.c */
+			struct store_token	 tok;	/* scopes point to "" */
+			uint8_t			 secret_digest[HASH_LEN];
+		} cc;
+		struct {	/* grant_refresh.c */
+			uint8_t			 digest[HASH_LEN];
+			struct store_issue	 issue;	/* access.scopes owned */
+			struct store_grant	 grant;
+		} refresh;
+	} u;
+};
+/*
+ * A grant's queued half.  start fills p->u and queues its write with
+ * idp_wait_stored and &p->wait: IDP_OK, and p is not the start's to touch
+ * again; or an error, with nothing queued and nothing of p's own left
+ * allocated.  finish, once the store has answered (p->wait.rc), fills resp
+ * and frees what p->u holds.
  */
 typedef enum idp_err idp_grant_start_fn(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp,
-    struct idp_pending **pending, void (*resume)(void *), void *arg) MUST_CHECK;
+    struct idp_pending *p) MUST_CHECK;
+typedef enum idp_err idp_grant_finish_fn(struct idp *idp, struct idp_pending *p,
+    struct idp_token_response *resp) MUST_CHECK;
 
 /* One grant type: its name, who may use it, what it counts as, what runs it. */
 struct idp_grant {
@@ -54,12 +92,16 @@ struct idp_grant {
 	enum metric_grant	 metric;
 	idp_grant_fn		*run;
 	idp_grant_start_fn	*start;		/* NULL: always answered at once */
+	idp_grant_finish_fn	*finish;
 };
 
 idp_grant_fn idp_grant_client_credentials;	/* grant_client_credentials.c */
 idp_grant_start_fn idp_grant_client_credentials_start;
+idp_grant_finish_fn idp_grant_client_credentials_finish;
 idp_grant_fn idp_grant_code;			/* grant_code.c */
 idp_grant_fn idp_grant_refresh;			/* grant_refresh.c */
+idp_grant_start_fn idp_grant_refresh_start;
+idp_grant_finish_fn idp_grant_refresh_finish;
 idp_grant_fn idp_grant_device;			/* device.c */
 idp_grant_fn idp_grant_mock;			/* grant_mock.c */
 

@@ -5,20 +5,40 @@
  * Invariants: a well-formed request is answered IDP_OK whether or not the
  * token existed or was the client's, so revoke cannot be used to probe
  * tokens; only a store failure says otherwise.  The store revokes only a
- * token of client_id; a refresh token takes its whole grant with it.
+ * token of client_id; a refresh token takes its whole grant with it.  A
+ * presented token is looked up by both digests it may be kept under, in
+ * one write, so a revocation is one commit (shared with others by the
+ * group commit when it is queued).
  */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/hash.h"
+#include "../common/xmalloc.h"
 #include "idp_impl.h"
 
-enum idp_err
-idp_revoke(struct idp *idp, const char *client_id, const char *token)
-{
-	uint8_t digest[HASH_LEN];
-	enum idp_err err;
-	enum store_rc rc;
+#define REVOKE_DIGESTS	2
 
+/* A revocation queued for the group commit. */
+struct idp_revocation {
+	struct idp_wait	wait;
+	uint8_t		digests[REVOKE_DIGESTS][HASH_LEN];
+	char		client_id[TW_ID_LEN + 1];
+};
+
+/*
+ * The checks every revocation passes, then the digests to revoke: IDP_OK
+ * with *revoke set (0: a token too long to be one, answered as unknown).
+ */
+static enum idp_err
+revoke_prepare(struct idp *idp, const char *client_id, const char *token,
+    uint8_t digests[REVOKE_DIGESTS][HASH_LEN], int *revoke)
+{
+	enum idp_err err;
+
+	*revoke = 0;
 	if (idp_blank(client_id))
 		return IDP_ERR_MISSING_CLIENT_ID;
 	if (idp_blank(token))
@@ -28,10 +48,65 @@ idp_revoke(struct idp *idp, const char *client_id, const char *token)
 	if (strlen(token) > TW_MAX_TOKEN_LEN)
 		return IDP_OK;
 	/* An access token; else a refresh token (or a legacy_digest access token). */
-	idp_access_token_key(token, strlen(token), digest);
-	if ((rc = store_token_revoke(idp->store, digest, client_id)) == STORE_NOTFOUND) {
-		hash_sha256(token, strlen(token), digest);
-		rc = store_token_revoke(idp->store, digest, client_id);
-	}
+	idp_access_token_key(token, strlen(token), digests[0]);
+	hash_sha256(token, strlen(token), digests[1]);
+	*revoke = 1;
+	return IDP_OK;
+}
+
+static enum idp_err
+revoke_outcome(enum store_rc rc)
+{
 	return rc == STORE_OK || rc == STORE_NOTFOUND ? IDP_OK : IDP_ERR_UNAVAILABLE;
+}
+
+enum idp_err
+idp_revoke(struct idp *idp, const char *client_id, const char *token)
+{
+	uint8_t digests[REVOKE_DIGESTS][HASH_LEN];
+	enum idp_err err;
+	int revoke;
+
+	if ((err = revoke_prepare(idp, client_id, token, digests, &revoke)) != IDP_OK || !revoke)
+		return err;
+	err = revoke_outcome(store_token_revoke(idp->store, digests, REVOKE_DIGESTS, client_id));
+	OPENSSL_cleanse(digests, sizeof(digests));
+	return err;
+}
+
+enum idp_err
+idp_revoke_start(struct idp *idp, const char *client_id, const char *token,
+    struct idp_revocation **pending, void (*resume)(void *), void *arg)
+{
+	struct idp_revocation *p;
+	enum idp_err err;
+	int revoke;
+
+	*pending = NULL;
+	p = xcalloc(1, sizeof(*p));
+	err = revoke_prepare(idp, client_id, token, p->digests, &revoke);
+	if (err != IDP_OK || !revoke) {
+		OPENSSL_cleanse(p, sizeof(*p));
+		free(p);
+		return err;
+	}
+	/* A known client's id fits. */
+	snprintf(p->client_id, sizeof(p->client_id), "%s", client_id);
+	p->wait.resume = resume;
+	p->wait.arg = arg;
+	/* The store may answer, and resume run, before this returns. */
+	*pending = p;
+	store_token_revoke_queued(idp->store, p->digests, REVOKE_DIGESTS, p->client_id,
+	    idp_wait_stored, &p->wait);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_revoke_finish(struct idp_revocation *p)
+{
+	enum idp_err err = revoke_outcome(p->wait.rc);
+
+	OPENSSL_cleanse(p, sizeof(*p));
+	free(p);
+	return err;
 }

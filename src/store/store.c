@@ -259,10 +259,16 @@ store_begin(struct db_conn *c)
 	return db_begin(c) == DB_OK ? STORE_OK : STORE_ERROR;
 }
 
+int
+store_rc_rolls_back(enum store_rc rc)
+{
+	return rc == STORE_ERROR || rc == STORE_LIMIT || rc == STORE_CONFLICT;
+}
+
 enum store_rc
 store_finish(struct db_conn *c, enum store_rc rc)
 {
-	if (rc == STORE_ERROR || rc == STORE_LIMIT || rc == STORE_CONFLICT) {
+	if (store_rc_rolls_back(rc)) {
 		db_rollback(c);
 		return rc;
 	}

@@ -215,8 +215,8 @@ void store_token_insert_queued(struct store *st, const struct store_token *tok,
     const uint8_t *secret_hash, store_done_fn done, void *arg);
 /* What the group commit has done since the store was opened. */
 struct store_stats {
-	uint64_t	queued_inserts;		/* store_token_insert_queued calls */
-	uint64_t	group_commits;		/* transactions that committed them */
+	uint64_t	queued_writes;		/* writes queued: token inserts, refreshes */
+	uint64_t	group_commits;		/* transactions that committed them together */
 };
 /* Zeroes for a backend without a group commit. */
 void store_stats(struct store *st, struct store_stats *out);
@@ -224,11 +224,20 @@ void store_stats(struct store *st, struct store_stats *out);
 MUST_CHECK enum store_rc store_token_get(struct store *st, const uint8_t hash[HASH_LEN],
     struct store_token *out);
 /*
- * Deletes the access token if it exists and belongs to client_id.  A refresh
+ * Revokes the first of the n digests in hashes that names a token of
+ * client_id, in one transaction: an access token is deleted; a refresh
  * token's digest revokes its whole grant (RFC 7009 2.1).  Else NOTFOUND.
+ * (A presented token has a digest per way it may have been stored.)
  */
-MUST_CHECK enum store_rc store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN],
-    const char *client_id);
+MUST_CHECK enum store_rc store_token_revoke(struct store *st, const uint8_t (*hashes)[HASH_LEN],
+    size_t n, const char *client_id);
+/*
+ * store_token_revoke through the group commit (as store_token_insert_queued):
+ * done(arg, rc) once it is committed.  The arguments must stay valid until
+ * done is called.
+ */
+void store_token_revoke_queued(struct store *st, const uint8_t (*hashes)[HASH_LEN], size_t n,
+    const char *client_id, store_done_fn done, void *arg);
 
 /* ---- users ---- */
 
@@ -325,6 +334,15 @@ struct store_refresh_rules {
 MUST_CHECK enum store_rc store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN],
     const char *client_id, const struct store_issue *issue,
     const struct store_refresh_rules *rules, struct store_grant *grant);
+/*
+ * store_refresh_use through the group commit (as store_token_insert_queued):
+ * done(arg, rc) once it is committed, *grant filled by then.  Every
+ * argument must stay valid until done is called.
+ */
+void store_refresh_use_queued(struct store *st, const uint8_t hash[HASH_LEN],
+    const char *client_id, const struct store_issue *issue,
+    const struct store_refresh_rules *rules, struct store_grant *grant, store_done_fn done,
+    void *arg);
 void store_grant_clear(struct store_grant *g);
 
 /* ---- device authorizations (RFC 8628) ---- */

@@ -1,6 +1,7 @@
 /*
- * The group commit: token inserts queued by store_token_insert_queued are
- * committed by one thread, as many as are waiting in one transaction.
+ * The group commit: writes queued by store_write_queued (token inserts,
+ * refresh token uses) are committed by one thread, as many as are waiting
+ * in one transaction.
  *
  * Why: a commit costs about the same however much it holds (SQLite: a
  * dozen system calls for WAL locks and frames; PostgreSQL: a round trip
@@ -9,15 +10,20 @@
  * suspends them), so while one batch commits the next one gathers; no
  * timer is needed, and a lone request is committed at once.
  *
- * Invariants: a job's done callback runs after its insert is committed or
- * has failed, never before.  If one insert of a batch meets a constraint,
- * the batch is rolled back and its jobs run again one transaction each, so
- * each hears exactly what happened to its own insert; so too when one
- * fails for a reason of its own.  If the database itself is gone (the
+ * A job is a transition's body, run(c, ctx): what it would run between
+ * store_write_begin and store_write_end, and it must give the same answer
+ * when run again from the start.  Each sees the writes of the jobs before
+ * it in the batch, as if each had been a transaction of its own in turn.
+ *
+ * Invariants: a job's done callback runs after its write is committed or
+ * has failed, never before.  If one job of a batch answers what
+ * store_finish would roll back (a constraint met, a limit, an error), the
+ * batch is rolled back and its jobs run again one transaction each, so
+ * each hears exactly what happened to its own write, and none keeps half
+ * of another's.  If the database itself is gone (the
  * connection lost, or dropped at its deadline), the batch is rolled back
  * and every job hears so at once: running them one by one against a
- * database that is down would cost each its deadline, in turn.  Jobs
- * keep their own copy of what they insert.
+ * database that is down would cost each its deadline, in turn.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -29,17 +35,24 @@
 #include "../common/xmalloc.h"
 #include "store_impl.h"
 
-/* Inserts per transaction at most: bounds one batch's commit latency. */
+/* Jobs per transaction at most: bounds one batch's commit latency. */
 #define BATCH_MAX 256
 
 struct job {
 	struct job		*next;
-	struct store_token	 tok;		/* scopes owned */
-	int			 has_secret;
-	uint8_t			 secret_hash[HASH_LEN];
+	store_write_fn		 run;
+	void			*ctx;
+	void			(*free_ctx)(void *ctx);	/* NULL: the caller's */
 	store_done_fn		 done;
 	void			*arg;
 	enum store_rc		 rc;
+};
+
+/* What a queued token insert keeps of its own (store_token_insert_queued). */
+struct insert_ctx {
+	struct store_token	 tok;		/* scopes owned */
+	int			 has_secret;
+	uint8_t			 secret_hash[HASH_LEN];
 };
 
 struct store_batch {
@@ -67,15 +80,19 @@ store_batch_new(void)
 static void
 job_free(struct job *j)
 {
-	free(j->tok.scopes);
+	if (j->free_ctx != NULL)
+		j->free_ctx(j->ctx);
 	OPENSSL_cleanse(j, sizeof(*j));
 	free(j);
 }
 
+/* One job alone, in a transaction of its own (as store_write_begin/end). */
 static enum store_rc
-insert_job(struct db_conn *c, struct job *j)
+run_alone(struct db_conn *c, struct job *j)
 {
-	return j->rc = store_token_insert_on(c, &j->tok, j->has_secret ? j->secret_hash : NULL);
+	if ((j->rc = store_begin(c)) == STORE_OK)
+		j->rc = store_finish(c, j->run(c, j->ctx));
+	return j->rc;
 }
 
 /*
@@ -95,17 +112,17 @@ commit_batch(struct store *st, struct job *jobs)
 	} else {
 		/* PostgreSQL cannot go on in a transaction after any error. */
 		for (j = jobs; j != NULL && failed == NULL; j = j->next)
-			if (insert_job(c, j) == STORE_ERROR || j->rc == STORE_CONFLICT)
+			if (store_rc_rolls_back(j->rc = j->run(c, j->ctx)))
 				failed = j;
 		if (failed != NULL && failed->rc == STORE_ERROR && !db_usable(c)) {
 			db_rollback(c);
 			for (j = jobs; j != NULL; j = j->next)
 				j->rc = STORE_ERROR;	/* nothing was stored */
 		} else if (failed != NULL) {
-			/* Roll back, and give each insert a transaction of its own. */
+			/* Roll back, and give each job a transaction of its own. */
 			db_rollback(c);
 			for (j = jobs; j != NULL; j = j->next)
-				insert_job(c, j);
+				(void)run_alone(c, j);
 		} else if (store_finish(c, STORE_OK) != STORE_OK) {
 			for (j = jobs; j != NULL; j = j->next)
 				j->rc = STORE_ERROR;	/* nothing was stored */
@@ -156,26 +173,22 @@ batch_main(void *arg)
 }
 
 void
-store_token_insert_queued(struct store *st, const struct store_token *tok,
-    const uint8_t *secret_hash, store_done_fn done, void *arg)
+store_write_queued(struct store *st, store_write_fn run, void *ctx, void (*free_ctx)(void *),
+    store_done_fn done, void *arg)
 {
 	struct store_batch *b = st->batch;
 	struct job *j = xcalloc(1, sizeof(*j));
 	int queued = 0;
 
-	j->tok = *tok;
-	j->tok.scopes = xstrdup(tok->scopes ? tok->scopes : "");
-	j->tok.claims = NULL;
-	if (secret_hash != NULL) {
-		j->has_secret = 1;
-		memcpy(j->secret_hash, secret_hash, HASH_LEN);
-	}
+	j->run = run;
+	j->ctx = ctx;
+	j->free_ctx = free_ctx;
 	j->done = done;
 	j->arg = arg;
 	pthread_mutex_lock(&b->lock);
-	b->stats.queued_inserts++;
+	b->stats.queued_writes++;
 	if (!b->started && !b->stopping) {
-		/* Started here, not at open: most commands never issue a token. */
+		/* Started here, not at open: most commands never write this way. */
 		if (pthread_create(&b->thread, NULL, batch_main, st) == 0)
 			b->started = 1;
 		else
@@ -190,10 +203,47 @@ store_token_insert_queued(struct store *st, const struct store_token *tok,
 	pthread_mutex_unlock(&b->lock);
 	if (!queued) {
 		/* No thread (it failed to start, or the store is closing): inline. */
-		j->rc = store_token_insert(st, &j->tok, j->has_secret ? j->secret_hash : NULL);
+		struct db_conn *c;
+
+		if ((j->rc = store_write_begin(st, &c)) == STORE_OK)
+			j->rc = store_write_end(st, c, run(c, ctx));
 		done(arg, j->rc);
 		job_free(j);
 	}
+}
+
+static enum store_rc
+insert_run(struct db_conn *c, void *ctx)
+{
+	struct insert_ctx *x = ctx;
+
+	return store_token_insert_on(c, &x->tok, x->has_secret ? x->secret_hash : NULL);
+}
+
+static void
+insert_free(void *ctx)
+{
+	struct insert_ctx *x = ctx;
+
+	free(x->tok.scopes);
+	OPENSSL_cleanse(x, sizeof(*x));
+	free(x);
+}
+
+void
+store_token_insert_queued(struct store *st, const struct store_token *tok,
+    const uint8_t *secret_hash, store_done_fn done, void *arg)
+{
+	struct insert_ctx *x = xcalloc(1, sizeof(*x));
+
+	x->tok = *tok;
+	x->tok.scopes = xstrdup(tok->scopes ? tok->scopes : "");
+	x->tok.claims = NULL;
+	if (secret_hash != NULL) {
+		x->has_secret = 1;
+		memcpy(x->secret_hash, secret_hash, HASH_LEN);
+	}
+	store_write_queued(st, insert_run, x, insert_free, done, arg);
 }
 
 void

@@ -143,8 +143,24 @@ MUST_CHECK enum store_rc store_insert_issued(struct db_conn *c, int64_t grant_id
  */
 MUST_CHECK enum store_rc store_replay(struct db_conn *c, int64_t grant_id);
 
+/* Whether store_finish rolls a transaction that answered rc back. */
+int store_rc_rolls_back(enum store_rc rc);
+
 /* store_batch.c: the group commit. */
 struct store_batch *store_batch_new(void);
+/*
+ * A transition's body: what it runs on c between store_write_begin and
+ * store_write_end.  It must answer the same when run again from the start
+ * (the group commit may roll it back with its batch and run it alone).
+ */
+typedef enum store_rc (*store_write_fn)(struct db_conn *c, void *ctx);
+/*
+ * Queues run(c, ctx) for the group commit; done(arg, rc) once it is
+ * committed or has failed (maybe before this returns).  free_ctx(ctx), if
+ * not NULL, after done; else ctx stays the caller's, valid until done.
+ */
+void store_write_queued(struct store *st, store_write_fn run, void *ctx,
+    void (*free_ctx)(void *), store_done_fn done, void *arg);
 /* Commits what is still queued, stops its thread, frees.  NULL is a no-op. */
 void store_batch_free(struct store *st);
 

@@ -174,6 +174,41 @@ refresh(struct db_conn *c, const uint8_t *hash, const char *client_id,
 	    issue->has_refresh ? hash : NULL);
 }
 
+/* store_refresh_use_queued's job: the arguments, which stay the caller's. */
+struct refresh_job {
+	const uint8_t			*hash;
+	const char			*client_id;
+	const struct store_issue	*issue;
+	const struct store_refresh_rules *rules;
+	struct store_grant		*grant;
+};
+
+static enum store_rc
+refresh_run(struct db_conn *c, void *ctx)
+{
+	struct refresh_job *j = ctx;
+
+	/* Run again after its batch rolled back: from the start. */
+	store_grant_clear(j->grant);
+	return refresh(c, j->hash, j->client_id, j->issue, j->rules, j->grant);
+}
+
+void
+store_refresh_use_queued(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
+    const struct store_issue *issue, const struct store_refresh_rules *rules,
+    struct store_grant *grant, store_done_fn done, void *arg)
+{
+	struct refresh_job *j = xmalloc(sizeof(*j));
+
+	j->hash = hash;
+	j->client_id = client_id;
+	j->issue = issue;
+	j->rules = rules;
+	j->grant = grant;
+	memset(grant, 0, sizeof(*grant));
+	store_write_queued(st, refresh_run, j, free, done, arg);
+}
+
 enum store_rc
 store_refresh_use(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
     const struct store_issue *issue, const struct store_refresh_rules *rules,

@@ -93,15 +93,61 @@ store_token_get(struct store *st, const uint8_t hash[HASH_LEN], struct store_tok
 	return store_get_one(st, &token_get, ARGS(arg_hash(hash)), row_to_token, out);
 }
 
-/* An access token is deleted; a refresh token takes its grant with it. */
-enum store_rc
-store_token_revoke(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id)
+/* The body of store_token_revoke: the first digest that is the client's. */
+static enum store_rc
+revoke(struct db_conn *c, const uint8_t (*hashes)[HASH_LEN], size_t n, const char *client_id)
 {
-	enum store_rc rc = store_change(st, &token_revoke,
-	    ARGS(arg_hash(hash), arg_text(client_id)));
+	for (size_t i = 0; i < n; i++) {
+		/* An access token is deleted; a refresh token takes its grant with it. */
+		const struct stmt *const each[] = { &token_revoke, &token_revoke_grant };
 
-	if (rc == STORE_NOTFOUND)
-		rc = store_change(st, &token_revoke_grant,
-		    ARGS(arg_hash(hash), arg_text(client_id)));
+		for (size_t k = 0; k < 2; k++) {
+			int64_t changed = 0;
+			enum store_rc rc = store_exec(c, each[k],
+			    ARGS(arg_hash(hashes[i]), arg_text(client_id)), &changed);
+
+			if (rc != STORE_OK || changed > 0)
+				return rc;
+		}
+	}
+	return STORE_NOTFOUND;
+}
+
+enum store_rc
+store_token_revoke(struct store *st, const uint8_t (*hashes)[HASH_LEN], size_t n,
+    const char *client_id)
+{
+	struct db_conn *c;
+	enum store_rc rc;
+
+	if ((rc = store_write_begin(st, &c)) == STORE_OK)
+		rc = store_write_end(st, c, revoke(c, hashes, n, client_id));
 	return rc;
+}
+
+/* store_token_revoke_queued's job: the arguments, which stay the caller's. */
+struct revoke_job {
+	const uint8_t	(*hashes)[HASH_LEN];
+	size_t		  n;
+	const char	 *client_id;
+};
+
+static enum store_rc
+revoke_run(struct db_conn *c, void *ctx)
+{
+	struct revoke_job *j = ctx;
+
+	return revoke(c, j->hashes, j->n, j->client_id);
+}
+
+void
+store_token_revoke_queued(struct store *st, const uint8_t (*hashes)[HASH_LEN], size_t n,
+    const char *client_id, store_done_fn done, void *arg)
+{
+	struct revoke_job *j = xmalloc(sizeof(*j));
+
+	j->hashes = hashes;
+	j->n = n;
+	j->client_id = client_id;
+	store_write_queued(st, revoke_run, j, free, done, arg);
 }

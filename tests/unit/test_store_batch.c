@@ -185,7 +185,7 @@ group_commit_waits_for_the_commit_and_takes_the_queue_whole(void)
 		 * two commits.  A loaded machine may split them further; far fewer
 		 * commits than inserts is what batching means.
 		 */
-		CHECK(stats.queued_inserts == N_JOBS);
+		CHECK(stats.queued_writes == N_JOBS);
 		CHECK(stats.group_commits >= 1 && stats.group_commits <= N_JOBS / 8);
 		if (stats.group_commits < 1 || stats.group_commits > N_JOBS / 8)
 			printf("    %llu group commits for %d jobs\n",

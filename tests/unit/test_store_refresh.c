@@ -2,6 +2,8 @@
  * Unit tests of store_refresh.c: refresh rotation with reuse detection,
  * and the retry window after a lost answer (siblings, the cap on them).
  */
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,9 +60,9 @@ store_refresh_rotation_detects_reuse(void)
 	store_close(st);
 }
 
-/* A grant of client c1 with refresh token tag 10, issued at 1000. */
-static int64_t
-t_grant_with_refresh(struct store *st, int64_t uid, struct store_issue *is)
+/* A grant of client c1 whose first tokens have tag, issued at 1000. */
+static void
+t_grant_tagged(struct store *st, int64_t uid, struct store_issue *is, uint8_t tag)
 {
 	struct store_grant g;
 
@@ -69,10 +71,9 @@ t_grant_with_refresh(struct store *st, int64_t uid, struct store_issue *is)
 	snprintf(g.client_id, sizeof(g.client_id), "c1");
 	g.scopes = "chat:read";
 	g.created_at = 1000;
-	t_issue_for(is, 10, 1, 1000);
+	t_issue_for(is, tag, 1, 1000);
 	is->refresh_expires_at = 5000;
 	CHECK(store_grant_issue(st, &g, is) == STORE_OK);
-	return g.id;
 }
 
 /* Refreshes client c1's hash at now into *to (tag); the store's answer. */
@@ -111,7 +112,7 @@ store_refresh_retry_after_a_lost_answer(void)
 
 	if (st == NULL)
 		return;
-	t_grant_with_refresh(st, uid, &is);
+	t_grant_tagged(st, uid, &is, 10);
 	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
 	/* r1's answer was lost: the client tries its old token again, 30 s on. */
 	CHECK(t_refresh(st, is.refresh_hash, &r2, 12, 1100 + TW_REFRESH_RETRY / 2) == STORE_OK);
@@ -131,7 +132,7 @@ store_refresh_retry_after_a_lost_answer(void)
 	 */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
-	t_grant_with_refresh(st, uid, &is);
+	t_grant_tagged(st, uid, &is, 10);
 	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
 	CHECK(t_refresh(st, is.refresh_hash, &r2, 12, 1101) == STORE_OK);
 	CHECK(t_refresh(st, is.refresh_hash, &r3, 13, 1102) == STORE_OK);
@@ -147,7 +148,7 @@ store_refresh_retry_after_a_lost_answer(void)
 	/* Within the window, but the successor was used: a copy, the grant ends. */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
-	t_grant_with_refresh(st, uid, &is);
+	t_grant_tagged(st, uid, &is, 10);
 	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
 	CHECK(t_refresh(st, r1.refresh_hash, &r2, 12, 1110) == STORE_OK);
 	CHECK(t_refresh(st, is.refresh_hash, &r3, 13, 1120) == STORE_REPLAY);
@@ -157,7 +158,7 @@ store_refresh_retry_after_a_lost_answer(void)
 	/* TW_REFRESH_REPLACEMENTS of one token, and no more; the grant lives on. */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
-	t_grant_with_refresh(st, uid, &is);
+	t_grant_tagged(st, uid, &is, 10);
 	for (int i = 0; i < TW_REFRESH_REPLACEMENTS; i++)
 		CHECK(t_refresh(st, is.refresh_hash, &r1, (uint8_t)(20 + i), 1100 + i) == STORE_OK);
 	CHECK(t_refresh(st, is.refresh_hash, &r2, 40, 1100 + TW_REFRESH_REPLACEMENTS) ==
@@ -169,7 +170,7 @@ store_refresh_retry_after_a_lost_answer(void)
 	/* A retry that widens the scopes is refused and retires nothing. */
 	if ((st = t_store_with_user(&uid)) == NULL)
 		return;
-	t_grant_with_refresh(st, uid, &is);
+	t_grant_tagged(st, uid, &is, 10);
 	CHECK(t_refresh(st, is.refresh_hash, &r1, 11, 1100) == STORE_OK);
 	t_issue_for(&r2, 12, 1, 1110);
 	r2.access.scopes = "chat:read bits:read";
@@ -179,9 +180,111 @@ store_refresh_retry_after_a_lost_answer(void)
 	store_close(st);
 }
 
+/* A queued refresh's answer, for store_refresh_queued_answers_as_alone. */
+struct queued {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 done;
+	enum store_rc	 rc[4];
+	struct store_grant grant[4];
+};
+
+struct queued_ref {
+	struct queued	*q;
+	int		 i;
+};
+
+static void
+queued_done(void *arg, enum store_rc rc)
+{
+	struct queued_ref *r = arg;
+
+	pthread_mutex_lock(&r->q->lock);
+	r->q->rc[r->i] = rc;
+	r->q->done++;
+	pthread_cond_broadcast(&r->q->cond);
+	pthread_mutex_unlock(&r->q->lock);
+}
+
+/*
+ * Refreshes queued together (on SQLite behind another connection's write
+ * lock, so that they are one batch) answer as each would alone: a rotation
+ * commits; a used token presented again ends its grant, and that sticks;
+ * one whose new access token collides with a stored one fails alone, with
+ * nothing of it kept (its token is not marked used), and the batch's other
+ * writes are not lost to its rollback.
+ */
+static void
+store_refresh_queued_answers_as_alone(void)
+{
+	struct store_issue g1, g2, g3, used, to[4];
+	struct queued q;
+	struct queued_ref refs[4];
+	const uint8_t *from[4];
+	sqlite3 *other = NULL;
+	char path[256];
+	int64_t uid;
+	struct store *st = t_store_with_user(&uid);
+
+	if (st == NULL)
+		return;
+	memset(&q, 0, sizeof(q));
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.cond, NULL);
+	t_grant_tagged(st, uid, &g1, 10);
+	t_grant_tagged(st, uid, &g2, 20);
+	t_grant_tagged(st, uid, &g3, 30);
+	CHECK(t_refresh(st, g2.refresh_hash, &to[0], 21, 1100) == STORE_OK);
+	CHECK(t_refresh(st, to[0].refresh_hash, &used, 22, 1110) == STORE_OK);
+	/* 0: g1 rotates; 1: g2's first token, used long ago, comes back; */
+	t_issue_for(&to[0], 11, 1, 1200);
+	from[0] = g1.refresh_hash;
+	t_issue_for(&to[1], 23, 1, 1200 + TW_REFRESH_RETRY * 2);
+	from[1] = g2.refresh_hash;
+	/* 2: g3's new access token is g1's first one (a collision); 3: g1 again. */
+	t_issue_for(&to[2], 31, 1, 1200);
+	memcpy(to[2].access.hash, g1.access.hash, HASH_LEN);
+	from[2] = g3.refresh_hash;
+	t_issue_for(&to[3], 12, 1, 1300);
+	from[3] = to[0].refresh_hash;
+	if (!t_pg()) {
+		snprintf(path, sizeof(path), "%s", store_where(st));
+		if (sqlite3_open(path, &other) != SQLITE_OK ||
+		    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			CHECK(!"cannot take the write lock");
+	}
+	for (int i = 0; i < 4; i++) {
+		refs[i].q = &q;
+		refs[i].i = i;
+		store_refresh_use_queued(st, from[i], "c1", &to[i], &t_refresh_rules, &q.grant[i],
+		    queued_done, &refs[i]);
+	}
+	if (other != NULL) {
+		CHECK(q.done == 0);		/* nothing answered before its commit */
+		sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+	}
+	sqlite3_close(other);
+	pthread_mutex_lock(&q.lock);
+	while (q.done < 4)
+		pthread_cond_wait(&q.cond, &q.lock);
+	pthread_mutex_unlock(&q.lock);
+	CHECK(q.rc[0] == STORE_OK && q.grant[0].id > 0);
+	CHECK(q.rc[1] == STORE_REPLAY && !t_live(st, &used));
+	CHECK(q.rc[2] == STORE_CONFLICT);
+	CHECK(q.rc[3] == STORE_OK && t_live(st, &to[3]) && t_live(st, &to[0]));
+	/* The collided refresh kept nothing: its token still works. */
+	CHECK(t_refresh(st, g3.refresh_hash, &to[2], 32, 1400) == STORE_OK);
+	for (int i = 0; i < 4; i++)
+		store_grant_clear(&q.grant[i]);
+	pthread_mutex_destroy(&q.lock);
+	pthread_cond_destroy(&q.cond);
+	store_close(st);
+}
+
 void
 suite_store_refresh(void)
 {
 	RUN(store_refresh_rotation_detects_reuse);
 	RUN(store_refresh_retry_after_a_lost_answer);
+	RUN(store_refresh_queued_answers_as_alone);
 }

@@ -1,5 +1,8 @@
 /* Unit tests of store_tokens: app tokens, revocation, and what deleting an app takes. */
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../../src/common/hash.h"
 #include "../../src/store/store.h"
@@ -41,7 +44,7 @@ store_tokens_revoke_and_cascade(void)
 		CHECK(store_token_get(st, other.hash, &got) == STORE_NOTFOUND);
 	}
 	/* Another client cannot revoke it. */
-	CHECK(store_token_revoke(st, tok.hash, "c2") == STORE_NOTFOUND);
+	CHECK(store_token_revoke(st, &tok.hash, 1, "c2") == STORE_NOTFOUND);
 	CHECK(store_token_get(st, tok.hash, &got) == STORE_OK);
 	store_token_clear(&got);
 	/* Deleting the app takes its tokens with it. */
@@ -51,8 +54,101 @@ store_tokens_revoke_and_cascade(void)
 	store_close(st);
 }
 
+/* The answers of queued revocations, for store_tokens_revoke_queued. */
+struct revoked {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 done;
+	enum store_rc	 rc[3];
+};
+
+struct revoked_ref {
+	struct revoked	*r;
+	int		 i;
+};
+
+static void
+revoked_done(void *arg, enum store_rc rc)
+{
+	struct revoked_ref *ref = arg;
+
+	pthread_mutex_lock(&ref->r->lock);
+	ref->r->rc[ref->i] = rc;
+	ref->r->done++;
+	pthread_cond_broadcast(&ref->r->cond);
+	pthread_mutex_unlock(&ref->r->lock);
+}
+
+/*
+ * Revocations queued together (on SQLite behind another connection's
+ * write lock, so that they are one batch) are answered only once
+ * committed, and each as alone: a token found by its second digest goes;
+ * another client's token stays; an unknown one is NOTFOUND.
+ */
+static void
+store_tokens_revoke_queued(void)
+{
+	char path[256];
+	struct store *st = t_open_fresh(path, sizeof(path));
+	char *uris[] = { "http://localhost:3000" };
+	struct store_app app;
+	struct store_token mine = { 0 }, theirs = { 0 }, got;
+	uint8_t digests[3][2][HASH_LEN];
+	struct revoked r;
+	struct revoked_ref refs[3];
+	sqlite3 *other = NULL;
+
+	if (st == NULL)
+		return;
+	CHECK(t_insert_app_c1(st, &app, uris) == STORE_OK);
+	memset(&r, 0, sizeof(r));
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.cond, NULL);
+	hash_sha256("mine", 4, mine.hash);
+	snprintf(mine.client_id, sizeof(mine.client_id), "c1");
+	mine.scopes = "";
+	mine.expires_at = 100;
+	CHECK(store_token_insert(st, &mine, NULL) == STORE_OK);
+	theirs = mine;
+	hash_sha256("theirs", 6, theirs.hash);
+	CHECK(store_token_insert(st, &theirs, NULL) == STORE_OK);
+	/* 0: mine by its second digest; 1: "theirs", asked by c2; 2: unknown. */
+	hash_sha256("nothing", 7, digests[0][0]);
+	memcpy(digests[0][1], mine.hash, HASH_LEN);
+	memcpy(digests[1][0], theirs.hash, HASH_LEN);
+	memcpy(digests[1][1], theirs.hash, HASH_LEN);
+	hash_sha256("unknown1", 8, digests[2][0]);
+	hash_sha256("unknown2", 8, digests[2][1]);
+	if (!t_pg() && (sqlite3_open(store_where(st), &other) != SQLITE_OK ||
+	    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK))
+		CHECK(!"cannot take the write lock");
+	for (int i = 0; i < 3; i++) {
+		refs[i].r = &r;
+		refs[i].i = i;
+		store_token_revoke_queued(st, (const uint8_t (*)[HASH_LEN])digests[i], 2,
+		    i == 1 ? "c2" : "c1", revoked_done, &refs[i]);
+	}
+	if (other != NULL) {
+		CHECK(r.done == 0);		/* nothing answered before its commit */
+		sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+	}
+	sqlite3_close(other);
+	pthread_mutex_lock(&r.lock);
+	while (r.done < 3)
+		pthread_cond_wait(&r.cond, &r.lock);
+	pthread_mutex_unlock(&r.lock);
+	CHECK(r.rc[0] == STORE_OK && store_token_get(st, mine.hash, &got) == STORE_NOTFOUND);
+	CHECK(r.rc[1] == STORE_NOTFOUND && store_token_get(st, theirs.hash, &got) == STORE_OK);
+	store_token_clear(&got);
+	CHECK(r.rc[2] == STORE_NOTFOUND);
+	pthread_mutex_destroy(&r.lock);
+	pthread_cond_destroy(&r.cond);
+	store_close(st);
+}
+
 void
 suite_store_tokens(void)
 {
 	RUN(store_tokens_revoke_and_cascade);
+	RUN(store_tokens_revoke_queued);
 }
