@@ -71,6 +71,8 @@
 #define TW_PASSWORD_MAX		1024	/* bytes; argon2 takes any length */
 #define TW_MAX_SCOPES		128	/* distinct scopes in one request */
 #define TW_MAX_STATE		1024	/* bytes of state carried through authorize */
+#define TW_PKCE_MIN		43	/* code_verifier, plain code_challenge (RFC 7636 4.1) */
+#define TW_PKCE_MAX		128
 
 /* Lifetimes, seconds */
 #define TW_APP_TOKEN_TTL	(60 * 24 * 3600)	/* about 60 days */

@@ -26,6 +26,8 @@ read_request(struct request *req, struct idp_authz_request *q)
 	q->force_verify = req_param(req, "force_verify");
 	q->nonce = req_param(req, "nonce");
 	q->claims = req_param(req, "claims");
+	q->code_challenge = req_param(req, "code_challenge");
+	q->code_challenge_method = req_param(req, "code_challenge_method");
 }
 
 static void

@@ -38,6 +38,7 @@ http_discovery(struct request *req)
 	static const char *const algs[] = { "RS256" };
 	static const char *const scopes[] = { "openid" };
 	static const char *const auth_methods[] = { "client_secret_post" };
+	static const char *const pkce_methods[] = { "S256", "plain" };
 	static const char *const claims[] = {
 		"aud", "exp", "iat", "iss", "sub", "azp", "email", "email_verified",
 		"picture", "preferred_username", "updated_at",
@@ -65,6 +66,7 @@ http_discovery(struct request *req)
 	json_object_set_new(doc, "scopes_supported", STRINGS(scopes));
 	json_object_set_new(doc, "token_endpoint_auth_methods_supported",
 	    STRINGS(auth_methods));
+	json_object_set_new(doc, "code_challenge_methods_supported", STRINGS(pkce_methods));
 	json_object_set_new(doc, "claims_parameter_supported", json_true());
 	json_object_set_new(doc, "claims_supported", STRINGS(claims));
 	req_reply_json(req, 200, doc);

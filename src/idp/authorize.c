@@ -198,6 +198,9 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 	else if (out->want_id_token && idp_blank(req->nonce))
 		problem = "nonce is required when the id_token comes from the authorization "
 		    "endpoint";
+	else if (out->want_code)
+		problem = idp_pkce_bind(req->code_challenge, req->code_challenge_method,
+		    out->pkce);
 	if (problem != NULL) {
 		redirect_error(out, out->redirect_uri, "invalid_request", problem, req->state);
 		return;
@@ -260,6 +263,7 @@ mint_code(struct idp *idp, const struct store_user *user, const struct idp_authz
 	code.scopes = a->scopes;
 	code.nonce = (char *)(req->nonce ? req->nonce : "");
 	code.claims = (char *)(req->claims ? req->claims : "");
+	code.pkce = (char *)a->pkce;
 	code.created_at = now;
 	code.expires_at = now + idp->cfg.code_ttl;
 	return idp_from_store(store_code_insert(idp->store, &code), IDP_ERR_INVALID_CLIENT);

@@ -21,6 +21,11 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_INVALID_CODE] = { 400, "Invalid authorization code" },
 	[IDP_ERR_REDIRECT_MISMATCH] = { 400,
 	    "Parameter redirect_uri does not match registered URI" },
+	[IDP_ERR_MISSING_CODE_VERIFIER] = { 400,
+	    "missing code verifier: this code was requested with a code_challenge" },
+	[IDP_ERR_INVALID_CODE_VERIFIER] = { 400,
+	    "Invalid code verifier: it does not match the code_challenge of this code "
+	    "(or the code was requested without one)" },
 	[IDP_ERR_MISSING_REFRESH_TOKEN] = { 400, "missing refresh token" },
 	[IDP_ERR_INVALID_REFRESH_TOKEN] = { 400, "Invalid refresh token" },
 	[IDP_ERR_REFRESH_WIDENS] = { 400,

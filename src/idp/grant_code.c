@@ -4,8 +4,9 @@
  * tokens, and an id_token when the user granted openid.
  *
  * Invariants: a code works once, for the client and the exact redirect_uri
- * it was issued with, until it expires; redeeming it is one atomic store
- * transition (store_code_redeem).  A code presented again revokes what
+ * it was issued with, with the PKCE code_verifier of its code_challenge if
+ * it had one (pkce.c), until it expires; redeeming it is one atomic store
+ * transition (store_code_redeem).  A failed proof uses nothing up.  A code presented again revokes what
  * its first use issued (RFC 6749 4.1.2).  Public clients have no secret to
  * prove the code is theirs, so they are refused (their row in grants.c).
  */
@@ -47,6 +48,7 @@ idp_grant_code(struct idp *idp, const struct idp_grant *g,
 	struct store_issue issue;
 	struct store_code code;
 	uint8_t digest[HASH_LEN];
+	char proof[IDP_PKCE_LEN + 1];
 	enum idp_err err;
 	enum store_rc rc;
 	char *uri;
@@ -60,11 +62,12 @@ idp_grant_code(struct idp *idp, const struct idp_grant *g,
 	if (strlen(req->code) > TW_MAX_TOKEN_LEN)
 		return IDP_ERR_INVALID_CODE;
 	hash_sha256(req->code, strlen(req->code), digest);
+	idp_pkce_proof(req->code_verifier, proof);
 	idp_mint_user_tokens(idp, &issue, 1, resp);
 	/* Stored in its root-path form; either spelling of an empty path is it. */
 	uri = url_root_path(req->redirect_uri);
 	rc = store_code_redeem(idp->store, digest, req->client_id,
-	    uri != NULL ? uri : req->redirect_uri, &issue, &code);
+	    uri != NULL ? uri : req->redirect_uri, proof, &issue, &code);
 	free(uri);
 	switch (rc) {
 	case STORE_OK:
@@ -75,6 +78,9 @@ idp_grant_code(struct idp *idp, const struct idp_grant *g,
 		return err;
 	case STORE_MISMATCH:
 		return IDP_ERR_REDIRECT_MISMATCH;
+	case STORE_UNPROVEN:
+		return idp_blank(req->code_verifier) ? IDP_ERR_MISSING_CODE_VERIFIER :
+		    IDP_ERR_INVALID_CODE_VERIFIER;
 	case STORE_REPLAY:
 		log_warn("authorization code of client %s used twice: its tokens are revoked",
 		    req->client_id);

@@ -115,6 +115,7 @@ struct idp_token_request {
 	const char	*redirect_uri;
 	const char	*refresh_token;
 	const char	*device_code;
+	const char	*code_verifier;	/* PKCE (RFC 7636) */
 	const char	*user_id;	/* mock-api's user_token: the user, decimal */
 	const char	*issuer;	/* "<public url>/oauth2", for id_tokens */
 	const char	*client_addr;	/* the caller's address, for the limits; or NULL */
@@ -278,6 +279,8 @@ struct idp_authz_request {
 	const char	*force_verify;
 	const char	*nonce;
 	const char	*claims;
+	const char	*code_challenge;	/* PKCE (RFC 7636) */
+	const char	*code_challenge_method;
 	const char	*issuer;	/* "<public url>/oauth2", for id_tokens */
 };
 
@@ -286,6 +289,9 @@ enum idp_authz_outcome {
 	AUTHZ_REDIRECT,		/* send the browser to location (an error there) */
 	AUTHZ_PROCEED,		/* valid: sign in, consent, then idp_authorize_* */
 };
+
+/* What a code is bound to by PKCE: BASE64URL(SHA256(code_verifier)). */
+#define IDP_PKCE_LEN	43
 
 struct idp_authz {
 	enum idp_authz_outcome	 outcome;
@@ -301,6 +307,7 @@ struct idp_authz {
 	int			 force_verify;
 	unsigned		 claims;	/* the claims it would share (oidc.c) */
 	char			*consent;	/* what the user consents to; owned */
+	char			 pkce[IDP_PKCE_LEN + 1];	/* the code's binding (pkce.c); "" if none */
 };
 
 /*

@@ -193,6 +193,18 @@ int idp_has_openid(const char *scopes);
 /* -1 if claims (NULL or "" is none) is not a JSON object of objects. */
 int idp_claims_ok(const char *claims) MUST_CHECK;
 
+/* ---- PKCE (pkce.c) ---- */
+
+/*
+ * What a code requested with code_challenge and code_challenge_method is
+ * bound to, into out ("" without a challenge): NULL, or what is wrong with
+ * them (for invalid_request).
+ */
+const char *idp_pkce_bind(const char *challenge, const char *method,
+    char out[IDP_PKCE_LEN + 1]) MUST_CHECK;
+/* The proof a token request's code_verifier (NULL: none) gives, into out. */
+void idp_pkce_proof(const char *verifier, char out[IDP_PKCE_LEN + 1]);
+
 /* Maps a store result: NOTFOUND becomes not_found, failures UNAVAILABLE. */
 enum idp_err idp_from_store(enum store_rc rc, enum idp_err not_found) MUST_CHECK;
 /* True if s is absent or empty (Twitch treats "client_id=" as missing). */

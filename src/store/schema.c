@@ -202,6 +202,12 @@ static const char *const migrations[] = {
 	"UPDATE refresh_tokens AS c SET parent = p.hash FROM refresh_tokens p "
 	"WHERE p.replaced_by IS NOT NULL AND p.replaced_by = c.hash;"
 	"CREATE INDEX refresh_parent ON refresh_tokens(parent) WHERE parent IS NOT NULL;",
+
+	/*
+	 * 10: what a code is bound to by PKCE (RFC 7636), BASE64URL(SHA256(
+	 * code_verifier)); '' for a code requested without a code_challenge.
+	 */
+	"ALTER TABLE codes ADD COLUMN pkce TEXT NOT NULL DEFAULT '';",
 };
 
 /* The words of {name}, per dialect. */

@@ -30,6 +30,7 @@ enum store_rc {
 	STORE_LIMIT,		/* a named limit would be crossed */
 	STORE_MISMATCH,		/* found, but a condition of the call failed */
 	STORE_REPLAY,		/* single-use value used again: its grant is revoked */
+	STORE_UNPROVEN,		/* found, but the proof it is bound to was not given */
 	STORE_ERROR,		/* the database failed; logged, retry later */
 	STORE__MAX
 };
@@ -97,6 +98,7 @@ struct store_code {
 	char	*scopes;
 	char	*nonce;			/* "" when none (OpenID Connect) */
 	char	*claims;		/* "" when none (OpenID Connect) */
+	char	*pkce;			/* PKCE binding, at insert only; "" or NULL: none */
 	int64_t	 created_at;
 	int64_t	 expires_at;
 };
@@ -296,16 +298,18 @@ MUST_CHECK enum store_rc store_code_insert(struct store *st, const struct store_
 void store_code_clear(struct store_code *code);
 /*
  * Redeems a code in one transaction: it must exist, belong to client_id,
- * be unexpired at issue->access.created_at and unused.  Then it is marked
- * used, a grant is created and the tokens of issue stored in it, and *out
- * receives the code's contents.
+ * be unexpired at issue->access.created_at and unused, and have been made
+ * for redirect_uri and with the PKCE binding pkce ("" for none).  Then it
+ * is marked used, a grant is created and the tokens of issue stored in it,
+ * and *out receives the code's contents.
  *   NOTFOUND  no such code, another client's, or expired
  *   MISMATCH  redirect_uri differs from the one at authorize (nothing used)
+ *   UNPROVEN  pkce differs from the code's binding (nothing used)
  *   REPLAY    used before: the grant it produced is deleted now
  */
 MUST_CHECK enum store_rc store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN],
-    const char *client_id, const char *redirect_uri, const struct store_issue *issue,
-    struct store_code *out);
+    const char *client_id, const char *redirect_uri, const char *pkce,
+    const struct store_issue *issue, struct store_code *out);
 
 /*
  * How a refresh token's rotation treats a retry (decided in src/idp/):

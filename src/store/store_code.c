@@ -18,14 +18,14 @@
 /* Only for a user and an app that exist. */
 static const struct stmt code_insert = {
 	"INSERT INTO codes (hash, client_id, user_id, redirect_uri, scopes, nonce, claims, "
-	"created_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
+	"created_at, expires_at, pkce) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 "
 	"WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3) "
 	"AND EXISTS (SELECT 1 FROM apps WHERE client_id = ?2)", NULL
 };
 /* Takes the code if everything about it is right: the redemption's one step. */
 static const struct stmt code_claim = {
 	"UPDATE codes SET used = 1 WHERE hash = ?1 AND client_id = ?2 AND used = 0 "
-	"AND expires_at > ?3 AND redirect_uri = ?4 "
+	"AND expires_at > ?3 AND redirect_uri = ?4 AND pkce = ?5 "
 	"RETURNING user_id, scopes, nonce, claims, created_at, expires_at", NULL
 };
 enum {
@@ -34,10 +34,13 @@ enum {
 };
 /* Why a claim failed. */
 static const struct stmt code_get = {
-	"SELECT client_id, redirect_uri, expires_at, used, grant_id FROM codes WHERE hash = ?1",
-	NULL
+	"SELECT client_id, redirect_uri, pkce, expires_at, used, grant_id FROM codes "
+	"WHERE hash = ?1", NULL
 };
-enum { CODE_CLIENT_ID, CODE_REDIRECT_URI, CODE_EXPIRES_AT, CODE_USED, CODE_GRANT_ID };
+enum {
+	CODE_CLIENT_ID, CODE_REDIRECT_URI, CODE_PKCE, CODE_EXPIRES_AT, CODE_USED,
+	CODE_GRANT_ID
+};
 /* What the redemption made, so that a replay ends it. */
 static const struct stmt code_set_grant = {
 	"UPDATE codes SET grant_id = ?2 WHERE hash = ?1", NULL
@@ -50,24 +53,26 @@ store_code_insert(struct store *st, const struct store_code *code)
 	    arg_text(code->client_id), arg_int(code->user_id), arg_text(code->redirect_uri),
 	    arg_text(code->scopes), arg_text(code->nonce ? code->nonce : ""),
 	    arg_text(code->claims ? code->claims : ""), arg_int(code->created_at),
-	    arg_int(code->expires_at)));
+	    arg_int(code->expires_at), arg_text(code->pkce ? code->pkce : "")));
 }
 
 /*
  * Why a code could not be claimed: NOTFOUND (unknown, another client's,
- * expired), MISMATCH (its redirect_uri differs; the code is still good) or
- * REPLAY (used before: the grant it made is deleted now).
+ * expired), MISMATCH (its redirect_uri differs; the code is still good),
+ * UNPROVEN (its PKCE binding differs; still good) or REPLAY (used before:
+ * the grant it made is deleted now).
  */
 static enum store_rc
 unclaimed(struct db_conn *c, const uint8_t *hash, const char *client_id,
-    const char *redirect_uri, int64_t now)
+    const char *redirect_uri, const char *pkce, int64_t now)
 {
 	int64_t expires_at = 0, grant_id = 0;
-	int row = -1, mine = 0, used = 0, same_uri = 0;
+	int row = -1, mine = 0, used = 0, same_uri = 0, same_pkce = 0;
 
 	if (db_run(c, &code_get, ARGS(arg_hash(hash))) == DB_OK && (row = db_next(c)) == 1) {
 		mine = strcmp(db_col_text(c, CODE_CLIENT_ID), client_id) == 0;
 		same_uri = strcmp(db_col_text(c, CODE_REDIRECT_URI), redirect_uri) == 0;
+		same_pkce = strcmp(db_col_text(c, CODE_PKCE), pkce) == 0;
 		expires_at = db_col_int(c, CODE_EXPIRES_AT);
 		used = db_col_int(c, CODE_USED) != 0;
 		grant_id = db_col_int(c, CODE_GRANT_ID);
@@ -83,6 +88,8 @@ unclaimed(struct db_conn *c, const uint8_t *hash, const char *client_id,
 		return STORE_NOTFOUND;
 	if (!same_uri)
 		return STORE_MISMATCH;
+	if (!same_pkce)
+		return STORE_UNPROVEN;
 	/* Claimable after all: a concurrent claim was rolled back.  Try again. */
 	return STORE_ERROR;
 }
@@ -90,7 +97,8 @@ unclaimed(struct db_conn *c, const uint8_t *hash, const char *client_id,
 /* The body of store_code_redeem, inside its transaction. */
 static enum store_rc
 redeem(struct db_conn *c, const uint8_t *hash, const char *client_id,
-    const char *redirect_uri, const struct store_issue *issue, struct store_code *out)
+    const char *redirect_uri, const char *pkce, const struct store_issue *issue,
+    struct store_code *out)
 {
 	int64_t now = issue->access.created_at;
 	struct store_grant g;
@@ -98,7 +106,7 @@ redeem(struct db_conn *c, const uint8_t *hash, const char *client_id,
 	int row = -1;
 
 	if (db_run(c, &code_claim, ARGS(arg_hash(hash), arg_text(client_id), arg_int(now),
-	    arg_text(redirect_uri))) == DB_OK && (row = db_next(c)) == 1) {
+	    arg_text(redirect_uri), arg_text(pkce))) == DB_OK && (row = db_next(c)) == 1) {
 		memcpy(out->hash, hash, HASH_LEN);
 		store_copy_id(out->client_id, sizeof(out->client_id), client_id);
 		out->redirect_uri = xstrdup(redirect_uri);
@@ -113,7 +121,7 @@ redeem(struct db_conn *c, const uint8_t *hash, const char *client_id,
 	if (row < 0)
 		return STORE_ERROR;
 	if (row == 0)
-		return unclaimed(c, hash, client_id, redirect_uri, now);
+		return unclaimed(c, hash, client_id, redirect_uri, pkce, now);
 
 	memset(&g, 0, sizeof(g));
 	g.user_id = out->user_id;
@@ -131,7 +139,8 @@ redeem(struct db_conn *c, const uint8_t *hash, const char *client_id,
 
 enum store_rc
 store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *client_id,
-    const char *redirect_uri, const struct store_issue *issue, struct store_code *out)
+    const char *redirect_uri, const char *pkce, const struct store_issue *issue,
+    struct store_code *out)
 {
 	struct db_conn *c;
 	enum store_rc rc;
@@ -139,8 +148,8 @@ store_code_redeem(struct store *st, const uint8_t hash[HASH_LEN], const char *cl
 	memset(out, 0, sizeof(*out));
 	/* Failures roll back: no grant without its tokens, no half-used code. */
 	if ((rc = store_write_begin(st, &c)) == STORE_OK)
-		rc = store_write_end(st, c, redeem(c, hash, client_id, redirect_uri, issue,
-		    out));
+		rc = store_write_end(st, c, redeem(c, hash, client_id, redirect_uri, pkce,
+		    issue, out));
 	if (rc != STORE_OK)
 		store_code_clear(out);
 	return rc;

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   startServer, createApp, createUser, cli, Browser, csrfOf, authorizeUrl, signIn, authorize,
-  userTokens, postForm, read, validate, twitchError, tempDir, freshDb,
+  userTokens, postForm, read, validate, twitchError, tempDir, freshDb, rawDump, containsSecret,
 } from './lib/harness.mjs';
+import { createHash, randomBytes } from 'node:crypto';
 
 let server, app, other, db;
 
@@ -15,7 +16,7 @@ before(async () => {
   db = freshDb();
   app = createApp(db, 'Chat Bot');
   other = createApp(db, 'Other App');
-  for (const u of ['dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy']) createUser(db, u);
+  for (const u of ['dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kimberly']) createUser(db, u);
   server = await startServer({ db });
 });
 after(async () => { await server.stop(); });
@@ -94,6 +95,59 @@ test('32 parallel redemptions of one code: exactly one succeeds', async () => {
   const ok = results.filter((r) => r.status === 200);
   assert.equal(ok.length, 1, results.map((r) => r.status).join(','));
   for (const r of results.filter((x) => x.status !== 200)) twitchError(r, 400, 'Invalid authorization code');
+});
+
+test('PKCE (RFC 7636): a code asked for with a code_challenge is redeemed only with its code_verifier; a failed proof uses nothing up', async () => {
+  // RFC 7636 appendix B's pair.
+  const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+  const s256 = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+  assert.equal(createHash('sha256').update(verifier).digest('base64url'), s256);
+  const missing = 'missing code verifier: this code was requested with a code_challenge';
+  const wrong = 'Invalid code verifier: it does not match the code_challenge of this code (or the code was requested without one)';
+
+  let { code } = await freshCode('kimberly', app, { extra: { code_challenge: s256, code_challenge_method: 'S256' } });
+  twitchError(await exchange(code), 400, missing);
+  twitchError(await exchange(code, { code_verifier: 'x'.repeat(43) }), 400, wrong);
+  twitchError(await exchange(code, { code_verifier: s256 }), 400, wrong);
+  twitchError(await exchange(code, { code_verifier: `${verifier}!` }), 400, wrong);
+  let r = await exchange(code, { code_verifier: verifier });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await validate(server, r.json.access_token)).status, 200);
+
+  // plain, by saying so or by saying nothing (RFC 7636 4.3); the verifier
+  // is never kept in clear.
+  const plain = randomBytes(48).toString('base64url');
+  for (const method of [{ code_challenge_method: 'plain' }, {}]) {
+    ({ code } = await freshCode('kimberly', app, { extra: { code_challenge: plain, ...method } }));
+    twitchError(await exchange(code, { code_verifier: createHash('sha256').update(plain).digest('base64url') }), 400, wrong);
+    r = await exchange(code, { code_verifier: plain });
+    assert.equal(r.status, 200, r.text);
+  }
+  assert.ok(!containsSecret(rawDump(db), plain), 'a plain code_challenge is in the database');
+
+  // A code asked for without a challenge takes no verifier (no downgrade).
+  ({ code } = await freshCode('kimberly'));
+  twitchError(await exchange(code, { code_verifier: verifier }), 400, wrong);
+  r = await exchange(code);
+  assert.equal(r.status, 200, r.text);
+
+  // A bad challenge is the app's error at its redirect URI, before sign-in.
+  for (const [extra, said] of [
+    [{ code_challenge: s256, code_challenge_method: 'S512' }, 'code_challenge_method must be S256 or plain'],
+    [{ code_challenge_method: 'S256' }, 'code_challenge_method was sent without a code_challenge'],
+    [{ code_challenge: 'short' }, 'code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~'],
+    [{ code_challenge: 'a'.repeat(129) }, 'code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~'],
+    [{ code_challenge: `${s256.slice(0, 42)}.`, code_challenge_method: 'S256' },
+      'an S256 code_challenge is 43 characters of base64url (the SHA-256 of the code_verifier)'],
+  ]) {
+    const res = await new Browser(server.url).get(authorizeUrl(app, { extra }));
+    assert.equal(res.status, 302, res.text.slice(0, 300));
+    const loc = new URL(res.location);
+    assert.equal(`${loc.origin}${loc.pathname}`, 'http://localhost:3000/');
+    assert.equal(loc.searchParams.get('error'), 'invalid_request', res.location);
+    assert.equal(loc.searchParams.get('error_description'), said);
+    assert.equal(loc.searchParams.get('state'), 'st4te');
+  }
 });
 
 test('refresh: errors, a new access token, the old one keeps working, scopes never widen', async () => {

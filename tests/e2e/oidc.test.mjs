@@ -64,6 +64,7 @@ test('discovery: every field of the contract, at both addresses, from the public
     assert.deepEqual(d.id_token_signing_alg_values_supported, ['RS256']);
     assert.deepEqual(d.scopes_supported, ['openid']);
     assert.deepEqual(d.token_endpoint_auth_methods_supported, ['client_secret_post']);
+    assert.deepEqual(d.code_challenge_methods_supported, ['S256', 'plain']);
     assert.equal(d.claims_parameter_supported, true);
     assert.deepEqual(d.claims_supported, ['aud', 'exp', 'iat', 'iss', 'sub', 'azp', 'email',
       'email_verified', 'picture', 'preferred_username', 'updated_at']);
@@ -103,6 +104,22 @@ async function codeFlow(config) {
     { expectedNonce: nonce, expectedState: state });
   return { tokens, nonce };
 }
+
+test('code flow with PKCE (S256) as openid-client runs it: its verifier redeems the code, another does not', async () => {
+  const config = await discover();
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT, scope: 'openid', state,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  });
+  const back = await browse(url);
+  await assert.rejects(client.authorizationCodeGrant(config, back,
+    { expectedState: state, pkceCodeVerifier: client.randomPKCECodeVerifier() }));
+  const tokens = await client.authorizationCodeGrant(config, back,
+    { expectedState: state, pkceCodeVerifier: verifier });
+  assert.equal(tokens.claims().sub, user.user_id);
+});
 
 test('code flow with openid-client: id_token validated, claims asked for, userinfo', async () => {
   const config = await discover();

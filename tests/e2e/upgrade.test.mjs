@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   startServer, createApp, createUser, postForm, read, validate, twitchError, activateDevice,
-  freshDb, PG_DIR, BACKEND,
+  freshDb, PG_DIR, BACKEND, Browser, authorizeUrl, signIn, authorize,
 } from './lib/harness.mjs';
 
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -45,12 +45,13 @@ test(`${BACKEND}: schema 8 to 9: a rotation whose answer was lost before the upg
   sql(db, 'UPDATE refresh_tokens SET replaced_by = (SELECT c.hash FROM refresh_tokens c ' +
     'WHERE c.parent = refresh_tokens.hash); DROP INDEX refresh_parent; ' +
     'ALTER TABLE refresh_tokens DROP COLUMN parent; ' +
-    `ALTER TABLE refresh_tokens DROP COLUMN access_hash; ${version};`);
+    'ALTER TABLE refresh_tokens DROP COLUMN access_hash; ' +
+    `ALTER TABLE codes DROP COLUMN pkce; ${version};`);
   assert.equal(sql(db, 'SELECT COUNT(*) FROM refresh_tokens WHERE replaced_by IS NOT NULL'), '1');
 
   s = await startServer({ db });
   try {
-    await s.waitForLog(/schema version 9/);
+    await s.waitForLog(/schema version 10/);
     const retry = await refresh(s, first.refresh_token);
     assert.equal(retry.status, 200, retry.text);
     const next = await refresh(s, retry.json.refresh_token);
@@ -59,5 +60,30 @@ test(`${BACKEND}: schema 8 to 9: a rotation whose answer was lost before the upg
     // replaced_by: it was retired, so showing it is a copy.
     twitchError(await refresh(s, lost.json.refresh_token), 400, 'Invalid refresh token');
     twitchError(await validate(s, next.json.access_token), 401, 'invalid access token');
+  } finally { await s.stop(); }
+});
+
+test(`${BACKEND}: schema 9 to 10: a code issued before the upgrade (no PKCE binding) redeems after it without a verifier`, async () => {
+  const db = freshDb();
+  const app = createApp(db, 'Upgrade Web');
+  createUser(db, 'umacode');
+  let s = await startServer({ db });
+  let code;
+  try {
+    const b = new Browser(s.url);
+    const url = authorizeUrl(app);
+    await signIn(b, url, 'umacode');
+    code = (await authorize(b, url)).searchParams.get('code');
+    assert.ok(code);
+  } finally { await s.stop(); }
+
+  sql(db, `ALTER TABLE codes DROP COLUMN pkce; ${PG_DIR ? 'UPDATE twauth_schema SET version = 9' : 'PRAGMA user_version = 9'};`);
+  s = await startServer({ db });
+  try {
+    await s.waitForLog(/schema version 10/);
+    const r = await read(postForm(`${s.url}/oauth2/token`, { client_id: app.client_id,
+      client_secret: app.client_secret, code, grant_type: 'authorization_code',
+      redirect_uri: 'http://localhost:3000' }));
+    assert.equal(r.status, 200, r.text);
   } finally { await s.stop(); }
 });
