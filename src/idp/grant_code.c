@@ -6,9 +6,10 @@
  * Invariants: a code works once, for the client and the exact redirect_uri
  * it was issued with, with the PKCE code_verifier of its code_challenge if
  * it had one (pkce.c), until it expires; redeeming it is one atomic store
- * transition (store_code_redeem).  A failed proof uses nothing up.  A code presented again revokes what
- * its first use issued (RFC 6749 4.1.2).  Public clients have no secret to
- * prove the code is theirs, so they are refused (their row in grants.c).
+ * transition (store_code_redeem).  A failed proof uses nothing up.  A code
+ * presented again revokes what its first use issued (RFC 6749 4.1.2).
+ * Public clients have no secret to prove the code is theirs, so they are
+ * refused (their row in grants.c).
  */
 #include <string.h>
 
