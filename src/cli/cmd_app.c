@@ -18,6 +18,7 @@ struct app_opts {
 	const char	*owner;
 	struct opt_list	 uris;
 	int		 is_public;
+	const char	*profile;
 	int		 scope_string;
 	int		 json;
 	int		 help;
@@ -25,7 +26,7 @@ struct app_opts {
 
 enum app_sub {
 	APP_CREATE, APP_LIST, APP_SHOW, APP_RESET_SECRET, APP_REDIRECT_ADD, APP_REDIRECT_REMOVE,
-	APP_DELETE, APP_SCOPE_FORMAT
+	APP_DELETE, APP_PROFILE, APP_SCOPE_FORMAT
 };
 
 static int app_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
@@ -45,10 +46,12 @@ static const struct opt app_options[] = {
 	    "default), Website Integration" },
 	{ "owner", APP(STR, owner), .arg = "LOGIN", CREATE,
 	    .help = "the user the app belongs to: they manage it in the browser at /console" },
+	{ "profile", APP(STR, profile), .arg = "twitch|oauth2", CREATE,
+	    .help = "how the server answers the app: twitch (the default) exactly as "
+	    "id.twitch.tv does; oauth2 as standard OAuth 2.0 / OpenID Connect libraries expect "
+	    "(see 'Profiles' below)" },
 	{ "scope-string", APP(ON, scope_string), CREATE,
-	    .help = "token responses say \"scope\":\"a b\" as RFC 6749 wants, for generic "
-	    "OAuth/OIDC libraries (openid-client, Cognito, logto) that reject Twitch's array "
-	    "\"scope\":[\"a\",\"b\"]" },
+	    .help = "the same as --profile oauth2 (its first part: \"scope\":\"a b\")" },
 	{ "json", APP(ON, json), .help = "machine-readable output" },
 	CLI_ROW_DB(struct app_opts, db),
 	CLI_ROW_HELP(struct app_opts, help),
@@ -66,6 +69,7 @@ const struct cli_cmd app_cmd = {
 		[APP_REDIRECT_ADD] = { "redirect add", 2, "CLIENT_ID URI" },
 		[APP_REDIRECT_REMOVE] = { "redirect remove", 2, "CLIENT_ID URI" },
 		[APP_DELETE] = { "delete", 1, "one CLIENT_ID" },
+		[APP_PROFILE] = { "profile", 2, "CLIENT_ID twitch|oauth2" },
 		[APP_SCOPE_FORMAT] = { "scope-format", 2, "CLIENT_ID array|string" },
 		{ NULL }
 	},
@@ -78,7 +82,7 @@ const struct cli_cmd app_cmd = {
 	    "\n"
 	    "Subcommands:\n"
 	    "  create --name NAME --redirect-uri URI [--redirect-uri URI ...] [--public]\n"
-	    "         [--category NAME] [--owner LOGIN]\n"
+	    "         [--category NAME] [--owner LOGIN] [--profile twitch|oauth2]\n"
 	    "         registers an app and prints its client id and (for confidential\n"
 	    "         apps) its client secret, shown this once only\n"
 	    "  list                      every app\n"
@@ -88,12 +92,22 @@ const struct cli_cmd app_cmd = {
 	    TW_STR(TW_MAX_REDIRECT_URIS) ")\n"
 	    "  redirect remove CLIENT_ID URI   unregisters one (an app keeps at least one)\n"
 	    "  delete CLIENT_ID          deletes the app; its tokens stop validating now\n"
-	    "  scope-format CLIENT_ID array|string   how token responses spell scope\n"
+	    "  profile CLIENT_ID twitch|oauth2   switches the app's profile (below)\n"
+	    "  scope-format CLIENT_ID array|string   the same, as scope is spelled: array is\n"
+	    "                            twitch, string is oauth2\n"
 	    "\n"
 	    "Options:\n",
 	.tail = "\n"
 	    "A redirect URI is where the user's browser is sent after signing in; it\n"
 	    "must be an absolute http:// or https:// URL and is matched exactly.\n"
+	    "\n"
+	    "Profiles: a twitch app gets exactly id.twitch.tv's answers, so what works\n"
+	    "here works on Twitch.  An oauth2 app gets what standard OAuth 2.0 / OIDC\n"
+	    "libraries expect where Twitch differs: \"scope\" as one string; token\n"
+	    "errors with RFC 6749's \"error\" and \"error_description\" beside Twitch's\n"
+	    "\"status\" and \"message\" (authorization_pending, slow_down, invalid_grant,\n"
+	    "...); offline_access accepted and ignored (refresh tokens come anyway); and\n"
+	    "a confidential app sends its secret when it polls the device flow.\n"
 	    "Bad input exits with status 2 and changes nothing.\n"
 	    "\n"
 	    "Examples:\n"
@@ -101,6 +115,8 @@ const struct cli_cmd app_cmd = {
 	    "  twauth app create --name CLI --redirect-uri http://localhost:3000 --public --json\n"
 	    "  twauth app create --name Bot --redirect-uri http://localhost:3000 \\\n"
 	    "      --category \"Chat Bot\" --owner alice\n"
+	    "  twauth app create --name \"OIDC site\" --redirect-uri https://site.example/cb \\\n"
+	    "      --profile oauth2\n"
 	    "  twauth app redirect add abcdefghijklmnopqrstuvwxyz0123 https://bot.example/cb\n"
 	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n",
 };
@@ -127,10 +143,12 @@ app_json(struct idp *idp, const struct store_app *app)
 	owner_login(idp, app, owner, sizeof(owner));
 	for (size_t i = 0; i < app->n_redirect_uris; i++)
 		json_array_append_new(uris, json_string(app->redirect_uris[i]));
-	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:I}", "client_id",
+	/* scope_format: what the profile's first part was called before it. */
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:I}", "client_id",
 	    app->client_id, "name", app->name, "redirect_uris", uris,
 	    "type", app->is_public ? "public" : "confidential",
-	    "scope_format", app->scope_string ? "string" : "array",
+	    "profile", app_profile_name(app->profile),
+	    "scope_format", app->profile == APP_PROFILE_OAUTH2 ? "string" : "array",
 	    "category", app->category ? app->category : "Other",
 	    "owner", owner[0] ? json_string(owner) : json_null(),
 	    "created_at", (json_int_t)app->created_at);
@@ -150,8 +168,8 @@ print_app(struct idp *idp, const struct store_app *app)
 		printf("owner:         %s\n", owner);
 	printf("type:          %s\n", app->is_public ? "public (no client secret)" :
 	    "confidential");
-	printf("scope format:  %s\n", app->scope_string ? "string (RFC 6749)" :
-	    "array (Twitch)");
+	printf("profile:       %s\n", app->profile == APP_PROFILE_OAUTH2 ?
+	    "oauth2 (standard OAuth 2.0 / OpenID Connect)" : "twitch (exactly id.twitch.tv)");
 	printf("created:       %s\n", when);
 	for (size_t i = 0; i < app->n_redirect_uris; i++)
 		printf("%s %s\n", i == 0 ? "redirect URIs:" : "              ",
@@ -162,6 +180,7 @@ static int
 app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 {
 	struct idp_app_new nw = { 0 };
+	enum app_profile profile = APP_PROFILE_TWITCH;
 	struct store_app app;
 	char secret[TW_ID_LEN + 1];
 	enum idp_err err;
@@ -179,8 +198,14 @@ app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 	nw.name = o->name;
 	nw.redirect_uris = o->uris.v;
 	nw.n_redirect_uris = o->uris.n;
+	if (o->profile != NULL && app_profile_parse(o->profile, &profile) == -1) {
+		cli_error("--profile is twitch or oauth2, not '%s'", o->profile);
+		return cli_usage_hint("app");
+	}
+	if (o->scope_string)
+		profile = APP_PROFILE_OAUTH2;
 	nw.flags = (o->is_public ? IDP_APP_PUBLIC : 0) |
-	    (o->scope_string ? IDP_APP_SCOPE_STRING : 0);
+	    (profile == APP_PROFILE_OAUTH2 ? IDP_APP_OAUTH2 : 0);
 	nw.category = o->category;
 	if (o->owner != NULL) {
 		struct store_user u;
@@ -308,6 +333,19 @@ app_delete(struct idp *idp, const char *client_id, int json)
 	return EXIT_OK;
 }
 
+/* The profile "profile ID P" or "scope-format ID array|string" asks for (checked). */
+static enum app_profile
+profile_wanted(enum app_sub sub, const char *word)
+{
+	enum app_profile p = APP_PROFILE_TWITCH;
+
+	if (sub == APP_SCOPE_FORMAT)
+		return strcmp(word, "string") == 0 ? APP_PROFILE_OAUTH2 : APP_PROFILE_TWITCH;
+	if (app_profile_parse(word, &p) == -1)
+		p = APP_PROFILE_TWITCH;
+	return p;
+}
+
 static int
 run(enum app_sub sub, struct idp *idp, struct store *st, const struct app_opts *o,
     const struct cli_args *a)
@@ -328,8 +366,9 @@ run(enum app_sub sub, struct idp *idp, struct store *st, const struct app_opts *
 		return app_redirect(idp, sub == APP_REDIRECT_ADD, a->v[0], a->v[1], o->json);
 	case APP_DELETE:
 		return app_delete(idp, a->v[0], o->json);
+	case APP_PROFILE:
 	case APP_SCOPE_FORMAT:
-		err = idp_app_set_scope_string(idp, a->v[0], strcmp(a->v[1], "string") == 0);
+		err = idp_app_set_profile(idp, a->v[0], profile_wanted(sub, a->v[1]));
 		return err == IDP_OK ? show_app(idp, a->v[0], o->json) : cli_idp_error(err);
 	}
 	return EXIT_FAIL;
@@ -350,6 +389,10 @@ app_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 	if (a->sub == APP_SCOPE_FORMAT && strcmp(a->v[1], "array") != 0 &&
 	    strcmp(a->v[1], "string") != 0) {
 		cli_error("scope format is 'array' or 'string', not '%s'", a->v[1]);
+		return cli_usage_hint("app");
+	}
+	if (a->sub == APP_PROFILE && app_profile_parse(a->v[1], &(enum app_profile){ 0 }) == -1) {
+		cli_error("a profile is 'twitch' or 'oauth2', not '%s'", a->v[1]);
 		return cli_usage_hint("app");
 	}
 	if (cli_open(cli_db_path(((struct app_opts *)opts)->db), NULL, 0, &st, &idp) == -1)

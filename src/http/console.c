@@ -39,6 +39,42 @@ static const struct client_type {
 };
 #define N_CLIENT_TYPES (sizeof(client_types) / sizeof(client_types[0]))
 
+/* The profiles the forms offer (idp_app_set_profile); the first is the default. */
+static const struct profile_choice {
+	enum app_profile	 profile;
+	const char		*label;		/* HTML */
+} profile_choices[] = {
+	{ APP_PROFILE_TWITCH, "<b>Twitch</b> &mdash; exactly what id.twitch.tv answers: what "
+	    "works here works on Twitch" },
+	{ APP_PROFILE_OAUTH2, "<b>Standard OAuth 2.0 / OpenID Connect</b> &mdash; for generic "
+	    "libraries: <code>scope</code> as one string, RFC 6749 <code>error</code> members, "
+	    "<code>offline_access</code>, the device flow polled with the secret" },
+};
+#define N_PROFILE_CHOICES (sizeof(profile_choices) / sizeof(profile_choices[0]))
+
+/* The profile radio buttons, chosen checked. */
+static void
+profile_fieldset(struct html *h, enum app_profile chosen)
+{
+	html_raw(h, "<fieldset><legend>Profile</legend>\n");
+	for (size_t i = 0; i < N_PROFILE_CHOICES; i++) {
+		const struct profile_choice *c = &profile_choices[i];
+
+		html_rawf(h, "<label class=\"choice\"><input type=\"radio\" name=\"profile\" "
+		    "value=\"%s\"%s><span>%s</span></label>\n", app_profile_name(c->profile),
+		    c->profile == chosen ? " checked" : "", c->label);
+	}
+	html_raw(h, "</fieldset>\n");
+}
+
+/* The profile a form's field names; the default when it is absent; -1 if bad. */
+static int
+profile_of_field(const char *field, enum app_profile *out)
+{
+	*out = profile_choices[0].profile;
+	return field == NULL ? 0 : app_profile_parse(field, out);
+}
+
 /* The client type named value, or NULL. */
 static const struct client_type *
 client_type_find(const char *value)
@@ -55,10 +91,12 @@ struct app_form {
 	const char	*uris;		/* one per line */
 	const char	*category;
 	const char	*type;		/* a client_types value */
+	const char	*profile;	/* app_profile_name; NULL: the default */
 	const char	*name_error;
 	const char	*uris_error;
 	const char	*category_error;
 	const char	*type_error;
+	const char	*profile_error;
 	char		 uris_buf[160];	/* for a message naming one line */
 };
 
@@ -215,6 +253,14 @@ page_new_app(struct request *req, unsigned status, const struct store_user *user
 	}
 	html_raw(&h, "</fieldset>\n");
 	field_error(&h, "type", f->type_error);
+	{
+		enum app_profile chosen;
+
+		if (profile_of_field(f->profile, &chosen) == -1)
+			chosen = profile_choices[0].profile;
+		profile_fieldset(&h, chosen);
+	}
+	field_error(&h, "profile", f->profile_error);
 	html_raw(&h, "<div class=\"actions\"><a class=\"button\" href=\"" CONSOLE "\">Cancel</a>"
 	    "<button class=\"primary\" type=\"submit\">Create</button></div>\n</form>\n");
 	page_send(req, status, &h);
@@ -243,6 +289,9 @@ page_app(struct request *req, unsigned status, const struct store_user *user,
 	html_text(&h, app->category);
 	html_raw(&h, "</dd><dt>Client type</dt><dd>");
 	html_raw(&h, app->is_public ? "Public" : "Confidential");
+	html_raw(&h, "</dd><dt>Profile</dt><dd id=\"profile\">");
+	html_raw(&h, app->profile == APP_PROFILE_OAUTH2 ? "Standard OAuth 2.0 / OpenID Connect" :
+	    "Twitch");
 	html_raw(&h, "</dd><dt>Registered</dt><dd>");
 	html_text(&h, created);
 	html_raw(&h, "</dd></dl>\n");
@@ -274,6 +323,14 @@ page_app(struct request *req, unsigned status, const struct store_user *user,
 		html_raw(&h, "<div class=\"actions\"><button type=\"submit\">New secret</button>"
 		    "</div>\n</form>\n");
 	}
+	html_raw(&h, "<h2>Profile</h2>\n<form method=\"post\" action=\"" APP_PAGE);
+	html_text(&h, app->client_id);
+	html_raw(&h, "\">\n");
+	html_hidden(&h, "csrf", csrf);
+	html_hidden(&h, "action", "profile");
+	profile_fieldset(&h, app->profile);
+	html_raw(&h, "<div class=\"actions\"><button type=\"submit\">Save profile</button>"
+	    "</div>\n</form>\n");
 	html_raw(&h, "<h2>Delete</h2>\n<form method=\"post\" action=\"" APP_PAGE);
 	html_text(&h, app->client_id);
 	html_raw(&h, "\">\n");
@@ -424,6 +481,7 @@ http_console_new(struct request *req)
 {
 	struct app_form f = { 0 };
 	const struct client_type *type;
+	enum app_profile profile;
 	struct store_user user;
 	struct store_app app;
 	char *uris[TW_MAX_REDIRECT_URIS + 1], secret[TW_ID_LEN + 1];
@@ -437,6 +495,7 @@ http_console_new(struct request *req)
 	f.uris = req_param(req, "redirect_uris");
 	f.category = req_param(req, "category");
 	f.type = req_param(req, "type");
+	f.profile = req_param(req, "profile");
 	if (strcmp(req_method(req), "POST") != 0) {
 		page_new_app(req, 200, &user, &f);
 		goto out;
@@ -454,14 +513,17 @@ http_console_new(struct request *req)
 		f.category_error = "Choose one of the categories.";
 	if ((type = client_type_find(f.type)) == NULL)
 		f.type_error = "Choose confidential or public.";
-	if (f.name_error || f.uris_error || f.category_error || f.type_error) {
+	if (profile_of_field(f.profile, &profile) == -1)
+		f.profile_error = "Choose Twitch or standard OAuth 2.0 / OpenID Connect.";
+	if (f.name_error || f.uris_error || f.category_error || f.type_error ||
+	    f.profile_error) {
 		page_new_app(req, 400, &user, &f);
 		goto out;
 	}
 	{
 		struct idp_app_new nw = {
 			.name = f.name, .redirect_uris = uris, .n_redirect_uris = n,
-			.flags = type->flags,
+			.flags = type->flags | (profile == APP_PROFILE_OAUTH2 ? IDP_APP_OAUTH2 : 0),
 			.owner_id = user.id, .category = f.category,
 		};
 
@@ -535,6 +597,26 @@ act_new_secret(struct request *req, const struct store_user *user,
 }
 
 static void
+act_profile(struct request *req, const struct store_user *user, const struct store_app *app)
+{
+	char location[sizeof(APP_PAGE) + TW_ID_LEN + 16];
+	enum app_profile profile;
+	enum idp_err err;
+
+	(void)user;
+	if (profile_of_field(req_param(req, "profile"), &profile) == -1) {
+		page_error(req, 400, "Nothing to do", "Choose Twitch or standard OAuth 2.0 / "
+		    "OpenID Connect. Nothing was changed.");
+		return;
+	}
+	if ((err = idp_app_set_profile(req_idp(req), app->client_id, profile)) == IDP_OK) {
+		snprintf(location, sizeof(location), APP_PAGE "%s&saved=1", app->client_id);
+		req_reply_redirect(req, 303, location);
+	} else
+		page_error(req, 503, "Try again", idp_err_info(err)->message);
+}
+
+static void
 act_delete(struct request *req, const struct store_user *user, const struct store_app *app)
 {
 	enum idp_err err;
@@ -565,6 +647,7 @@ static const struct console_action {
 			    const struct store_app *);
 } actions[] = {
 	{ "uris", NULL, 0, NULL, NULL, NULL, act_uris },
+	{ "profile", NULL, 0, NULL, NULL, NULL, act_profile },
 	{ "secret", "secret_confirm", ACT_CONFIDENTIAL, "Make a new client secret?",
 	    "The current secret stops working at once: whatever uses it is refused "
 	    "('invalid client secret') until you give it the new one.", "Make a new secret",

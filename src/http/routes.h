@@ -39,8 +39,11 @@ void routes_for_metrics(void);
 
 /* A user id as Twitch writes it, a decimal string (token.c). */
 json_t *user_id_json(int64_t id);
-/* Answers err in Twitch's format, naming the bad scopes for invalid_scope. */
-void reply_idp_error(struct request *req, enum idp_err err, const char *detail);
+/*
+ * Answers err in Twitch's format, naming the bad scopes for invalid_scope;
+ * for an oauth2-profile app, with RFC 6749's error and error_description.
+ */
+void reply_idp_error(struct request *req, enum idp_err err, const char *detail, int oauth2);
 /*
  * What a token endpoint was sent: every parameter a grant reads (any of
  * query string, urlencoded or multipart body), "scopes" for a missing

@@ -23,18 +23,26 @@ user_id_json(int64_t id)
 }
 
 void
-reply_idp_error(struct request *req, enum idp_err err, const char *detail)
+reply_idp_error(struct request *req, enum idp_err err, const char *detail, int oauth2)
 {
+	const struct idp_err_info *info = idp_err_info(err);
 	char message[400];
 
 	if (err == IDP_ERR_CLIENT_THROTTLED)
 		metrics_count(M_RATE_LIMITED, 1);
-	if (err != IDP_ERR_INVALID_SCOPE || detail == NULL || *detail == '\0') {
-		req_reply_error(req, err);
+	if (err == IDP_ERR_INVALID_SCOPE && detail != NULL && *detail != '\0')
+		snprintf(message, sizeof(message), "%s: %s", info->message, detail);
+	else
+		snprintf(message, sizeof(message), "%s", info->message);
+	if (!oauth2) {
+		req_reply_message(req, (unsigned)info->status, message);
 		return;
 	}
-	snprintf(message, sizeof(message), "%s: %s", idp_err_info(err)->message, detail);
-	req_reply_message(req, (unsigned)idp_err_info(err)->status, message);
+	/* RFC 6749 5.2 beside Twitch's members, for the oauth2 profile. */
+	req_reply_json(req, (unsigned)info->status, json_pack("{s:i, s:s, s:s, s:s}",
+	    "status", info->status, "message", message,
+	    "error", info->oauth != NULL ? info->oauth : "invalid_request",
+	    "error_description", message));
 }
 
 void
@@ -47,7 +55,7 @@ http_token_reply(struct request *req, enum idp_err err, const struct idp_token_r
 		req_add_header(req, "Retry-After", retry);
 	}
 	if (err != IDP_OK)
-		reply_idp_error(req, err, resp->error_detail);
+		reply_idp_error(req, err, resp->error_detail, resp->oauth2);
 	else if (!resp->user_token)
 		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s}",
 		    "access_token", resp->access_token,
@@ -63,7 +71,7 @@ http_token_reply(struct request *req, enum idp_err err, const struct idp_token_r
 		    "expires_in", (json_int_t)resp->expires_in,
 		    "refresh_token", resp->refresh_token);
 
-		if (resp->scope_string)
+		if (resp->oauth2)
 			json_object_set_new(body, "scope", json_string(resp->scopes));
 		else if (!scopes_none(resp->scopes))
 			json_object_set_new(body, "scope", scope_array(resp->scopes));

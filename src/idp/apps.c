@@ -92,7 +92,7 @@ idp_app_create(struct idp *idp, const struct idp_app_new *nw, struct store_app *
 	app->category = xstrdup(category);
 	app->owner_id = nw->owner_id;
 	app->is_public = (nw->flags & IDP_APP_PUBLIC) != 0;
-	app->scope_string = (nw->flags & IDP_APP_SCOPE_STRING) != 0;
+	app->profile = nw->flags & IDP_APP_OAUTH2 ? APP_PROFILE_OAUTH2 : APP_PROFILE_TWITCH;
 	app->created_at = clock_now();
 	app->redirect_uris = xcalloc(nw->n_redirect_uris, sizeof(char *));
 	for (size_t i = 0; i < nw->n_redirect_uris; i++)
@@ -137,11 +137,11 @@ idp_app_set_redirect_uris(struct idp *idp, const char *client_id, char *const *u
 }
 
 enum idp_err
-idp_app_set_scope_string(struct idp *idp, const char *client_id, int on)
+idp_app_set_profile(struct idp *idp, const char *client_id, enum app_profile profile)
 {
 	if (idp_blank(client_id) || strlen(client_id) > TW_ID_LEN)
 		return IDP_ERR_UNKNOWN_APP;
-	return idp_from_store(store_app_set_scope_string(idp->store, client_id, on),
+	return idp_from_store(store_app_set_profile(idp->store, client_id, profile),
 	    IDP_ERR_UNKNOWN_APP);
 }
 

@@ -185,7 +185,8 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 		    req->state);
 		return;
 	}
-	if (scopes_canonical(req->scope, &out->scopes, bad, sizeof(bad)) == -1) {
+	if (idp_scopes_requested(out->app.profile == APP_PROFILE_OAUTH2, req->scope, &out->scopes,
+	    bad, sizeof(bad)) == -1) {
 		snprintf(description, sizeof(description), "%s: %s",
 		    idp_err_info(IDP_ERR_INVALID_SCOPE)->message, bad);
 		redirect_error(out, out->redirect_uri, "invalid_scope", description, req->state);

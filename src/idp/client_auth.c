@@ -30,8 +30,10 @@ verdict(const struct idp_grant *g, const struct store_app *a, const uint8_t *sec
 	/* A public client has no secret: whatever it sent proves nothing. */
 	if (a->is_public)
 		return g->public_client;
+	/* Twitch's confidential clients may poll the device flow without it. */
 	if (secret_digest == NULL)
-		return g->flags & IDP_GRANT_SECRET_IF_SENT ? IDP_OK : IDP_ERR_MISSING_CLIENT_SECRET;
+		return (g->flags & IDP_GRANT_SECRET_IF_SENT) && a->profile == APP_PROFILE_TWITCH ?
+		    IDP_OK : IDP_ERR_MISSING_CLIENT_SECRET;
 	if (!a->has_secret || !hash_equal(a->secret_hash, secret_digest))
 		return IDP_ERR_INVALID_CLIENT_SECRET;
 	return IDP_OK;
@@ -82,13 +84,13 @@ idp_grant_client(struct idp *idp, const struct idp_grant *g,
 		return err;
 	if (is_public != NULL)
 		*is_public = app.is_public;
-	resp->scope_string = app.scope_string;
+	resp->oauth2 = app.profile == APP_PROFILE_OAUTH2;
 	store_app_clear(&app);
 	return IDP_OK;
 }
 
 enum idp_err
-idp_client_known(struct idp *idp, const char *client_id)
+idp_client_known(struct idp *idp, const char *client_id, int *oauth2)
 {
 	struct store_app app;
 	enum idp_err err;
@@ -97,6 +99,8 @@ idp_client_known(struct idp *idp, const char *client_id)
 	if (strlen(client_id) > TW_ID_LEN)
 		return IDP_ERR_INVALID_CLIENT;
 	err = idp_from_store(store_app_get(idp->store, client_id, &app), IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_OK && oauth2 != NULL)
+		*oauth2 = app.profile == APP_PROFILE_OAUTH2;
 	store_app_clear(&app);
 	return err;
 }

@@ -75,10 +75,10 @@ idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
 	memset(out, 0, sizeof(*out));
 	if (idp_blank(client_id))
 		return IDP_ERR_MISSING_CLIENT_ID;
-	if ((err = idp_client_known(idp, client_id)) != IDP_OK)
+	if ((err = idp_client_known(idp, client_id, &out->oauth2)) != IDP_OK)
 		return err;
 	memset(&d, 0, sizeof(d));
-	if (scopes_canonical(scopes, &d.scopes, out->error_detail,
+	if (idp_scopes_requested(out->oauth2, scopes, &d.scopes, out->error_detail,
 	    sizeof(out->error_detail)) == -1)
 		return IDP_ERR_INVALID_SCOPE;
 	memcpy(d.client_id, client_id, strlen(client_id) + 1);
@@ -260,7 +260,7 @@ idp_grant_device(struct idp *idp, const struct idp_grant *g,
 		return IDP_ERR_MISSING_DEVICE_CODE;
 	if ((err = idp_grant_client(idp, g, req, resp, &is_public)) != IDP_OK)
 		return err;
-	if (scopes_canonical(req->scope, &checked, resp->error_detail,
+	if (idp_scopes_requested(resp->oauth2, req->scope, &checked, resp->error_detail,
 	    sizeof(resp->error_detail)) == -1)
 		return IDP_ERR_INVALID_SCOPE;
 	free(checked);

@@ -86,6 +86,11 @@ enum idp_err {
 struct idp_err_info {
 	int		 status;	/* HTTP status */
 	const char	*message;	/* Twitch's message, exactly */
+	/*
+	 * The RFC 6749 5.2 (or RFC 8628 3.5) error code oauth2-profile apps
+	 * also get; NULL where the token endpoint never answers it.
+	 */
+	const char	*oauth;
 };
 
 /* The status and message of err; never NULL. */

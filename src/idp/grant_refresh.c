@@ -50,9 +50,14 @@ refresh_prepare(struct idp *idp, const struct idp_grant *g,
 		return IDP_ERR_MISSING_REFRESH_TOKEN;
 	if ((err = idp_grant_client(idp, g, req, resp, &rotate)) != IDP_OK)
 		return err;
-	if (!idp_blank(req->scope) && scopes_canonical(req->scope, &wanted,
+	if (!idp_blank(req->scope) && idp_scopes_requested(resp->oauth2, req->scope, &wanted,
 	    resp->error_detail, sizeof(resp->error_detail)) == -1)
 		return IDP_ERR_INVALID_SCOPE;
+	/* Only offline_access (oauth2): as if no scope had been asked for. */
+	if (wanted != NULL && scopes_none(wanted)) {
+		free(wanted);
+		wanted = NULL;
+	}
 	len = strlen(req->refresh_token);
 	if (len > TW_MAX_TOKEN_LEN) {
 		free(wanted);

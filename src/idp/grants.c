@@ -86,6 +86,28 @@ grant_done(const struct idp_grant *g, enum idp_err err, struct idp_token_respons
 	return err;
 }
 
+/*
+ * The end of every token request: the failure limits, then, for an error,
+ * the app's profile, which decides the error's shape.  Looked up here, off
+ * the hot path (a grant that found the app set it already), and not for
+ * errors that mean there is no app to ask or no database to ask it of.
+ */
+static enum idp_err
+token_answered(struct idp *idp, const char *client_id, const char *addr, enum idp_err err,
+    struct idp_token_response *resp)
+{
+	enum idp_err known;
+
+	err = idp_client_limit_after(idp, client_id, addr, err, resp);
+	if (err == IDP_OK || resp->oauth2 || idp_blank(client_id) ||
+	    err == IDP_ERR_MISSING_CLIENT_ID || err == IDP_ERR_INVALID_CLIENT ||
+	    err == IDP_ERR_UNAVAILABLE || err == IDP_ERR_CLIENT_THROTTLED)
+		return err;
+	known = idp_client_known(idp, client_id, &resp->oauth2);
+	(void)known;	/* not found now: answered as Twitch would */
+	return err;
+}
+
 /* The grant req names, once past the failure limits. */
 static enum idp_err
 run_grant(struct idp *idp, const struct idp_token_request *req,
@@ -110,7 +132,7 @@ token_endpoint(struct idp *idp, const struct idp_token_request *req,
 	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
 		return err;
 	err = run_grant(idp, req, resp, mock);
-	return idp_client_limit_after(idp, req->client_id, req->client_addr, err, resp);
+	return token_answered(idp, req->client_id, req->client_addr, err, resp);
 }
 
 enum idp_err
@@ -158,7 +180,7 @@ idp_token_start(struct idp *idp, const struct idp_token_request *req,
 	OPENSSL_cleanse(p, sizeof(*p));
 	free(p);
 	err = grant_done(g, err, resp);
-	return idp_client_limit_after(idp, req->client_id, req->client_addr, err, resp);
+	return token_answered(idp, req->client_id, req->client_addr, err, resp);
 }
 
 enum idp_err
@@ -166,7 +188,7 @@ idp_token_finish(struct idp *idp, struct idp_pending *p, struct idp_token_respon
 {
 	enum idp_err err = grant_done(p->grant, p->grant->finish(idp, p, resp), resp);
 
-	err = idp_client_limit_after(idp, p->client_id, p->client_addr, err, resp);
+	err = token_answered(idp, p->client_id, p->client_addr, err, resp);
 	OPENSSL_cleanse(p, sizeof(*p));
 	free(p);
 	return err;

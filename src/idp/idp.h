@@ -52,7 +52,7 @@ void idp_config_defaults(struct idp_config *cfg);
 /* ---- apps (apps.c) ---- */
 
 #define IDP_APP_PUBLIC		0x1	/* no secret: device flow only */
-#define IDP_APP_SCOPE_STRING	0x2	/* token responses: "scope":"a b" (RFC 6749) */
+#define IDP_APP_OAUTH2		0x2	/* the oauth2 profile (idp_app_set_profile) */
 
 /* A new app, for idp_app_create. */
 struct idp_app_new {
@@ -86,9 +86,16 @@ enum idp_err idp_apps_owned(struct idp *idp, int64_t owner_id, struct store_app 
 /* Replaces an app's redirect URIs, under the rules of idp_app_create. */
 enum idp_err idp_app_set_redirect_uris(struct idp *idp, const char *client_id,
     char *const *uris, size_t n) MUST_CHECK;
-/* Switches how token responses spell scope: an array (Twitch) or a string. */
-enum idp_err idp_app_set_scope_string(struct idp *idp, const char *client_id, int on)
-    MUST_CHECK;
+/*
+ * Switches an app's profile.  twitch: exactly id.twitch.tv's answers.
+ * oauth2, in addition or instead: "scope" as one string (RFC 6749 5.1),
+ * RFC 6749 5.2 / RFC 8628 3.5 error and error_description members in token
+ * endpoint errors, offline_access accepted and ignored (refresh tokens come
+ * anyway), and a confidential app authenticates when it polls the device
+ * flow (Twitch lets it poll with its client id alone).
+ */
+enum idp_err idp_app_set_profile(struct idp *idp, const char *client_id,
+    enum app_profile profile) MUST_CHECK;
 /* Makes a new secret; the old one stops working at once. */
 enum idp_err idp_app_reset_secret(struct idp *idp, const char *client_id,
     char secret[TW_ID_LEN + 1]) MUST_CHECK;
@@ -131,7 +138,7 @@ struct idp_token_response {
 	int64_t	 interval;		/* for IDP_ERR_SLOW_DOWN: the new interval */
 	int64_t	 retry_after;		/* for IDP_ERR_CLIENT_THROTTLED: seconds */
 	char	*id_token;		/* OpenID Connect, when openid was granted; owned */
-	int	 scope_string;		/* the app wants "scope" as one string */
+	int	 oauth2;		/* the app has the oauth2 profile; set once it is known */
 };
 
 /*
@@ -418,6 +425,7 @@ struct idp_device_auth {
 	int64_t	 expires_in;
 	int64_t	 interval;
 	char	 error_detail[256];	/* the names, for IDP_ERR_INVALID_SCOPE */
+	int	 oauth2;		/* the app has the oauth2 profile (errors too) */
 };
 
 /*

@@ -110,15 +110,16 @@ idp_grant_fn idp_grant_mock;			/* grant_mock.c */
 /*
  * Checks the client of req under the rules of g: the app must exist; a
  * public one gets g->public_client; a confidential one must send its
- * secret (unless g has IDP_GRANT_SECRET_IF_SENT and it sent none), which
- * must match.  Fills *app on IDP_OK (clear with store_app_clear).
+ * secret (unless g has IDP_GRANT_SECRET_IF_SENT, the app has the twitch
+ * profile and it sent none), which must match.  Fills *app on IDP_OK
+ * (clear with store_app_clear).
  */
 enum idp_err idp_client_auth(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct store_app *app) MUST_CHECK;
 /*
  * idp_client_auth for the user-token grants, which need of the app only
- * whether it is public (*is_public, if not NULL) and how its answers spell
- * scope (resp->scope_string, set here).
+ * whether it is public (*is_public, if not NULL) and its profile
+ * (resp->oauth2, set here).
  */
 enum idp_err idp_grant_client(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp,
@@ -132,9 +133,10 @@ enum idp_err idp_client_auth_digest(struct idp *idp, const struct idp_grant *g,
 /*
  * IDP_OK if client_id names an app, public or not, for what a client id
  * alone may start (the device flow, revocation); else
- * IDP_ERR_INVALID_CLIENT, or IDP_ERR_UNAVAILABLE.
+ * IDP_ERR_INVALID_CLIENT, or IDP_ERR_UNAVAILABLE.  *oauth2 (if not NULL):
+ * whether it has the oauth2 profile.
  */
-enum idp_err idp_client_known(struct idp *idp, const char *client_id) MUST_CHECK;
+enum idp_err idp_client_known(struct idp *idp, const char *client_id, int *oauth2) MUST_CHECK;
 /* Before a grant: IDP_ERR_CLIENT_THROTTLED (resp->retry_after) if addr failed too often. */
 enum idp_err idp_client_limit_before(struct idp *idp, const char *addr,
     struct idp_token_response *resp) MUST_CHECK;
@@ -192,6 +194,15 @@ enum idp_err idp_id_token(struct idp *idp, const struct id_token_in *in, char **
 int idp_has_openid(const char *scopes);
 /* -1 if claims (NULL or "" is none) is not a JSON object of objects. */
 int idp_claims_ok(const char *claims) MUST_CHECK;
+
+/* ---- the oauth2 profile (profile.c) ---- */
+
+/*
+ * scopes_canonical for a request of an app: for an oauth2-profile app,
+ * offline_access is accepted and dropped.
+ */
+int idp_scopes_requested(int oauth2, const char *list, char **canonical, char *bad,
+    size_t bad_len) MUST_CHECK;
 
 /* ---- PKCE (pkce.c) ---- */
 

@@ -43,7 +43,7 @@ revoke_prepare(struct idp *idp, const char *client_id, const char *token,
 		return IDP_ERR_MISSING_CLIENT_ID;
 	if (idp_blank(token))
 		return IDP_ERR_MISSING_OAUTH_TOKEN;
-	if ((err = idp_client_known(idp, client_id)) != IDP_OK)
+	if ((err = idp_client_known(idp, client_id, NULL)) != IDP_OK)
 		return err;
 	if (strlen(token) > TW_MAX_TOKEN_LEN)
 		return IDP_OK;

@@ -208,6 +208,14 @@ static const char *const migrations[] = {
 	 * code_verifier)); '' for a code requested without a code_challenge.
 	 */
 	"ALTER TABLE codes ADD COLUMN pkce TEXT NOT NULL DEFAULT '';",
+
+	/*
+	 * 11: each app's profile, 'twitch' or 'oauth2' (store_apps.c), which
+	 * takes over scope_string: an oauth2 app's scope is one string.
+	 */
+	"ALTER TABLE apps ADD COLUMN profile TEXT NOT NULL DEFAULT 'twitch';"
+	"UPDATE apps SET profile = 'oauth2' WHERE scope_string <> 0;"
+	"ALTER TABLE apps DROP COLUMN scope_string;",
 };
 
 /* The words of {name}, per dialect. */

@@ -35,11 +35,21 @@ enum store_rc {
 	STORE__MAX
 };
 
+/* Which face of the server an app meets; src/idp/ decides what each means. */
+enum app_profile {
+	APP_PROFILE_TWITCH,	/* exactly id.twitch.tv's answers: the default */
+	APP_PROFILE_OAUTH2,	/* standard OAuth 2.0 / OpenID Connect where Twitch differs */
+};
+/* A profile's name ("twitch", "oauth2"), as the database and the CLI spell it. */
+const char *app_profile_name(enum app_profile p);
+/* The profile named name: 0, or -1 if there is none. */
+int app_profile_parse(const char *name, enum app_profile *out) MUST_CHECK;
+
 struct store_app {
 	char	  client_id[TW_ID_LEN + 1];
 	char	 *name;
 	int	  is_public;
-	int	  scope_string;		/* token responses say "scope":"a b" (RFC 6749) */
+	enum app_profile profile;
 	int	  has_secret;
 	uint8_t	  secret_hash[HASH_LEN];
 	char	**redirect_uris;	/* in registration order */
@@ -190,8 +200,8 @@ MUST_CHECK enum store_rc store_app_redirect_remove(struct store *st, const char 
     const char *uri);
 /* Deletes the app and every token it holds, at once. */
 MUST_CHECK enum store_rc store_app_delete(struct store *st, const char *client_id);
-MUST_CHECK enum store_rc store_app_set_scope_string(struct store *st, const char *client_id,
-    int on);
+MUST_CHECK enum store_rc store_app_set_profile(struct store *st, const char *client_id,
+    enum app_profile profile);
 
 void store_token_clear(struct store_token *tok);
 /*

@@ -11,11 +11,18 @@
 
 /* What an app's row holds, in the order of APP_COLS. */
 #define APP_COLS "client_id, name, secret_hash, is_public, redirect_uris, created_at, " \
-	"scope_string, owner_id, category"
+	"profile, owner_id, category"
 enum {
 	APP_CLIENT_ID, APP_NAME, APP_SECRET_HASH, APP_IS_PUBLIC, APP_REDIRECT_URIS,
-	APP_CREATED_AT, APP_SCOPE_STRING, APP_OWNER_ID, APP_CATEGORY
+	APP_CREATED_AT, APP_PROFILE, APP_OWNER_ID, APP_CATEGORY
 };
+
+/* The profiles' names, by enum app_profile. */
+static const char *const profile_names[] = {
+	[APP_PROFILE_TWITCH] = "twitch",
+	[APP_PROFILE_OAUTH2] = "oauth2",
+};
+#define N_PROFILES (sizeof(profile_names) / sizeof(profile_names[0]))
 
 /* An owner, when there is one, must exist (else nothing is inserted). */
 static const struct stmt app_insert = {
@@ -31,8 +38,8 @@ static const struct stmt app_list = {
 static const struct stmt app_list_owned = {
 	"SELECT " APP_COLS " FROM apps WHERE owner_id = ?1 ORDER BY created_at, client_id", NULL
 };
-static const struct stmt app_set_scope_string = {
-	"UPDATE apps SET scope_string = ?2 WHERE client_id = ?1", NULL
+static const struct stmt app_set_profile = {
+	"UPDATE apps SET profile = ?2 WHERE client_id = ?1", NULL
 };
 static const struct stmt app_set_secret = {
 	"UPDATE apps SET secret_hash = ?2 WHERE client_id = ?1 AND is_public = 0", NULL
@@ -49,6 +56,23 @@ static const struct stmt app_set_uris = {
 static const struct stmt app_delete = {
 	"DELETE FROM apps WHERE client_id = ?1", NULL
 };
+
+const char *
+app_profile_name(enum app_profile p)
+{
+	return (size_t)p < N_PROFILES ? profile_names[p] : profile_names[APP_PROFILE_TWITCH];
+}
+
+int
+app_profile_parse(const char *name, enum app_profile *out)
+{
+	for (size_t i = 0; name != NULL && i < N_PROFILES; i++)
+		if (strcmp(name, profile_names[i]) == 0) {
+			*out = (enum app_profile)i;
+			return 0;
+		}
+	return -1;
+}
 
 static void
 row_to_app(struct db_conn *c, void *out)
@@ -69,7 +93,9 @@ row_to_app(struct db_conn *c, void *out)
 	store_split_uris(db_col_text(c, APP_REDIRECT_URIS), &app->redirect_uris,
 	    &app->n_redirect_uris);
 	app->created_at = db_col_int(c, APP_CREATED_AT);
-	app->scope_string = (int)db_col_int(c, APP_SCOPE_STRING);
+	/* Only this file writes the column; anything else is the default. */
+	if (app_profile_parse(db_col_text(c, APP_PROFILE), &app->profile) == -1)
+		app->profile = APP_PROFILE_TWITCH;
 	app->owner_id = db_col_int(c, APP_OWNER_ID);
 	app->category = xstrdup(db_col_text(c, APP_CATEGORY));
 }
@@ -83,7 +109,7 @@ store_app_insert(struct store *st, const struct store_app *app)
 	rc = store_change(st, &app_insert, ARGS(arg_text(app->client_id),
 	    arg_text(app->name), arg_hash(app->has_secret ? app->secret_hash : NULL),
 	    arg_int(app->is_public), arg_text(uris), arg_int(app->created_at),
-	    arg_int(app->scope_string), arg_int_or_null(app->owner_id),
+	    arg_text(app_profile_name(app->profile)), arg_int_or_null(app->owner_id),
 	    arg_text(app->category ? app->category : "Other")));
 	free(uris);
 	return rc;
@@ -134,10 +160,10 @@ store_app_set_secret(struct store *st, const char *client_id, const uint8_t hash
 }
 
 enum store_rc
-store_app_set_scope_string(struct store *st, const char *client_id, int on)
+store_app_set_profile(struct store *st, const char *client_id, enum app_profile profile)
 {
-	return store_change(st, &app_set_scope_string,
-	    ARGS(arg_text(client_id), arg_int(on != 0)));
+	return store_change(st, &app_set_profile,
+	    ARGS(arg_text(client_id), arg_text(app_profile_name(profile))));
 }
 
 /*

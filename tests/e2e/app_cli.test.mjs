@@ -16,7 +16,7 @@ test('app create: confidential and public, --json shape, secret shown once', () 
     '--redirect-uri', 'https://bot.example/cb', '--json'], { db });
   assert.equal(c.status, 0, c.stderr);
   assert.deepEqual(Object.keys(c.json).sort(),
-    ['category', 'client_id', 'client_secret', 'name', 'owner', 'redirect_uris', 'scope_format', 'type']);
+    ['category', 'client_id', 'client_secret', 'name', 'owner', 'profile', 'redirect_uris', 'scope_format', 'type']);
   assert.equal(c.json.category, 'Other');
   assert.equal(c.json.owner, null);
   assert.equal(c.json.scope_format, 'array', 'Twitch\'s shape unless asked');

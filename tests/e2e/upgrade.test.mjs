@@ -22,6 +22,12 @@ function sql(db, text) {
   return r.stdout.trim();
 }
 
+// Takes schema 11 back to 10: scope_string again in place of profile.
+const DOWN_11 = 'ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0; ' +
+  "UPDATE apps SET scope_string = CASE WHEN profile = 'oauth2' THEN 1 ELSE 0 END; " +
+  'ALTER TABLE apps DROP COLUMN profile; ';
+const setVersion = (v) => (PG_DIR ? `UPDATE twauth_schema SET version = ${v}` : `PRAGMA user_version = ${v}`);
+
 test(`${BACKEND}: schema 8 to 9: a rotation whose answer was lost before the upgrade is retired by the retry's answer after it`, async () => {
   const db = freshDb();
   const tv = createApp(db, 'Upgrade TV', ['http://localhost:3000'], ['--public']);
@@ -41,8 +47,8 @@ test(`${BACKEND}: schema 8 to 9: a rotation whose answer was lost before the upg
 
   // Back to schema 8: the rotation recorded as 8 did (replaced_by), without
   // the columns and index 9 adds.
-  const version = PG_DIR ? 'UPDATE twauth_schema SET version = 8' : 'PRAGMA user_version = 8';
-  sql(db, 'UPDATE refresh_tokens SET replaced_by = (SELECT c.hash FROM refresh_tokens c ' +
+  const version = setVersion(8);
+  sql(db, DOWN_11 + 'UPDATE refresh_tokens SET replaced_by = (SELECT c.hash FROM refresh_tokens c ' +
     'WHERE c.parent = refresh_tokens.hash); DROP INDEX refresh_parent; ' +
     'ALTER TABLE refresh_tokens DROP COLUMN parent; ' +
     'ALTER TABLE refresh_tokens DROP COLUMN access_hash; ' +
@@ -51,7 +57,7 @@ test(`${BACKEND}: schema 8 to 9: a rotation whose answer was lost before the upg
 
   s = await startServer({ db });
   try {
-    await s.waitForLog(/schema version 10/);
+    await s.waitForLog(/schema version 11/);
     const retry = await refresh(s, first.refresh_token);
     assert.equal(retry.status, 200, retry.text);
     const next = await refresh(s, retry.json.refresh_token);
@@ -77,13 +83,27 @@ test(`${BACKEND}: schema 9 to 10: a code issued before the upgrade (no PKCE bind
     assert.ok(code);
   } finally { await s.stop(); }
 
-  sql(db, `ALTER TABLE codes DROP COLUMN pkce; ${PG_DIR ? 'UPDATE twauth_schema SET version = 9' : 'PRAGMA user_version = 9'};`);
+  sql(db, `${DOWN_11}ALTER TABLE codes DROP COLUMN pkce; ${setVersion(9)};`);
   s = await startServer({ db });
   try {
-    await s.waitForLog(/schema version 10/);
+    await s.waitForLog(/schema version 11/);
     const r = await read(postForm(`${s.url}/oauth2/token`, { client_id: app.client_id,
       client_secret: app.client_secret, code, grant_type: 'authorization_code',
       redirect_uri: 'http://localhost:3000' }));
     assert.equal(r.status, 200, r.text);
   } finally { await s.stop(); }
+});
+
+test(`${BACKEND}: schema 10 to 11: an app made with --scope-string gets the oauth2 profile, the others twitch`, async () => {
+  const db = freshDb();
+  const rp = createApp(db, 'Upgrade RP', ['http://localhost:3000'], ['--scope-string']);
+  const plain = createApp(db, 'Upgrade Plain');
+  sql(db, `${DOWN_11}${setVersion(10)};`);
+  assert.equal(sql(db, `SELECT scope_string FROM apps WHERE client_id = '${rp.client_id}'`), '1');
+  const s = await startServer({ db });
+  try {
+    await s.waitForLog(/schema version 11/);
+  } finally { await s.stop(); }
+  assert.equal(sql(db, `SELECT profile FROM apps WHERE client_id = '${rp.client_id}'`), 'oauth2');
+  assert.equal(sql(db, `SELECT profile FROM apps WHERE client_id = '${plain.client_id}'`), 'twitch');
 });

@@ -4,6 +4,7 @@
  * tag, and a table of options.  Declared in t.h.
  */
 #include <ctype.h>
+#include <sqlite3.h>
 #include <stdio.h>
 
 #include "../../src/cli/cli.h"
@@ -188,4 +189,64 @@ t_toy_defaults(struct t_toy *t)
 	t->count = 4;
 	t->chatty = 1;
 	t->mode = 1;
+}
+
+void
+t_queued_init(struct t_queued *q)
+{
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	for (int i = 0; i < T_MAX_QUEUED; i++) {
+		q->refs[i].q = q;
+		q->refs[i].i = i;
+	}
+}
+
+void
+t_queued_done(void *arg, enum store_rc rc)
+{
+	struct t_queued_ref *r = arg;
+
+	pthread_mutex_lock(&r->q->lock);
+	r->q->rc[r->i] = rc;
+	r->q->done++;
+	pthread_cond_broadcast(&r->q->cond);
+	pthread_mutex_unlock(&r->q->lock);
+}
+
+void
+t_queued_wait(struct t_queued *q, int n)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->done < n)
+		pthread_cond_wait(&q->cond, &q->lock);
+	pthread_mutex_unlock(&q->lock);
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->cond);
+}
+
+void *
+t_write_lock_take(struct store *st)
+{
+	sqlite3 *other = NULL;
+
+	if (t_pg())
+		return NULL;
+	if (sqlite3_open(store_where(st), &other) != SQLITE_OK ||
+	    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		CHECK(!"cannot take the write lock");
+		sqlite3_close(other);
+		return NULL;
+	}
+	return other;
+}
+
+void
+t_write_lock_release(void *lock)
+{
+	if (lock == NULL)
+		return;
+	sqlite3_exec(lock, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(lock);
 }

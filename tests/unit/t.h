@@ -6,11 +6,13 @@
 #ifndef T_H
 #define T_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "../../src/cli/opt.h"
+#include "../../src/store/store.h"
 
 void t_fail(const char *file, int line, const char *expr);
 void t_run(const char *name, void (*fn)(void));
@@ -92,6 +94,35 @@ void t_issue_for(struct store_issue *is, uint8_t tag, int refresh, int64_t now);
 struct store *t_open_fresh(char *path, size_t len);
 /* Registers app "c1" (no secret, one redirect URI) straight in the store. */
 int t_insert_app_c1(struct store *st, struct store_app *app, char **uris);
+
+/*
+ * The answers of writes queued for the group commit, each at its index:
+ * queue job i with t_queued_done and &q->refs[i], then t_queued_wait.
+ */
+#define T_MAX_QUEUED	8
+struct t_queued;
+struct t_queued_ref {
+	struct t_queued	*q;
+	int		 i;
+};
+struct t_queued {
+	pthread_mutex_t		lock;
+	pthread_cond_t		cond;
+	int			done;		/* answers so far */
+	enum store_rc		rc[T_MAX_QUEUED];
+	struct t_queued_ref	refs[T_MAX_QUEUED];
+};
+void t_queued_init(struct t_queued *q);
+void t_queued_done(void *arg, enum store_rc rc);
+/* Waits for n answers, then frees what t_queued_init made. */
+void t_queued_wait(struct t_queued *q, int n);
+/*
+ * On SQLite, another connection's write lock on st's file, so that what is
+ * queued meanwhile waits and commits as one batch (NULL on PostgreSQL, or
+ * failed with a CHECK); t_write_lock_release lets it go.
+ */
+void *t_write_lock_take(struct store *st);
+void t_write_lock_release(void *lock);
 
 /* A fresh store and an idp on it whose app tokens live 100 s. */
 struct t_env {

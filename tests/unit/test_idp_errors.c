@@ -18,6 +18,12 @@ idp_error_table_is_complete(void)
 	}
 	CHECK(idp_err_info(IDP_ERR_INVALID_CLIENT_SECRET)->status == 403);
 	CHECK_STR(idp_err_info(IDP_ERR_MISSING_CLIENT_ID)->message, "missing client id");
+	/* The oauth2 profile's codes: RFC 6749 5.2 and RFC 8628 3.5 names. */
+	CHECK_STR(idp_err_info(IDP_ERR_INVALID_CLIENT_SECRET)->oauth, "invalid_client");
+	CHECK_STR(idp_err_info(IDP_ERR_INVALID_CODE_VERIFIER)->oauth, "invalid_grant");
+	CHECK_STR(idp_err_info(IDP_ERR_AUTHORIZATION_PENDING)->oauth, "authorization_pending");
+	CHECK_STR(idp_err_info(IDP_ERR_INVALID_GRANT_TYPE)->oauth, "unsupported_grant_type");
+	CHECK(idp_err_info(IDP_ERR_HELIX_NO_TOKEN)->oauth == NULL);
 }
 
 /* True if message has want, not followed by another digit. */

@@ -2,8 +2,6 @@
  * Unit tests of store_refresh.c: refresh rotation with reuse detection,
  * and the retry window after a lost answer (siblings, the cap on them).
  */
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -180,32 +178,6 @@ store_refresh_retry_after_a_lost_answer(void)
 	store_close(st);
 }
 
-/* A queued refresh's answer, for store_refresh_queued_answers_as_alone. */
-struct queued {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	int		 done;
-	enum store_rc	 rc[4];
-	struct store_grant grant[4];
-};
-
-struct queued_ref {
-	struct queued	*q;
-	int		 i;
-};
-
-static void
-queued_done(void *arg, enum store_rc rc)
-{
-	struct queued_ref *r = arg;
-
-	pthread_mutex_lock(&r->q->lock);
-	r->q->rc[r->i] = rc;
-	r->q->done++;
-	pthread_cond_broadcast(&r->q->cond);
-	pthread_mutex_unlock(&r->q->lock);
-}
-
 /*
  * Refreshes queued together (on SQLite behind another connection's write
  * lock, so that they are one batch) answer as each would alone: a rotation
@@ -218,19 +190,17 @@ static void
 store_refresh_queued_answers_as_alone(void)
 {
 	struct store_issue g1, g2, g3, used, to[4];
-	struct queued q;
-	struct queued_ref refs[4];
+	struct t_queued q;
+	struct store_grant grant[4];
 	const uint8_t *from[4];
-	sqlite3 *other = NULL;
-	char path[256];
+	void *lock;
 	int64_t uid;
 	struct store *st = t_store_with_user(&uid);
 
 	if (st == NULL)
 		return;
-	memset(&q, 0, sizeof(q));
-	pthread_mutex_init(&q.lock, NULL);
-	pthread_cond_init(&q.cond, NULL);
+	t_queued_init(&q);
+	memset(grant, 0, sizeof(grant));
 	t_grant_tagged(st, uid, &g1, 10);
 	t_grant_tagged(st, uid, &g2, 20);
 	t_grant_tagged(st, uid, &g3, 30);
@@ -247,37 +217,22 @@ store_refresh_queued_answers_as_alone(void)
 	from[2] = g3.refresh_hash;
 	t_issue_for(&to[3], 12, 1, 1300);
 	from[3] = to[0].refresh_hash;
-	if (!t_pg()) {
-		snprintf(path, sizeof(path), "%s", store_where(st));
-		if (sqlite3_open(path, &other) != SQLITE_OK ||
-		    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-			CHECK(!"cannot take the write lock");
-	}
-	for (int i = 0; i < 4; i++) {
-		refs[i].q = &q;
-		refs[i].i = i;
-		store_refresh_use_queued(st, from[i], "c1", &to[i], &t_refresh_rules, &q.grant[i],
-		    queued_done, &refs[i]);
-	}
-	if (other != NULL) {
+	lock = t_write_lock_take(st);
+	for (int i = 0; i < 4; i++)
+		store_refresh_use_queued(st, from[i], "c1", &to[i], &t_refresh_rules, &grant[i],
+		    t_queued_done, &q.refs[i]);
+	if (lock != NULL)
 		CHECK(q.done == 0);		/* nothing answered before its commit */
-		sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
-	}
-	sqlite3_close(other);
-	pthread_mutex_lock(&q.lock);
-	while (q.done < 4)
-		pthread_cond_wait(&q.cond, &q.lock);
-	pthread_mutex_unlock(&q.lock);
-	CHECK(q.rc[0] == STORE_OK && q.grant[0].id > 0);
+	t_write_lock_release(lock);
+	t_queued_wait(&q, 4);
+	CHECK(q.rc[0] == STORE_OK && grant[0].id > 0);
 	CHECK(q.rc[1] == STORE_REPLAY && !t_live(st, &used));
 	CHECK(q.rc[2] == STORE_CONFLICT);
 	CHECK(q.rc[3] == STORE_OK && t_live(st, &to[3]) && t_live(st, &to[0]));
 	/* The collided refresh kept nothing: its token still works. */
 	CHECK(t_refresh(st, g3.refresh_hash, &to[2], 32, 1400) == STORE_OK);
 	for (int i = 0; i < 4; i++)
-		store_grant_clear(&q.grant[i]);
-	pthread_mutex_destroy(&q.lock);
-	pthread_cond_destroy(&q.cond);
+		store_grant_clear(&grant[i]);
 	store_close(st);
 }
 

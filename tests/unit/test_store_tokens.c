@@ -1,6 +1,4 @@
 /* Unit tests of store_tokens: app tokens, revocation, and what deleting an app takes. */
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,31 +52,6 @@ store_tokens_revoke_and_cascade(void)
 	store_close(st);
 }
 
-/* The answers of queued revocations, for store_tokens_revoke_queued. */
-struct revoked {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	int		 done;
-	enum store_rc	 rc[3];
-};
-
-struct revoked_ref {
-	struct revoked	*r;
-	int		 i;
-};
-
-static void
-revoked_done(void *arg, enum store_rc rc)
-{
-	struct revoked_ref *ref = arg;
-
-	pthread_mutex_lock(&ref->r->lock);
-	ref->r->rc[ref->i] = rc;
-	ref->r->done++;
-	pthread_cond_broadcast(&ref->r->cond);
-	pthread_mutex_unlock(&ref->r->lock);
-}
-
 /*
  * Revocations queued together (on SQLite behind another connection's
  * write lock, so that they are one batch) are answered only once
@@ -94,16 +67,12 @@ store_tokens_revoke_queued(void)
 	struct store_app app;
 	struct store_token mine = { 0 }, theirs = { 0 }, got;
 	uint8_t digests[3][2][HASH_LEN];
-	struct revoked r;
-	struct revoked_ref refs[3];
-	sqlite3 *other = NULL;
+	struct t_queued q;
+	void *lock;
 
 	if (st == NULL)
 		return;
 	CHECK(t_insert_app_c1(st, &app, uris) == STORE_OK);
-	memset(&r, 0, sizeof(r));
-	pthread_mutex_init(&r.lock, NULL);
-	pthread_cond_init(&r.cond, NULL);
 	hash_sha256("mine", 4, mine.hash);
 	snprintf(mine.client_id, sizeof(mine.client_id), "c1");
 	mine.scopes = "";
@@ -119,30 +88,19 @@ store_tokens_revoke_queued(void)
 	memcpy(digests[1][1], theirs.hash, HASH_LEN);
 	hash_sha256("unknown1", 8, digests[2][0]);
 	hash_sha256("unknown2", 8, digests[2][1]);
-	if (!t_pg() && (sqlite3_open(store_where(st), &other) != SQLITE_OK ||
-	    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK))
-		CHECK(!"cannot take the write lock");
-	for (int i = 0; i < 3; i++) {
-		refs[i].r = &r;
-		refs[i].i = i;
+	t_queued_init(&q);
+	lock = t_write_lock_take(st);
+	for (int i = 0; i < 3; i++)
 		store_token_revoke_queued(st, (const uint8_t (*)[HASH_LEN])digests[i], 2,
-		    i == 1 ? "c2" : "c1", revoked_done, &refs[i]);
-	}
-	if (other != NULL) {
-		CHECK(r.done == 0);		/* nothing answered before its commit */
-		sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
-	}
-	sqlite3_close(other);
-	pthread_mutex_lock(&r.lock);
-	while (r.done < 3)
-		pthread_cond_wait(&r.cond, &r.lock);
-	pthread_mutex_unlock(&r.lock);
-	CHECK(r.rc[0] == STORE_OK && store_token_get(st, mine.hash, &got) == STORE_NOTFOUND);
-	CHECK(r.rc[1] == STORE_NOTFOUND && store_token_get(st, theirs.hash, &got) == STORE_OK);
+		    i == 1 ? "c2" : "c1", t_queued_done, &q.refs[i]);
+	if (lock != NULL)
+		CHECK(q.done == 0);		/* nothing answered before its commit */
+	t_write_lock_release(lock);
+	t_queued_wait(&q, 3);
+	CHECK(q.rc[0] == STORE_OK && store_token_get(st, mine.hash, &got) == STORE_NOTFOUND);
+	CHECK(q.rc[1] == STORE_NOTFOUND && store_token_get(st, theirs.hash, &got) == STORE_OK);
 	store_token_clear(&got);
-	CHECK(r.rc[2] == STORE_NOTFOUND);
-	pthread_mutex_destroy(&r.lock);
-	pthread_cond_destroy(&r.cond);
+	CHECK(q.rc[2] == STORE_NOTFOUND);
 	store_close(st);
 }
 

@@ -1,0 +1,155 @@
+// An app's profile: twitch (the default) answers exactly as id.twitch.tv;
+// oauth2 answers as standard OAuth 2.0 / OIDC libraries expect where Twitch
+// differs: scope as one string, RFC 6749 error members beside Twitch's, the
+// secret required when a confidential app polls the device flow, and
+// offline_access accepted and ignored.  Chosen with app create --profile
+// (or --scope-string), switched with app profile (or scope-format) and in
+// the console.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, createApp, createUser, cli, postForm, read, twitchError, activateDevice,
+  userTokens, freshDb, Browser, csrfOf, signIn, authorizeUrl,
+} from './lib/harness.mjs';
+
+const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
+let server, db, twitch, oauth2;
+
+before(async () => {
+  db = freshDb();
+  twitch = createApp(db, 'Twitch Shaped');
+  oauth2 = createApp(db, 'Standard Shaped', ['http://localhost:3000'], ['--profile', 'oauth2']);
+  createUser(db, 'profiler');
+  createUser(db, 'profowner');
+  server = await startServer({ db });
+});
+after(async () => { await server.stop(); });
+
+const token = (params) => read(postForm(`${server.url}/oauth2/token`, params));
+
+// An RFC 6749 5.2 error beside Twitch's members, exactly these four.
+function oauthError(r, status, message, error) {
+  assert.equal(r.status, status, r.text);
+  assert.deepEqual(r.json, { status, message, error, error_description: message });
+}
+
+test('app create --profile, app profile and their aliases; --json says profile', () => {
+  assert.equal(twitch.profile, 'twitch');
+  assert.equal(twitch.scope_format, 'array');
+  assert.equal(oauth2.profile, 'oauth2');
+  assert.equal(oauth2.scope_format, 'string');
+  const alias = createApp(db, 'Alias', ['http://localhost:3000'], ['--scope-string']);
+  assert.equal(alias.profile, 'oauth2');
+  let r = cli(['app', 'profile', alias.client_id, 'twitch', '--json'], { db });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.json.profile, 'twitch');
+  r = cli(['app', 'scope-format', alias.client_id, 'string', '--json'], { db });
+  assert.equal(r.json.profile, 'oauth2');
+  r = cli(['app', 'show', alias.client_id], { db });
+  assert.match(r.stdout, /profile: +oauth2 \(standard OAuth 2\.0 \/ OpenID Connect\)/);
+  r = cli(['app', 'profile', alias.client_id, 'rfc6749'], { db });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /a profile is 'twitch' or 'oauth2', not 'rfc6749'/);
+  r = cli(['app', 'create', '--name', 'Bad', '--redirect-uri', 'http://localhost:3000', '--profile', 'openid'], { db });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--profile is twitch or oauth2, not 'openid'/);
+  r = cli(['app', 'profile', 'nosuchapp', 'oauth2'], { db });
+  assert.notEqual(r.status, 0);
+  assert.match(cli(['app', '--help']).stdout, /Profiles: a twitch app gets exactly id\.twitch\.tv's answers/);
+});
+
+test('token endpoint errors: Twitch\'s two members for a twitch app, RFC 6749\'s four for an oauth2 app', async () => {
+  const cc = (app, extra) => token({ client_id: app.client_id, client_secret: app.client_secret,
+    grant_type: 'client_credentials', ...extra });
+  let r = await cc(twitch, { client_secret: 'x'.repeat(30) });
+  assert.deepEqual(r.json, { status: 403, message: 'invalid client secret' });
+  oauthError(await cc(oauth2, { client_secret: 'x'.repeat(30) }), 403, 'invalid client secret', 'invalid_client');
+  oauthError(await cc(oauth2, { grant_type: 'password' }), 400, 'invalid grant type', 'unsupported_grant_type');
+  oauthError(await token({ client_id: oauth2.client_id, client_secret: oauth2.client_secret,
+    grant_type: 'authorization_code', code: 'n'.repeat(30), redirect_uri: 'http://localhost:3000' }),
+  400, 'Invalid authorization code', 'invalid_grant');
+  oauthError(await token({ client_id: oauth2.client_id, client_secret: oauth2.client_secret,
+    grant_type: 'refresh_token' }), 400, 'missing refresh token', 'invalid_request');
+  oauthError(await token({ client_id: oauth2.client_id, client_secret: oauth2.client_secret,
+    grant_type: 'refresh_token', refresh_token: 'r'.repeat(50) }), 400, 'Invalid refresh token', 'invalid_grant');
+  r = await token({ client_id: twitch.client_id, client_secret: twitch.client_secret,
+    grant_type: 'refresh_token', refresh_token: 'r'.repeat(50) });
+  twitchError(r, 400, 'Invalid refresh token');
+  assert.deepEqual(Object.keys(r.json), ['status', 'message']);
+  // An unknown client has no profile: Twitch's shape.
+  r = await token({ client_id: 'u'.repeat(30), client_secret: 'x', grant_type: 'client_credentials' });
+  assert.deepEqual(r.json, { status: 400, message: 'invalid client' });
+  // Success bodies: the same members, scope a string for the oauth2 app.
+  r = await cc(oauth2);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(Object.keys(r.json).sort(), ['access_token', 'expires_in', 'token_type']);
+});
+
+test('code flow and refresh: scope one string for an oauth2 app, offline_access accepted and ignored', async () => {
+  const t = await userTokens(server, oauth2, 'profiler', { scope: 'chat:read offline_access chat:edit' });
+  assert.equal(t.scope, 'chat:edit chat:read');
+  assert.ok(t.refresh_token);
+  let r = await token({ client_id: oauth2.client_id, client_secret: oauth2.client_secret,
+    grant_type: 'refresh_token', refresh_token: t.refresh_token, scope: 'offline_access' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.scope, 'chat:edit chat:read', 'offline_access alone narrows nothing');
+  // For a twitch app it is an unknown scope, as on Twitch.
+  const b = new Browser(server.url);
+  const res = await b.get(authorizeUrl(twitch, { scope: 'chat:read offline_access' }));
+  assert.equal(res.status, 302);
+  const loc = new URL(res.location);
+  assert.equal(loc.searchParams.get('error'), 'invalid_scope');
+  assert.match(loc.searchParams.get('error_description'), /'offline_access'/);
+  r = await token({ client_id: twitch.client_id, client_secret: twitch.client_secret,
+    grant_type: 'refresh_token', refresh_token: (await userTokens(server, twitch, 'profiler')).refresh_token,
+    scope: 'offline_access' });
+  twitchError(r, 400, "invalid scope requested: 'offline_access'");
+});
+
+test('device flow: an oauth2 confidential app polls with its secret, and hears RFC 8628 errors', async () => {
+  const start = async (app, scopes) => read(postForm(`${server.url}/oauth2/device`,
+    { client_id: app.client_id, scopes }));
+  let d = await start(oauth2, 'chat:read offline_access');
+  assert.equal(d.status, 200, d.text);
+  const poll = (extra) => token({ client_id: oauth2.client_id, device_code: d.json.device_code,
+    grant_type: DEVICE, ...extra });
+  // Without the secret: refused before the poll counts.
+  oauthError(await poll({}), 400, 'missing client secret', 'invalid_client');
+  await activateDevice(server.url, d.json.verification_uri, 'profiler');
+  const ok = await poll({ client_secret: oauth2.client_secret });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.scope, 'chat:read');
+  oauthError(await poll({ client_secret: oauth2.client_secret }), 400, 'invalid device code', 'invalid_grant');
+  d = await start(oauth2, 'chat:read');
+  oauthError(await poll({ client_secret: oauth2.client_secret }), 400, 'authorization_pending', 'authorization_pending');
+  oauthError(await poll({ client_secret: oauth2.client_secret }), 400, 'slow_down', 'slow_down');
+  // A twitch confidential app still polls with its client id alone, as on Twitch.
+  d = await start(twitch, 'chat:read');
+  const pending = await token({ client_id: twitch.client_id, device_code: d.json.device_code, grant_type: DEVICE });
+  assert.deepEqual(pending.json, { status: 400, message: 'authorization_pending' });
+  // Unknown scopes at /oauth2/device, in each app's shape.
+  oauthError(await start(oauth2, 'chat:read nosuch'), 400, "invalid scope requested: 'nosuch'", 'invalid_scope');
+  assert.deepEqual((await start(twitch, 'nosuch')).json, { status: 400, message: "invalid scope requested: 'nosuch'" });
+});
+
+test('the console: registering with a profile, and switching it on the app\'s page', async () => {
+  const b = new Browser(server.url);
+  await signIn(b, '/console/new', 'profowner');
+  let page = await b.get('/console/new');
+  assert.match(page.text, /name="profile" value="twitch" checked/);
+  assert.match(page.text, /name="profile" value="oauth2"/);
+  const bad = await b.post('/console/new', { csrf: csrfOf(page.text), name: 'Bad', category: 'Other',
+    type: 'confidential', redirect_uris: 'http://localhost:3000', profile: 'soap' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /Choose Twitch or standard OAuth 2\.0 \/ OpenID Connect\./);
+  const made = await b.post('/console/new', { csrf: csrfOf(page.text), name: 'Console RP', category: 'Other',
+    type: 'confidential', redirect_uris: 'http://localhost:3000', profile: 'oauth2' });
+  assert.equal(made.status, 303, made.text.slice(0, 300));
+  const id = new URL(made.location, server.url).searchParams.get('client_id');
+  assert.equal(cli(['app', 'show', id, '--json'], { db }).json.profile, 'oauth2');
+  page = await b.get(`/console/app?client_id=${id}`);
+  assert.match(page.text, /<dd id="profile">Standard OAuth 2\.0 \/ OpenID Connect<\/dd>/);
+  const saved = await b.post(`/console/app?client_id=${id}`, { csrf: csrfOf(page.text), action: 'profile', profile: 'twitch' });
+  assert.equal(saved.status, 303, saved.text.slice(0, 300));
+  assert.equal(cli(['app', 'show', id, '--json'], { db }).json.profile, 'twitch');
+});
