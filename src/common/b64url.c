@@ -1,4 +1,4 @@
-/* base64url; see b64url.h. */
+/* base64url, and standard base64's decoding; see b64url.h. */
 #include "b64url.h"
 
 static const char alphabet[] =
@@ -43,8 +43,9 @@ b64url_decoded_max(size_t len)
 	return len / 4 * 3 + 2;
 }
 
+/* A character's value in the URL alphabet, or in the standard one (+ /). */
 static int
-value_of(char c)
+value_of(char c, int url)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -52,15 +53,15 @@ value_of(char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '-')
+	if (c == (url ? '-' : '+'))
 		return 62;
-	if (c == '_')
+	if (c == (url ? '_' : '/'))
 		return 63;
 	return -1;
 }
 
-ssize_t
-b64url_decode(const char *in, size_t len, uint8_t *out)
+static ssize_t
+decode(const char *in, size_t len, uint8_t *out, int url)
 {
 	uint32_t acc = 0;
 	int bits = 0;
@@ -69,7 +70,7 @@ b64url_decode(const char *in, size_t len, uint8_t *out)
 	if (len % 4 == 1)
 		return -1;	/* 6 bits cannot make a byte */
 	for (size_t i = 0; i < len; i++) {
-		int v = value_of(in[i]);
+		int v = value_of(in[i], url);
 
 		if (v < 0)
 			return -1;
@@ -84,4 +85,23 @@ b64url_decode(const char *in, size_t len, uint8_t *out)
 	if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
 		return -1;
 	return (ssize_t)o;
+}
+
+ssize_t
+b64url_decode(const char *in, size_t len, uint8_t *out)
+{
+	return decode(in, len, out, 1);
+}
+
+ssize_t
+b64_decode(const char *in, size_t len, uint8_t *out)
+{
+	size_t pad = 0;
+
+	/* Padded to a multiple of 4, or not padded at all. */
+	while (pad < 2 && len > pad && in[len - 1 - pad] == '=')
+		pad++;
+	if (pad > 0 && len % 4 != 0)
+		return -1;
+	return decode(in, len - pad, out, 0);
 }

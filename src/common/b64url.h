@@ -20,5 +20,10 @@ void b64url_encode(const void *in, size_t n, char *out);
 size_t b64url_decoded_max(size_t len);
 /* Decodes len characters into out; the byte count, or -1 if malformed. */
 ssize_t b64url_decode(const char *in, size_t len, uint8_t *out);
+/*
+ * The same for standard base64 (RFC 4648 section 4: '+' and '/'), padded
+ * with '=' to a multiple of 4 or not at all, as HTTP Basic credentials come.
+ */
+ssize_t b64_decode(const char *in, size_t len, uint8_t *out);
 
 #endif

@@ -71,6 +71,8 @@
 #define TW_PASSWORD_MAX		1024	/* bytes; argon2 takes any length */
 #define TW_MAX_SCOPES		128	/* distinct scopes in one request */
 #define TW_MAX_STATE		1024	/* bytes of state carried through authorize */
+/* An Authorization: Basic value's base64, bytes (RFC 6749 2.3.1). */
+#define TW_MAX_BASIC_AUTH	1024
 #define TW_PKCE_MIN		43	/* code_verifier, plain code_challenge (RFC 7636 4.1) */
 #define TW_PKCE_MAX		128
 

@@ -29,7 +29,7 @@ http_device(struct request *req)
 		scopes = req_param(req, "scope");
 	err = idp_device_start(req_idp(req), req_param(req, "client_id"), scopes, &auth);
 	if (err != IDP_OK) {
-		reply_idp_error(req, err, auth.error_detail, auth.oauth2);
+		reply_idp_error(req, err, auth.error_detail, auth.oauth2, 0);
 		return;
 	}
 	snprintf(uri, sizeof(uri), "%s/activate?public=true&device-code=%s",

@@ -37,7 +37,8 @@ http_discovery(struct request *req)
 	static const char *const subject_types[] = { "public" };
 	static const char *const algs[] = { "RS256" };
 	static const char *const scopes[] = { "openid" };
-	static const char *const auth_methods[] = { "client_secret_post" };
+	/* Basic is for oauth2-profile apps (a twitch app is told to send parameters). */
+	static const char *const auth_methods[] = { "client_secret_post", "client_secret_basic" };
 	static const char *const pkce_methods[] = { "S256", "plain" };
 	static const char *const claims[] = {
 		"aud", "exp", "iat", "iss", "sub", "azp", "email", "email_verified",
@@ -104,6 +105,7 @@ http_userinfo(struct request *req)
 	case AUTH_NONE:
 		err = IDP_ERR_MISSING_AUTHORIZATION;
 		break;
+	case AUTH_BASIC:
 	case AUTH_OTHER:
 		err = IDP_ERR_INVALID_ACCESS_TOKEN;
 		break;

@@ -41,17 +41,29 @@ void routes_for_metrics(void);
 json_t *user_id_json(int64_t id);
 /*
  * Answers err in Twitch's format, naming the bad scopes for invalid_scope;
- * for an oauth2-profile app, with RFC 6749's error and error_description.
+ * for an oauth2-profile app, with RFC 6749's error and error_description,
+ * and when it authenticated with HTTP Basic (basic), an invalid_client is
+ * 401 with WWW-Authenticate (RFC 6749 5.2).
  */
-void reply_idp_error(struct request *req, enum idp_err err, const char *detail, int oauth2);
+void reply_idp_error(struct request *req, enum idp_err err, const char *detail, int oauth2,
+    int basic);
+
+/* HTTP Basic client credentials, decoded (token.c); wipe with http_basic_clear. */
+struct http_basic {
+	char	id[TW_MAX_BASIC_AUTH];
+	char	secret[TW_MAX_BASIC_AUTH];
+};
+/* How req's client authenticates; for IDP_AUTH_BASIC, b holds the credentials. */
+enum idp_client_auth_way http_basic_read(struct request *req, struct http_basic *b);
+void http_basic_clear(struct http_basic *b);
 /*
  * What a token endpoint was sent: every parameter a grant reads (any of
  * query string, urlencoded or multipart body), "scopes" for a missing
- * "scope", and the client's address into addr (token.c).  The strings are
- * the request's.
+ * "scope", HTTP Basic credentials (into basic), and the client's address
+ * into addr (token.c).  The strings are the request's, or basic's.
  */
 void http_token_request(struct request *req, struct idp_token_request *tr, char *addr,
-    size_t addr_len);
+    size_t addr_len, struct http_basic *basic);
 /* A token endpoint's answer: Twitch's success body, or err (token.c). */
 void http_token_reply(struct request *req, enum idp_err err,
     const struct idp_token_response *resp);

@@ -3,10 +3,12 @@
  * decide, and writes Twitch's response shape.  The access token leaves this
  * process here and nowhere else.
  */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/auth_header.h"
 #include "../common/metrics.h"
 #include "../common/xmalloc.h"
 
@@ -23,9 +25,11 @@ user_id_json(int64_t id)
 }
 
 void
-reply_idp_error(struct request *req, enum idp_err err, const char *detail, int oauth2)
+reply_idp_error(struct request *req, enum idp_err err, const char *detail, int oauth2,
+    int basic)
 {
 	const struct idp_err_info *info = idp_err_info(err);
+	int status = info->status;
 	char message[400];
 
 	if (err == IDP_ERR_CLIENT_THROTTLED)
@@ -35,12 +39,16 @@ reply_idp_error(struct request *req, enum idp_err err, const char *detail, int o
 	else
 		snprintf(message, sizeof(message), "%s", info->message);
 	if (!oauth2) {
-		req_reply_message(req, (unsigned)info->status, message);
+		req_reply_message(req, (unsigned)status, message);
 		return;
 	}
 	/* RFC 6749 5.2 beside Twitch's members, for the oauth2 profile. */
-	req_reply_json(req, (unsigned)info->status, json_pack("{s:i, s:s, s:s, s:s}",
-	    "status", info->status, "message", message,
+	if (basic && info->oauth != NULL && strcmp(info->oauth, "invalid_client") == 0) {
+		status = 401;
+		req_add_header(req, "WWW-Authenticate", "Basic realm=\"twauth\"");
+	}
+	req_reply_json(req, (unsigned)status, json_pack("{s:i, s:s, s:s, s:s}",
+	    "status", status, "message", message,
 	    "error", info->oauth != NULL ? info->oauth : "invalid_request",
 	    "error_description", message));
 }
@@ -55,7 +63,7 @@ http_token_reply(struct request *req, enum idp_err err, const struct idp_token_r
 		req_add_header(req, "Retry-After", retry);
 	}
 	if (err != IDP_OK)
-		reply_idp_error(req, err, resp->error_detail, resp->oauth2);
+		reply_idp_error(req, err, resp->error_detail, resp->oauth2, resp->basic);
 	else if (!resp->user_token)
 		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s}",
 		    "access_token", resp->access_token,
@@ -104,11 +112,34 @@ token_committed(struct request *req, void *ctx)
 	token_wait_free(w);
 }
 
+enum idp_client_auth_way
+http_basic_read(struct request *req, struct http_basic *b)
+{
+	struct str cred;
+
+	memset(b, 0, sizeof(*b));
+	if (auth_header_parse(req_header(req, "Authorization"), &cred) != AUTH_BASIC)
+		return IDP_AUTH_PARAMS;
+	if (auth_basic_decode(cred, b->id, sizeof(b->id), b->secret, sizeof(b->secret)) == -1)
+		return IDP_AUTH_BASIC_MALFORMED;
+	return IDP_AUTH_BASIC;
+}
+
+void
+http_basic_clear(struct http_basic *b)
+{
+	OPENSSL_cleanse(b, sizeof(*b));
+}
+
 void
 http_token_request(struct request *req, struct idp_token_request *tr, char *addr,
-    size_t addr_len)
+    size_t addr_len, struct http_basic *basic)
 {
 	memset(tr, 0, sizeof(*tr));
+	if ((tr->auth = http_basic_read(req, basic)) == IDP_AUTH_BASIC) {
+		tr->basic_id = basic->id;
+		tr->basic_secret = basic->secret;
+	}
 	tr->grant_type = req_param(req, "grant_type");
 	tr->client_id = req_param(req, "client_id");
 	tr->client_secret = req_param(req, "client_secret");
@@ -130,17 +161,20 @@ http_token(struct request *req)
 {
 	struct idp_token_request tr;
 	struct token_wait *w = xcalloc(1, sizeof(*w));
+	struct http_basic basic;
 	char issuer[400], addr[64];
 	enum idp_err err;
 
-	http_token_request(req, &tr, addr, sizeof(addr));
+	http_token_request(req, &tr, addr, sizeof(addr), &basic);
 	http_issuer(req, issuer, sizeof(issuer));
 	tr.issuer = issuer;
 	err = idp_token_start(req_idp(req), &tr, &w->resp, &w->pending, req_wake, req);
 	if (w->pending != NULL) {
+		http_basic_clear(&basic);	/* Basic never waits: idp_token_start */
 		req_park(req, token_committed, w);
 		return;
 	}
 	http_token_reply(req, err, &w->resp);
+	http_basic_clear(&basic);
 	token_wait_free(w);
 }

@@ -23,6 +23,7 @@ http_validate(struct request *req)
 	case AUTH_NONE:
 		req_reply_error(req, IDP_ERR_MISSING_AUTHORIZATION);
 		return;
+	case AUTH_BASIC:
 	case AUTH_OTHER:
 		req_reply_error(req, IDP_ERR_INVALID_ACCESS_TOKEN);
 		return;

@@ -136,3 +136,25 @@ idp_client_limit_after(struct idp *idp, const char *client_id, const char *addr,
 	resp->retry_after = wait;
 	return IDP_ERR_CLIENT_THROTTLED;
 }
+
+enum idp_err
+idp_client_basic(struct idp *idp, struct idp_token_request *req, int *oauth2)
+{
+	enum idp_err err;
+
+	if (req->auth == IDP_AUTH_PARAMS)
+		return IDP_OK;
+	if (req->auth == IDP_AUTH_BASIC_MALFORMED)
+		return IDP_ERR_BASIC_MALFORMED;
+	if ((err = idp_client_known(idp, req->basic_id, oauth2)) != IDP_OK)
+		return err;
+	if (!*oauth2)
+		return IDP_ERR_BASIC_FOR_TWITCH;
+	/* RFC 6749 2.3: one way per request; a matching client_id is no second way. */
+	if (req->client_secret != NULL ||
+	    (req->client_id != NULL && strcmp(req->client_id, req->basic_id) != 0))
+		return IDP_ERR_CLIENT_AUTH_TWICE;
+	req->client_id = req->basic_id;
+	req->client_secret = req->basic_secret;
+	return IDP_OK;
+}

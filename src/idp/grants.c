@@ -126,13 +126,16 @@ static enum idp_err
 token_endpoint(struct idp *idp, const struct idp_token_request *req,
     struct idp_token_response *resp, unsigned mock)
 {
+	struct idp_token_request folded = *req;
 	enum idp_err err;
 
 	memset(resp, 0, sizeof(*resp));
 	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
 		return err;
-	err = run_grant(idp, req, resp, mock);
-	return token_answered(idp, req->client_id, req->client_addr, err, resp);
+	resp->basic = req->auth != IDP_AUTH_PARAMS;
+	if ((err = idp_client_basic(idp, &folded, &resp->oauth2)) == IDP_OK)
+		err = run_grant(idp, &folded, resp, mock);
+	return token_answered(idp, folded.client_id, folded.client_addr, err, resp);
 }
 
 enum idp_err
@@ -159,8 +162,9 @@ idp_token_start(struct idp *idp, const struct idp_token_request *req,
 	enum idp_err err;
 
 	*pending = NULL;
-	if (g == NULL || g->start == NULL || idp_blank(req->client_id) ||
-	    strlen(req->client_id) > TW_ID_LEN)
+	/* HTTP Basic is not the hot path: its checks and grant run at once. */
+	if (g == NULL || g->start == NULL || req->auth != IDP_AUTH_PARAMS ||
+	    idp_blank(req->client_id) || strlen(req->client_id) > TW_ID_LEN)
 		return idp_token(idp, req, resp);
 	memset(resp, 0, sizeof(*resp));
 	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)

@@ -113,6 +113,13 @@ int idp_redirect_uri_ok(const char *uri);
 /* ---- tokens (grants.c and grant_*.c, validate.c, revoke.c) ---- */
 
 /* What POST /oauth2/token received; NULL or "" means absent. */
+/* How a client sent its credentials. */
+enum idp_client_auth_way {
+	IDP_AUTH_PARAMS,		/* client_id and client_secret parameters (Twitch) */
+	IDP_AUTH_BASIC,			/* HTTP Basic (RFC 6749 2.3.1): the oauth2 profile's */
+	IDP_AUTH_BASIC_MALFORMED,	/* an Authorization: Basic that does not decode */
+};
+
 struct idp_token_request {
 	const char	*grant_type;
 	const char	*client_id;
@@ -126,6 +133,9 @@ struct idp_token_request {
 	const char	*user_id;	/* mock-api's user_token: the user, decimal */
 	const char	*issuer;	/* "<public url>/oauth2", for id_tokens */
 	const char	*client_addr;	/* the caller's address, for the limits; or NULL */
+	enum idp_client_auth_way auth;	/* IDP_AUTH_BASIC: basic_id and basic_secret */
+	const char	*basic_id;
+	const char	*basic_secret;
 };
 
 struct idp_token_response {
@@ -139,6 +149,7 @@ struct idp_token_response {
 	int64_t	 retry_after;		/* for IDP_ERR_CLIENT_THROTTLED: seconds */
 	char	*id_token;		/* OpenID Connect, when openid was granted; owned */
 	int	 oauth2;		/* the app has the oauth2 profile; set once it is known */
+	int	 basic;			/* the client authenticated with HTTP Basic */
 };
 
 /*

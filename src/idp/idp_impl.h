@@ -195,6 +195,17 @@ int idp_has_openid(const char *scopes);
 /* -1 if claims (NULL or "" is none) is not a JSON object of objects. */
 int idp_claims_ok(const char *claims) MUST_CHECK;
 
+/*
+ * Folds a request's HTTP Basic credentials into its client_id and
+ * client_secret: IDP_OK (also when there are none), or why not.  Basic is
+ * the oauth2 profile's way (*oauth2 says whether the app has it): a twitch
+ * app is told to send parameters, as Twitch takes them.  One way at a time:
+ * Basic with a client_secret parameter, or with another client_id, is an
+ * error (RFC 6749 2.3).  The credentials stay the caller's.
+ */
+enum idp_err idp_client_basic(struct idp *idp, struct idp_token_request *req, int *oauth2)
+    MUST_CHECK;
+
 /* ---- the oauth2 profile (profile.c) ---- */
 
 /*

@@ -63,7 +63,7 @@ test('discovery: every field of the contract, at both addresses, from the public
     assert.deepEqual(d.subject_types_supported, ['public']);
     assert.deepEqual(d.id_token_signing_alg_values_supported, ['RS256']);
     assert.deepEqual(d.scopes_supported, ['openid']);
-    assert.deepEqual(d.token_endpoint_auth_methods_supported, ['client_secret_post']);
+    assert.deepEqual(d.token_endpoint_auth_methods_supported, ['client_secret_post', 'client_secret_basic']);
     assert.deepEqual(d.code_challenge_methods_supported, ['S256', 'plain']);
     assert.equal(d.claims_parameter_supported, true);
     assert.deepEqual(d.claims_supported, ['aud', 'exp', 'iat', 'iss', 'sub', 'azp', 'email',
@@ -119,6 +119,21 @@ test('code flow with PKCE (S256) as openid-client runs it: its verifier redeems 
   const tokens = await client.authorizationCodeGrant(config, back,
     { expectedState: state, pkceCodeVerifier: verifier });
   assert.equal(tokens.claims().sub, user.user_id);
+});
+
+test('openid-client with client_secret_basic: client credentials and the code flow authenticate by HTTP Basic', async () => {
+  const config = await client.discovery(new URL(issuer()), rp.client_id, undefined,
+    client.ClientSecretBasic(rp.client_secret), { execute: [client.allowInsecureRequests] });
+  const app = await client.clientCredentialsGrant(config);
+  assert.match(app.access_token, /^[0-9a-z]{30}$/);
+  const { tokens } = await codeFlow(config);
+  assert.equal(tokens.claims().sub, user.user_id);
+  // A wrong secret is refused as RFC 6749 says: 401, invalid_client.
+  const wrong = await client.discovery(new URL(issuer()), rp.client_id, undefined,
+    client.ClientSecretBasic('x'.repeat(30)), { execute: [client.allowInsecureRequests] });
+  // oauth4webapi reports the 401's Basic challenge before the body.
+  await assert.rejects(client.clientCredentialsGrant(wrong), (e) => e.status === 401 &&
+    e.cause?.[0]?.scheme === 'basic');
 });
 
 test('code flow with openid-client: id_token validated, claims asked for, userinfo', async () => {

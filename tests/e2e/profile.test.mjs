@@ -2,7 +2,8 @@
 // oauth2 answers as standard OAuth 2.0 / OIDC libraries expect where Twitch
 // differs: scope as one string, RFC 6749 error members beside Twitch's, the
 // secret required when a confidential app polls the device flow, and
-// offline_access accepted and ignored.  Chosen with app create --profile
+// offline_access accepted and ignored, HTTP Basic client authentication
+// (RFC 6749 2.3.1).  Chosen with app create --profile
 // (or --scope-string), switched with app profile (or scope-format) and in
 // the console.
 import { test, before, after } from 'node:test';
@@ -152,4 +153,47 @@ test('the console: registering with a profile, and switching it on the app\'s pa
   const saved = await b.post(`/console/app?client_id=${id}`, { csrf: csrfOf(page.text), action: 'profile', profile: 'twitch' });
   assert.equal(saved.status, 303, saved.text.slice(0, 300));
   assert.equal(cli(['app', 'show', id, '--json'], { db }).json.profile, 'twitch');
+});
+
+test('HTTP Basic client authentication: an oauth2 app\'s way; one way at a time; a twitch app is told to send parameters', async () => {
+  const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+  const post = (params, authorization) => read(postForm(`${server.url}/oauth2/token`, params,
+    authorization ? { Authorization: authorization } : {}));
+  let r = await post({ grant_type: 'client_credentials' }, basic(oauth2.client_id, oauth2.client_secret));
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.json.access_token, /^[0-9a-z]{30}$/);
+  // client_id beside Basic is the same client: fine.
+  r = await post({ grant_type: 'client_credentials', client_id: oauth2.client_id }, basic(oauth2.client_id, oauth2.client_secret));
+  assert.equal(r.status, 200, r.text);
+  // A wrong secret: 401 with a challenge (RFC 6749 5.2).
+  r = await post({ grant_type: 'client_credentials' }, basic(oauth2.client_id, 'x'.repeat(30)));
+  oauthError(r, 401, 'invalid client secret', 'invalid_client');
+  assert.equal(r.headers.get('www-authenticate'), 'Basic realm="twauth"');
+  // Two ways at once, or another client_id: invalid_request, nothing issued.
+  oauthError(await post({ grant_type: 'client_credentials', client_secret: oauth2.client_secret },
+    basic(oauth2.client_id, oauth2.client_secret)), 400,
+  'send the client\'s credentials one way: HTTP Basic, or the client_id and client_secret parameters, not both', 'invalid_request');
+  r = await post({ grant_type: 'client_credentials', client_id: twitch.client_id }, basic(oauth2.client_id, oauth2.client_secret));
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error, 'invalid_request');
+  assert.match(r.json.message, /one way/);
+  // Malformed credentials.
+  r = await post({ grant_type: 'client_credentials' }, 'Basic !!!');
+  assert.deepEqual(r.json, { status: 400, message: 'malformed HTTP Basic credentials: send the base64 of client_id:client_secret' });
+  // A twitch app: Twitch takes parameters; the message says so, in Twitch's shape.
+  r = await post({ grant_type: 'client_credentials' }, basic(twitch.client_id, twitch.client_secret));
+  assert.deepEqual(r.json, { status: 400, message: 'invalid client: Twitch takes client_id and client_secret as parameters, not HTTP Basic; send them as parameters, or give the app the oauth2 profile' });
+  // The code flow's exchange by Basic, as most libraries send it.
+  const t = await (async () => {
+    const b = new Browser(server.url);
+    const url = authorizeUrl(oauth2, { scope: 'chat:read' });
+    await signIn(b, url, 'profiler');
+    let res = await b.get(url);
+    if (res.status === 200) res = await b.post(url, { csrf: csrfOf(res.text), decision: 'authorize' });
+    const code = new URL(res.location).searchParams.get('code');
+    return post({ grant_type: 'authorization_code', code, redirect_uri: 'http://localhost:3000' },
+      basic(oauth2.client_id, oauth2.client_secret));
+  })();
+  assert.equal(t.status, 200, t.text);
+  assert.equal(t.json.scope, 'chat:read');
 });
