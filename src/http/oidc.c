@@ -60,12 +60,15 @@ http_discovery(struct request *req)
 	URL("jwks_uri", "/oauth2/keys");
 	URL("device_authorization_endpoint", "/oauth2/device");
 	URL("revocation_endpoint", "/oauth2/revoke");
+	URL("introspection_endpoint", "/oauth2/introspect");
 #undef URL
 	json_object_set_new(doc, "response_types_supported", STRINGS(response_types));
 	json_object_set_new(doc, "subject_types_supported", STRINGS(subject_types));
 	json_object_set_new(doc, "id_token_signing_alg_values_supported", STRINGS(algs));
 	json_object_set_new(doc, "scopes_supported", STRINGS(scopes));
 	json_object_set_new(doc, "token_endpoint_auth_methods_supported",
+	    STRINGS(auth_methods));
+	json_object_set_new(doc, "introspection_endpoint_auth_methods_supported",
 	    STRINGS(auth_methods));
 	json_object_set_new(doc, "code_challenge_methods_supported", STRINGS(pkce_methods));
 	json_object_set_new(doc, "claims_parameter_supported", json_true());

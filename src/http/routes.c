@@ -13,6 +13,7 @@ static const struct route table[] = {
 	{ "POST", "/oauth2/token",	ROUTE_PARAMS,	http_token },
 	{ "GET",  "/oauth2/validate",	0,		http_validate },
 	{ "POST", "/oauth2/revoke",	ROUTE_PARAMS,	http_revoke },
+	{ "POST", "/oauth2/introspect",	ROUTE_PARAMS,	http_introspect },
 	{ "GET",  "/oauth2/authorize",	ROUTE_PARAMS,	http_authorize },
 	{ "POST", "/oauth2/authorize",	ROUTE_PARAMS,	http_authorize },
 	{ "POST", "/oauth2/device",	ROUTE_PARAMS,	http_device },

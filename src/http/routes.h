@@ -74,6 +74,7 @@ void http_ready(struct request *req);
 void http_metrics(struct request *req);
 void http_token(struct request *req);
 void http_validate(struct request *req);
+void http_introspect(struct request *req);
 void http_revoke(struct request *req);
 void http_authorize(struct request *req);
 void http_device(struct request *req);

@@ -26,6 +26,9 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_PUBLIC_CLIENT_CODE] = { 400,
 	    "invalid client: public clients have no secret to exchange a code with; "
 	    "use the device code flow", "unauthorized_client" },
+	[IDP_ERR_PUBLIC_INTROSPECT] = { 400,
+	    "invalid client: public clients cannot introspect tokens; a confidential app and "
+	    "its secret can", "unauthorized_client" },
 	[IDP_ERR_INVALID_SCOPE] = { 400, "invalid scope requested", "invalid_scope" },
 	[IDP_ERR_MISSING_CODE] = { 400, "missing code", "invalid_request" },
 	[IDP_ERR_INVALID_CODE] = { 400, "Invalid authorization code", "invalid_grant" },

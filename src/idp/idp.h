@@ -196,6 +196,23 @@ struct idp_token_info {
 };
 
 void idp_token_info_clear(struct idp_token_info *info);
+
+/* A token introspection request (RFC 7662); credentials folded from Basic. */
+struct idp_introspect_request {
+	const char	*client_id;
+	const char	*client_secret;
+	const char	*token;
+	const char	*client_addr;	/* for the failure limits; or NULL */
+};
+/*
+ * POST /oauth2/introspect: after the app's authentication (a confidential
+ * app and its secret, under the token endpoint's failure limits; for
+ * IDP_ERR_CLIENT_THROTTLED, *retry_after seconds), *active says whether
+ * token is a live access token of that app, and if so info describes it.
+ * Any other token is inactive, IDP_OK.  Clear info with idp_token_info_clear.
+ */
+enum idp_err idp_introspect(struct idp *idp, const struct idp_introspect_request *req,
+    struct idp_token_info *info, int *active, int64_t *retry_after) MUST_CHECK;
 /* token is the presented bytes (not NUL-terminated). */
 enum idp_err idp_validate(struct idp *idp, const char *token, size_t token_len,
     struct idp_token_info *info) MUST_CHECK;

@@ -65,6 +65,8 @@ test('discovery: every field of the contract, at both addresses, from the public
     assert.deepEqual(d.scopes_supported, ['openid']);
     assert.deepEqual(d.token_endpoint_auth_methods_supported, ['client_secret_post', 'client_secret_basic']);
     assert.deepEqual(d.code_challenge_methods_supported, ['S256', 'plain']);
+    assert.equal(d.introspection_endpoint, `${server.url}/oauth2/introspect`);
+    assert.deepEqual(d.introspection_endpoint_auth_methods_supported, ['client_secret_post', 'client_secret_basic']);
     assert.equal(d.claims_parameter_supported, true);
     assert.deepEqual(d.claims_supported, ['aud', 'exp', 'iat', 'iss', 'sub', 'azp', 'email',
       'email_verified', 'picture', 'preferred_username', 'updated_at']);
@@ -128,6 +130,12 @@ test('openid-client with client_secret_basic: client credentials and the code fl
   assert.match(app.access_token, /^[0-9a-z]{30}$/);
   const { tokens } = await codeFlow(config);
   assert.equal(tokens.claims().sub, user.user_id);
+  // RFC 7662 as openid-client asks it.
+  const info = await client.tokenIntrospection(config, tokens.access_token);
+  assert.equal(info.active, true);
+  assert.equal(info.sub, user.user_id);
+  assert.equal(info.client_id, rp.client_id);
+  assert.equal((await client.tokenIntrospection(config, 'q'.repeat(30))).active, false);
   // A wrong secret is refused as RFC 6749 says: 401, invalid_client.
   const wrong = await client.discovery(new URL(issuer()), rp.client_id, undefined,
     client.ClientSecretBasic('x'.repeat(30)), { execute: [client.allowInsecureRequests] });

@@ -51,8 +51,13 @@ auth_header_basic_credentials(void)
 	    sizeof(secret)) == -1);
 	CHECK(auth_basic_decode(str_cstr("aWQ6YSUwMGI="), id, sizeof(id), secret,
 	    sizeof(secret)) == -1);
-	CHECK(auth_basic_decode(str_cstr("aWQ6eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eA=="), id, sizeof(id), secret,
+	/* "id:" and 64 x's: a secret one byte over its buffer. */
+	CHECK(auth_basic_decode(str_cstr("aWQ6eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4"
+	    "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eA=="), id, sizeof(id), secret,
 	    sizeof(secret)) == -1);
+	CHECK(auth_basic_decode(str_cstr("aWQ6eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4"
+	    "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4"), id, sizeof(id), secret,
+	    sizeof(secret)) == 0);	/* 63 fit */
 	CHECK(auth_basic_decode(str_cstr("aWQ6cw==="), id, sizeof(id), secret,
 	    sizeof(secret)) == -1);	/* padding that makes no multiple of 4 */
 	/* Past TW_MAX_BASIC_AUTH characters: refused before decoding. */
