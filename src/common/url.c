@@ -2,6 +2,7 @@
 #include "url.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "limits.h"
 #include "xmalloc.h"
@@ -148,4 +149,28 @@ url_is_loopback(const struct url *u)
 		return dots == 3;
 	}
 	return false;
+}
+
+/* A path with the empty one spelled "/" (RFC 3986 6.2.3). */
+static struct str
+path_or_root(struct str path)
+{
+	return path.len == 0 ? str_cstr("/") : path;
+}
+
+bool
+url_same_but_port(const char *registered, const char *requested)
+{
+	struct url a, b;
+
+	if (url_parse(str_cstr(registered), &a) == -1 || url_parse(str_cstr(requested), &b) == -1)
+		return false;
+	/* Both plain http to one loopback host, named the same way. */
+	if (!str_eq_cstr(a.scheme, "http") || !str_eq_cstr(b.scheme, "http") ||
+	    !url_is_loopback(&a) || a.host.len != b.host.len ||
+	    strncasecmp(a.host.p, b.host.p, a.host.len) != 0)
+		return false;
+	return str_eq(path_or_root(a.path), path_or_root(b.path)) &&
+	    a.has_query == b.has_query && str_eq(a.query, b.query) &&
+	    !a.has_fragment && !b.has_fragment;
 }

@@ -34,5 +34,11 @@ int url_parse(struct str s, struct url *u) __attribute__((warn_unused_result));
 char *url_root_path(const char *uri);
 /* True for localhost, 127.0.0.0/8 and [::1]. */
 bool url_is_loopback(const struct url *u);
+/*
+ * True if requested is registered but for its port, both http to the same
+ * loopback host: how a native app's redirect URI may come back (RFC 8252
+ * 7.3: the port is the one the app could listen on at that moment).
+ */
+bool url_same_but_port(const char *registered, const char *requested);
 
 #endif

@@ -20,16 +20,20 @@ void
 http_device(struct request *req)
 {
 	struct idp_device_auth auth;
+	struct idp_client_creds who;
+	struct http_basic basic;
 	const char *scopes = req_param(req, "scopes");
-	char uri[TW_MAX_URI];
+	char uri[TW_MAX_URI], addr[64];
 	enum idp_err err;
 
 	/* Twitch's docs say "scopes"; OAuth libraries say "scope". */
 	if (scopes == NULL)
 		scopes = req_param(req, "scope");
-	err = idp_device_start(req_idp(req), req_param(req, "client_id"), scopes, &auth);
+	http_client_creds(req, &who, &basic, addr, sizeof(addr));
+	err = idp_device_start(req_idp(req), &who, scopes, &auth);
+	http_basic_clear(&basic);
 	if (err != IDP_OK) {
-		reply_idp_error(req, err, auth.error_detail, auth.oauth2, 0);
+		http_shaped_error(req, err, auth.error_detail, &auth.shape);
 		return;
 	}
 	snprintf(uri, sizeof(uri), "%s/activate?public=true&device-code=%s",

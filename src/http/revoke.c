@@ -29,13 +29,22 @@ void
 http_revoke(struct request *req)
 {
 	struct idp_revocation *pending;
+	struct idp_client_creds who;
+	struct idp_answer_shape shape;
+	struct http_basic basic;
+	char addr[64];
 	enum idp_err err;
 
-	err = idp_revoke_start(req_idp(req), req_param(req, "client_id"),
-	    req_param(req, "token"), &pending, req_wake, req);
+	http_client_creds(req, &who, &basic, addr, sizeof(addr));
+	err = idp_revoke_start(req_idp(req), &who, req_param(req, "token"), &pending, req_wake,
+	    req, &shape);
+	http_basic_clear(&basic);
 	if (pending != NULL) {
 		req_park(req, revoke_committed, pending);
 		return;
 	}
-	revoke_reply(req, err);
+	if (err != IDP_OK)
+		http_shaped_error(req, err, NULL, &shape);
+	else
+		revoke_reply(req, err);
 }

@@ -57,6 +57,15 @@ struct http_basic {
 enum idp_client_auth_way http_basic_read(struct request *req, struct http_basic *b);
 void http_basic_clear(struct http_basic *b);
 /*
+ * The client's credentials of req (parameters, or Basic decoded into b),
+ * and its address into addr, for idp_client_identify's endpoints.
+ */
+void http_client_creds(struct request *req, struct idp_client_creds *who,
+    struct http_basic *b, char *addr, size_t addr_len);
+/* reply_idp_error as shape says, with Retry-After when throttled. */
+void http_shaped_error(struct request *req, enum idp_err err, const char *detail,
+    const struct idp_answer_shape *shape);
+/*
  * What a token endpoint was sent: every parameter a grant reads (any of
  * query string, urlencoded or multipart body), "scopes" for a missing
  * "scope", HTTP Basic credentials (into basic), and the client's address

@@ -132,6 +132,34 @@ http_basic_clear(struct http_basic *b)
 }
 
 void
+http_client_creds(struct request *req, struct idp_client_creds *who, struct http_basic *b,
+    char *addr, size_t addr_len)
+{
+	memset(who, 0, sizeof(*who));
+	if ((who->way = http_basic_read(req, b)) == IDP_AUTH_BASIC) {
+		who->basic_id = b->id;
+		who->basic_secret = b->secret;
+	}
+	who->client_id = req_param(req, "client_id");
+	who->client_secret = req_param(req, "client_secret");
+	req_client_addr(req, addr, addr_len);
+	who->client_addr = addr;
+}
+
+void
+http_shaped_error(struct request *req, enum idp_err err, const char *detail,
+    const struct idp_answer_shape *shape)
+{
+	char retry[32];
+
+	if (err == IDP_ERR_CLIENT_THROTTLED) {
+		snprintf(retry, sizeof(retry), "%lld", (long long)shape->retry_after);
+		req_add_header(req, "Retry-After", retry);
+	}
+	reply_idp_error(req, err, detail, shape->oauth2, shape->basic);
+}
+
+void
 http_token_request(struct request *req, struct idp_token_request *tr, char *addr,
     size_t addr_len, struct http_basic *basic)
 {

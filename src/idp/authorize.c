@@ -79,16 +79,20 @@ redirect_error(struct idp_authz *out, const char *uri, const char *error,
 /*
  * uri in its url_root_path form if the app registered it in either
  * spelling of an empty path (malloc'd), else NULL: nothing else about a
- * URI is loosened.
+ * URI is loosened, but for one rule of the oauth2 profile's public apps
+ * (native apps): an http loopback URI may come back on any port (RFC 8252
+ * 7.3).
  */
 static char *
 registered_form(const struct store_app *app, const char *uri)
 {
+	int any_port = app->is_public && app->profile == APP_PROFILE_OAUTH2;
 	char *want = url_root_path(uri);
 
 	for (size_t i = 0; want != NULL && i < app->n_redirect_uris; i++) {
 		char *have = url_root_path(app->redirect_uris[i]);
-		int same = have != NULL && strcmp(have, want) == 0;
+		int same = have != NULL && (strcmp(have, want) == 0 ||
+		    (any_port && url_same_but_port(have, want)));
 
 		free(have);
 		if (same)
@@ -96,6 +100,18 @@ registered_form(const struct store_app *app, const char *uri)
 	}
 	free(want);
 	return NULL;
+}
+
+/*
+ * Whether a public app may ask for what out wants: the code flow alone,
+ * for an oauth2-profile app (its code must be bound by PKCE S256, checked
+ * with the other parameters).  Twitch's public clients use the device flow.
+ */
+static int
+public_may(const struct idp_authz *out)
+{
+	return out->app.profile == APP_PROFILE_OAUTH2 && out->want_code && !out->want_token &&
+	    !out->want_id_token;
 }
 
 void
@@ -179,8 +195,11 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 		    "code id_token", req->state);
 		return;
 	}
-	if (out->app.is_public) {
+	if (out->app.is_public && !public_may(out)) {
 		redirect_error(out, out->redirect_uri, "unauthorized_client",
+		    out->app.profile == APP_PROFILE_OAUTH2 ?
+		    "public clients may use the code flow (response_type=code, with PKCE S256) "
+		    "or the device code flow" :
 		    "public clients cannot use this flow; use the device code flow",
 		    req->state);
 		return;
@@ -199,9 +218,12 @@ idp_authorize_check(struct idp *idp, const struct idp_authz_request *req,
 	else if (out->want_id_token && idp_blank(req->nonce))
 		problem = "nonce is required when the id_token comes from the authorization "
 		    "endpoint";
-	else if (out->want_code)
-		problem = idp_pkce_bind(req->code_challenge, req->code_challenge_method,
-		    out->pkce);
+	else if (out->want_code &&
+	    (problem = idp_pkce_bind(req->code_challenge, req->code_challenge_method,
+	    out->app.profile == APP_PROFILE_OAUTH2, out->pkce)) == NULL &&
+	    out->app.is_public && out->pkce[0] == '\0')
+		problem = "a public client's code flow needs PKCE: send a code_challenge with "
+		    "code_challenge_method=S256";
 	if (problem != NULL) {
 		redirect_error(out, out->redirect_uri, "invalid_request", problem, req->state);
 		return;

@@ -27,9 +27,14 @@
 static enum idp_err
 verdict(const struct idp_grant *g, const struct store_app *a, const uint8_t *secret_digest)
 {
-	/* A public client has no secret: whatever it sent proves nothing. */
+	/*
+	 * A public client has no secret: whatever it sent proves nothing.  The
+	 * oauth2 profile serves it where RFC 6749 and 8252 do (the code flow,
+	 * whose code PKCE binds: grant_code.c).
+	 */
 	if (a->is_public)
-		return g->public_client;
+		return (g->flags & IDP_GRANT_PUBLIC_OAUTH2) && a->profile == APP_PROFILE_OAUTH2 ?
+		    IDP_OK : g->public_client;
 	/* Twitch's confidential clients may poll the device flow without it. */
 	if (secret_digest == NULL)
 		return (g->flags & IDP_GRANT_SECRET_IF_SENT) && a->profile == APP_PROFILE_TWITCH ?
@@ -137,24 +142,102 @@ idp_client_limit_after(struct idp *idp, const char *client_id, const char *addr,
 	return IDP_ERR_CLIENT_THROTTLED;
 }
 
-enum idp_err
-idp_client_basic(struct idp *idp, struct idp_token_request *req, int *oauth2)
+/*
+ * The credentials who brings, Basic folded in: *id and *secret (either may
+ * be NULL), and for Basic, the app's profile.  A twitch app does not take
+ * Basic; one way at a time (RFC 6749 2.3: a matching client_id is no
+ * second way).
+ */
+static enum idp_err
+fold_basic(struct idp *idp, const struct idp_client_creds *who, const char **id,
+    const char **secret, int *oauth2)
 {
 	enum idp_err err;
 
-	if (req->auth == IDP_AUTH_PARAMS)
+	*id = who->client_id;
+	*secret = who->client_secret;
+	if (who->way == IDP_AUTH_PARAMS)
 		return IDP_OK;
-	if (req->auth == IDP_AUTH_BASIC_MALFORMED)
+	if (who->way == IDP_AUTH_BASIC_MALFORMED)
 		return IDP_ERR_BASIC_MALFORMED;
-	if ((err = idp_client_known(idp, req->basic_id, oauth2)) != IDP_OK)
+	if ((err = idp_client_known(idp, who->basic_id, oauth2)) != IDP_OK)
 		return err;
 	if (!*oauth2)
 		return IDP_ERR_BASIC_FOR_TWITCH;
-	/* RFC 6749 2.3: one way per request; a matching client_id is no second way. */
-	if (req->client_secret != NULL ||
-	    (req->client_id != NULL && strcmp(req->client_id, req->basic_id) != 0))
+	if (who->client_secret != NULL ||
+	    (who->client_id != NULL && strcmp(who->client_id, who->basic_id) != 0))
 		return IDP_ERR_CLIENT_AUTH_TWICE;
-	req->client_id = req->basic_id;
-	req->client_secret = req->basic_secret;
+	*id = who->basic_id;
+	*secret = who->basic_secret;
 	return IDP_OK;
+}
+
+enum idp_err
+idp_client_basic(struct idp *idp, struct idp_token_request *req, int *oauth2)
+{
+	struct idp_client_creds who = {
+		.way = req->auth, .client_id = req->client_id,
+		.client_secret = req->client_secret, .basic_id = req->basic_id,
+		.basic_secret = req->basic_secret,
+	};
+
+	return fold_basic(idp, &who, &req->client_id, &req->client_secret, oauth2);
+}
+
+/* Who may revoke or start a device flow: an oauth2 app's rule (any client may). */
+static const struct idp_grant by_client_id = {
+	"client id", 0, IDP_OK, GRANT_DEVICE_CODE, NULL, NULL, NULL
+};
+
+/* idp_client_identify once past the failure limits. */
+static enum idp_err
+identify(struct idp *idp, const struct idp_client_creds *who, char client_id[TW_ID_LEN + 1],
+    struct idp_answer_shape *shape)
+{
+	const char *id, *secret;
+	struct store_app app;
+	enum idp_err err;
+
+	if ((err = fold_basic(idp, who, &id, &secret, &shape->oauth2)) != IDP_OK)
+		return err;
+	if (idp_blank(id))
+		return IDP_ERR_MISSING_CLIENT_ID;
+	if (strlen(id) > TW_ID_LEN)
+		return IDP_ERR_INVALID_CLIENT;
+	memset(&app, 0, sizeof(app));
+	err = idp_from_store(store_app_get(idp->store, id, &app), IDP_ERR_INVALID_CLIENT);
+	if (err == IDP_OK && (shape->oauth2 = app.profile == APP_PROFILE_OAUTH2)) {
+		struct idp_token_request req = { .client_id = id, .client_secret = secret };
+		struct store_app again;
+
+		/* A confidential oauth2 app authenticates (its secret required). */
+		if ((err = idp_client_auth(idp, &by_client_id, &req, &again)) == IDP_OK)
+			store_app_clear(&again);
+	}
+	if (err == IDP_OK)
+		memcpy(client_id, app.client_id, sizeof(app.client_id));
+	store_app_clear(&app);
+	return err;
+}
+
+enum idp_err
+idp_client_identify(struct idp *idp, const struct idp_client_creds *who,
+    char client_id[TW_ID_LEN + 1], struct idp_answer_shape *shape)
+{
+	struct idp_token_response limits;
+	enum idp_err err;
+
+	client_id[0] = '\0';
+	memset(shape, 0, sizeof(*shape));
+	shape->basic = who->way != IDP_AUTH_PARAMS;
+	memset(&limits, 0, sizeof(limits));
+	if ((err = idp_client_limit_before(idp, who->client_addr, &limits)) == IDP_OK) {
+		err = identify(idp, who, client_id, shape);
+		err = idp_client_limit_after(idp, who->way == IDP_AUTH_BASIC ? who->basic_id :
+		    who->client_id, who->client_addr, err, &limits);
+	}
+	shape->retry_after = limits.retry_after;
+	if (err != IDP_OK)
+		client_id[0] = '\0';
+	return err;
 }

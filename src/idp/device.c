@@ -64,7 +64,7 @@ idp_device_view_clear(struct idp_device_view *v)
 }
 
 enum idp_err
-idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
+idp_device_start(struct idp *idp, const struct idp_client_creds *who, const char *scopes,
     struct idp_device_auth *out)
 {
 	struct store_device d;
@@ -73,15 +73,12 @@ idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
 	int64_t now = clock_now();
 
 	memset(out, 0, sizeof(*out));
-	if (idp_blank(client_id))
-		return IDP_ERR_MISSING_CLIENT_ID;
-	if ((err = idp_client_known(idp, client_id, &out->oauth2)) != IDP_OK)
-		return err;
 	memset(&d, 0, sizeof(d));
-	if (idp_scopes_requested(out->oauth2, scopes, &d.scopes, out->error_detail,
+	if ((err = idp_client_identify(idp, who, d.client_id, &out->shape)) != IDP_OK)
+		return err;
+	if (idp_scopes_requested(out->shape.oauth2, scopes, &d.scopes, out->error_detail,
 	    sizeof(out->error_detail)) == -1)
 		return IDP_ERR_INVALID_SCOPE;
-	memcpy(d.client_id, client_id, strlen(client_id) + 1);
 	d.created_at = now;
 	d.expires_at = now + idp->cfg.device_code_ttl;
 	d.interval = TW_DEVICE_INTERVAL;
@@ -95,7 +92,10 @@ idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
 	}
 	store_device_clear(&d);
 	if (rc != STORE_OK) {
+		struct idp_answer_shape shape = out->shape;
+
 		idp_device_auth_clear(out);
+		out->shape = shape;
 		return idp_from_store(rc, IDP_ERR_INVALID_CLIENT);
 	}
 	out->expires_in = idp->cfg.device_code_ttl;

@@ -5,11 +5,12 @@
  *
  * Invariants: a code works once, for the client and the exact redirect_uri
  * it was issued with, with the PKCE code_verifier of its code_challenge if
- * it had one (pkce.c), until it expires; redeeming it is one atomic store
+ * it had one (pkce.c: an oauth2-profile public client's always has, and is
+ * its only proof), until it expires; redeeming it is one atomic store
  * transition (store_code_redeem).  A failed proof uses nothing up.  A code
  * presented again revokes what its first use issued (RFC 6749 4.1.2).
- * Public clients have no secret to prove the code is theirs, so they are
- * refused (their row in grants.c).
+ * Other public clients have no secret to prove the code is theirs, so they
+ * are refused (their row in grants.c).
  */
 #include <string.h>
 
@@ -50,14 +51,18 @@ idp_grant_code(struct idp *idp, const struct idp_grant *g,
 	struct store_code code;
 	uint8_t digest[HASH_LEN];
 	char proof[IDP_PKCE_LEN + 1];
+	int is_public = 0;
 	enum idp_err err;
 	enum store_rc rc;
 	char *uri;
 
-	if ((err = idp_grant_client(idp, g, req, resp, NULL)) != IDP_OK)
+	if ((err = idp_grant_client(idp, g, req, resp, &is_public)) != IDP_OK)
 		return err;
 	if (idp_blank(req->code))
 		return IDP_ERR_MISSING_CODE;
+	/* A public client proves the code is its own by PKCE alone. */
+	if (is_public && idp_blank(req->code_verifier))
+		return IDP_ERR_MISSING_CODE_VERIFIER;
 	if (idp_blank(req->redirect_uri))
 		return IDP_ERR_REDIRECT_MISMATCH;
 	if (strlen(req->code) > TW_MAX_TOKEN_LEN)
@@ -65,6 +70,9 @@ idp_grant_code(struct idp *idp, const struct idp_grant *g,
 	hash_sha256(req->code, strlen(req->code), digest);
 	idp_pkce_proof(req->code_verifier, proof);
 	idp_mint_user_tokens(idp, &issue, 1, resp);
+	/* A public client's refresh tokens rotate and idle out, as the device flow's. */
+	if (is_public)
+		issue.refresh_expires_at = issue.access.created_at + TW_PUBLIC_REFRESH_IDLE;
 	/* Stored in its root-path form; either spelling of an empty path is it. */
 	uri = url_root_path(req->redirect_uri);
 	rc = store_code_redeem(idp->store, digest, req->client_id,

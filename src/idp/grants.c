@@ -29,7 +29,7 @@ static const struct idp_grant grants[] = {
 	{ "client_credentials", 0, IDP_ERR_PUBLIC_CLIENT_CREDENTIALS,
 	    GRANT_CLIENT_CREDENTIALS, idp_grant_client_credentials,
 	    idp_grant_client_credentials_start, idp_grant_client_credentials_finish },
-	{ "authorization_code", 0, IDP_ERR_PUBLIC_CLIENT_CODE,
+	{ "authorization_code", IDP_GRANT_PUBLIC_OAUTH2, IDP_ERR_PUBLIC_CLIENT_CODE,
 	    GRANT_AUTHORIZATION_CODE, idp_grant_code, NULL, NULL },
 	/* Public clients refresh without a secret (their tokens rotate instead). */
 	{ "refresh_token", 0, IDP_OK,

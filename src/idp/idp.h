@@ -89,10 +89,12 @@ enum idp_err idp_app_set_redirect_uris(struct idp *idp, const char *client_id,
 /*
  * Switches an app's profile.  twitch: exactly id.twitch.tv's answers.
  * oauth2, in addition or instead: "scope" as one string (RFC 6749 5.1),
- * RFC 6749 5.2 / RFC 8628 3.5 error and error_description members in token
- * endpoint errors, offline_access accepted and ignored (refresh tokens come
- * anyway), and a confidential app authenticates when it polls the device
- * flow (Twitch lets it poll with its client id alone).
+ * RFC 6749 5.2 / RFC 8628 3.5 error and error_description members in
+ * errors, offline_access accepted and ignored (refresh tokens come
+ * anyway), HTTP Basic client authentication, a confidential app
+ * authenticating where Twitch takes its client id alone (device flow,
+ * revocation), a public app's code flow with PKCE S256 and loopback
+ * redirect URIs on any port (RFC 8252), and no plain PKCE.
  */
 enum idp_err idp_app_set_profile(struct idp *idp, const char *client_id,
     enum app_profile profile) MUST_CHECK;
@@ -118,6 +120,26 @@ enum idp_client_auth_way {
 	IDP_AUTH_PARAMS,		/* client_id and client_secret parameters (Twitch) */
 	IDP_AUTH_BASIC,			/* HTTP Basic (RFC 6749 2.3.1): the oauth2 profile's */
 	IDP_AUTH_BASIC_MALFORMED,	/* an Authorization: Basic that does not decode */
+};
+
+/*
+ * A client's credentials as a request at an endpoint where Twitch takes a
+ * client id alone (revocation, starting the device flow) brought them.
+ */
+struct idp_client_creds {
+	enum idp_client_auth_way way;
+	const char	*client_id;	/* the parameters */
+	const char	*client_secret;
+	const char	*basic_id;	/* for IDP_AUTH_BASIC */
+	const char	*basic_secret;
+	const char	*client_addr;	/* for the failure limits; or NULL */
+};
+
+/* How an error is to be answered, where the app's profile decides it. */
+struct idp_answer_shape {
+	int	 oauth2;	/* the app has the oauth2 profile */
+	int	 basic;		/* it authenticated with HTTP Basic */
+	int64_t	 retry_after;	/* for IDP_ERR_CLIENT_THROTTLED: seconds */
 };
 
 struct idp_token_request {
@@ -224,15 +246,28 @@ enum idp_err idp_validate(struct idp *idp, const char *token, size_t token_len,
 enum idp_err idp_revoke(struct idp *idp, const char *client_id, const char *token)
     MUST_CHECK;
 /*
+ * Who is asking at an endpoint where Twitch takes a client id alone
+ * (revocation, starting the device flow), into client_id: a twitch app is
+ * its client id (a secret sent is not looked at, as on Twitch, and HTTP
+ * Basic is refused with a message saying to send parameters); an oauth2
+ * app may use Basic, and a confidential one must authenticate (RFC 7009
+ * 2.1, RFC 8628 3.1), under the token endpoint's failure limits.  *shape
+ * says how an error is to be answered.
+ */
+enum idp_err idp_client_identify(struct idp *idp, const struct idp_client_creds *who,
+    char client_id[TW_ID_LEN + 1], struct idp_answer_shape *shape) MUST_CHECK;
+/*
  * idp_revoke for servers that should not hold a thread while the store
- * commits, as idp_token_start: IDP_OK with *pending set, resume(arg)
+ * commits, as idp_token_start (the client as idp_client_identify says,
+ * *shape for an error): IDP_OK with *pending set, resume(arg)
  * called exactly once (perhaps before this returns), and
  * idp_revoke_finish(pending) gives the outcome and frees pending; or the
  * answer at once with *pending NULL.
  */
 struct idp_revocation;
-enum idp_err idp_revoke_start(struct idp *idp, const char *client_id, const char *token,
-    struct idp_revocation **pending, void (*resume)(void *), void *arg) MUST_CHECK;
+enum idp_err idp_revoke_start(struct idp *idp, const struct idp_client_creds *who,
+    const char *token, struct idp_revocation **pending, void (*resume)(void *), void *arg,
+    struct idp_answer_shape *shape) MUST_CHECK;
 enum idp_err idp_revoke_finish(struct idp_revocation *pending) MUST_CHECK;
 
 /* ---- users (users.c) ---- */
@@ -453,16 +488,16 @@ struct idp_device_auth {
 	int64_t	 expires_in;
 	int64_t	 interval;
 	char	 error_detail[256];	/* the names, for IDP_ERR_INVALID_SCOPE */
-	int	 oauth2;		/* the app has the oauth2 profile (errors too) */
+	struct idp_answer_shape shape;	/* how an error is answered */
 };
 
 /*
- * Starts a device authorization for client_id (public or confidential; no
- * secret is needed to start) asking for scopes.  Clear *out with
+ * Starts a device authorization for the client who names (identified as
+ * idp_client_identify says) asking for scopes.  Clear *out with
  * idp_device_auth_clear: it holds the device code in clear.
  */
-enum idp_err idp_device_start(struct idp *idp, const char *client_id, const char *scopes,
-    struct idp_device_auth *out) MUST_CHECK;
+enum idp_err idp_device_start(struct idp *idp, const struct idp_client_creds *who,
+    const char *scopes, struct idp_device_auth *out) MUST_CHECK;
 void idp_device_auth_clear(struct idp_device_auth *out);
 
 /* What the activation page shows about a code the user typed. */

@@ -27,6 +27,7 @@ struct idp {
 
 #define IDP_GRANT_MOCK_API	 0x1	/* only at mock-api's /auth/authorize */
 #define IDP_GRANT_SECRET_IF_SENT 0x2	/* a confidential client may leave its secret out */
+#define IDP_GRANT_PUBLIC_OAUTH2	 0x4	/* an oauth2-profile public client is served */
 
 struct idp_grant;
 
@@ -220,9 +221,10 @@ int idp_scopes_requested(int oauth2, const char *list, char **canonical, char *b
 /*
  * What a code requested with code_challenge and code_challenge_method is
  * bound to, into out ("" without a challenge): NULL, or what is wrong with
- * them (for invalid_request).
+ * them (for invalid_request).  s256_only refuses plain (oauth2-profile
+ * apps: RFC 7636 4.2 and the OAuth security BCP).
  */
-const char *idp_pkce_bind(const char *challenge, const char *method,
+const char *idp_pkce_bind(const char *challenge, const char *method, int s256_only,
     char out[IDP_PKCE_LEN + 1]) MUST_CHECK;
 /* The proof a token request's code_verifier (NULL: none) gives, into out. */
 void idp_pkce_proof(const char *verifier, char out[IDP_PKCE_LEN + 1]);

@@ -39,7 +39,8 @@ pkce_s256(const char *verifier, char out[IDP_PKCE_LEN + 1])
 }
 
 const char *
-idp_pkce_bind(const char *challenge, const char *method, char out[IDP_PKCE_LEN + 1])
+idp_pkce_bind(const char *challenge, const char *method, int s256_only,
+    char out[IDP_PKCE_LEN + 1])
 {
 	uint8_t digest[HASH_LEN];	/* b64url_decoded_max(IDP_PKCE_LEN) is HASH_LEN */
 
@@ -48,7 +49,10 @@ idp_pkce_bind(const char *challenge, const char *method, char out[IDP_PKCE_LEN +
 		return idp_blank(method) ? NULL :
 		    "code_challenge_method was sent without a code_challenge";
 	if (idp_blank(method) || strcmp(method, "plain") == 0) {
-		/* RFC 7636 4.3: no method means plain. */
+		/* RFC 7636 4.3: no method means plain; 4.2: S256 is the one to use. */
+		if (s256_only)
+			return "code_challenge_method must be S256 for this app (plain, the "
+			    "default when none is given, is not accepted)";
 		if (!pkce_value_ok(challenge))
 			return "code_challenge must be " TW_STR(TW_PKCE_MIN) " to "
 			    TW_STR(TW_PKCE_MAX) " characters of A-Z a-z 0-9 - . _ ~";

@@ -5,13 +5,14 @@
  * Invariants: a well-formed request is answered IDP_OK whether or not the
  * token existed or was the client's, so revoke cannot be used to probe
  * tokens; only a store failure says otherwise.  The store revokes only a
- * token of client_id; a refresh token takes its whole grant with it.  A
+ * token of client_id; a refresh token takes its whole grant with it.  Who
+ * asks is idp_client_identify's: an oauth2 app's confidential clients
+ * authenticate (RFC 7009 2.1), a twitch app's client id is enough.  A
  * presented token is looked up by both digests it may be kept under, in
  * one write, so a revocation is one commit (shared with others by the
  * group commit when it is queued).
  */
 #include <openssl/crypto.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,21 +31,21 @@ struct idp_revocation {
 
 /*
  * The checks every revocation passes, then the digests to revoke: IDP_OK
- * with *revoke set (0: a token too long to be one, answered as unknown).
+ * with *revoke set (0: a token too long to be one, answered as unknown)
+ * and client_id filled.
  */
 static enum idp_err
-revoke_prepare(struct idp *idp, const char *client_id, const char *token,
-    uint8_t digests[REVOKE_DIGESTS][HASH_LEN], int *revoke)
+revoke_prepare(struct idp *idp, const struct idp_client_creds *who, const char *token,
+    char client_id[TW_ID_LEN + 1], uint8_t digests[REVOKE_DIGESTS][HASH_LEN], int *revoke,
+    struct idp_answer_shape *shape)
 {
 	enum idp_err err;
 
 	*revoke = 0;
-	if (idp_blank(client_id))
-		return IDP_ERR_MISSING_CLIENT_ID;
+	if ((err = idp_client_identify(idp, who, client_id, shape)) != IDP_OK)
+		return err;
 	if (idp_blank(token))
 		return IDP_ERR_MISSING_OAUTH_TOKEN;
-	if ((err = idp_client_known(idp, client_id, NULL)) != IDP_OK)
-		return err;
 	if (strlen(token) > TW_MAX_TOKEN_LEN)
 		return IDP_OK;
 	/* An access token; else a refresh token (or a legacy_digest access token). */
@@ -63,20 +64,25 @@ revoke_outcome(enum store_rc rc)
 enum idp_err
 idp_revoke(struct idp *idp, const char *client_id, const char *token)
 {
+	struct idp_client_creds who = { .way = IDP_AUTH_PARAMS, .client_id = client_id };
 	uint8_t digests[REVOKE_DIGESTS][HASH_LEN];
+	char id[TW_ID_LEN + 1];
+	struct idp_answer_shape shape;
 	enum idp_err err;
 	int revoke;
 
-	if ((err = revoke_prepare(idp, client_id, token, digests, &revoke)) != IDP_OK || !revoke)
+	err = revoke_prepare(idp, &who, token, id, digests, &revoke, &shape);
+	if (err != IDP_OK || !revoke)
 		return err;
-	err = revoke_outcome(store_token_revoke(idp->store, digests, REVOKE_DIGESTS, client_id));
+	err = revoke_outcome(store_token_revoke(idp->store, digests, REVOKE_DIGESTS, id));
 	OPENSSL_cleanse(digests, sizeof(digests));
 	return err;
 }
 
 enum idp_err
-idp_revoke_start(struct idp *idp, const char *client_id, const char *token,
-    struct idp_revocation **pending, void (*resume)(void *), void *arg)
+idp_revoke_start(struct idp *idp, const struct idp_client_creds *who, const char *token,
+    struct idp_revocation **pending, void (*resume)(void *), void *arg,
+    struct idp_answer_shape *shape)
 {
 	struct idp_revocation *p;
 	enum idp_err err;
@@ -84,14 +90,12 @@ idp_revoke_start(struct idp *idp, const char *client_id, const char *token,
 
 	*pending = NULL;
 	p = xcalloc(1, sizeof(*p));
-	err = revoke_prepare(idp, client_id, token, p->digests, &revoke);
+	err = revoke_prepare(idp, who, token, p->client_id, p->digests, &revoke, shape);
 	if (err != IDP_OK || !revoke) {
 		OPENSSL_cleanse(p, sizeof(*p));
 		free(p);
 		return err;
 	}
-	/* A known client's id fits. */
-	snprintf(p->client_id, sizeof(p->client_id), "%s", client_id);
 	p->wait.resume = resume;
 	p->wait.arg = arg;
 	/* The store may answer, and resume run, before this returns. */

@@ -8,18 +8,21 @@
 // the console.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
   startServer, createApp, createUser, cli, postForm, read, twitchError, activateDevice,
   userTokens, freshDb, Browser, csrfOf, signIn, authorizeUrl,
 } from './lib/harness.mjs';
 
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
-let server, db, twitch, oauth2;
+let server, db, twitch, oauth2, native, tv;
 
 before(async () => {
   db = freshDb();
   twitch = createApp(db, 'Twitch Shaped');
   oauth2 = createApp(db, 'Standard Shaped', ['http://localhost:3000'], ['--profile', 'oauth2']);
+  native = createApp(db, 'Native App', ['http://127.0.0.1/callback'], ['--public', '--profile', 'oauth2']);
+  tv = createApp(db, 'Living Room', ['http://127.0.0.1/callback'], ['--public']);
   createUser(db, 'profiler');
   createUser(db, 'profowner');
   server = await startServer({ db });
@@ -108,8 +111,9 @@ test('code flow and refresh: scope one string for an oauth2 app, offline_access 
 });
 
 test('device flow: an oauth2 confidential app polls with its secret, and hears RFC 8628 errors', async () => {
+  // An oauth2 confidential app authenticates to start, too (RFC 8628 3.1).
   const start = async (app, scopes) => read(postForm(`${server.url}/oauth2/device`,
-    { client_id: app.client_id, scopes }));
+    { client_id: app.client_id, scopes, ...(app === oauth2 ? { client_secret: app.client_secret } : {}) }));
   let d = await start(oauth2, 'chat:read offline_access');
   assert.equal(d.status, 200, d.text);
   const poll = (extra) => token({ client_id: oauth2.client_id, device_code: d.json.device_code,
@@ -196,4 +200,95 @@ test('HTTP Basic client authentication: an oauth2 app\'s way; one way at a time;
   })();
   assert.equal(t.status, 200, t.text);
   assert.equal(t.json.scope, 'chat:read');
+});
+
+test('a public oauth2 app uses the code flow with PKCE S256, its loopback redirect URI on any port (RFC 8252); a twitch public app still cannot', async () => {
+  const verifier = 'N'.repeat(20) + '-._~' + 'v'.repeat(30);
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const redirect = 'http://127.0.0.1:54321/callback';
+  const pkce = { code_challenge: challenge, code_challenge_method: 'S256' };
+  const b = new Browser(server.url);
+  const url = authorizeUrl(native, { redirectUri: redirect, extra: pkce });
+  await signIn(b, url, 'profiler');
+  let res = await b.get(url);
+  if (res.status === 200) res = await b.post(url, { csrf: csrfOf(res.text), decision: 'authorize' });
+  const back = new URL(res.location);
+  assert.equal(`${back.origin}${back.pathname}`, 'http://127.0.0.1:54321/callback');
+  const code = back.searchParams.get('code');
+  const exchange = (extra) => token({ client_id: native.client_id, grant_type: 'authorization_code',
+    code, redirect_uri: redirect, ...extra });
+  oauthError(await exchange({}), 400, 'missing code verifier: this code was requested with a code_challenge', 'invalid_grant');
+  oauthError(await exchange({ code_verifier: verifier, redirect_uri: 'http://127.0.0.1:54322/callback' }), 400,
+    'Parameter redirect_uri does not match registered URI', 'invalid_grant');
+  const t = await exchange({ code_verifier: verifier });
+  assert.equal(t.status, 200, t.text);
+  assert.equal(t.json.scope, 'chat:read');
+  // Its refresh token rotates, without a secret, as a public client's does.
+  const r = await token({ client_id: native.client_id, grant_type: 'refresh_token', refresh_token: t.json.refresh_token });
+  assert.equal(r.status, 200, r.text);
+  assert.notEqual(r.json.refresh_token, t.json.refresh_token);
+
+  // Without PKCE, or with plain: refused at the redirect URI.
+  const refused = async (app, extra, error, description, redirectUri = redirect) => {
+    const x = await b.get(authorizeUrl(app, { redirectUri, extra }));
+    assert.equal(x.status, 302, x.text.slice(0, 200));
+    const loc = new URL(x.location);
+    assert.equal(loc.searchParams.get('error'), error, x.location);
+    assert.equal(loc.searchParams.get('error_description'), description);
+  };
+  await refused(native, {}, 'invalid_request', 'a public client\'s code flow needs PKCE: send a code_challenge with code_challenge_method=S256');
+  await refused(native, { code_challenge: verifier, code_challenge_method: 'plain' }, 'invalid_request',
+    'code_challenge_method must be S256 for this app (plain, the default when none is given, is not accepted)');
+  await refused(native, { ...pkce, response_type: 'token' }, 'unauthorized_client',
+    'public clients may use the code flow (response_type=code, with PKCE S256) or the device code flow');
+  // Another path, or https, is not the registered URI: sent to the first registered one.
+  await refused(native, pkce, 'redirect_mismatch', 'Parameter redirect_uri does not match registered URI',
+    'http://127.0.0.1:54321/other');
+  // A twitch public app: as on Twitch, no code flow; and its redirect URI matches exactly.
+  await refused(tv, pkce, 'unauthorized_client', 'public clients cannot use this flow; use the device code flow',
+    'http://127.0.0.1/callback');
+  await refused(tv, pkce, 'redirect_mismatch', 'Parameter redirect_uri does not match registered URI');
+  // A confidential oauth2 app's loopback URI still matches exactly.
+  const x = await b.get(authorizeUrl(oauth2, { redirectUri: 'http://localhost:3001', extra: pkce }));
+  assert.equal(new URL(x.location).searchParams.get('error'), 'redirect_mismatch');
+});
+
+test('revoke and device start: an oauth2 confidential app authenticates (parameters or Basic); a twitch app\'s client id is enough', async () => {
+  const basic = (id, secret) => ({ Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
+  const revoke = (params, headers) => read(postForm(`${server.url}/oauth2/revoke`, params, headers));
+  const device = (params, headers) => read(postForm(`${server.url}/oauth2/device`, params, headers));
+  const cc = async (app) => (await token({ client_id: app.client_id, client_secret: app.client_secret,
+    grant_type: 'client_credentials' })).json.access_token;
+  const live = async (t) => (await read(fetch(`${server.url}/oauth2/validate`, { headers: { Authorization: `OAuth ${t}` } }))).status === 200;
+
+  // oauth2: without its secret, refused and nothing revoked.
+  let t = await cc(oauth2);
+  oauthError(await revoke({ client_id: oauth2.client_id, token: t }), 400, 'missing client secret', 'invalid_client');
+  oauthError(await revoke({ client_id: oauth2.client_id, client_secret: 'w'.repeat(30), token: t }), 403, 'invalid client secret', 'invalid_client');
+  let r = await revoke({ token: t }, basic(oauth2.client_id, 'w'.repeat(30)));
+  oauthError(r, 401, 'invalid client secret', 'invalid_client');
+  assert.equal(r.headers.get('www-authenticate'), 'Basic realm="twauth"');
+  assert.ok(await live(t), 'still live after the refused revocations');
+  r = await revoke({ token: t }, basic(oauth2.client_id, oauth2.client_secret));
+  assert.equal(r.status, 200, r.text);
+  assert.ok(!(await live(t)), 'revoked by Basic');
+  t = await cc(oauth2);
+  assert.equal((await revoke({ client_id: oauth2.client_id, client_secret: oauth2.client_secret, token: t })).status, 200);
+  assert.ok(!(await live(t)), 'revoked by parameters');
+
+  // twitch: the client id alone, as on Twitch; Basic is refused with what to do.
+  t = await cc(twitch);
+  r = await revoke({ token: t }, basic(twitch.client_id, twitch.client_secret));
+  assert.deepEqual(r.json, { status: 400, message: 'invalid client: Twitch takes client_id and client_secret as parameters, not HTTP Basic; send them as parameters, or give the app the oauth2 profile' });
+  assert.equal((await revoke({ client_id: twitch.client_id, token: t })).status, 200);
+  assert.ok(!(await live(t)));
+
+  // Device start: the same rule.
+  oauthError(await device({ client_id: oauth2.client_id, scopes: 'chat:read' }), 400, 'missing client secret', 'invalid_client');
+  r = await device({ scopes: 'chat:read' }, basic(oauth2.client_id, oauth2.client_secret));
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.json.device_code, /^[0-9a-z]{40}$/);
+  assert.equal((await device({ client_id: twitch.client_id, scopes: 'chat:read' })).status, 200);
+  // A public oauth2 app has no secret to send.
+  assert.equal((await device({ client_id: native.client_id, scopes: 'chat:read' })).status, 200);
 });

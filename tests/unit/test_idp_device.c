@@ -26,7 +26,8 @@ activate_limit_holds_for_everyone_together(void)
 		return;
 	idp_config_defaults(&cfg);
 	idp = idp_new(st, &cfg);
-	CHECK(idp_device_start(idp, "c1", "chat:read", &auth) == IDP_OK);
+	CHECK(idp_device_start(idp, &(struct idp_client_creds){ .client_id = "c1" }, "chat:read",
+	    &auth) == IDP_OK);
 	/* Each address stays under its own limit; together they spend the bucket. */
 	for (int i = 0; i < TW_ACTIVATE_ALL_BURST; i++) {
 		snprintf(addr, sizeof(addr), "10.0.%d.%d", i / 250, i % 250);
@@ -60,7 +61,8 @@ activate_reads_codes_as_people_type_them(void)
 		return;
 	idp_config_defaults(&cfg);
 	idp = idp_new(st, &cfg);
-	CHECK(idp_device_start(idp, "c1", "", &auth) == IDP_OK);
+	CHECK(idp_device_start(idp, &(struct idp_client_creds){ .client_id = "c1" }, "",
+	    &auth) == IDP_OK);
 	snprintf(typed, sizeof(typed), " %.4s - %.4s", auth.user_code, auth.user_code + 4);
 	for (char *p = typed; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
