@@ -8,7 +8,9 @@
 #                           PostgreSQL's server (the tests start their own),
 #                           openssl (to make a throwaway CA), sqlite3 (to
 #                           damage a database on purpose), man-db and
-#                           systemd (to check the man page and the unit), and
+#                           systemd (to check the man page and the unit),
+#                           python3-authlib and python3-requests-oauthlib
+#                           (third-party OAuth clients the tests run), and
 #                           playwright-core, openid-client and jose from npm
 #                           (tests/e2e/package-lock.json)
 #   scripts/deps.sh bench   + wrk, curl and PostgreSQL's server
@@ -21,7 +23,8 @@ purpose=${1:-build}
 want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev libcurl4-openssl-dev libpq-dev ca-certificates)
 case "$purpose" in
 build) ;;
-test) want+=(procps curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd) ;;
+test) want+=(procps curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd
+	python3-authlib python3-requests-oauthlib) ;;
 bench) want+=(wrk curl postgresql) ;;
 fuzz) want+=(clang libclang-rt-dev) ;;
 *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;

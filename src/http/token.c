@@ -38,7 +38,7 @@ reply_idp_error(struct request *req, enum idp_err err, const char *detail, int o
 		snprintf(message, sizeof(message), "%s: %s", info->message, detail);
 	else
 		snprintf(message, sizeof(message), "%s", info->message);
-	if (!oauth2) {
+	if (!oauth2 && !info->standard) {
 		req_reply_message(req, (unsigned)status, message);
 		return;
 	}

@@ -8,14 +8,14 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_MISSING_CLIENT_ID] = { 400, "missing client id", "invalid_request" },
 	[IDP_ERR_BASIC_MALFORMED] = { 400,
 	    "malformed HTTP Basic credentials: send the base64 of client_id:client_secret",
-	    "invalid_request" },
+	    "invalid_request", 1 },
 	[IDP_ERR_CLIENT_AUTH_TWICE] = { 400,
 	    "send the client's credentials one way: HTTP Basic, or the client_id and "
-	    "client_secret parameters, not both", "invalid_request" },
+	    "client_secret parameters, not both", "invalid_request", 1 },
 	[IDP_ERR_BASIC_FOR_TWITCH] = { 400,
 	    "invalid client: Twitch takes client_id and client_secret as parameters, not HTTP "
 	    "Basic; send them as parameters, or give the app the oauth2 profile",
-	    "invalid_client" },
+	    "invalid_client", 1 },
 	[IDP_ERR_INVALID_CLIENT] = { 400, "invalid client", "invalid_client" },
 	[IDP_ERR_MISSING_CLIENT_SECRET] = { 400, "missing client secret", "invalid_client" },
 	[IDP_ERR_INVALID_CLIENT_SECRET] = { 403, "invalid client secret", "invalid_client" },

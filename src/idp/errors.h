@@ -95,6 +95,12 @@ struct idp_err_info {
 	 * also get; NULL where the token endpoint never answers it.
 	 */
 	const char	*oauth;
+	/*
+	 * Answered with the RFC 6749 members to every app, whatever its
+	 * profile: only a standard OAuth client can meet it (HTTP Basic), and
+	 * its library should hear a clear error, not a token-shaped body.
+	 */
+	int		 standard;
 };
 
 /* The status and message of err; never NULL. */

@@ -1,0 +1,96 @@
+"""Authlib (Debian's python3-authlib), with its defaults, against twauth:
+each scenario prints one JSON object of what the library got, for
+tests/e2e/client_authlib.test.mjs to judge.
+
+  authlib_client.py SCENARIO BASE CLIENT_ID CLIENT_SECRET [LOGIN PASSWORD REDIRECT]
+"""
+import json
+import sys
+import time
+
+import requests
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.common.security import generate_token
+from authlib.jose import JsonWebKey, jwt
+from authlib.integrations.base_client import OAuthError
+
+from twauth_browser import sign_in_and_consent
+
+DEVICE = 'urn:ietf:params:oauth:grant-type:device_code'
+
+
+def error_of(call):
+    """What the library says when call fails: its OAuthError, or what it returned."""
+    try:
+        return {'returned': call()}
+    except OAuthError as e:
+        return {'error': e.error, 'description': e.description}
+
+
+def client_credentials(base, cid, secret):
+    # The library's default client authentication: client_secret_basic.
+    s = OAuth2Session(cid, secret)
+    return error_of(lambda: dict(s.fetch_token(base + '/oauth2/token',
+                                               grant_type='client_credentials')))
+
+
+def code_flow(base, cid, secret, login, password, redirect):
+    disc = requests.get(base + '/oauth2/.well-known/openid-configuration').json()
+    jwks = JsonWebKey.import_key_set(requests.get(disc['jwks_uri']).json())
+    s = OAuth2Session(cid, secret, scope='openid chat:read offline_access',
+                      redirect_uri=redirect, code_challenge_method='S256')
+    verifier, nonce = generate_token(48), generate_token(20)
+    url, state = s.create_authorization_url(disc['authorization_endpoint'],
+                                            code_verifier=verifier, nonce=nonce)
+    back = sign_in_and_consent(url, login, password)
+    tok = s.fetch_token(disc['token_endpoint'], authorization_response=back,
+                        code_verifier=verifier)
+    claims = jwt.decode(tok['id_token'], jwks, claims_options={
+        'iss': {'essential': True, 'value': disc['issuer']},
+        'aud': {'essential': True, 'value': cid},
+        'nonce': {'essential': True, 'value': nonce}})
+    claims.validate()
+    refreshed = s.refresh_token(disc['token_endpoint'], refresh_token=tok['refresh_token'])
+    info = s.introspect_token(disc['introspection_endpoint'],
+                              token=refreshed['access_token']).json()
+    revoked = s.revoke_token(disc['revocation_endpoint'], refreshed['access_token'])
+    after = s.introspect_token(disc['introspection_endpoint'],
+                               token=refreshed['access_token']).json()
+    return {'scope': tok['scope'], 'token_type': tok['token_type'], 'sub': claims['sub'],
+            'refreshed_scope': refreshed['scope'], 'introspected': info,
+            'revoke_status': revoked.status_code, 'after_revoke': after}
+
+
+def device_flow(base, cid, secret):
+    """Polls as the library does (its fetch_token), with the client's secret
+    by Basic.  Waits for a line on stdin after printing the link, while the
+    test approves it."""
+    s = OAuth2Session(cid, secret)
+    start = requests.post(base + '/oauth2/device', data={'scope': 'chat:read'},
+                          auth=(cid, secret)).json()
+    poll = lambda code: dict(s.fetch_token(base + '/oauth2/token', grant_type=DEVICE,
+                                           device_code=code))
+    first = error_of(lambda: poll(start['device_code']))
+    print(json.dumps({'verification_uri': start['verification_uri']}), flush=True)
+    sys.stdin.readline()
+    time.sleep(start['interval'])	# as RFC 8628 3.5 asks between polls
+    done = error_of(lambda: poll(start['device_code']))
+    other = requests.post(base + '/oauth2/device', data={'scope': 'chat:read'},
+                          auth=(cid, secret)).json()
+    pending = error_of(lambda: poll(other['device_code']))
+    fast = error_of(lambda: poll(other['device_code']))
+    return {'first': first, 'done': done, 'pending': pending, 'too_fast': fast,
+            'interval': start['interval']}
+
+
+def main():
+    scenario, base, cid, secret = sys.argv[1:5]
+    rest = sys.argv[5:]
+    run = {'client_credentials': lambda: client_credentials(base, cid, secret),
+           'code_flow': lambda: code_flow(base, cid, secret, *rest),
+           'device_flow': lambda: device_flow(base, cid, secret)}[scenario]
+    print(json.dumps(run()), flush=True)
+
+
+if __name__ == '__main__':
+    main()
