@@ -271,6 +271,8 @@ idp_grant_device(struct idp *idp, const struct idp_grant *g,
 	if (is_public)
 		issue.refresh_expires_at = issue.access.created_at + TW_PUBLIC_REFRESH_IDLE;
 	rc = store_device_poll(idp->store, digest, req->client_id, &issue, &poll_rules, &poll);
+	if (rc == STORE_EXPIRED)
+		return IDP_ERR_DEVICE_CODE_EXPIRED;
 	if (rc != STORE_OK)
 		return idp_from_store(rc, IDP_ERR_INVALID_DEVICE_CODE);
 	switch (poll.outcome) {

@@ -51,6 +51,7 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_SLOW_DOWN] = { 400, "slow_down", "slow_down" },
 	[IDP_ERR_DEVICE_DENIED] = { 400, "access_denied", "access_denied" },
 	[IDP_ERR_INVALID_DEVICE_CODE] = { 400, "invalid device code", "invalid_grant" },
+	[IDP_ERR_DEVICE_CODE_EXPIRED] = { 400, "invalid device code", "expired_token" },
 	[IDP_ERR_USER_CODE_DECIDED] = { 400,
 	    "That code has been answered already: your device has the answer. "
 	    "To change it, start again on the device." },

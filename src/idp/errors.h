@@ -35,6 +35,7 @@ enum idp_err {
 	IDP_ERR_SLOW_DOWN,
 	IDP_ERR_DEVICE_DENIED,
 	IDP_ERR_INVALID_DEVICE_CODE,
+	IDP_ERR_DEVICE_CODE_EXPIRED,	/* Twitch's message; RFC 8628's expired_token */
 	IDP_ERR_WRONG_USER_CODE,	/* typed at /activate */
 	IDP_ERR_USER_CODE_DECIDED,	/* ... right, but decided already */
 	IDP_ERR_ACTIVATE_THROTTLED,

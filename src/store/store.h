@@ -31,6 +31,7 @@ enum store_rc {
 	STORE_MISMATCH,		/* found, but a condition of the call failed */
 	STORE_REPLAY,		/* single-use value used again: its grant is revoked */
 	STORE_UNPROVEN,		/* found, but the proof it is bound to was not given */
+	STORE_EXPIRED,		/* found, but past its lifetime */
 	STORE_ERROR,		/* the database failed; logged, retry later */
 	STORE__MAX
 };
@@ -426,11 +427,12 @@ MUST_CHECK enum store_rc store_device_decide(struct store *st,
     int64_t user_id, int approve, int64_t now);
 /*
  * A device polls, in one transaction, at issue->access.created_at.  The
- * authorization must exist, belong to client_id, be unexpired and unspent
- * (else NOTFOUND).  A poll sooner than the interval after the previous one
- * grows the interval by rules->slow_down (up to rules->max_interval) and
- * answers POLL_SLOW_DOWN; otherwise an approved authorization becomes a
- * grant holding the tokens of issue and is spent (POLL_ISSUED).
+ * authorization must exist, belong to client_id and be unspent (else
+ * NOTFOUND), and be unexpired (else EXPIRED).  A poll sooner than the
+ * interval after the previous one grows the interval by rules->slow_down
+ * (up to rules->max_interval) and answers POLL_SLOW_DOWN; otherwise an
+ * approved authorization becomes a grant holding the tokens of issue and
+ * is spent (POLL_ISSUED).
  */
 MUST_CHECK enum store_rc store_device_poll(struct store *st,
     const uint8_t device_hash[HASH_LEN], const char *client_id,

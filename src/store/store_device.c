@@ -190,8 +190,10 @@ poll_once(struct db_conn *c, const uint8_t *device_hash, const char *client_id,
 	db_done(c);
 	if (row < 0)
 		return STORE_ERROR;
-	if (row == 0 || !mine || expires_at <= now || state == DEVICE_REDEEMED)
+	if (row == 0 || !mine || state == DEVICE_REDEEMED)
 		return STORE_NOTFOUND;
+	if (expires_at <= now)
+		return STORE_EXPIRED;
 	out->outcome = POLL_PENDING;
 	/* The first poll may come at once; after that, the interval holds. */
 	if (polled_before && now - last_poll < out->interval) {

@@ -14,7 +14,7 @@ import * as client from 'openid-client';
 import * as jose from 'jose';
 import {
   BIN, startServer, createApp, createUser, cli, Browser, signIn, authorize, postForm, read,
-  validate, twitchError, tempDir, freshDb, secretFileOf,
+  validate, twitchError, tempDir, freshDb, secretFileOf, activateDevice,
 } from './lib/harness.mjs';
 
 const REDIRECT = 'http://localhost:3000/callback';
@@ -142,6 +142,23 @@ test('openid-client with client_secret_basic: client credentials and the code fl
   // oauth4webapi reports the 401's Basic challenge before the body.
   await assert.rejects(client.clientCredentialsGrant(wrong), (e) => e.status === 401 &&
     e.cause?.[0]?.scheme === 'basic');
+});
+
+test('device flow, refresh and revocation as openid-client runs them: polling waits through authorization_pending', async () => {
+  const config = await discover();
+  const d = await client.initiateDeviceAuthorization(config, { scope: 'chat:read offline_access' });
+  assert.equal(d.interval, 5);
+  // The user approves while the library waits out its interval.
+  const approved = activateDevice(server.url, d.verification_uri, 'oidc_user');
+  const tokens = await client.pollDeviceAuthorizationGrant(config, d);
+  await approved;
+  assert.equal(tokens.scope, 'chat:read');
+  assert.match(tokens.refresh_token, /^[0-9a-z]{50}$/);
+  const next = await client.refreshTokenGrant(config, tokens.refresh_token);
+  assert.notEqual(next.access_token, tokens.access_token);
+  assert.equal((await client.tokenIntrospection(config, next.access_token)).active, true);
+  await client.tokenRevocation(config, next.access_token);
+  assert.equal((await client.tokenIntrospection(config, next.access_token)).active, false);
 });
 
 test('code flow with openid-client: id_token validated, claims asked for, userinfo', async () => {

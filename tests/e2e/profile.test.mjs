@@ -298,3 +298,21 @@ test('revoke and device start: an oauth2 confidential app authenticates (paramet
   // A public oauth2 app has no secret to send.
   assert.equal((await device({ client_id: native.client_id, scopes: 'chat:read' })).status, 200);
 });
+
+test('an expired device code: Twitch\'s "invalid device code" for a twitch app, RFC 8628\'s expired_token beside it for an oauth2 app', async () => {
+  const s = await startServer({ db, args: ['--device-code-ttl', '1'] });
+  try {
+    const start = async (app, extra = {}) => (await read(postForm(`${s.url}/oauth2/device`,
+      { client_id: app.client_id, scopes: 'chat:read', ...extra }))).json;
+    const d1 = await start(oauth2, { client_secret: oauth2.client_secret });
+    const d2 = await start(twitch);
+    await new Promise((res) => setTimeout(res, 1100));
+    const poll = (app, d, extra = {}) => read(postForm(`${s.url}/oauth2/token`, { client_id: app.client_id,
+      device_code: d.device_code, grant_type: DEVICE, ...extra }));
+    oauthError(await poll(oauth2, d1, { client_secret: oauth2.client_secret }), 400, 'invalid device code', 'expired_token');
+    assert.deepEqual((await poll(twitch, d2)).json, { status: 400, message: 'invalid device code' });
+    // Unknown stays invalid_grant.
+    oauthError(await poll(oauth2, { device_code: 'u'.repeat(40) }, { client_secret: oauth2.client_secret }), 400,
+      'invalid device code', 'invalid_grant');
+  } finally { await s.stop(); }
+});

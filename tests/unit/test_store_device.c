@@ -121,7 +121,7 @@ store_device_denial_and_expiry(void)
 	CHECK(store_device_decide(st, d.user_hash, uid, 0, 1001) == STORE_OK);
 	CHECK(poll_at(st, &d, "c1", 5, 1010, &rc, NULL) == POLL_DENIED && rc == STORE_OK);
 	(void)poll_at(st, &d, "c1", 5, 1600, &rc, NULL);
-	CHECK(rc == STORE_NOTFOUND);	/* expired */
+	CHECK(rc == STORE_EXPIRED);	/* expired: told apart from unknown (RFC 8628 expired_token) */
 	/* No decision after expiry either. */
 	device_for(&d, 50, 1000, 600);
 	CHECK(store_device_insert(st, &d) == STORE_OK);
