@@ -9,10 +9,10 @@
 #                           openssl (to make a throwaway CA), sqlite3 (to
 #                           damage a database on purpose), man-db and
 #                           systemd (to check the man page and the unit),
-#                           python3-authlib, python3-requests-oauthlib and
-#                           Apache with mod_auth_openidc (third-party OAuth
-#                           clients the tests run; apache2-bin starts no
-#                           service), and
+#                           python3-authlib, python3-requests-oauthlib,
+#                           Apache with mod_auth_openidc and oidc-agent
+#                           (third-party OAuth clients the tests run; none
+#                           starts a service), and
 #                           playwright-core, openid-client and jose from npm
 #                           (tests/e2e/package-lock.json)
 #   scripts/deps.sh bench   + wrk, curl and PostgreSQL's server
@@ -26,7 +26,8 @@ want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev lib
 case "$purpose" in
 build) ;;
 test) want+=(procps curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd
-	python3-authlib python3-requests-oauthlib apache2-bin libapache2-mod-auth-openidc) ;;
+	python3-authlib python3-requests-oauthlib apache2-bin libapache2-mod-auth-openidc
+	oidc-agent-cli) ;;
 bench) want+=(wrk curl postgresql) ;;
 fuzz) want+=(clang libclang-rt-dev) ;;
 *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
