@@ -80,7 +80,7 @@ npm_deps() {
 			exit 1
 		fi
 	fi
-	for pkg in playwright-core openid-client jose; do
+	for pkg in playwright-core openid-client oauth4webapi jose; do
 		if [ ! -f "$tests/e2e/node_modules/$pkg/package.json" ]; then
 			echo "twauth: installing the test drivers (npm ci in tests/e2e)"
 			# Node.js trusts its own list of authorities, not the

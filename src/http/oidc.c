@@ -40,6 +40,10 @@ http_discovery(struct request *req)
 	/* Basic is for oauth2-profile apps (a twitch app is told to send parameters). */
 	static const char *const auth_methods[] = { "client_secret_post", "client_secret_basic" };
 	static const char *const pkce_methods[] = { "S256", "plain" };
+	static const char *const grant_types[] = {
+		"authorization_code", "client_credentials", "refresh_token",
+		"urn:ietf:params:oauth:grant-type:device_code", "implicit",
+	};
 	static const char *const claims[] = {
 		"aud", "exp", "iat", "iss", "sub", "azp", "email", "email_verified",
 		"picture", "preferred_username", "updated_at",
@@ -67,6 +71,9 @@ http_discovery(struct request *req)
 	json_object_set_new(doc, "id_token_signing_alg_values_supported", STRINGS(algs));
 	json_object_set_new(doc, "scopes_supported", STRINGS(scopes));
 	json_object_set_new(doc, "token_endpoint_auth_methods_supported",
+	    STRINGS(auth_methods));
+	json_object_set_new(doc, "grant_types_supported", STRINGS(grant_types));
+	json_object_set_new(doc, "revocation_endpoint_auth_methods_supported",
 	    STRINGS(auth_methods));
 	json_object_set_new(doc, "introspection_endpoint_auth_methods_supported",
 	    STRINGS(auth_methods));

@@ -44,8 +44,22 @@ reply_idp_error(struct request *req, enum idp_err err, const char *detail, int o
 	}
 	/* RFC 6749 5.2 beside Twitch's members, for the oauth2 profile. */
 	if (basic && info->oauth != NULL && strcmp(info->oauth, "invalid_client") == 0) {
+		char challenge[sizeof(message) + 80], quoted[sizeof(message)];
+		size_t i;
+
+		/*
+		 * The error in the challenge too (RFC 6750 3's parameters): some
+		 * clients stop at a 401's challenge and never read the body.  A
+		 * quoted-string takes no bare '"' or '\\'.
+		 */
+		for (i = 0; message[i] != '\0'; i++)
+			quoted[i] = message[i] == '"' || message[i] == '\\' ? '\'' : message[i];
+		quoted[i] = '\0';
 		status = 401;
-		req_add_header(req, "WWW-Authenticate", "Basic realm=\"twauth\"");
+		snprintf(challenge, sizeof(challenge),
+		    "Basic realm=\"twauth\", error=\"invalid_client\", error_description=\"%s\"",
+		    quoted);
+		req_add_header(req, "WWW-Authenticate", challenge);
 	}
 	req_reply_json(req, (unsigned)status, json_pack("{s:i, s:s, s:s, s:s}",
 	    "status", status, "message", message,

@@ -71,7 +71,7 @@ test('errors: RFC 6749 shape; public apps, wrong and missing secrets, no token',
   const basic = `Basic ${Buffer.from(`${app.client_id}:${'w'.repeat(30)}`).toString('base64')}`;
   const r = await introspect({ token: 'x' }, { Authorization: basic });
   err(r, 401, 'invalid client secret', 'invalid_client');
-  assert.equal(r.headers.get('www-authenticate'), 'Basic realm="twauth"');
+  assert.match(r.headers.get('www-authenticate'), /^Basic realm="twauth", error="invalid_client", error_description="[^"]+"$/);
   err(await introspect({ token: 'x', client_secret: app.client_secret }, { Authorization: basic }), 400,
     'send the client\'s credentials one way: HTTP Basic, or the client_id and client_secret parameters, not both', 'invalid_request');
 });

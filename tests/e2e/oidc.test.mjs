@@ -65,6 +65,11 @@ test('discovery: every field of the contract, at both addresses, from the public
     assert.deepEqual(d.scopes_supported, ['openid']);
     assert.deepEqual(d.token_endpoint_auth_methods_supported, ['client_secret_post', 'client_secret_basic']);
     assert.deepEqual(d.code_challenge_methods_supported, ['S256', 'plain']);
+    assert.deepEqual(d.grant_types_supported, ['authorization_code', 'client_credentials', 'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code', 'implicit']);
+    assert.equal(d.device_authorization_endpoint, `${server.url}/oauth2/device`);
+    assert.equal(d.revocation_endpoint, `${server.url}/oauth2/revoke`);
+    assert.deepEqual(d.revocation_endpoint_auth_methods_supported, ['client_secret_post', 'client_secret_basic']);
     assert.equal(d.introspection_endpoint, `${server.url}/oauth2/introspect`);
     assert.deepEqual(d.introspection_endpoint_auth_methods_supported, ['client_secret_post', 'client_secret_basic']);
     assert.equal(d.claims_parameter_supported, true);
