@@ -4,17 +4,13 @@ tests/e2e/client_authlib.test.mjs to judge.
 
   authlib_client.py SCENARIO BASE CLIENT_ID CLIENT_SECRET [LOGIN PASSWORD REDIRECT]
 """
-import json
-import sys
-import time
-
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.common.security import generate_token
 from authlib.jose import JsonWebKey, jwt
 from authlib.integrations.base_client import OAuthError
 
-from twauth_browser import sign_in_and_consent
+from twauth_suite import device_scenario, run, sign_in_and_consent
 
 DEVICE = 'urn:ietf:params:oauth:grant-type:device_code'
 
@@ -62,35 +58,11 @@ def code_flow(base, cid, secret, login, password, redirect):
 
 
 def device_flow(base, cid, secret):
-    """Polls as the library does (its fetch_token), with the client's secret
-    by Basic.  Waits for a line on stdin after printing the link, while the
-    test approves it."""
     s = OAuth2Session(cid, secret)
-    start = requests.post(base + '/oauth2/device', data={'scope': 'chat:read'},
-                          auth=(cid, secret)).json()
-    poll = lambda code: dict(s.fetch_token(base + '/oauth2/token', grant_type=DEVICE,
-                                           device_code=code))
-    first = error_of(lambda: poll(start['device_code']))
-    print(json.dumps({'verification_uri': start['verification_uri']}), flush=True)
-    sys.stdin.readline()
-    time.sleep(start['interval'])	# as RFC 8628 3.5 asks between polls
-    done = error_of(lambda: poll(start['device_code']))
-    other = requests.post(base + '/oauth2/device', data={'scope': 'chat:read'},
-                          auth=(cid, secret)).json()
-    pending = error_of(lambda: poll(other['device_code']))
-    fast = error_of(lambda: poll(other['device_code']))
-    return {'first': first, 'done': done, 'pending': pending, 'too_fast': fast,
-            'interval': start['interval']}
-
-
-def main():
-    scenario, base, cid, secret = sys.argv[1:5]
-    rest = sys.argv[5:]
-    run = {'client_credentials': lambda: client_credentials(base, cid, secret),
-           'code_flow': lambda: code_flow(base, cid, secret, *rest),
-           'device_flow': lambda: device_flow(base, cid, secret)}[scenario]
-    print(json.dumps(run()), flush=True)
+    return device_scenario(base, cid, secret, lambda code: dict(s.fetch_token(
+        base + '/oauth2/token', grant_type=DEVICE, device_code=code)), error_of)
 
 
 if __name__ == '__main__':
-    main()
+    run({'client_credentials': client_credentials, 'code_flow': code_flow,
+         'device_flow': device_flow})

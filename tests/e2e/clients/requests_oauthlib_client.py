@@ -4,9 +4,7 @@ of what the library got, for tests/e2e/client_requests_oauthlib.test.mjs.
 
   requests_oauthlib_client.py SCENARIO BASE CLIENT_ID CLIENT_SECRET [LOGIN PASSWORD REDIRECT]
 """
-import json
 import os
-import sys
 import time
 
 # The library's own switch for a plain-HTTP test server (its docs' advice).
@@ -18,7 +16,7 @@ from oauthlib.oauth2 import BackendApplicationClient, DeviceClient
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from requests_oauthlib import OAuth2Session
 
-from twauth_browser import sign_in_and_consent
+from twauth_suite import device_scenario, run, sign_in_and_consent
 
 
 def outcome(call):
@@ -55,30 +53,10 @@ def code_flow(base, cid, secret, login, password, redirect):
 
 def device_flow(base, cid, secret):
     s = OAuth2Session(client=DeviceClient(client_id=cid))
-    start = requests.post(base + '/oauth2/device', data={'scope': 'chat:read'},
-                          auth=(cid, secret)).json()
-    poll = lambda code: s.fetch_token(base + '/oauth2/token', device_code=code,
-                                      client_secret=secret)
-    first = outcome(lambda: poll(start['device_code']))
-    print(json.dumps({'verification_uri': start['verification_uri']}), flush=True)
-    sys.stdin.readline()
-    time.sleep(start['interval'])	# as RFC 8628 3.5 asks between polls
-    done = outcome(lambda: poll(start['device_code']))
-    other = requests.post(base + '/oauth2/device', data={'scope': 'chat:read'},
-                          auth=(cid, secret)).json()
-    pending = outcome(lambda: poll(other['device_code']))
-    fast = outcome(lambda: poll(other['device_code']))
-    return {'first': first, 'done': done, 'pending': pending, 'too_fast': fast}
-
-
-def main():
-    scenario, base, cid, secret = sys.argv[1:5]
-    rest = sys.argv[5:]
-    run = {'client_credentials': lambda: client_credentials(base, cid, secret),
-           'code_flow': lambda: code_flow(base, cid, secret, *rest),
-           'device_flow': lambda: device_flow(base, cid, secret)}[scenario]
-    print(json.dumps(run()), flush=True)
+    return device_scenario(base, cid, secret, lambda code: s.fetch_token(
+        base + '/oauth2/token', device_code=code, client_secret=secret), outcome)
 
 
 if __name__ == '__main__':
-    main()
+    run({'client_credentials': client_credentials, 'code_flow': code_flow,
+         'device_flow': device_flow})
