@@ -90,14 +90,7 @@ do_validate(struct client_opts *o, const char *token, int json)
 	if (rc != OAUTH_OK)
 		return client_oauth_error("validating", rc, &err);
 	if (json) {
-		json_t *j = json_pack("{s:s, s:s, s:I}", "client_id", v.client_id,
-		    "scopes", v.scopes, "expires_in", (json_int_t)v.expires_in);
-
-		if (v.login != NULL) {
-			json_object_set_new(j, "login", json_string(v.login));
-			json_object_set_new(j, "user_id", json_string(v.user_id));
-		}
-		cli_print_json(j);
+		cli_print_json(json_loads(v.answer, 0, NULL));
 	} else {
 		client_duration(v.expires_in, left, sizeof(left));
 		if (v.login != NULL)
@@ -117,7 +110,6 @@ do_refresh_given(struct client_opts *o, const char *refresh_token)
 	struct oauth_tokens t;
 	struct oauth_err err;
 	enum oauth_rc rc;
-	json_t *j;
 
 	if (o->client_id == NULL) {
 		cli_error("refreshing a given token needs its --client-id");
@@ -126,10 +118,7 @@ do_refresh_given(struct client_opts *o, const char *refresh_token)
 	rc = oauth_refresh(o->issuer, o->client_id, o->client_secret, refresh_token, &t, &err);
 	if (rc != OAUTH_OK)
 		return client_oauth_error("refreshing", rc, &err);
-	j = json_pack("{s:s, s:s, s:s, s:I}", "access_token", t.access_token,
-	    "refresh_token", t.refresh_token ? t.refresh_token : "", "scope", t.scopes,
-	    "expires_in", (json_int_t)t.expires_in);
-	cli_print_json(j);
+	cli_print_json(json_loads(t.answer, 0, NULL));
 	oauth_tokens_clear(&t);
 	return EXIT_OK;
 }

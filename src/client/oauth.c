@@ -95,6 +95,17 @@ optional_text(json_t *root, const char *name, size_t max, char **out)
 	return (*out = text_copy(v, max)) != NULL ? 0 : -1;
 }
 
+/* The issuer's answer as it came, NUL-terminated (malloc'd). */
+static char *
+answer_copy(const char *json, size_t len)
+{
+	char *s = xmalloc(len + 1);
+
+	memcpy(s, json, len);
+	s[len] = '\0';
+	return s;
+}
+
 int
 oauth_parse_tokens(const char *json, size_t len, struct oauth_tokens *out,
     struct oauth_err *err)
@@ -119,8 +130,10 @@ oauth_parse_tokens(const char *json, size_t len, struct oauth_tokens *out,
 		why = "the answer's id_token is not usable";
 	else if (scope_list(json_object_get(root, "scope"), &out->scopes) == -1)
 		why = "the answer's scope is neither a list nor a string";
-	else
+	else {
 		out->expires_in = json_integer_value(exp);
+		out->answer = answer_copy(json, len);
+	}
 	json_decref(root);
 	if (why == NULL)
 		return 0;
@@ -190,6 +203,7 @@ oauth_parse_validation(const char *json, size_t len, struct oauth_validation *ou
 		return -1;
 	}
 	out->expires_in = json_integer_value(exp);
+	out->answer = answer_copy(json, len);
 	json_decref(root);
 	return 0;
 }
@@ -228,6 +242,7 @@ oauth_tokens_clear(struct oauth_tokens *t)
 	xfree_secret_str(t->access_token);
 	xfree_secret_str(t->refresh_token);
 	xfree_secret_str(t->id_token);
+	xfree_secret_str(t->answer);
 	free(t->scopes);
 	memset(t, 0, sizeof(*t));
 }
@@ -248,6 +263,7 @@ oauth_validation_clear(struct oauth_validation *v)
 	free(v->login);
 	free(v->user_id);
 	free(v->scopes);
+	free(v->answer);
 	memset(v, 0, sizeof(*v));
 }
 

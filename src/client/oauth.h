@@ -28,6 +28,8 @@ enum oauth_rc {
 	OAUTH_SLOW_DOWN,
 	OAUTH_DENIED,
 	OAUTH_EXPIRED,		/* "invalid device code": expired or used */
+	/* refreshing a confidential app's token without its secret (tokstore.c) */
+	OAUTH_NEEDS_SECRET,
 };
 
 /* Why a call failed, for the user. */
@@ -43,6 +45,7 @@ struct oauth_tokens {
 	char	*scopes;		/* space-separated, "" for none */
 	int64_t	 expires_in;
 	char	*id_token;		/* NULL unless OpenID Connect */
+	char	*answer;		/* the issuer's JSON as it came (for --json) */
 };
 
 /* What /oauth2/device gave. */
@@ -61,6 +64,7 @@ struct oauth_validation {
 	char	*user_id;		/* NULL for app tokens */
 	char	*scopes;		/* space-separated */
 	int64_t	 expires_in;
+	char	*answer;		/* the issuer's JSON as it came (for --json) */
 };
 
 /* Parsers (exposed for tests and fuzzing).  0, or -1 with a reason in err. */

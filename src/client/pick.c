@@ -59,6 +59,17 @@ none_stored(const struct pick *p, const char *client_id, const char *login,
 	    "one with 'twauth token --user'", client_id, p->issuer);
 }
 
+/* A token the issuer refused, with its refresh: never handed out again. */
+static int
+dead_stored(const struct tok_record *rec, struct cerr *err)
+{
+	cerr_set(err, CERR_REFUSED, "the stored token of %s no longer works: the issuer "
+	    "refused it and its refresh token (revoked, disconnected, or the password "
+	    "changed)", rec->login[0] ? rec->login : "the app");
+	cerr_hint(err, "  Get a new one: twauth token --user\n");
+	return -1;
+}
+
 /* Makes rec usable as p asks; saves it in ts when that changed it. */
 static MUST_CHECK int
 freshen(const struct pick *p, struct tokstore *ts, struct tok_record *rec,
@@ -73,12 +84,21 @@ freshen(const struct pick *p, struct tokstore *ts, struct tok_record *rec,
 	f.now = clock_now();
 	f.force = p->fresh == FRESH_FORCE;
 	rc = tokstore_fresh(rec, &f, &oe);
+	if (rc == OAUTH_NEEDS_SECRET)
+		return cerr_set(err, CERR_ERROR, "this app is confidential: refreshing needs its "
+		    "client secret (TWITCH_CLIENT_SECRET, --client-secret or 'twauth configure')");
 	if (rc != OAUTH_OK) {
 		cerr_oauth(err, rec->login[0] ? "keeping the user token fresh" :
 		    "renewing the app token", rc, &oe);
-		if (rc == OAUTH_REFUSED && rec->login[0])
+		/* The issuer's verdict (not ours, as for an implicit token): remember it. */
+		if (rc == OAUTH_REFUSED && rec->dead_at != 0) {
 			cerr_hint(err, "  The token of %s no longer works (revoked, or the "
 			    "password changed); run 'twauth token --user' again.\n", rec->login);
+			tokstore_put(ts, rec);
+			if (tokstore_save(ts, why, sizeof(why)) == -1)
+				cerr_line(err, "(and it could not be marked dead in the store: %s)",
+				    why);
+		}
 		return -1;
 	}
 	if (!f.refreshed && !f.validated)
@@ -125,6 +145,8 @@ pick_token(const struct pick *p, struct tok_record *rec, struct cerr *err)
 		make_app = 1;	/* app tokens need no one's consent: one is made below */
 	else if (found == TOK_NONE)
 		none_stored(p, client_id, login, err);
+	else if (rec->dead_at != 0 && p->fresh != FRESH_NONE)
+		dead_stored(rec, err);
 	else if (p->fresh == FRESH_NONE || freshen(p, &ts, rec, err) == 0)
 		rc = 0;
 out:

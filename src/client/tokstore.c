@@ -124,6 +124,7 @@ tokstore_at(const struct tokstore *ts, size_t i, struct tok_record *out)
 	out->expires_at = number(o, "expires_at");
 	out->obtained_at = number(o, "obtained_at");
 	out->validated_at = number(o, "validated_at");
+	out->dead_at = number(o, "dead_at");
 }
 
 static int
@@ -178,6 +179,9 @@ tok_record_json(const struct tok_record *rec, int with_secrets)
 	    "scopes", scope_array(rec->scopes), "expires_at", (json_int_t)rec->expires_at,
 	    "obtained_at", (json_int_t)rec->obtained_at,
 	    "validated_at", (json_int_t)rec->validated_at);
+
+	if (rec->dead_at != 0)
+		json_object_set_new(o, "dead_at", json_integer(rec->dead_at));
 
 	if (with_secrets) {
 		json_object_set_new(o, "access_token", json_string(rec->access_token));
@@ -244,6 +248,7 @@ tok_record_set_tokens(struct tok_record *rec, const struct oauth_tokens *t, int6
 		replace(&rec->scopes, t->scopes, 0);
 	rec->expires_at = now + t->expires_in;
 	rec->obtained_at = now;
+	rec->dead_at = 0;
 }
 
 static MUST_CHECK enum oauth_rc
@@ -269,6 +274,12 @@ renew(struct tok_record *rec, struct tok_fresh *f, struct oauth_err *err)
 	} else
 		rc = oauth_refresh(rec->issuer, rec->client_id, f->client_secret,
 		    rec->refresh_token, &t, err);
+	/* Twitch's word for a confidential app refreshing without its secret. */
+	if (rc == OAUTH_REFUSED && f->client_secret == NULL &&
+	    strcmp(err->message, "missing client secret") == 0)
+		return OAUTH_NEEDS_SECRET;
+	if (rc == OAUTH_REFUSED && err->status != 0)
+		rec->dead_at = f->now;	/* the issuer's verdict: dead */
 	if (rc != OAUTH_OK)
 		return rc;
 	tok_record_set_tokens(rec, &t, f->now);

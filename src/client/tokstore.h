@@ -33,6 +33,7 @@ struct tok_record {
 	int64_t	 expires_at;
 	int64_t	 obtained_at;
 	int64_t	 validated_at;
+	int64_t	 dead_at;	/* when the issuer refused it and its refresh; 0: alive */
 };
 
 struct tokstore {
@@ -87,7 +88,11 @@ struct tok_fresh {
  * Makes rec usable: refreshes (user tokens) or fetches a new app token
  * when due, validates user tokens when due, and updates rec (the caller
  * puts and saves it).  OAUTH_OK, else the failure with err set; a token
- * the issuer no longer accepts and cannot refresh is OAUTH_REFUSED.
+ * the issuer no longer accepts and cannot refresh is OAUTH_REFUSED, and
+ * then rec->dead_at is set (the caller saves it, so that the dead token is
+ * never handed out again); a refresh the issuer refused for want of the
+ * client secret we do not have is OAUTH_NEEDS_SECRET (a configuration
+ * error: the token may well be alive).
  */
 enum oauth_rc tokstore_fresh(struct tok_record *rec, struct tok_fresh *f,
     struct oauth_err *err) MUST_CHECK;

@@ -4,7 +4,6 @@
  * any token that is not a live access token of the asking app; errors in
  * RFC 6749's shape (a standard endpoint: Twitch has none to imitate).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "../common/clock.h"
@@ -35,8 +34,9 @@ http_introspect(struct request *req)
 	struct idp_token_info info;
 	struct http_basic basic;
 	enum idp_client_auth_way way = http_basic_read(req, &basic);
-	char addr[64], retry[32];
-	int64_t retry_after = 0;
+	/* A standard endpoint: RFC 6749's error shape for every app. */
+	struct idp_answer_shape shape = { .oauth2 = 1, .basic = way == IDP_AUTH_BASIC };
+	char addr[64];
 	int active = 0;
 	enum idp_err err;
 
@@ -57,14 +57,10 @@ http_introspect(struct request *req)
 			ir.client_id = basic.id;
 			ir.client_secret = basic.secret;
 		}
-		err = idp_introspect(req_idp(req), &ir, &info, &active, &retry_after);
-	}
-	if (err == IDP_ERR_CLIENT_THROTTLED) {
-		snprintf(retry, sizeof(retry), "%lld", (long long)retry_after);
-		req_add_header(req, "Retry-After", retry);
+		err = idp_introspect(req_idp(req), &ir, &info, &active, &shape.retry_after);
 	}
 	if (err != IDP_OK)
-		reply_idp_error(req, err, NULL, 1, way == IDP_AUTH_BASIC);
+		http_shaped_error(req, err, NULL, &shape);
 	else if (active)
 		reply_active(req, &info);
 	else

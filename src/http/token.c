@@ -70,15 +70,13 @@ reply_idp_error(struct request *req, enum idp_err err, const char *detail, int o
 void
 http_token_reply(struct request *req, enum idp_err err, const struct idp_token_response *resp)
 {
-	if (err == IDP_ERR_CLIENT_THROTTLED) {
-		char retry[32];
+	if (err != IDP_OK) {
+		struct idp_answer_shape shape = {
+			.oauth2 = resp->oauth2, .basic = resp->basic, .retry_after = resp->retry_after,
+		};
 
-		snprintf(retry, sizeof(retry), "%lld", (long long)resp->retry_after);
-		req_add_header(req, "Retry-After", retry);
-	}
-	if (err != IDP_OK)
-		reply_idp_error(req, err, resp->error_detail, resp->oauth2, resp->basic);
-	else if (!resp->user_token)
+		http_shaped_error(req, err, resp->error_detail, &shape);
+	} else if (!resp->user_token)
 		req_reply_json(req, 200, json_pack("{s:s, s:I, s:s}",
 		    "access_token", resp->access_token,
 		    "expires_in", (json_int_t)resp->expires_in,

@@ -207,12 +207,14 @@ identify(struct idp *idp, const struct idp_client_creds *who, char client_id[TW_
 	memset(&app, 0, sizeof(app));
 	err = idp_from_store(store_app_get(idp->store, id, &app), IDP_ERR_INVALID_CLIENT);
 	if (err == IDP_OK && (shape->oauth2 = app.profile == APP_PROFILE_OAUTH2)) {
-		struct idp_token_request req = { .client_id = id, .client_secret = secret };
-		struct store_app again;
+		uint8_t digest[HASH_LEN];
+		int sent = !idp_blank(secret);
 
 		/* A confidential oauth2 app authenticates (its secret required). */
-		if ((err = idp_client_auth(idp, &by_client_id, &req, &again)) == IDP_OK)
-			store_app_clear(&again);
+		if (sent)
+			hash_sha256(secret, strlen(secret), digest);
+		err = verdict(&by_client_id, &app, sent ? digest : NULL);
+		OPENSSL_cleanse(digest, sizeof(digest));
 	}
 	if (err == IDP_OK)
 		memcpy(client_id, app.client_id, sizeof(app.client_id));

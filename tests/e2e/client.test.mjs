@@ -28,7 +28,7 @@ before(async () => {
   app = createApp(db, 'Newcomer Bot', [redirect]);
   pub = createApp(db, 'Living Room TV', [redirect], ['--public']);
   users = {};
-  for (const u of ['alice_n', 'bob_n', 'carol_n', 'dave_n']) {
+  for (const u of ['alice_n', 'bob_n', 'carol_n', 'dave_n', 'erin_n']) {
     users[u] = createUser(db, u, 'correct horse battery',
       ['--email', `${u}@example.test`, '--email-verified']);
   }
@@ -227,12 +227,51 @@ test('api: a 401 refreshes once and asks again', async () => {
   assert.equal(miss.json.message, 'Missing required parameter "broadcaster_id"');
 });
 
+test('a dead token is never handed out again: once the issuer refuses it and its refresh, --get, exec and api exit 1 saying how to get a new one', async () => {
+  const first = await userFlow('erin_n');
+  assert.equal(first.result.status, 0, first.result.stderr);
+  const rec = recordOf('erin_n');
+  // Revoking the refresh token ends the whole grant (the access token too).
+  await read(postForm(`${server.url}/oauth2/revoke`, { client_id: app.client_id, token: rec.refresh_token }));
+  // Refreshing needs the secret for this confidential app: without it, a
+  // configuration error (exit 2), not a verdict on the token.
+  const noSecret = run(['refresh', '--login', 'erin_n'], { TWITCH_CLIENT_SECRET: '' });
+  assert.equal(noSecret.status, 2, noSecret.stderr);
+  assert.match(noSecret.stderr, /this app is confidential: refreshing needs its client secret/);
+  assert.doesNotMatch(noSecret.stderr, /no longer works/);
+  assert.equal(recordOf('erin_n').dead_at, undefined, 'not marked dead by a missing secret');
+  // The API's 401, then the refused refresh: the issuer's verdict.
+  const api = run(['api', 'get', 'users', '--login', 'erin_n']);
+  assert.equal(api.status, 1, api.stderr);
+  assert.match(api.stderr, /refused \(400\): Invalid refresh token/);
+  assert.ok(recordOf('erin_n').dead_at > 0, 'marked dead in the store');
+  for (const args of [['token', '--get', '--login', 'erin_n'], ['exec', '--login', 'erin_n', '--', 'sh', '-c', 'echo ran']]) {
+    const r = run(args);
+    assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '', 'no token printed, no command run');
+    assert.match(r.stderr, /the stored token of erin_n no longer works/);
+    assert.match(r.stderr, /twauth token --user/);
+  }
+  // Signing in again brings it back to life.
+  const again = await userFlow('erin_n');
+  assert.equal(again.result.status, 0, again.result.stderr);
+  assert.equal(recordOf('erin_n').dead_at, undefined);
+  const get = run(['token', '--get', '--login', 'erin_n']);
+  assert.equal(get.status, 0, get.stderr);
+  assert.equal((await validate(server, get.stdout.trim())).status, 200);
+});
+
 test('validate: 0 valid, 1 invalid, 2 when no verdict could be had', async () => {
   const ok = run(['validate', '--login', 'alice_n']);
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /valid: user token of alice_n/);
+  // --json is the issuer's answer as it came: every member, scopes as
+  // Twitch says them (null for none, not "").
   const j = run(['validate', '--login', 'alice_n', '--json']);
   assert.equal(j.json.login, 'alice_n');
+  const direct = await validate(server, recordOf('alice_n').access_token);
+  assert.deepEqual(Object.keys(j.json), Object.keys(direct.json));
+  assert.deepEqual(j.json.scopes, direct.json.scopes);
   const bad = run(['validate', 'x'.repeat(30)]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /invalid access token/);
@@ -336,7 +375,10 @@ test('refresh: an answer lost on the way is tried again once, and the retry\'s t
     const r = await p.done;
     assert.equal(r.status, 0, r.stderr);
     assert.equal(proxy.seen.refreshes, 2, 'the first answer was dropped, the call made again');
+    // The issuer's answer as it came: Twitch's array scope and token_type kept.
     const out = JSON.parse(r.stdout);
+    assert.equal(out.token_type, 'bearer');
+    assert.ok(Array.isArray(out.scope), r.stdout);
     assert.equal((await validate(server, out.access_token)).json.login, 'carol_n');
     const next = await read(postForm(`${server.url}/oauth2/token`, { client_id: pub.client_id,
       grant_type: 'refresh_token', refresh_token: out.refresh_token }));
