@@ -415,6 +415,13 @@ test('implicit flow in a real browser: the page posts the fragment back', async 
     assert.equal(r.status, 0, r.stderr);
     assert.equal((await validate(server, r.stdout.trim())).json.login, 'dave_n');
     assert.equal(recordOf('dave_n').refresh_token, '');
+    // Past its expiry it cannot be refreshed: one reason, and not "revoked".
+    const skew = recordOf('dave_n').expires_at + 10 - Math.floor(Date.now() / 1000);
+    const late = run(['token', '--get', '--login', 'dave_n'], { TWAUTH_CLOCK_SKEW: String(skew) });
+    assert.equal(late.status, 1, late.stderr);
+    assert.match(late.stderr, /has expired and has no refresh token \(implicit flow\)/);
+    assert.doesNotMatch(late.stderr, /no longer works/);
+    assert.equal(recordOf('dave_n').dead_at, undefined);
   } finally { await browser.close(); }
 });
 
