@@ -74,13 +74,18 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/* "twauth help token" is "twauth token --help", as in the Twitch CLI. */
+	char *help_argv[] = { argv[0], argc > 2 ? argv[2] : NULL, (char *)"--help", NULL };
 	int rc;
 
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	if (strcmp(argv[1], "help") == 0 && argc == 3) {
+		argc = 3;
+		argv = help_argv;
+	} else if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return EXIT_OK;

@@ -67,6 +67,9 @@ cerr_oauth(struct cerr *e, const char *doing, enum oauth_rc rc, const struct oau
 		    err->message);
 	else
 		cerr_set(e, CERR_REFUSED, "%s: %s", doing, err->message);
+	if (err->retry_after > 0)
+		cerr_line(e, "the issuer asks to wait %ld s before trying again (Retry-After)",
+		    err->retry_after);
 	if (strcmp(err->message, "invalid client secret") == 0)
 		cerr_hint(e, "  The client secret is wrong or was reset; get the current one "
 		    "from the app's page\n  (or 'twauth app reset-secret ID' on a twauth "

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../common/limits.h"
+#include "../common/num.h"
 #include "../common/url.h"
 
 void
@@ -50,6 +52,30 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* Retry-After in seconds (RFC 9110 10.2.3); its date form is left out. */
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct fetch_reply *reply = arg;
+	static const char name[] = "retry-after:";
+	size_t len = size * n;
+	int64_t secs;
+	char value[32];
+
+	if (len > sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0) {
+		size_t i = sizeof(name) - 1, j = 0;
+
+		while (i < len && (data[i] == ' ' || data[i] == '\t'))
+			i++;
+		while (i < len && j < sizeof(value) - 1 && data[i] >= '0' && data[i] <= '9')
+			value[j++] = data[i++];
+		value[j] = '\0';
+		if (j > 0 && num_parse_i64(value, 0, 86400 * 7, &secs) == 0)
+			reply->retry_after = (long)secs;
+	}
+	return len;
+}
+
 int
 fetch(const struct fetch_call *call, struct fetch_reply *reply,
     char *err, size_t err_len)
@@ -63,6 +89,7 @@ fetch(const struct fetch_call *call, struct fetch_reply *reply,
 	int ret = -1;
 
 	memset(reply, 0, sizeof(*reply));
+	reply->retry_after = -1;
 	buf_init(&reply->body, TW_CLIENT_MAX_ANSWER);
 	if (fetch_url_allowed(call->url) == -1) {
 		snprintf(err, err_len, "refusing %s: only https:// URLs, or http:// to "
@@ -89,6 +116,8 @@ fetch(const struct fetch_call *call, struct fetch_reply *reply,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, reply);
 	/* Proxies from the environment would see tokens; loopback never needs one. */
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
 	/* A private CA (a twauth serve with its own certificate): trusted instead. */

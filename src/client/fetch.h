@@ -29,6 +29,7 @@ struct fetch_call {
 struct fetch_reply {
 	long		status;		/* HTTP status */
 	struct buf	body;		/* capped at TW_CLIENT_MAX_ANSWER */
+	long		retry_after;	/* Retry-After's seconds; -1 when none or a date */
 };
 
 /* Once per process, before threads (curl_global_init). */

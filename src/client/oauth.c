@@ -304,6 +304,7 @@ post_form(const char *issuer, const char *path, const char *const *pairs,
 		rc = OAUTH_NETWORK;
 	} else if (reply->status < 200 || reply->status > 299) {
 		oauth_parse_error(reply->status, reply->body.data, reply->body.len, err);
+		err->retry_after = reply->retry_after > 0 ? reply->retry_after : 0;
 		/* A 5xx is the issuer failing, not its verdict: no answer yet. */
 		rc = reply->status >= 500 ? OAUTH_NETWORK : OAUTH_REFUSED;
 	}

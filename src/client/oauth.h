@@ -36,6 +36,7 @@ enum oauth_rc {
 struct oauth_err {
 	long	status;			/* HTTP status, 0 for network errors */
 	char	message[512];		/* the issuer's message, or ours */
+	long	retry_after;		/* seconds the issuer asked to wait; 0: none */
 };
 
 /* What the token endpoint gave. */

@@ -185,7 +185,9 @@ enum idp_err idp_token(struct idp *idp, const struct idp_token_request *req,
 void idp_token_response_clear(struct idp_token_response *resp);
 /*
  * idp_token for servers that should not hold a thread while the store
- * commits.  Client credentials are queued for the store's group commit:
+ * commits.  Client credentials and refresh tokens (with their credentials
+ * as parameters; HTTP Basic is answered at once) are queued for the
+ * store's group commit:
  * then *pending is set, resume(arg) is called exactly once from another
  * thread (or before this returns), and idp_token_finish(pending) gives the
  * outcome, fills resp and frees pending.  Every other request is answered

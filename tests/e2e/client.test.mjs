@@ -160,6 +160,16 @@ test('a taken port is a clear error before any browser is opened', async () => {
   assert.match(remote.stderr, /loopback only/);
 });
 
+test('twauth help COMMAND is COMMAND --help, as in the Twitch CLI', () => {
+  const a = cli(['help', 'token']);
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(a.stdout, cli(['token', '--help']).stdout);
+  assert.match(a.stdout, /^Usage: twauth token/m);
+  const bad = cli(['help', 'nosuch']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown command 'nosuch'/);
+});
+
 test('scopes are checked locally, with a suggestion', () => {
   const r = run(['token', '--user', '--scopes', 'chat:raed user:read:email']);
   assert.equal(r.status, 2);
@@ -184,6 +194,18 @@ test('app token: token, --get reuses it, wrong secret is exit 1', () => {
   const noSecret = run(['token'], { TWITCH_CLIENT_SECRET: '' });
   assert.equal(noSecret.status, 2);
   assert.match(noSecret.stderr, /needs the client secret/);
+});
+
+test('a rate limit says how long to wait (Retry-After)', async () => {
+  const limited = await startServer({ db, args: ['--max-client-failures', '1'] });
+  try {
+    const wrong = { TWAUTH_ISSUER: limited.url, TWITCH_CLIENT_SECRET: 'y'.repeat(30) };
+    assert.equal(run(['token'], wrong).status, 1);
+    const r = run(['token'], wrong);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /refused \(429\)/);
+    assert.match(r.stderr, /the issuer asks to wait \d+ s before trying again \(Retry-After\)/);
+  } finally { await limited.stop(); }
 });
 
 test('--get refreshes a token within 60 s of expiry and saves the result', async () => {

@@ -7,7 +7,7 @@
 static void
 cerr_oauth_says_whose_verdict(void)
 {
-	struct oauth_err oe = { 0, "Couldn't connect to server" };
+	struct oauth_err oe = { 0, "Couldn't connect to server", 0 };
 	struct cerr e;
 
 	CHECK(cerr_oauth(&e, "refreshing", OAUTH_NETWORK, &oe) == -1);
@@ -16,17 +16,21 @@ cerr_oauth_says_whose_verdict(void)
 	oe.status = 503;
 	cerr_oauth(&e, "refreshing", OAUTH_NETWORK, &oe);
 	CHECK_STR(e.msg, "refreshing: the issuer answered HTTP 503: Couldn't connect to server");
-	oe = (struct oauth_err){ 403, "invalid client secret" };
+	oe = (struct oauth_err){ 403, "invalid client secret", 0 };
 	cerr_oauth(&e, "getting an app token", OAUTH_REFUSED, &oe);
 	CHECK(e.kind == CERR_REFUSED);
 	CHECK_STR(e.msg, "getting an app token: refused (403): invalid client secret");
 	CHECK(strstr(e.hint, "reset-secret") != NULL);
-	oe = (struct oauth_err){ 400, "invalid client" };
+	oe = (struct oauth_err){ 400, "invalid client", 0 };
 	cerr_oauth(&e, "x", OAUTH_REFUSED, &oe);
 	CHECK(strstr(e.hint, "No app has that client id") != NULL);
-	oe = (struct oauth_err){ 400, "Invalid refresh token" };
+	oe = (struct oauth_err){ 400, "Invalid refresh token", 0 };
 	cerr_oauth(&e, "x", OAUTH_REFUSED, &oe);
 	CHECK_STR(e.hint, "");
+	/* A rate limit says how long to wait. */
+	oe = (struct oauth_err){ 429, "Too many failed client authentications", 4 };
+	cerr_oauth(&e, "x", OAUTH_REFUSED, &oe);
+	CHECK(strstr(e.msg, "wait 4 s before trying again (Retry-After)") != NULL);
 }
 
 static void
