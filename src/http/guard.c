@@ -234,8 +234,17 @@ guard_opened(struct guard *g, int fd, const struct sockaddr *peer)
 	pthread_mutex_lock(&g->lock);
 	append_conn(g, c);
 	g->n_conns++;
-	if (g->max_per_address > 0 && !exempt(g, addr) && (c->addr = addr_slot(g, addr)) != NULL)
-		c->addr->n++;
+	if (g->max_per_address > 0 && !exempt(g, addr) && (c->addr = addr_slot(g, addr)) != NULL &&
+	    ++c->addr->n > g->max_per_address) {
+		/*
+		 * guard_admits let it in, but so did another thread for the same
+		 * address between its check and this count: the cap is kept here,
+		 * where counting and checking are one step.
+		 */
+		log_debug("http: %s is over its %u connections; closing the newest", addr,
+		    g->max_per_address);
+		close_conn(c);
+	}
 	pthread_mutex_unlock(&g->lock);
 	return c;
 }

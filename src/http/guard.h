@@ -27,7 +27,11 @@ void guard_free(struct guard *g);
  * longest is closed to make room.
  */
 int guard_admits(struct guard *g, const struct sockaddr *peer);
-/* A connection opened on fd from peer (NULL: unknown): its entry. */
+/*
+ * A connection opened on fd from peer (NULL: unknown): its entry.  One that
+ * finds its address over the cap (admitted while another thread's
+ * admission of that address was not yet counted) is shut down at once.
+ */
 struct guard_conn *guard_opened(struct guard *g, int fd, const struct sockaddr *peer);
 /* It closed: its entry is freed. */
 void guard_closed(struct guard *g, struct guard_conn *c);

@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "../../src/http/daemon.h"
 #include "../../src/http/guard.h"
@@ -90,8 +92,48 @@ guard_caps_each_address_through_churn(void)
 	guard_free(g);
 }
 
+/*
+ * Two accept threads admit one address at once (each checks before either
+ * counts): the one that opens over the cap is closed at once, the first
+ * one kept.  Socket pairs stand in for the connections.
+ */
+static void
+guard_keeps_the_cap_when_admissions_race(void)
+{
+	struct site site = { .max_connections = 100, .max_per_address = 1 };
+	struct guard *g = guard_new(&site);
+	struct sockaddr_in x = peer(0xc0a80001u);
+	struct guard_conn *first, *second;
+	int a[2], b[2];
+	char byte;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, a) == -1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, b) == -1) {
+		CHECK(!"socketpair");
+		guard_free(g);
+		return;
+	}
+	CHECK(guard_admits(g, (struct sockaddr *)&x));
+	CHECK(guard_admits(g, (struct sockaddr *)&x));	/* the race: not counted yet */
+	first = guard_opened(g, a[0], (struct sockaddr *)&x);
+	second = guard_opened(g, b[0], (struct sockaddr *)&x);
+	CHECK(recv(b[1], &byte, 1, MSG_DONTWAIT) == 0);	/* shut down: EOF */
+	CHECK(recv(a[1], &byte, 1, MSG_DONTWAIT) == -1);	/* still open: nothing yet */
+	CHECK(!guard_admits(g, (struct sockaddr *)&x));
+	guard_closed(g, second);
+	CHECK(!guard_admits(g, (struct sockaddr *)&x));	/* the first still holds it */
+	guard_closed(g, first);
+	CHECK(guard_admits(g, (struct sockaddr *)&x));
+	for (int i = 0; i < 2; i++) {
+		close(a[i]);
+		close(b[i]);
+	}
+	guard_free(g);
+}
+
 void
 suite_guard(void)
 {
 	RUN(guard_caps_each_address_through_churn);
+	RUN(guard_keeps_the_cap_when_admissions_race);
 }
