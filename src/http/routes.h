@@ -50,6 +50,7 @@ void reply_idp_error(struct request *req, enum idp_err err, const char *detail, 
 
 /* HTTP Basic client credentials, decoded (token.c); wipe with http_basic_clear. */
 struct http_basic {
+	int	decoded;	/* id and secret hold something: wipe them */
 	char	id[TW_MAX_BASIC_AUTH];
 	char	secret[TW_MAX_BASIC_AUTH];
 };

@@ -129,9 +129,11 @@ http_basic_read(struct request *req, struct http_basic *b)
 {
 	struct str cred;
 
-	memset(b, 0, sizeof(*b));
+	/* Every token request comes here: the buffers are touched only for Basic. */
+	b->decoded = 0;
 	if (auth_header_parse(req_header(req, "Authorization"), &cred) != AUTH_BASIC)
 		return IDP_AUTH_PARAMS;
+	b->decoded = 1;
 	if (auth_basic_decode(cred, b->id, sizeof(b->id), b->secret, sizeof(b->secret)) == -1)
 		return IDP_AUTH_BASIC_MALFORMED;
 	return IDP_AUTH_BASIC;
@@ -140,7 +142,9 @@ http_basic_read(struct request *req, struct http_basic *b)
 void
 http_basic_clear(struct http_basic *b)
 {
-	OPENSSL_cleanse(b, sizeof(*b));
+	if (b->decoded)
+		OPENSSL_cleanse(b, sizeof(*b));
+	b->decoded = 0;
 }
 
 void
