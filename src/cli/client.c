@@ -75,7 +75,7 @@ struct pick
 client_pick(const struct client_opts *o, enum pick_which which, enum pick_fresh fresh)
 {
 	return (struct pick){ o->issuer, o->client_id, o->client_secret, o->login, o->app,
-	    which, fresh };
+	    &o->given, which, fresh };
 }
 
 int

@@ -46,6 +46,11 @@
 	{ "app", OPT_AS_ON(S, m.app), .help = "use the app token, not a user's" }, \
 	{ "profile", OPT_AS_STR(S, m.given.name), .arg = "NAME", .unset = "\"default\"", \
 	    .help = "the saved profile, made by 'twauth configure'" }
+/* The rule of pick.h, as every command's --help says it. */
+#define CLIENT_WHICH_TOKEN \
+	"Which stored token: --login NAME's, or the app's with --app; otherwise\n" \
+	"the app token where the call takes one (made if missing, when the secret\n" \
+	"is known); otherwise the only user token; otherwise the choices are named.\n"
 #define CLIENT_ROWS_NOTE \
 	"Certificates are checked against the system's CAs, or only against the\n" \
 	"PEM bundle in $TWAUTH_CA_FILE (a private CA, as for 'twauth serve\n" \

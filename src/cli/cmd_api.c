@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@ struct api_opts {
 	struct client_opts	 co;
 	struct opt_list		 query;		/* -q, the arguments themselves */
 	const char		*body;		/* -b */
+	int			 paginate;	/* -P */
+	int			 verbose;	/* -v */
 	int			 help;
 };
 
@@ -34,6 +37,13 @@ static const struct opt api_options[] = {
 	    "VALUE is encoded for you" },
 	{ "body", OPT_AS_STR(struct api_opts, body), .short_name = 'b', .arg = "JSON|@FILE",
 	    .help = "a JSON request body, or one read from FILE" },
+	{ "paginate", OPT_AS_ON(struct api_opts, paginate), .short_name = 'P',
+	    .help = "follow Helix's pagination cursor (after=) to the last page, at most "
+	    STR_OF(TW_CLIENT_API_MAX_PAGES) " pages, and print every page's data as one "
+	    "answer" },
+	{ "verbose", OPT_AS_ON(struct api_opts, verbose), .short_name = 'v',
+	    .help = "show each request's and answer's headers on stderr (> sent, < "
+	    "received); the Authorization header reads [redacted]" },
 	CLIENT_ROWS(struct api_opts, co),
 	CLI_ROW_HELP(struct api_opts, help),
 	{ .name = NULL }
@@ -50,8 +60,13 @@ const struct cli_cmd api_cmd = {
 	    "Calls the Helix API (<api base>/helix/PATH) with the stored token and its\n"
 	    "client id, as Twitch wants (Authorization: Bearer, Client-Id), and prints\n"
 	    "the answer indented.  On a 401 the token is refreshed and the call made\n"
-	    "once more.  The token: --login's, --app's, else the only stored user\n"
-	    "token, else the app token.\n"
+	    "once more.\n"
+	    "\n"
+	    CLIENT_WHICH_TOKEN
+	    "Calls that take an app token, as Twitch's API reference says: get users\n"
+	    "with -q id= or -q login=, channels, streams, games, search, videos,\n"
+	    "clips, schedule, teams, chat badges, emotes and color, cheermotes,\n"
+	    "eventsub subscriptions.  Others get the only user token, else the app's.\n"
 	    "\n"
 	    "Options:\n",
 	.tail = "\n"
@@ -100,6 +115,14 @@ retrying(void *ctx)
 	    "more\n");
 }
 
+/* -v: a header line, sent or received, on stderr as curl -v shows it. */
+static void
+trace(void *ctx, char direction, const char *line, size_t len)
+{
+	(void)ctx;
+	fprintf(stderr, "%c %.*s\n", direction, (int)len, line);
+}
+
 static void
 print_answer(const struct fetch_reply *reply)
 {
@@ -123,7 +146,8 @@ api_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 	struct pick p;
 	struct cerr e;
 	char method[8];
-	int ret = CLIENT_EXIT_ERROR, known = 0;
+	size_t pages = 0;
+	int ret = CLIENT_EXIT_ERROR, known = 0, more = 0;
 
 	(void)c;
 	if (o->body != NULL && read_body(o->body, &body) == -1)
@@ -144,12 +168,19 @@ api_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 		method[i] = (char)toupper((unsigned char)a->v[0][i]);
 	if ((ret = client_opts_resolve(&o->co)) != 0)
 		goto out;
-	call = (struct api_call){ method, a->v[1], o->query.v, o->query.n, body.data, body.len };
-	p = client_pick(&o->co, PICK_AUTO, FRESH_AUTO);
-	if (api_call(&call, o->co.api_base, &p, retrying, NULL, &reply, &e) == -1) {
+	call = (struct api_call){ method, a->v[1], o->query.v, o->query.n, body.data, body.len,
+	    o->verbose ? trace : NULL, NULL };
+	p = client_pick(&o->co, api_takes_app_token(&call) ? PICK_APP_FIRST : PICK_AUTO,
+	    FRESH_AUTO);
+	if ((o->paginate ? api_call_pages(&call, o->co.api_base, &p, retrying, NULL, &reply,
+	    &pages, &more, &e) : api_call(&call, o->co.api_base, &p, retrying, NULL, &reply,
+	    &e)) == -1) {
 		ret = client_report(&e);
 		goto out;
 	}
+	if (more)
+		cli_error("stopped after %zu pages (the most -P follows); the answer has more: "
+		    "narrow the query", pages);
 	print_answer(&reply);
 	if (reply.status >= 200 && reply.status <= 299)
 		ret = EXIT_OK;
@@ -163,6 +194,8 @@ out:
 	client_opts_free(&o->co);
 	return ret;
 }
+
+#define TOKEN_COMMAND_MAX	(PATH_MAX + 4096)	/* TWAUTH_TOKEN_COMMAND, bytes */
 
 struct exec_opts {
 	struct client_opts	 co;
@@ -186,8 +219,13 @@ const struct cli_cmd exec_cmd = {
 	    "\n"
 	    "Runs COMMAND with TWITCH_TOKEN and TWITCH_CLIENT_ID set to the stored\n"
 	    "token (kept fresh as 'twauth token --get' does) and its client id: the\n"
-	    "token never appears on a command line.  The token: --login's, --app's,\n"
-	    "else the only stored user token, else the app token.\n"
+	    "token never appears on a command line.  A user token lasts about 4 hours;\n"
+	    "a program that runs longer runs TWAUTH_TOKEN_COMMAND (a shell command\n"
+	    "line) for the current token of the same account, refreshed as needed:\n"
+	    "it prints only the token.  Run it when the API answers 401, or hourly.\n"
+	    "\n"
+	    CLIENT_WHICH_TOKEN
+	    "COMMAND is taken to act as a user: the only user token, else the app's.\n"
 	    "\n"
 	    "Options:\n",
 	.tail = "\n"
@@ -196,15 +234,67 @@ const struct cli_cmd exec_cmd = {
 	    "Exit status: COMMAND's; 127 if it cannot be run; 1 or 2 as 'twauth token'\n"
 	    "when no token could be had.\n"
 	    "\n"
-	    "Example:\n"
-	    "  twauth exec --login mybot -- node bot.js\n",
+	    "Examples:\n"
+	    "  twauth exec --login mybot -- node bot.js\n"
+	    "  # in bot.js, when a call answers 401:\n"
+	    "  #   const { execSync } = require('node:child_process');\n"
+	    "  #   token = execSync(process.env.TWAUTH_TOKEN_COMMAND).toString().trim();\n"
+	    "  # in Python:\n"
+	    "  #   token = subprocess.check_output(os.environ['TWAUTH_TOKEN_COMMAND'],\n"
+	    "  #                                   shell=True, text=True).strip()\n",
 };
+
+/* Adds ' ' and arg, quoted for sh, to b.  -1 when b is full. */
+static int
+add_quoted(struct buf *b, const char *arg)
+{
+	if (buf_add_cstr(b, " '") == -1)
+		return -1;
+	for (const char *p = arg; *p != '\0'; p++)
+		if ((*p == '\'' ? buf_add_cstr(b, "'\\''") : buf_add(b, p, 1)) == -1)
+			return -1;
+	return buf_add(b, "'", 1);
+}
+
+/*
+ * The shell command that prints a fresh token of rec's account, for a
+ * child that outlives its TWITCH_TOKEN (malloc'd; NULL when too long or
+ * twauth's own path is unknown).  It names the issuer, app and account
+ * outright, and never the secret: the child finds that where this command
+ * did (the environment or the profile).
+ */
+static char *
+token_command(const struct client_opts *o, const struct tok_record *rec)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct buf b;
+
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	buf_init(&b, TOKEN_COMMAND_MAX);
+	if (add_quoted(&b, self) == -1 || buf_add_cstr(&b, " token --get") == -1 ||
+	    (o->given.name != NULL && (buf_add_cstr(&b, " --profile") == -1 ||
+	    add_quoted(&b, o->given.name) == -1)) ||
+	    buf_add_cstr(&b, " --issuer") == -1 || add_quoted(&b, rec->issuer) == -1 ||
+	    buf_add_cstr(&b, " --client-id") == -1 || add_quoted(&b, rec->client_id) == -1 ||
+	    (rec->login[0] != '\0' ? buf_add_cstr(&b, " --login") == -1 ||
+	    add_quoted(&b, rec->login) == -1 : buf_add_cstr(&b, " --app") == -1)) {
+		buf_free(&b);
+		return NULL;
+	}
+	/* Without the leading space add_quoted put before the path. */
+	memmove(b.data, b.data + 1, b.len);
+	return b.data;
+}
 
 static int
 exec_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 {
 	struct exec_opts *o = opts;
 	struct tok_record rec = { 0 };
+	char *command = NULL;
 	int ret;
 
 	(void)c;
@@ -215,8 +305,12 @@ exec_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 	if ((ret = client_opts_resolve(&o->co)) != 0 ||
 	    (ret = client_stored_token(&o->co, PICK_AUTO, FRESH_AUTO, &rec)) != 0)
 		goto out;
-	if (setenv("TWITCH_TOKEN", rec.access_token, 1) == -1 ||
-	    setenv("TWITCH_CLIENT_ID", rec.client_id, 1) == -1) {
+	if ((command = token_command(&o->co, &rec)) == NULL) {
+		cli_error("cannot make TWAUTH_TOKEN_COMMAND (twauth's own path is unknown)");
+		ret = CLIENT_EXIT_ERROR;
+	} else if (setenv("TWITCH_TOKEN", rec.access_token, 1) == -1 ||
+	    setenv("TWITCH_CLIENT_ID", rec.client_id, 1) == -1 ||
+	    setenv("TWAUTH_TOKEN_COMMAND", command, 1) == -1) {
 		cli_error("setenv: %s", strerror(errno));
 		ret = CLIENT_EXIT_ERROR;
 	} else {
@@ -226,6 +320,7 @@ exec_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 		ret = 127;
 	}
 out:
+	free(command);
 	tok_record_clear(&rec);
 	client_opts_free(&o->co);
 	return ret;

@@ -40,10 +40,12 @@ static int run_check(const struct cli_cmd *c, void *opts, const struct cli_args 
 const struct cli_cmd validate_cmd = CHECK_CMD("validate", validate_options,
     "Usage: twauth validate [TOKEN] [options]\n"
     "\n"
-    "Asks the issuer whether TOKEN (else the stored token: --login's, the only\n"
-    "user token, else the app token) is valid, and prints what it says: client\n"
-    "id, login, user id, scopes and seconds left.  The stored token is checked\n"
-    "as it is, not refreshed first.\n"
+    "Asks the issuer whether TOKEN (else a stored one) is valid, and prints\n"
+    "what it says: client id, login, user id, scopes and seconds left.  The\n"
+    "stored token is checked as it is, not refreshed first.\n"
+    "\n"
+    CLIENT_WHICH_TOKEN
+    "Validating takes an app token; none is made for it.\n"
     "\n"
     "Exit status: 0 valid; 1 invalid, expired or revoked; 2 usage or network\n"
     "error (no verdict).\n"
@@ -193,7 +195,7 @@ run_check(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 	switch (cmd) {
 	case CHECK_VALIDATE:
 		if (given == NULL &&
-		    (ret = client_stored_token(&o->co, PICK_AUTO, FRESH_NONE, &rec)) != 0)
+		    (ret = client_stored_token(&o->co, PICK_APP_FIRST, FRESH_NONE, &rec)) != 0)
 			break;
 		ret = do_validate(&o->co, given ? given : rec.access_token, o->json);
 		break;

@@ -16,6 +16,7 @@
 #include "client.h"
 
 #define DEFAULT_WAIT		300	/* seconds for the browser to come back */
+#define TOKEN_MAX_SCOPE_ARGS	32	/* --scopes given this often at most */
 
 enum output { OUT_TOKEN, OUT_JSON, OUT_ENV };
 
@@ -23,13 +24,14 @@ struct token_args {
 	struct client_opts	 co;
 	int			 flow;		/* enum flow_kind */
 	int			 output;	/* enum output */
-	const char		*scopes;
+	struct opt_list		 scopes;	/* each space-separated; all asked for */
 	const char		*redirect_uri;
 	int			 openid;
 	int			 no_browser;
 	int			 force_verify;
 	int			 get;
 	int			 no_save;
+	int			 no_check;
 	unsigned		 timeout;
 	int			 help;
 };
@@ -37,8 +39,10 @@ struct token_args {
 /* What the user sees while a flow waits for them (struct flow_ui). */
 struct waiting {
 	const struct token_args	*a;
+	const char		*scopes;	/* asked for */
 	int			 tty;		/* stderr is a terminal */
 	int64_t			 waited;	/* seconds the device flow polled */
+	int			 counted;	/* a countdown is on the last line */
 };
 
 static void
@@ -56,11 +60,29 @@ on_sign_in(void *ctx, const char *url, const char *redirect_uri)
 	const struct waiting *w = ctx;
 
 	fprintf(stderr, "%s this URL to sign in and approve:\n  %s\n"
-	    "Waiting for the browser to come back to %s ...\n",
+	    "Waiting for the browser to come back to %s (Ctrl-C cancels).\n"
+	    "If the browser says it cannot connect, or lands on another address, that\n"
+	    "URI is not registered with the app: register it exactly (Twitch console:\n"
+	    "OAuth Redirect URLs), or pass --redirect-uri with one that is.\n",
 	    w->a->no_browser ? "Open" : "Opening your browser at", url, redirect_uri);
 	fflush(stderr);
 	if (!w->a->no_browser)
 		open_browser(url);
+}
+
+/* A countdown on a terminal; elsewhere the time left would only fill a log. */
+static void
+on_waiting(void *ctx, int left)
+{
+	struct waiting *w = ctx;
+	char text[32];
+
+	if (!w->tty)
+		return;
+	client_duration(left, text, sizeof(text));
+	fprintf(stderr, "\r  %s left ", text);
+	fflush(stderr);
+	w->counted = 1;
 }
 
 static void
@@ -91,24 +113,38 @@ on_polled(void *ctx, enum oauth_rc rc, int64_t waited, int64_t interval)
 		    w->tty ? "\n" : "", (long long)interval);
 }
 
+/* A new login that gives up scopes the old token had: the command that keeps them. */
+static void
+on_gave_up(void *ctx, const char *login, const char *scopes)
+{
+	const struct waiting *w = ctx;
+	const char *flow = w->a->flow == FLOW_DEVICE ? "--device" :
+	    w->a->flow == FLOW_IMPLICIT ? "--implicit" : "--user";
+
+	fprintf(stderr, "twauth: note: the stored token of %s also had %s, which the new one "
+	    "lacks and replaces.\n  To keep them, ask for them too: twauth token %s --scopes "
+	    "'%s%s%s'\n", login, scopes, flow, w->scopes, w->scopes[0] ? " " : "", scopes);
+}
+
 /* Runs the flow a asks for with o's app into *rec.  0 or an exit status. */
 static int
 get_token(const struct client_opts *o, const struct token_args *a, const char *scopes,
     struct tok_record *rec, json_t **claims)
 {
-	struct waiting w = { a, isatty(2), 0 };
-	struct flow_ui ui = { on_sign_in, on_device_code, on_polled, &w };
+	struct waiting w = { a, scopes, isatty(2), 0, 0 };
+	struct flow_ui ui = { on_sign_in, on_waiting, on_device_code, on_polled, on_gave_up, &w };
 	struct flow f = {
 		.kind = a->flow, .issuer = o->issuer, .client_id = o->client_id,
 		.client_secret = o->client_secret, .scopes = scopes,
 		.redirect_uri = a->redirect_uri, .openid = a->openid,
 		.force_verify = a->force_verify, .timeout = a->timeout, .save = !a->no_save,
+		.check = !a->no_check,
 	};
 	struct cerr e;
 	int rc = flow_run(&f, &ui, rec, claims, &e);
 
-	/* Off the "Waiting for approval" line before anything else is said. */
-	if (w.tty && w.waited > 0)
+	/* Off the countdown or "Waiting for approval" line before anything else is said. */
+	if (w.tty && (w.waited > 0 || w.counted))
 		fputc('\n', stderr);
 	return rc == 0 ? 0 : client_report(&e);
 }
@@ -119,7 +155,7 @@ static int token_list_run(const struct cli_cmd *c, void *opts, const struct cli_
 #define TOKEN(how, ...)	OPT_AS_##how(struct token_args, __VA_ARGS__)
 
 static const struct opt token_options[] = {
-	{ "user", TOKEN(VAL, flow, FLOW_CODE), .items = "flow",
+	{ "user", TOKEN(VAL, flow, FLOW_CODE), .items = "flow", .short_name = 'u',
 	    .help = "a user access token (authorization code flow): opens the browser at the "
 	    "issuer's sign-in page and catches the redirect on --redirect-uri" },
 	{ "implicit", TOKEN(VAL, flow, FLOW_IMPLICIT), .items = "flow",
@@ -128,10 +164,12 @@ static const struct opt token_options[] = {
 	{ "device", TOKEN(VAL, flow, FLOW_DEVICE), .items = "flow",
 	    .help = "a user token on a device without a browser (device code flow): shows a "
 	    "code to enter at a URL on any device; public apps use this one" },
-	{ "scopes", TOKEN(STR, scopes), .arg = "\"A B\"",
-	    .help = "scopes to ask for, space-separated (also --scope); checked against "
-	    "Twitch's catalog first" },
-	{ "scope", TOKEN(STR, scopes), .arg = "\"A B\"", .flags = OPT_HIDDEN },
+	{ "scopes", TOKEN(ARGS, scopes), .short_name = 's', .arg = "\"A B\"",
+	    .max = TOKEN_MAX_SCOPE_ARGS, .items = "scope lists",
+	    .help = "scopes to ask for, space-separated (also --scope); given again, both "
+	    "lists are asked for; checked against Twitch's catalog first" },
+	{ "scope", TOKEN(ARGS, scopes), .arg = "\"A B\"", .max = TOKEN_MAX_SCOPE_ARGS,
+	    .flags = OPT_HIDDEN },
 	{ "openid", TOKEN(ON, openid),
 	    .help = "also ask for openid and verify the id_token (signature via the issuer's "
 	    "JWKS, iss, aud, exp, nonce) before printing its claims" },
@@ -143,12 +181,16 @@ static const struct opt token_options[] = {
 	    "open)" },
 	{ "force-verify", TOKEN(ON, force_verify),
 	    .help = "make the issuer ask the user again" },
+	{ "no-check", TOKEN(ON, no_check),
+	    .help = "open the browser without first checking the sign-in request with the "
+	    "issuer (an unknown client, an unregistered redirect URI) and, for --user, the "
+	    "client id and secret (an app token, revoked at once)" },
 	{ "timeout", TOKEN(UINT, timeout), .arg = "SECONDS", .min = 1, .max = 86400,
 	    .unit = "seconds", .help = "how long to wait for the browser" },
 	{ "get", TOKEN(ON, get),
 	    .help = "print a stored token, refreshing it first when it expires within 60 s, "
-	    "validating user tokens unchecked for an hour; without --user or --login, the app "
-	    "token (made if missing)" },
+	    "validating user tokens unchecked for an hour; which one is said below (with "
+	    "--user, only user tokens)" },
 	{ "json", TOKEN(VAL, output, OUT_JSON),
 	    .help = "print the whole record (tokens, scopes, expiry)" },
 	{ "env", TOKEN(VAL, output, OUT_ENV),
@@ -187,6 +229,9 @@ static const struct token_args token_defaults = { .timeout = DEFAULT_WAIT };
 	"\n" \
 	"Options:\n"
 #define TOKEN_TAIL \
+	"\n" \
+	CLIENT_WHICH_TOKEN \
+	"--get takes an app token.\n" \
 	"\n" \
 	CLIENT_ROWS_NOTE \
 	"\n" \
@@ -335,8 +380,8 @@ token_run(const struct cli_cmd *c, void *opts, const struct cli_args *args)
 	if (a->redirect_uri == NULL)
 		a->redirect_uri = o->redirect_uri;
 	if (a->get) {
-		ret = client_stored_token(o, a->flow != FLOW_APP || o->login ? PICK_USER :
-		    PICK_APP, FRESH_AUTO, &rec);
+		ret = client_stored_token(o, a->flow != FLOW_APP ? PICK_USER : PICK_APP_FIRST,
+		    FRESH_AUTO, &rec);
 		if (ret == 0)
 			ret = print_token(&rec, a->output, NULL);
 		goto out;
@@ -347,7 +392,7 @@ token_run(const struct cli_cmd *c, void *opts, const struct cli_args *args)
 		ret = CLIENT_EXIT_ERROR;
 		goto out;
 	}
-	scopes = flow_scopes(a->scopes, a->openid);
+	scopes = flow_scopes(a->scopes.v, a->scopes.n, a->openid);
 	if ((ret = client_check_scopes(scopes)) != 0 ||
 	    (ret = get_token(o, a, scopes, &rec, &claims)) != 0)
 		goto out;

@@ -24,12 +24,20 @@ struct fetch_call {
 	const char	*content_type;	/* of body, or NULL */
 	const char	*body;		/* NULL: none */
 	size_t		 body_len;
+	/*
+	 * NULL, or told each header line sent ('>') and received ('<'), and
+	 * the status line, without its CRLF; an Authorization value reads
+	 * "[redacted]".  Bodies are not traced.
+	 */
+	void		(*trace)(void *ctx, char direction, const char *line, size_t len);
+	void		*trace_ctx;
 };
 
 struct fetch_reply {
 	long		status;		/* HTTP status */
 	struct buf	body;		/* capped at TW_CLIENT_MAX_ANSWER */
 	long		retry_after;	/* Retry-After's seconds; -1 when none or a date */
+	char		*location;	/* a redirect's Location, absolute; or NULL */
 };
 
 /* Once per process, before threads (curl_global_init). */

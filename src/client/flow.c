@@ -27,26 +27,82 @@
 #define DEVICE_SLOW_DOWN	5	/* RFC 8628 3.5: seconds added by each slow_down */
 
 char *
-flow_scopes(const char *given, int openid)
+flow_scopes(char *const *given, size_t n, int openid)
 {
 	struct buf b;
+	int has_openid = 0;
 
-	if (given == NULL)
-		given = "";
 	buf_init(&b, FLOW_URL_MAX);
-	if (buf_add_cstr(&b, given) == -1 || (openid && !words_within("openid", given) &&
-	    buf_printf(&b, "%sopenid", given[0] ? " " : "") == -1))
+	for (size_t i = 0; i < n; i++) {
+		if (given[i][0] == '\0')
+			continue;
+		if (buf_printf(&b, "%s%s", b.len ? " " : "", given[i]) == -1)
+			fatal("scope list too long");
+		has_openid |= words_within("openid", given[i]);
+	}
+	if (openid && !has_openid && buf_printf(&b, "%sopenid", b.len ? " " : "") == -1)
 		fatal("scope list too long");
 	return b.data ? b.data : xstrdup("");
 }
 
-/* Keeps rec in the token store, if f says so.  0, or -1 with err. */
-static MUST_CHECK int
-save(const struct flow *f, const struct tok_record *rec, struct cerr *err)
+/* Whether w[0..len) is a word of the space-separated set. */
+static int
+word_in(const char *w, size_t len, const char *set)
 {
-	char why[512];
+	for (const char *s = set; *(s += strspn(s, " ")) != '\0'; s += strcspn(s, " "))
+		if (strcspn(s, " ") == len && memcmp(s, w, len) == 0)
+			return 1;
+	return 0;
+}
 
-	if (f->save && tokstore_keep(rec, why, sizeof(why)) == -1)
+/*
+ * The scopes the stored token of rec's account has that rec lacks, which
+ * keeping rec gives up: space-separated (malloc'd), or NULL when none.
+ */
+static char *
+scopes_given_up(const struct tok_record *rec)
+{
+	struct tokstore ts;
+	struct tok_record old;
+	struct buf lost;
+	char why[512], several[16];
+
+	if (rec->login[0] == '\0' || tokstore_open(&ts, why, sizeof(why)) == -1)
+		return NULL;
+	buf_init(&lost, FLOW_URL_MAX);
+	if (tokstore_find(&ts, rec->issuer, rec->client_id, rec->login, &old, several,
+	    sizeof(several)) == TOK_FOUND) {
+		for (const char *w = old.scopes; *(w += strspn(w, " ")) != '\0';) {
+			size_t len = strcspn(w, " ");
+
+			if (!word_in(w, len, rec->scopes) && buf_printf(&lost, "%s%.*s",
+			    lost.len ? " " : "", (int)len, w) == -1)
+				break;
+			w += len;
+		}
+		tok_record_clear(&old);
+	}
+	tokstore_close(&ts);
+	return lost.data;
+}
+
+/*
+ * Keeps rec in the token store, if f says so, telling ui first what
+ * replacing the account's old token gives up.  0, or -1 with err.
+ */
+static MUST_CHECK int
+save(const struct flow *f, const struct flow_ui *ui, const struct tok_record *rec,
+    struct cerr *err)
+{
+	char why[512], *lost;
+
+	if (!f->save)
+		return 0;
+	if (ui != NULL && ui->gave_up != NULL && (lost = scopes_given_up(rec)) != NULL) {
+		ui->gave_up(ui->ctx, rec->login, lost);
+		free(lost);
+	}
+	if (tokstore_keep(rec, why, sizeof(why)) == -1)
 		return cerr_set(err, CERR_ERROR, "cannot save the token: %s", why);
 	return 0;
 }
@@ -73,7 +129,7 @@ flow_app_token(const struct flow *f, struct tok_record *rec, struct cerr *err)
 	tok_record_set_tokens(rec, &t, clock_now());
 	rec->validated_at = clock_now();
 	oauth_tokens_clear(&t);
-	return save(f, rec, err);
+	return save(f, NULL, rec, err);
 }
 
 static void
@@ -141,25 +197,87 @@ fill_user(const struct flow *f, const struct oauth_tokens *t, struct tok_record 
 	return 0;
 }
 
-/* Explains what came back to the redirect URI instead of a code or token. */
+/*
+ * Explains an error the issuer sent to a redirect URI (error and its
+ * description; registered, where a redirect_mismatch went, or NULL).
+ */
 static int
-browser_error(const struct flow *f, const struct catcher_result *r, struct cerr *err)
+browser_error(const struct flow *f, const char *error, const char *description,
+    const char *registered, struct cerr *err)
 {
-	if (strcmp(r->error, "redirect_mismatch") == 0) {
+	if (strcmp(error, "redirect_mismatch") == 0) {
 		cerr_set(err, CERR_REFUSED, "the issuer does not have this redirect URI "
 		    "registered for client %s:", f->client_id);
 		cerr_hint(err, "    %s\n"
-		    "  Register exactly that URI with the app (Twitch console: OAuth Redirect "
-		    "URLs;\n  twauth serve: 'twauth app redirect add %s %s'),\n"
-		    "  or pass --redirect-uri with one that is registered.\n",
+		    "  Register it, exactly, with the app (Twitch console: OAuth Redirect URLs;\n"
+		    "  twauth serve: 'twauth app redirect add %s %s'),\n",
 		    f->redirect_uri, f->client_id, f->redirect_uri);
+		if (registered != NULL)
+			cerr_hint(err, "  or use the first one the app has: --redirect-uri %s\n",
+			    registered);
+		else
+			cerr_hint(err, "  or pass --redirect-uri with one that is registered.\n");
 		return -1;
 	}
-	if (strcmp(r->error, "access_denied") == 0)
+	if (strcmp(error, "access_denied") == 0)
 		return cerr_set(err, CERR_REFUSED, "authorization was declined in the browser; "
 		    "nothing was saved");
-	return cerr_set(err, CERR_REFUSED, "the issuer answered %s%s%s", r->error,
-	    r->error_description ? ": " : "", r->error_description ? r->error_description : "");
+	return cerr_set(err, CERR_REFUSED, "the issuer answered %s%s%s", error,
+	    description ? ": " : "", description ? description : "");
+}
+
+/*
+ * A confidential app's client id and secret, tried before the user signs
+ * in (a wrong secret would show only after consent): an app token is asked
+ * for and revoked at once, so nothing is left behind.  0, or -1 with err.
+ */
+static MUST_CHECK int
+check_credentials(const struct flow *f, struct cerr *err)
+{
+	struct oauth_tokens t;
+	struct oauth_err oe;
+	enum oauth_rc rc, tidied;
+
+	rc = oauth_client_credentials(f->issuer, f->client_id, f->client_secret, NULL, &t,
+	    &oe);
+	if (rc != OAUTH_OK) {
+		cerr_oauth(err, "checking the client id and secret before the browser opens",
+		    rc, &oe);
+		return -1;
+	}
+	/* Revoking is tidiness: its failure changes nothing for the user. */
+	tidied = oauth_revoke(f->issuer, f->client_id, t.access_token, &oe);
+	(void)tidied;
+	oauth_tokens_clear(&t);
+	return 0;
+}
+
+/*
+ * The sign-in request url, shown to the issuer before the browser is: an
+ * issuer that does not answer, an unknown client or an unregistered
+ * redirect URI is said now, not as a browser page that cannot connect
+ * five minutes later.  0 when the issuer raised no objection, or -1 with
+ * err.
+ */
+static MUST_CHECK int
+check_sign_in(const struct flow *f, const char *url, struct cerr *err)
+{
+	struct oauth_probe probe;
+	struct oauth_err oe;
+	enum oauth_rc rc = oauth_authorize_probe(url, &probe, &oe);
+
+	if (rc == OAUTH_REFUSED && probe.error != NULL)
+		browser_error(f, probe.error, probe.error_description, probe.sent_to, err);
+	else if (rc == OAUTH_REFUSED && oe.status == 400) {
+		/* Every other objection to a known client is sent to its redirect URI. */
+		cerr_set(err, CERR_REFUSED, "the issuer does not know client %s (its sign-in "
+		    "page answered HTTP 400 before anyone signed in)", f->client_id);
+		cerr_hint(err, "  Check --client-id and --issuer (Twitch console: Client ID;\n"
+		    "  twauth serve: 'twauth app list').\n");
+	} else if (rc != OAUTH_OK)
+		cerr_oauth(err, "opening the issuer's sign-in page", rc, &oe);
+	oauth_probe_clear(&probe);
+	return rc == OAUTH_OK ? 0 : -1;
 }
 
 /* Verifies the id_token of a browser flow into *claims.  0, or -1 with err. */
@@ -192,7 +310,7 @@ tokens_from(const struct flow *f, struct catcher_result *r, struct oauth_tokens 
 	enum oauth_rc rc;
 
 	if (r->error != NULL)
-		return browser_error(f, r, err);
+		return browser_error(f, r->error, r->error_description, NULL, err);
 	if (f->kind == FLOW_IMPLICIT) {
 		if (r->access_token == NULL)
 			return cerr_set(err, CERR_REFUSED, "the browser came back without an "
@@ -209,6 +327,19 @@ tokens_from(const struct flow *f, struct catcher_result *r, struct oauth_tokens 
 	if (rc != OAUTH_OK)
 		return cerr_oauth(err, "exchanging the code for tokens", rc, &oe);
 	return 0;
+}
+
+/* Waits for the browser, telling ui every second how long is left.  0, or -1: timeout. */
+static MUST_CHECK int
+wait_for_browser(struct catcher *c, const struct flow *f, const struct flow_ui *ui,
+    struct catcher_result *r)
+{
+	for (int left = f->timeout; left > 0; left--) {
+		ui->waiting(ui->ctx, left);
+		if (catcher_wait(c, 1, r) == 0)
+			return 0;
+	}
+	return -1;
 }
 
 /* --user and --implicit: the browser goes to the issuer and comes back to us. */
@@ -233,9 +364,15 @@ flow_browser(const struct flow *f, const struct flow_ui *ui, struct tok_record *
 		return cerr_set(err, CERR_ERROR, "%s", why);
 	url = authorize_url(f, implicit ? (f->openid ? "token id_token" : "token") : "code",
 	    state, f->openid ? nonce : NULL);
+	if (f->check && ((!implicit && check_credentials(f, err) == -1) ||
+	    check_sign_in(f, url, err) == -1)) {
+		free(url);
+		catcher_stop(c);
+		return -1;
+	}
 	ui->sign_in(ui->ctx, url, f->redirect_uri);
 	free(url);
-	if (catcher_wait(c, f->timeout, &r) == -1) {
+	if (wait_for_browser(c, f, ui, &r) == -1) {
 		catcher_stop(c);
 		return cerr_set(err, CERR_ERROR, "no answer came to %s within %d s.  If the "
 		    "browser showed an error or went elsewhere, check that this exact URI is "
@@ -334,7 +471,7 @@ flow_run(const struct flow *f, const struct flow_ui *ui, struct tok_record *rec,
 		return cerr_set(err, CERR_ERROR, "no such flow");
 	}
 	if (rc == 0)
-		rc = save(f, rec, err);
+		rc = save(f, ui, rec, err);
 	if (rc == -1) {
 		json_decref(*claims);
 		*claims = NULL;

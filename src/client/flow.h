@@ -34,12 +34,20 @@ struct flow {
 	int		 force_verify;	/* make the issuer ask the user again */
 	int		 timeout;	/* seconds for the browser to come back */
 	int		 save;		/* keep the token in the store */
+	/*
+	 * Browser flows: before the browser opens, show the issuer the sign-in
+	 * request (it may say the redirect URI is not registered, or the client
+	 * unknown) and, for the code flow, try the client id and secret.
+	 */
+	int		 check;
 };
 
 /* What the user is told while a flow waits for them.  Every one is called. */
 struct flow_ui {
 	/* Browser flows: sign in at url; the browser comes back to redirect_uri. */
 	void	(*sign_in)(void *ctx, const char *url, const char *redirect_uri);
+	/* Browser flows, then once a second while nothing came back: seconds left. */
+	void	(*waiting)(void *ctx, int left);
 	/* The device flow: open uri and check that it shows user_code. */
 	void	(*device_code)(void *ctx, const char *uri, const char *user_code,
 	    int64_t expires_in);
@@ -49,11 +57,19 @@ struct flow_ui {
 	 * waited so far.
 	 */
 	void	(*polled)(void *ctx, enum oauth_rc rc, int64_t waited, int64_t interval);
+	/*
+	 * The new token of login replaces a stored one that had scopes it
+	 * lacks (space-separated); or NULL: not told.
+	 */
+	void	(*gave_up)(void *ctx, const char *login, const char *scopes);
 	void	*ctx;
 };
 
-/* The scopes to ask for: given (NULL: none), with openid added if asked (malloc'd). */
-char *flow_scopes(const char *given, int openid);
+/*
+ * The scopes to ask for: the n lists given (each space-separated: --scopes
+ * given twice asks for both), with openid added if asked (malloc'd).
+ */
+char *flow_scopes(char *const *given, size_t n, int openid);
 /*
  * Runs f.  0 with *rec filled (and, with openid, *claims: the verified
  * id_token's payload, json_decref it), or -1 with err: refused (the

@@ -10,6 +10,7 @@
 #include "../common/form.h"
 #include "../common/jws.h"
 #include "../common/limits.h"
+#include "../common/params.h"
 #include "../common/xmalloc.h"
 #include "fetch.h"
 
@@ -489,4 +490,62 @@ oauth_get_json(const char *url, void **out, struct oauth_err *err)
 		rc = OAUTH_OK;
 	fetch_reply_free(&reply);
 	return rc;
+}
+
+/* The error= of a redirect's Location into *out.  0 when it carries one. */
+static int
+redirect_error(const char *location, struct oauth_probe *out)
+{
+	const char *q = strchr(location, '?'), *error;
+	struct params ps;
+	int found = -1;
+
+	if (q == NULL)
+		return -1;
+	params_init(&ps);
+	if (form_parse(&ps, q + 1, strcspn(q + 1, "#")) == PARAMS_OK &&
+	    (error = params_get(&ps, "error")) != NULL) {
+		out->error = xstrdup(error);
+		if (params_get(&ps, "error_description") != NULL)
+			out->error_description = xstrdup(params_get(&ps, "error_description"));
+		out->sent_to = xmemdup0(location, (size_t)(q - location));
+		found = 0;
+	}
+	params_free(&ps);
+	return found;
+}
+
+enum oauth_rc
+oauth_authorize_probe(const char *authorize_url, struct oauth_probe *out,
+    struct oauth_err *err)
+{
+	struct fetch_call call = { .method = "GET", .url = authorize_url };
+	struct fetch_reply reply;
+	char why[512];
+	enum oauth_rc rc = OAUTH_OK;
+
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	if (fetch(&call, &reply, why, sizeof(why)) == -1) {
+		set_err(err, 0, why);
+		rc = OAUTH_NETWORK;
+	} else if (reply.status >= 300 && reply.status <= 399 && reply.location != NULL &&
+	    redirect_error(reply.location, out) == 0) {
+		err->status = reply.status;
+		rc = OAUTH_REFUSED;
+	} else if (reply.status >= 400) {
+		oauth_parse_error(reply.status, reply.body.data, reply.body.len, err);
+		rc = reply.status >= 500 ? OAUTH_NETWORK : OAUTH_REFUSED;
+	}
+	fetch_reply_free(&reply);
+	return rc;
+}
+
+void
+oauth_probe_clear(struct oauth_probe *p)
+{
+	free(p->error);
+	free(p->error_description);
+	free(p->sent_to);
+	memset(p, 0, sizeof(*p));
 }

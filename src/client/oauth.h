@@ -107,6 +107,25 @@ enum oauth_rc oauth_validate(const char *issuer, const char *token,
     struct oauth_validation *out, struct oauth_err *err) MUST_CHECK;
 enum oauth_rc oauth_revoke(const char *issuer, const char *client_id, const char *token,
     struct oauth_err *err) MUST_CHECK;
+/* What an issuer's sign-in page said of a request before anyone signed in. */
+struct oauth_probe {
+	char	*error;			/* its redirect's error=, or NULL */
+	char	*error_description;	/* or NULL */
+	char	*sent_to;		/* where that redirect went, without its query */
+};
+
+/*
+ * GETs authorize_url as a browser would, without following the redirect
+ * (nobody signed in, nothing is granted).  OAUTH_OK when the issuer raised
+ * no objection (a page, or a redirect without error); OAUTH_REFUSED with
+ * *out filled when it redirected with error= (twauth serve and Twitch send
+ * redirect_mismatch to the first registered URI), or with err when it
+ * answered 4xx; OAUTH_NETWORK when it did not answer.  Clear *out with
+ * oauth_probe_clear either way.
+ */
+enum oauth_rc oauth_authorize_probe(const char *authorize_url, struct oauth_probe *out,
+    struct oauth_err *err) MUST_CHECK;
+void oauth_probe_clear(struct oauth_probe *p);
 /* GET url and parse its body as a JSON object; *out is a json_t * (jansson). */
 enum oauth_rc oauth_get_json(const char *url, void **out, struct oauth_err *err) MUST_CHECK;
 

@@ -44,6 +44,49 @@ guess_client_id(const char *issuer, const struct tokstore *ts, char **out,
 	return 0;
 }
 
+/* Whether ts holds an app token of client_id at p's issuer. */
+static int
+app_token_stored(const struct pick *p, const struct tokstore *ts, const char *client_id)
+{
+	struct tok_record r;
+	char several[16];
+	int found = tokstore_find(ts, p->issuer, client_id, "", &r, several,
+	    sizeof(several)) == TOK_FOUND;
+
+	if (found)
+		tok_record_clear(&r);
+	return found;
+}
+
+/*
+ * The command that gets a new token for the app (and rec's account, when
+ * known), to copy as it is: the flow rec came from, its scopes, and the
+ * flags that found the app (those given on the command line; a client id
+ * that was guessed), so that a new login keeps what the old one had.
+ */
+static void
+hint_new_token(const struct pick *p, const char *client_id, const struct tok_record *rec,
+    struct cerr *err)
+{
+	const struct profile_flags *g = p->given;
+	const char *flow = p->client_secret != NULL ? "--user" : "--device";
+	char cmd[1024];
+	int n;
+
+	if (rec != NULL && rec->login[0] != '\0' && rec->refresh_token[0] == '\0')
+		flow = "--implicit";
+	n = snprintf(cmd, sizeof(cmd), "twauth token %s", flow);
+	if (rec != NULL && rec->scopes[0] != '\0')
+		n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, " --scopes '%s'", rec->scopes);
+	if (g != NULL && g->name != NULL)
+		n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, " --profile %s", g->name);
+	if (g != NULL && g->issuer != NULL)
+		n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, " --issuer %s", p->issuer);
+	if ((g != NULL && g->client_id != NULL) || p->client_id == NULL)
+		snprintf(cmd + n, sizeof(cmd) - (size_t)n, " --client-id %s", client_id);
+	cerr_hint(err, "  Get a new one: %s\n", cmd);
+}
+
 /* Why no token of login ("" the app's; NULL the only user's) was found. */
 static int
 none_stored(const struct pick *p, const char *client_id, const char *login,
@@ -53,20 +96,23 @@ none_stored(const struct pick *p, const char *client_id, const char *login,
 		return cerr_set(err, CERR_REFUSED, "no app token is stored for client %s at %s",
 		    client_id, p->issuer);
 	if (p->login != NULL)
-		return cerr_set(err, CERR_REFUSED, "no token of '%s' is stored for client %s at "
-		    "%s; get one with 'twauth token --user'", p->login, client_id, p->issuer);
-	return cerr_set(err, CERR_REFUSED, "no user token is stored for client %s at %s; get "
-	    "one with 'twauth token --user'", client_id, p->issuer);
+		cerr_set(err, CERR_REFUSED, "no token of '%s' is stored for client %s at %s",
+		    p->login, client_id, p->issuer);
+	else
+		cerr_set(err, CERR_REFUSED, "no user token is stored for client %s at %s",
+		    client_id, p->issuer);
+	hint_new_token(p, client_id, NULL, err);
+	return -1;
 }
 
 /* A token the issuer refused, with its refresh: never handed out again. */
 static int
-dead_stored(const struct tok_record *rec, struct cerr *err)
+dead_stored(const struct pick *p, const struct tok_record *rec, struct cerr *err)
 {
 	cerr_set(err, CERR_REFUSED, "the stored token of %s no longer works: the issuer "
 	    "refused it and its refresh token (revoked, disconnected, or the password "
-	    "changed)", rec->login[0] ? rec->login : "the app");
-	cerr_hint(err, "  Get a new one: twauth token --user\n");
+	    "changed)", rec->login);
+	hint_new_token(p, rec->client_id, rec, err);
 	return -1;
 }
 
@@ -90,10 +136,10 @@ freshen(const struct pick *p, struct tokstore *ts, struct tok_record *rec,
 	if (rc != OAUTH_OK) {
 		cerr_oauth(err, rec->login[0] ? "keeping the user token fresh" :
 		    "renewing the app token", rc, &oe);
+		if (rc == OAUTH_REFUSED && rec->login[0] != '\0')
+			hint_new_token(p, rec->client_id, rec, err);
 		/* The issuer's verdict (not ours, as for an implicit token): remember it. */
 		if (rc == OAUTH_REFUSED && rec->dead_at != 0) {
-			cerr_hint(err, "  The token of %s no longer works (revoked, or the "
-			    "password changed); run 'twauth token --user' again.\n", rec->login);
 			tokstore_put(ts, rec);
 			if (tokstore_save(ts, why, sizeof(why)) == -1)
 				cerr_line(err, "(and it could not be marked dead in the store: %s)",
@@ -130,6 +176,9 @@ pick_token(const struct pick *p, struct tok_record *rec, struct cerr *err)
 		client_id = guessed;
 	}
 	login = p->login ? p->login : which == PICK_APP ? "" : NULL;
+	if (login == NULL && which == PICK_APP_FIRST && (app_token_stored(p, &ts, client_id) ||
+	    (p->client_secret != NULL && p->fresh != FRESH_NONE)))
+		login = "";
 	found = tokstore_find(&ts, p->issuer, client_id, login, rec, several,
 	    sizeof(several));
 	if (found == TOK_NONE && which == PICK_AUTO && p->login == NULL) {
@@ -145,8 +194,8 @@ pick_token(const struct pick *p, struct tok_record *rec, struct cerr *err)
 		make_app = 1;	/* app tokens need no one's consent: one is made below */
 	else if (found == TOK_NONE)
 		none_stored(p, client_id, login, err);
-	else if (rec->dead_at != 0 && p->fresh != FRESH_NONE)
-		dead_stored(rec, err);
+	else if (rec->dead_at != 0 && rec->login[0] != '\0' && p->fresh != FRESH_NONE)
+		dead_stored(p, rec, err);
 	else if (p->fresh == FRESH_NONE || freshen(p, &ts, rec, err) == 0)
 		rc = 0;
 out:

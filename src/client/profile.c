@@ -24,20 +24,30 @@ first_of(const char *flag, const char *env, json_t *profile, const char *field)
 }
 
 /*
- * An issuer or API base as we keep it: no trailing slash, and for issuers
- * no "/oauth2" (people paste the OpenID issuer).  NULL with err if not
- * allowed.
+ * An issuer or API base as we keep it: no trailing slash, for issuers no
+ * "/oauth2" (people paste the OpenID issuer), for API bases no "/helix"
+ * (people paste Twitch's API root).  NULL with err if not allowed.
  */
 static char *
 base_url(const char *given, int is_issuer, const char *what, struct cerr *err)
 {
+	const char *tail = is_issuer ? "/oauth2" : "/helix", *endpoint;
 	char *s = xstrdup(given);
 	size_t len = strlen(s);
 
 	while (len > 0 && s[len - 1] == '/')
 		s[--len] = '\0';
-	if (is_issuer && len > 7 && strcmp(s + len - 7, "/oauth2") == 0)
-		s[len -= 7] = '\0';
+	if (len > strlen(tail) && strcmp(s + len - strlen(tail), tail) == 0)
+		s[len -= strlen(tail)] = '\0';
+	/* An endpoint's URL pasted as the issuer answers 404 to every call. */
+	if (is_issuer && (endpoint = strstr(s, "/oauth2/")) != NULL) {
+		cerr_set(err, CERR_ERROR, "issuer '%s' names an endpoint (%s): the issuer is "
+		    "the service's base URL, %.*s", given, endpoint, (int)(endpoint - s), s);
+		cerr_hint(err, "  Twitch's is " OAUTH_DEFAULT_ISSUER "; a local twauth serve's "
+		    "is http://localhost:PORT.\n");
+		free(s);
+		return NULL;
+	}
 	if (fetch_url_allowed(s) == -1) {
 		cerr_set(err, CERR_ERROR, "%s '%s' must be an https:// URL (or http:// to "
 		    "localhost, 127.0.0.1 or [::1])", what, given);

@@ -268,8 +268,7 @@ renew(struct tok_record *rec, struct tok_fresh *f, struct oauth_err *err)
 		    rec->scopes, &t, err);
 	} else if (rec->refresh_token[0] == '\0') {
 		snprintf(err->message, sizeof(err->message), "the token of %s has expired "
-		    "and has no refresh token (implicit flow); run 'twauth token --user' "
-		    "again", rec->login);
+		    "and has no refresh token (implicit flow)", rec->login);
 		return OAUTH_REFUSED;
 	} else
 		rc = oauth_refresh(rec->issuer, rec->client_id, f->client_secret,
@@ -278,8 +277,9 @@ renew(struct tok_record *rec, struct tok_fresh *f, struct oauth_err *err)
 	if (rc == OAUTH_REFUSED && f->client_secret == NULL &&
 	    strcmp(err->message, "missing client secret") == 0)
 		return OAUTH_NEEDS_SECRET;
-	if (rc == OAUTH_REFUSED && err->status != 0)
-		rec->dead_at = f->now;	/* the issuer's verdict: dead */
+	/* The issuer's verdict on a user's grant: dead.  An app token is just made anew. */
+	if (rc == OAUTH_REFUSED && err->status != 0 && rec->login[0] != '\0')
+		rec->dead_at = f->now;
 	if (rc != OAUTH_OK)
 		return rc;
 	tok_record_set_tokens(rec, &t, f->now);

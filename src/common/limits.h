@@ -136,12 +136,14 @@
  */
 #define TW_CLIENT_CONNECT_TIMEOUT 10		/* seconds to reach an issuer or API */
 #define TW_CLIENT_REQUEST_TIMEOUT 30		/* seconds for one request, start to end */
+#define TW_CLIENT_PLAIN_PROBE_TIMEOUT 3	/* seconds: does a failed https:// speak http? */
 #define TW_CLIENT_MAX_ANSWER	(1024 * 1024)	/* bytes of an answer's body */
 #define TW_CLIENT_MAX_TOKEN	4096		/* bytes of a token from an issuer */
 #define TW_CLIENT_CLOCK_LEEWAY	60		/* seconds of clock difference (id_tokens) */
 #define TW_CLIENT_MAX_FILE	(4 * 1024 * 1024)	/* tokens.json, config.json: bytes */
 #define TW_CLIENT_API_MAX_QUERY	32		/* twauth api: -q pairs */
 #define TW_CLIENT_API_MAX_BODY	(1024 * 1024)	/* twauth api: bytes of a -b body */
+#define TW_CLIENT_API_MAX_PAGES	100		/* twauth api -P: pages followed */
 #define TW_CATCHER_MAX_BODY	(16 * 1024)	/* the implicit page posts the fragment */
 #define TW_CATCHER_TIMEOUT	10		/* seconds idle, or to send a request */
 #define TW_CATCHER_MAX_CONNECTIONS 16

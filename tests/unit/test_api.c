@@ -122,8 +122,8 @@ static int
 call(const char *base, const char *method, const char *path, char *const *query, size_t n,
     const char *body, int *retried, struct fetch_reply *reply, struct cerr *err)
 {
-	struct api_call c = { method, path, query, n, body, body ? strlen(body) : 0 };
-	struct pick p = { base, "app1", "s3cret", NULL, 1, PICK_AUTO, FRESH_NONE };
+	struct api_call c = { method, path, query, n, body, body ? strlen(body) : 0, NULL, NULL };
+	struct pick p = { base, "app1", "s3cret", NULL, 1, NULL, PICK_AUTO, FRESH_NONE };
 
 	int deny = seen.deny;
 
@@ -225,7 +225,7 @@ api_call_renews_the_token_once_on_a_401(void)
 	CHECK_STR(seen.auth, "Bearer renewed");
 	fetch_reply_free(&reply);
 	/* The renewed token was saved: the next call starts with it. */
-	p = (struct pick){ base, "app1", NULL, NULL, 1, PICK_AUTO, FRESH_NONE };
+	p = (struct pick){ base, "app1", NULL, NULL, 1, NULL, PICK_AUTO, FRESH_NONE };
 	CHECK(pick_token(&p, &rec, &e) == 0);
 	CHECK_STR(rec.access_token, "renewed");
 	tok_record_clear(&rec);
@@ -245,9 +245,36 @@ api_call_renews_the_token_once_on_a_401(void)
 	unsetenv("XDG_CONFIG_HOME");
 }
 
+static void
+api_knows_which_calls_take_an_app_token(void)
+{
+	static char *const by_login[] = { "login=twitchdev" }, *by_first[] = { "first=5" },
+	    *by_id[] = { "first=5", "id=1" };
+	static const struct { const char *method, *path; char *const *q; size_t n; int app; }
+	    cases[] = {
+		{ "GET", "users", by_login, 1, 1 },
+		{ "GET", "/helix/users", by_id, 2, 1 },
+		{ "get", "users", by_first, 1, 0 },	/* the token's own user */
+		{ "GET", "users", NULL, 0, 0 },
+		{ "GET", "channels", NULL, 0, 1 },
+		{ "PATCH", "channels", NULL, 0, 0 },
+		{ "POST", "eventsub/subscriptions", NULL, 0, 1 },
+		{ "GET", "channels/followed", NULL, 0, 0 },
+		{ "GET", "nosuch", NULL, 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct api_call c = { .method = cases[i].method, .path = cases[i].path,
+		    .query = cases[i].q, .n_query = cases[i].n };
+
+		CHECK(api_takes_app_token(&c) == cases[i].app);
+	}
+}
+
 void
 suite_api(void)
 {
+	RUN(api_knows_which_calls_take_an_app_token);
 	RUN(api_call_makes_the_helix_request);
 	RUN(api_call_refuses_before_asking);
 	RUN(api_call_renews_the_token_once_on_a_401);

@@ -8,17 +8,27 @@
 static void
 flow_scopes_adds_openid_once(void)
 {
-	static const struct { const char *given; int openid; const char *want; } cases[] = {
-		{ NULL, 0, "" },
-		{ "", 1, "openid" },
-		{ "chat:read", 0, "chat:read" },
-		{ "chat:read", 1, "chat:read openid" },
-		{ "openid chat:read", 1, "openid chat:read" },
+	static char *const one[] = { "chat:read" }, *two[] = { "chat:read", "chat:edit" },
+	    *with[] = { "openid chat:read" }, *empty[] = { "" }, *later[] = { "a", "openid" };
+	static const struct {
+		char *const *given;
+		size_t n;
+		int openid;
+		const char *want;
+	} cases[] = {
+		{ NULL, 0, 0, "" },
+		{ empty, 1, 1, "openid" },
+		{ one, 1, 0, "chat:read" },
+		{ one, 1, 1, "chat:read openid" },
+		{ with, 1, 1, "openid chat:read" },
+		{ two, 2, 0, "chat:read chat:edit" },
+		{ two, 2, 1, "chat:read chat:edit openid" },
+		{ later, 2, 1, "a openid" },
 	};
 	char *s;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		s = flow_scopes(cases[i].given, cases[i].openid);
+		s = flow_scopes(cases[i].given, cases[i].n, cases[i].openid);
 		CHECK_STR(s, cases[i].want);
 		free(s);
 	}
