@@ -87,6 +87,35 @@ page_login(struct request *req, unsigned status, const struct login_page *p)
 	page_send(req, status, &h);
 }
 
+void
+page_unknown_app(struct request *req, enum idp_err err, const char *client_id,
+    const char *issuer)
+{
+	const struct idp_err_info *e = idp_err_info(err);
+	struct html h;
+
+	/* Where the sign-in form would be: the same heading, no form to fill. */
+	html_begin(&h, "Sign in");
+	html_raw(&h, "<p class=\"lead\">to continue to an app this server does not know</p>\n"
+	    "<p class=\"error\" role=\"alert\">");
+	html_text(&h, e->message);
+	if (err == IDP_ERR_MISSING_CLIENT_ID)
+		html_raw(&h, ": the sign-in link has no <code>client_id</code>.</p>\n");
+	else {
+		html_raw(&h, ": no app with the client ID <code>");
+		html_text(&h, client_id ? client_id : "");
+		html_raw(&h, "</code> is registered with this server.</p>\n");
+	}
+	html_raw(&h, "<p class=\"note\">If you followed a link from an app, tell its developer "
+	    "to check the client ID it sends (an app's page in the "
+	    "<a href=\"/console\">developer console</a> shows it) and that it signs in with "
+	    "this server, whose issuer is <code>");
+	html_text(&h, issuer);
+	html_raw(&h, "</code>: an app registered on Twitch or on another server is not known "
+	    "here.</p>\n");
+	page_send(req, e->status, &h);
+}
+
 /* The scheme and host of a redirect URI, for "you will be sent to". */
 static void
 redirect_host(struct html *h, const char *uri)
