@@ -26,7 +26,7 @@ struct app_opts {
 
 enum app_sub {
 	APP_CREATE, APP_LIST, APP_SHOW, APP_RESET_SECRET, APP_REDIRECT_ADD, APP_REDIRECT_REMOVE,
-	APP_DELETE, APP_PROFILE, APP_SCOPE_FORMAT
+	APP_DELETE, APP_PROFILE, APP_SCOPE_FORMAT, APP_OWNER
 };
 
 static int app_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
@@ -71,6 +71,7 @@ const struct cli_cmd app_cmd = {
 		[APP_DELETE] = { "delete", 1, "one CLIENT_ID" },
 		[APP_PROFILE] = { "profile", 2, "CLIENT_ID twitch|oauth2" },
 		[APP_SCOPE_FORMAT] = { "scope-format", 2, "CLIENT_ID array|string" },
+		[APP_OWNER] = { "owner", 2, "CLIENT_ID LOGIN" },
 		{ NULL }
 	},
 	.rows = app_options,
@@ -95,6 +96,9 @@ const struct cli_cmd app_cmd = {
 	    "  profile CLIENT_ID twitch|oauth2   switches the app's profile (below)\n"
 	    "  scope-format CLIENT_ID array|string   the same, as scope is spelled: array is\n"
 	    "                            twitch, string is oauth2\n"
+	    "  owner CLIENT_ID LOGIN     gives the app to the user LOGIN, who then manages it\n"
+	    "                            at /console (an app made without --owner is in\n"
+	    "                            nobody's console)\n"
 	    "\n"
 	    "Options:\n",
 	.tail = "\n"
@@ -121,7 +125,8 @@ const struct cli_cmd app_cmd = {
 	    "  twauth app create --name \"OIDC site\" --redirect-uri https://site.example/cb \\\n"
 	    "      --profile oauth2\n"
 	    "  twauth app redirect add abcdefghijklmnopqrstuvwxyz0123 https://bot.example/cb\n"
-	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n",
+	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n"
+	    "  twauth app owner abcdefghijklmnopqrstuvwxyz0123 alice\n",
 };
 
 /* The login of the app's owner into out, "" when it has none. */
@@ -170,7 +175,8 @@ print_app(struct idp *idp, const struct store_app *app)
 	if (owner[0] != '\0')
 		printf("owner:         %s\n", owner);
 	printf("type:          %s\n", app->is_public ? "public (no client secret)" :
-	    "confidential");
+	    app->has_secret ? "confidential" : "confidential (no client secret yet: "
+	    "twauth app reset-secret makes one)");
 	printf("profile:       %s\n", app->profile == APP_PROFILE_OAUTH2 ?
 	    "oauth2 (standard OAuth 2.0 / OpenID Connect)" : "twitch (exactly id.twitch.tv)");
 	printf("created:       %s\n", when);
@@ -292,9 +298,15 @@ static int
 app_reset_secret(struct idp *idp, const char *client_id, int json)
 {
 	char secret[TW_ID_LEN + 1];
+	struct store_app app;
 	enum idp_err err;
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, had;
 
+	/* Only to say whether a secret stopped working (a console app may have none). */
+	if ((err = idp_app_get(idp, client_id, &app)) != IDP_OK)
+		return cli_idp_error(err);
+	had = app.has_secret;
+	store_app_clear(&app);
 	if ((err = idp_app_reset_secret(idp, client_id, secret)) != IDP_OK)
 		rc = cli_idp_error(err);
 	else if (json)
@@ -302,8 +314,8 @@ app_reset_secret(struct idp *idp, const char *client_id, int json)
 		    secret));
 	else
 		printf("New client secret for %s:\n%s\n"
-		    "The old secret no longer works.  This one is shown this once.\n",
-		    client_id, secret);
+		    "%sThis one is shown this once.\n", client_id, secret,
+		    had ? "The old secret no longer works.  " : "");
 	OPENSSL_cleanse(secret, sizeof(secret));
 	return rc;
 }
@@ -372,6 +384,9 @@ run(enum app_sub sub, struct idp *idp, struct store *st, const struct app_opts *
 	case APP_PROFILE:
 	case APP_SCOPE_FORMAT:
 		err = idp_app_set_profile(idp, a->v[0], profile_wanted(sub, a->v[1]));
+		return err == IDP_OK ? show_app(idp, a->v[0], o->json) : cli_idp_error(err);
+	case APP_OWNER:
+		err = idp_app_set_owner(idp, a->v[0], a->v[1]);
 		return err == IDP_OK ? show_app(idp, a->v[0], o->json) : cli_idp_error(err);
 	}
 	return EXIT_FAIL;

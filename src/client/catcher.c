@@ -93,6 +93,28 @@ page(struct request *req, unsigned status, const char *title, const char *messag
 	req_reply_owned(req, status, "text/html; charset=utf-8", h.b.data, h.b.len);
 }
 
+/*
+ * The failure page's message, malloc'd: what the issuer said, its
+ * error_description and error code, when the answer is ours (ours: it
+ * carried our state; a mismatch report need not, and anything on this
+ * machine could send one, so its words are not shown as the issuer's).
+ */
+static char *
+failure_message(const char *error, const char *description, int ours)
+{
+	static const char tail[] = " twauth shows it in your terminal too.";
+	size_t len;
+	char *out;
+
+	if (!ours || description == NULL || *description == '\0')
+		return xstrdup("The issuer said no; twauth shows the reason in your terminal.");
+	len = sizeof("The issuer said no: ") + strlen(description) + sizeof(" ().") +
+	    strlen(error) + sizeof(tail);
+	out = xmalloc(len);
+	snprintf(out, len, "The issuer said no: %s (%s).%s", description, error, tail);
+	return out;
+}
+
 static int
 is_mismatch_report(const char *error)
 {
@@ -129,10 +151,13 @@ answer(struct request *req, const struct params *ps)
 		c->answered_by = req;	/* the waiter wakes once the page is sent */
 	}
 	pthread_mutex_unlock(&c->lock);
-	if (error != NULL)
-		page(req, 200, "Authorization failed",
-		    "The issuer said no; twauth shows the reason in your terminal.", 0);
-	else
+	if (error != NULL) {
+		char *message = failure_message(error, params_get(ps, "error_description"),
+		    state != NULL && strcmp(state, c->state) == 0);
+
+		page(req, 200, "Authorization failed", message, 0);	/* page escapes it */
+		free(message);
+	} else
 		page(req, 200, "twauth has your authorization",
 		    "You can close this tab and return to your terminal.", 0);
 }

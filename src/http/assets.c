@@ -45,6 +45,9 @@ static const char css[] =
 	"ul.apps li{display:flex;gap:12px;align-items:center;justify-content:space-between;"
 	"padding:12px 0;border-top:1px solid var(--line)}\n"
 	"ul.apps small{display:block;color:var(--muted);overflow-wrap:anywhere}\n"
+	/* A connection's scopes, listed under its app. */
+	"ul.apps ul.scopes{margin:6px 0 0}\n"
+	"ul.apps ul.scopes li{display:block;padding:2px 0;border:0;font-size:.9rem}\n"
 	"code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;"
 	"overflow-wrap:anywhere}\n"
 	".code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.6rem;"

@@ -31,9 +31,11 @@ read_request(struct request *req, struct idp_authz_request *q)
 }
 
 static void
-answer_error(struct request *req, enum idp_err err)
+answer_error(struct request *req, const struct idp_authz_request *q, enum idp_err err)
 {
-	if (err == IDP_ERR_UNAVAILABLE)
+	if (err == IDP_ERR_MISSING_CLIENT_ID || err == IDP_ERR_INVALID_CLIENT)
+		page_unknown_app(req, err, q->client_id, q->issuer);
+	else if (err == IDP_ERR_UNAVAILABLE)
 		page_error(req, 503, "Try again", idp_err_info(err)->message);
 	else
 		page_error(req, 400, "Cannot authorize this app", idp_err_info(err)->message);
@@ -48,7 +50,7 @@ approve(struct request *req, const struct store_user *user, const struct idp_aut
 
 	err = idp_authorize_approve(req_idp(req), user, a, q, &location);
 	if (err != IDP_OK)
-		answer_error(req, err);
+		answer_error(req, q, err);
 	else
 		req_reply_redirect(req, status, location);
 	free(location);
@@ -71,7 +73,7 @@ http_authorize(struct request *req)
 	memset(&user, 0, sizeof(user));
 	switch (a.outcome) {
 	case AUTHZ_SHOW_ERROR:
-		answer_error(req, a.error);
+		answer_error(req, &q, a.error);
 		goto out;
 	case AUTHZ_REDIRECT:
 		req_reply_redirect(req, post ? 303 : 302, a.location);

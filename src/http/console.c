@@ -32,8 +32,8 @@ static const struct client_type {
 	unsigned	 flags;		/* IDP_APP_* */
 	const char	*label;		/* HTML */
 } client_types[] = {
-	{ "confidential", 0, "<b>Confidential</b> &mdash; a server or tool that can keep a "
-	    "client secret" },
+	{ "confidential", IDP_APP_NO_SECRET, "<b>Confidential</b> &mdash; a server or tool that "
+	    "can keep a client secret (made on the app's page, when you need it)" },
 	{ "public", IDP_APP_PUBLIC, "<b>Public</b> &mdash; runs where a secret would not stay "
 	    "secret (a TV, a game, a desktop app): no secret, the device code flow" },
 };
@@ -98,6 +98,11 @@ struct app_form {
 	const char	*type_error;
 	const char	*profile_error;
 	char		 uris_buf[160];	/* for a message naming one line */
+};
+
+/* An "Are you sure?" page: its title, what follows, the button. */
+struct confirm_text {
+	const char	*title, *what, *button;
 };
 
 /* ---- pieces of pages ---- */
@@ -169,6 +174,23 @@ when_text(int64_t t, char *out, size_t len)
 
 /* ---- pages ---- */
 
+/*
+ * The apps the CLI registers without --owner belong to nobody, so no
+ * console lists them: say how this user makes one theirs.
+ */
+static void
+adopt_note(struct html *h, const struct store_user *user)
+{
+	html_raw(h, "<p class=\"note\" id=\"adopt\">An app registered with <code>twauth app "
+	    "create</code> without <code>--owner</code> is in nobody's console. To make one "
+	    "yours, run <code>twauth app owner CLIENT_ID ");
+	html_text(h, user->login);
+	html_raw(h, "</code> where the server's database is; to register one for yourself "
+	    "there, <code>twauth app create ... --owner ");
+	html_text(h, user->login);
+	html_raw(h, "</code>.</p>\n");
+}
+
 static void
 page_console(struct request *req, const struct store_user *user,
     const struct store_app *apps, size_t n, const char *message)
@@ -199,6 +221,7 @@ page_console(struct request *req, const struct store_user *user,
 	}
 	html_raw(&h, "<div class=\"actions\"><a class=\"button primary\" href=\"/console/new\">"
 	    "Register your application</a></div>\n");
+	adopt_note(&h, user);
 	page_send(req, 200, &h);
 }
 
@@ -313,9 +336,12 @@ page_app(struct request *req, unsigned status, const struct store_user *user,
 		html_raw(&h, "<p class=\"note\">Public clients have no secret: they get tokens "
 		    "through the device code flow, and refresh without one.</p>\n");
 	else {
-		html_raw(&h, "<p class=\"note\">Secrets are stored only as a digest and shown "
-		    "once, when made. Lost it? Make a new one.</p>\n<form method=\"post\" "
-		    "action=\"" APP_PAGE);
+		html_raw(&h, app->has_secret ? "<p class=\"note\">Secrets are stored only as a "
+		    "digest and shown once, when made. Lost it? Make a new one.</p>\n" :
+		    "<p class=\"note\" id=\"no-secret\">No secret yet: make one when something "
+		    "needs to authenticate as this app. It is shown once, when made, and stored "
+		    "only as a digest.</p>\n");
+		html_raw(&h, "<form method=\"post\" action=\"" APP_PAGE);
 		html_text(&h, app->client_id);
 		html_raw(&h, "\">\n");
 		html_hidden(&h, "csrf", csrf);
@@ -345,18 +371,18 @@ page_app(struct request *req, unsigned status, const struct store_user *user,
 /* "Are you sure?" for action, saying what follows. */
 static void
 page_confirm(struct request *req, const struct store_user *user, const struct store_app *app,
-    const char *title, const char *what, const char *action, const char *button)
+    const struct confirm_text *t, const char *action)
 {
 	char csrf[WEB_CSRF_LEN + 1];
 	struct html h;
 
 	web_csrf_token(req, csrf);
-	html_begin(&h, title);
+	html_begin(&h, t->title);
 	page_whoami(req, &h, user);
 	html_raw(&h, "<p class=\"lead\"><b>");
 	html_text(&h, app->name);
 	html_raw(&h, "</b></p>\n<p>");
-	html_text(&h, what);
+	html_text(&h, t->what);
 	html_raw(&h, "</p>\n<form method=\"post\" action=\"" APP_PAGE);
 	html_text(&h, app->client_id);
 	html_raw(&h, "\">\n");
@@ -365,14 +391,15 @@ page_confirm(struct request *req, const struct store_user *user, const struct st
 	html_raw(&h, "<div class=\"actions\"><a class=\"button\" href=\"" APP_PAGE);
 	html_text(&h, app->client_id);
 	html_raw(&h, "\">Cancel</a><button class=\"primary\" type=\"submit\">");
-	html_text(&h, button);
+	html_text(&h, t->button);
 	html_raw(&h, "</button></div>\n</form>\n");
 	page_send(req, 200, &h);
 }
 
+/* The secret just made; replaced: the app had one before, which now fails. */
 static void
 page_secret(struct request *req, const struct store_user *user, const struct store_app *app,
-    const char *secret)
+    const char *secret, int replaced)
 {
 	struct html h;
 
@@ -380,8 +407,10 @@ page_secret(struct request *req, const struct store_user *user, const struct sto
 	page_whoami(req, &h, user);
 	html_raw(&h, "<p class=\"lead\"><b>");
 	html_text(&h, app->name);
-	html_raw(&h, "</b></p>\n<p>Copy it now: it is not shown again. The previous secret "
-	    "no longer works.</p>\n<p class=\"secret\" id=\"client-secret\">");
+	html_raw(&h, "</b></p>\n<p>Copy it now: it is not shown again.");
+	if (replaced)
+		html_raw(&h, " The previous secret no longer works.");
+	html_raw(&h, "</p>\n<p class=\"secret\" id=\"client-secret\">");
 	html_text(&h, secret);
 	html_raw(&h, "</p>\n<div class=\"actions\"><a class=\"button primary\" href=\"" APP_PAGE);
 	html_text(&h, app->client_id);
@@ -532,7 +561,7 @@ http_console_new(struct request *req)
 			goto out;
 		}
 	}
-	OPENSSL_cleanse(secret, sizeof(secret));	/* shown only by "New secret" */
+	OPENSSL_cleanse(secret, sizeof(secret));	/* none: "New secret" makes the first */
 	snprintf(location, sizeof(location), APP_PAGE "%s&created=1", app.client_id);
 	store_app_clear(&app);
 	req_reply_redirect(req, 303, location);
@@ -590,7 +619,7 @@ act_new_secret(struct request *req, const struct store_user *user,
 	enum idp_err err;
 
 	if ((err = idp_app_reset_secret(req_idp(req), app->client_id, secret)) == IDP_OK)
-		page_secret(req, user, app, secret);
+		page_secret(req, user, app, secret, app->has_secret);
 	else
 		page_error(req, 503, "Try again", idp_err_info(err)->message);
 	OPENSSL_cleanse(secret, sizeof(secret));
@@ -630,32 +659,38 @@ act_delete(struct request *req, const struct store_user *user, const struct stor
 		page_error(req, 503, "Try again", idp_err_info(err)->message);
 }
 
-#define ACT_CONFIDENTIAL	0x1	/* only for apps with a secret */
+#define ACT_CONFIDENTIAL	0x1	/* only for confidential apps (public ones have none) */
 
 /*
  * What the "action" field of a POST to an app's page may ask for.  An
  * action with a confirmation answers name with the "Are you sure?" page
- * (title, what follows, the button), whose form posts confirmed; only
- * confirmed runs it.  Anything else changes nothing.
+ * (confirm, or unset when the app has no secret yet and the action has
+ * that text), whose form posts confirmed; only confirmed runs it.
+ * Anything else changes nothing.
  */
 static const struct console_action {
-	const char	*name;
-	const char	*confirmed;	/* NULL: run at once */
-	unsigned	 flags;		/* ACT_* */
-	const char	*title, *what, *button;
-	void		(*run)(struct request *, const struct store_user *,
-			    const struct store_app *);
+	const char		*name;
+	const char		*confirmed;	/* NULL: run at once */
+	unsigned		 flags;		/* ACT_* */
+	struct confirm_text	 confirm;
+	struct confirm_text	 unset;		/* title NULL: confirm says it */
+	void			(*run)(struct request *, const struct store_user *,
+				    const struct store_app *);
 } actions[] = {
-	{ "uris", NULL, 0, NULL, NULL, NULL, act_uris },
-	{ "profile", NULL, 0, NULL, NULL, NULL, act_profile },
-	{ "secret", "secret_confirm", ACT_CONFIDENTIAL, "Make a new client secret?",
-	    "The current secret stops working at once: whatever uses it is refused "
-	    "('invalid client secret') until you give it the new one.", "Make a new secret",
+	{ "uris", NULL, 0, { NULL }, { NULL }, act_uris },
+	{ "profile", NULL, 0, { NULL }, { NULL }, act_profile },
+	{ "secret", "secret_confirm", ACT_CONFIDENTIAL,
+	    { "Make a new client secret?", "The current secret stops working at once: "
+	    "whatever uses it is refused ('invalid client secret') until you give it the new "
+	    "one.", "Make a new secret" },
+	    /* Nothing uses a secret that never existed: nothing is cut off. */
+	    { "Make a client secret?", "This makes the app's first client secret. It is "
+	    "shown once, on the next page: copy it then.", "Make a secret" },
 	    act_new_secret },
-	{ "delete", "delete_confirm", 0, "Delete this app?",
+	{ "delete", "delete_confirm", 0, { "Delete this app?",
 	    "Its client ID and secret stop working at once, every token it holds stops "
 	    "validating, and its users' authorizations end. This cannot be undone.",
-	    "Delete app", act_delete },
+	    "Delete app" }, { NULL }, act_delete },
 };
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
 
@@ -704,7 +739,8 @@ http_console_app(struct request *req)
 		page_error(req, 400, "Nothing to do", "That form asked for nothing this page "
 		    "does. Nothing was changed.");
 	else if (!confirmed)
-		page_confirm(req, &user, &app, a->title, a->what, a->confirmed, a->button);
+		page_confirm(req, &user, &app, !app.has_secret && a->unset.title != NULL ?
+		    &a->unset : &a->confirm, a->confirmed);
 	else
 		a->run(req, &user, &app);
 out:

@@ -41,9 +41,15 @@ html_rawf(struct html *h, const char *fmt, ...)
 void
 html_text(struct html *h, const char *s)
 {
-	const char *run = s;
+	html_text_len(h, s, strlen(s));
+}
 
-	for (; *s != '\0'; s++) {
+void
+html_text_len(struct html *h, const char *s, size_t len)
+{
+	const char *run = s, *end = s + len;
+
+	for (; s < end; s++) {
 		const char *esc;
 
 		switch (*s) {

@@ -23,6 +23,8 @@ char *html_end(struct html *h, size_t *len);
 void html_raw(struct html *h, const char *markup);
 /* Appends s escaped (& < > " '). */
 void html_text(struct html *h, const char *s);
+/* The same for the len bytes at s (a word of a list, say). */
+void html_text_len(struct html *h, const char *s, size_t len);
 /* Appends <input type="hidden" name="NAME" value="VALUE">; NULL value skips. */
 void html_hidden(struct html *h, const char *name, const char *value);
 /* html_raw with printf formatting; every %s must be trusted. */

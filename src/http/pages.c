@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../common/url.h"
 #include "../common/scopes.h"
+#include "../common/url.h"
 #include "html.h"
 #include "web.h"
 
@@ -87,6 +87,35 @@ page_login(struct request *req, unsigned status, const struct login_page *p)
 	page_send(req, status, &h);
 }
 
+void
+page_unknown_app(struct request *req, enum idp_err err, const char *client_id,
+    const char *issuer)
+{
+	const struct idp_err_info *e = idp_err_info(err);
+	struct html h;
+
+	/* Where the sign-in form would be: the same heading, no form to fill. */
+	html_begin(&h, "Sign in");
+	html_raw(&h, "<p class=\"lead\">to continue to an app this server does not know</p>\n"
+	    "<p class=\"error\" role=\"alert\">");
+	html_text(&h, e->message);
+	if (err == IDP_ERR_MISSING_CLIENT_ID)
+		html_raw(&h, ": the sign-in link has no <code>client_id</code>.</p>\n");
+	else {
+		html_raw(&h, ": no app with the client ID <code>");
+		html_text(&h, client_id ? client_id : "");
+		html_raw(&h, "</code> is registered with this server.</p>\n");
+	}
+	html_raw(&h, "<p class=\"note\">If you followed a link from an app, tell its developer "
+	    "to check the client ID it sends (an app's page in the "
+	    "<a href=\"/console\">developer console</a> shows it) and that it signs in with "
+	    "this server, whose issuer is <code>");
+	html_text(&h, issuer);
+	html_raw(&h, "</code>: an app registered on Twitch or on another server is not known "
+	    "here.</p>\n");
+	page_send(req, e->status, &h);
+}
+
 /* The scheme and host of a redirect URI, for "you will be sent to". */
 static void
 redirect_host(struct html *h, const char *uri)
@@ -106,34 +135,47 @@ redirect_host(struct html *h, const char *uri)
 }
 
 /*
+ * The scopes of a space-separated list as <li>s, each in the plain words of
+ * the catalog (what the consent page says) over its name; a name the
+ * catalog does not know stands alone.
+ */
+static void
+scope_items(struct html *h, const char *scopes)
+{
+	const char *s = scopes + strspn(scopes, " ");
+
+	while (*s != '\0') {
+		size_t len = strcspn(s, " ");
+		const struct scope_info *si = scope_find(s, len);
+
+		html_raw(h, "<li>");
+		if (si != NULL) {
+			html_raw(h, "<span>");
+			html_text(h, si->description);
+			html_raw(h, "</span> ");
+		}
+		html_raw(h, "<code>");
+		html_text_len(h, s, len);
+		html_raw(h, "</code></li>\n");
+		s += len;
+		s += strspn(s, " ");
+	}
+}
+
+/*
  * Ends the "X wants to access your account" sentence with what the scopes
  * let the app do, in plain words.
  */
 static void
 scope_list(struct html *h, const char *scopes)
 {
-	const char *s = scopes;
-
-	if (*s == '\0') {
+	if (scopes_none(scopes)) {
 		html_raw(h, ". It asks only for your public profile: your user name, "
 		    "display name and picture.</p>\n");
 		return;
 	}
 	html_raw(h, " and will be able to:</p>\n<ul class=\"scopes\">\n");
-	while (*s != '\0') {
-		size_t len = strcspn(s, " ");
-		const struct scope_info *si = scope_find(s, len);
-
-		if (si != NULL) {
-			html_raw(h, "<li><span>");
-			html_text(h, si->description);
-			html_raw(h, "</span> <code>");
-			html_text(h, si->name);
-			html_raw(h, "</code></li>\n");
-		}
-		s += len;
-		s += strspn(s, " ");
-	}
+	scope_items(h, scopes);
 	html_raw(h, "</ul>\n");
 }
 
@@ -298,12 +340,13 @@ page_connections(struct request *req, const struct store_user *user,
 		html_text(&h, conns[i].app_name);
 		html_raw(&h, "</b><small>Connected since ");
 		html_text(&h, when);
-		if (*conns[i].scopes != '\0') {
-			html_raw(&h, " &middot; <code>");
-			html_text(&h, conns[i].scopes);
-			html_raw(&h, "</code>");
+		html_raw(&h, "</small>");
+		if (!scopes_none(conns[i].scopes)) {
+			html_raw(&h, "<ul class=\"scopes\">\n");
+			scope_items(&h, conns[i].scopes);
+			html_raw(&h, "</ul>");
 		}
-		html_raw(&h, "</small></div>\n<form method=\"post\" action=\"/settings/connections\">\n");
+		html_raw(&h, "</div>\n<form method=\"post\" action=\"/settings/connections\">\n");
 		html_hidden(&h, "csrf", csrf);
 		html_hidden(&h, "client_id", conns[i].client_id);
 		html_raw(&h, "<button type=\"submit\" class=\"danger\">Disconnect</button>"

@@ -71,6 +71,14 @@ struct consent_page {
 };
 
 void page_login(struct request *req, unsigned status, const struct login_page *p);
+/*
+ * An authorize request whose client_id is missing or names no app (err
+ * IDP_ERR_MISSING_CLIENT_ID or IDP_ERR_INVALID_CLIENT): the sign-in page's
+ * frame with Twitch's message, answered with its status and no redirect,
+ * saying what to check (the client id, the issuer).
+ */
+void page_unknown_app(struct request *req, enum idp_err err, const char *client_id,
+    const char *issuer);
 void page_consent(struct request *req, const struct consent_page *p);
 struct activate_page {
 	const struct store_user	*user;

@@ -101,7 +101,7 @@ idp_app_create(struct idp *idp, const struct idp_app_new *nw, struct store_app *
 	/* A 30-character id collides with odds of 36^-30; retry regardless. */
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rand_alnum(app->client_id, TW_ID_LEN);
-		if (!app->is_public) {
+		if (!app->is_public && !(nw->flags & IDP_APP_NO_SECRET)) {
 			idp_new_secret(secret, TW_ID_LEN, app->secret_hash);
 			app->has_secret = 1;
 		}
@@ -150,6 +150,36 @@ idp_app_get(struct idp *idp, const char *client_id, struct store_app *app)
 {
 	memset(app, 0, sizeof(*app));
 	return idp_from_store(store_app_get(idp->store, client_id, app), IDP_ERR_UNKNOWN_APP);
+}
+
+/* Whether client_id names an app: IDP_OK, IDP_ERR_UNKNOWN_APP, IDP_ERR_UNAVAILABLE. */
+static enum idp_err
+app_exists(struct idp *idp, const char *client_id)
+{
+	struct store_app app;
+	enum idp_err err = idp_app_get(idp, client_id, &app);
+
+	store_app_clear(&app);
+	return err;
+}
+
+enum idp_err
+idp_app_set_owner(struct idp *idp, const char *client_id, const char *login)
+{
+	struct store_user u;
+	enum store_rc rc;
+	enum idp_err err;
+
+	if ((err = app_exists(idp, client_id)) != IDP_OK)
+		return err;
+	if ((err = idp_user_get(idp, login, &u)) != IDP_OK)
+		return err;
+	rc = store_app_set_owner(idp->store, client_id, u.id);
+	store_user_clear(&u);
+	if (rc != STORE_NOTFOUND)
+		return idp_from_store(rc, IDP_ERR_UNAVAILABLE);
+	/* One of them went away since: say which. */
+	return (err = app_exists(idp, client_id)) == IDP_OK ? IDP_ERR_UNKNOWN_USER : err;
 }
 
 enum idp_err

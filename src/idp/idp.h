@@ -53,6 +53,12 @@ void idp_config_defaults(struct idp_config *cfg);
 
 #define IDP_APP_PUBLIC		0x1	/* no secret: device flow only */
 #define IDP_APP_OAUTH2		0x2	/* the oauth2 profile (idp_app_set_profile) */
+/*
+ * Confidential, but no secret until idp_app_reset_secret makes the first:
+ * the console's registration, which shows no secret (one nobody saw would
+ * be one nobody can use).
+ */
+#define IDP_APP_NO_SECRET	0x4
 
 /* A new app, for idp_app_create. */
 struct idp_app_new {
@@ -76,7 +82,7 @@ enum idp_err idp_app_check_redirect_uris(char *const *uris, size_t n) MUST_CHECK
 /*
  * Registers an app.  On success *app is filled (free with store_app_clear)
  * and, for a confidential app, secret receives the client secret: the only
- * time it exists in clear.
+ * time it exists in clear ("" with IDP_APP_NO_SECRET).
  */
 enum idp_err idp_app_create(struct idp *idp, const struct idp_app_new *nw,
     struct store_app *app, char secret[TW_ID_LEN + 1]) MUST_CHECK;
@@ -98,7 +104,14 @@ enum idp_err idp_app_set_redirect_uris(struct idp *idp, const char *client_id,
  */
 enum idp_err idp_app_set_profile(struct idp *idp, const char *client_id,
     enum app_profile profile) MUST_CHECK;
-/* Makes a new secret; the old one stops working at once. */
+/*
+ * Gives the app to the user login, who then manages it at /console (apps
+ * the CLI registers without --owner belong to nobody).  IDP_ERR_UNKNOWN_APP
+ * or IDP_ERR_UNKNOWN_USER with nothing changed.
+ */
+enum idp_err idp_app_set_owner(struct idp *idp, const char *client_id,
+    const char *login) MUST_CHECK;
+/* Makes a new secret; the old one, if any, stops working at once. */
 enum idp_err idp_app_reset_secret(struct idp *idp, const char *client_id,
     char secret[TW_ID_LEN + 1]) MUST_CHECK;
 enum idp_err idp_app_redirect_add(struct idp *idp, const char *client_id,

@@ -203,6 +203,13 @@ MUST_CHECK enum store_rc store_app_redirect_remove(struct store *st, const char 
 MUST_CHECK enum store_rc store_app_delete(struct store *st, const char *client_id);
 MUST_CHECK enum store_rc store_app_set_profile(struct store *st, const char *client_id,
     enum app_profile profile);
+/*
+ * Gives the app to the user owner_id (who then manages it at /console).
+ * STORE_NOTFOUND, with nothing changed, if either the app or the user is
+ * not there.
+ */
+MUST_CHECK enum store_rc store_app_set_owner(struct store *st, const char *client_id,
+    int64_t owner_id);
 
 void store_token_clear(struct store_token *tok);
 /*

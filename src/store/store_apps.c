@@ -1,5 +1,5 @@
 /*
- * Apps: registration, secrets, redirect URIs, deletion.  Deleting an app
+ * Apps: registration, secrets, redirect URIs, owners, deletion.  Deleting an app
  * row invalidates its tokens in the same commit (token lookups join it);
  * their rows stay until they expire.
  */
@@ -40,6 +40,11 @@ static const struct stmt app_list_owned = {
 };
 static const struct stmt app_set_profile = {
 	"UPDATE apps SET profile = ?2 WHERE client_id = ?1", NULL
+};
+/* One statement: a user deleted meanwhile leaves the app as it was. */
+static const struct stmt app_set_owner = {
+	"UPDATE apps SET owner_id = ?2 WHERE client_id = ?1 "
+	"AND EXISTS (SELECT 1 FROM users WHERE id = ?2)", NULL
 };
 static const struct stmt app_set_secret = {
 	"UPDATE apps SET secret_hash = ?2 WHERE client_id = ?1 AND is_public = 0", NULL
@@ -164,6 +169,12 @@ store_app_set_profile(struct store *st, const char *client_id, enum app_profile 
 {
 	return store_change(st, &app_set_profile,
 	    ARGS(arg_text(client_id), arg_text(app_profile_name(profile))));
+}
+
+enum store_rc
+store_app_set_owner(struct store *st, const char *client_id, int64_t owner_id)
+{
+	return store_change(st, &app_set_owner, ARGS(arg_text(client_id), arg_int(owner_id)));
 }
 
 /*

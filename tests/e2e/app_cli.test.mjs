@@ -157,3 +157,33 @@ test('app scope-format switches how token responses spell scope', () => {
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no app with that client id/);
 });
+
+test('app owner gives an app to a user; unknown app or user: exit 2, nothing changed', () => {
+  const db = freshDb();
+  for (const u of ['olga', 'pavel']) {
+    const r = cli(['user', 'create', '--login', u, '--password-stdin'], { db, input: 'long enough pw\n' });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const a = cli(['app', 'create', '--name', 'Orphan', '--redirect-uri', 'http://localhost:3000', '--json'], { db }).json;
+  assert.equal(a.owner, null);
+  const r = cli(['app', 'owner', a.client_id, 'Olga', '--json'], { db });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.json.owner, 'olga');
+  assert.equal(r.json.client_id, a.client_id);
+  const human = cli(['app', 'owner', a.client_id, 'pavel'], { db });
+  assert.equal(human.status, 0, human.stderr);
+  assert.match(human.stdout, /owner: +pavel/);
+  const before = JSON.stringify(list(db));
+  for (const [args, msg] of [
+    [['app', 'owner', 'nosuchapp', 'olga'], /no app with that client id/],
+    [['app', 'owner', a.client_id, 'nosuchuser'], /no user with that login/],
+    [['app', 'owner', a.client_id], /CLIENT_ID LOGIN/],
+  ]) {
+    const bad = cli(args, { db });
+    assert.equal(bad.status, 2, `${args.join(' ')}: ${bad.stderr}`);
+    assert.match(bad.stderr, msg);
+    assert.equal(bad.stdout, '');
+  }
+  assert.equal(JSON.stringify(list(db)), before, 'database unchanged');
+  assert.match(cli(['app', '--help']).stdout, /owner CLIENT_ID LOGIN/);
+});

@@ -36,6 +36,30 @@ test('unknown or missing client: an error page, never a redirect', async () => {
   }
 });
 
+test('unknown or missing client: the sign-in page\'s frame, saying what to check', async () => {
+  const signin = await b().get(authorizeUrl(app));
+  const title = (t) => t.match(/<title>[^<]*<\/title>[\s\S]*?<h1>[^<]*<\/h1>/)[0];
+  const unknown = await b().get('/oauth2/authorize?client_id=nosuch%3Cb%3Eclient&redirect_uri=http://localhost:3000&response_type=code');
+  assert.equal(unknown.status, 400);
+  assert.equal(title(unknown.text), title(signin.text), 'the same title and heading');
+  assert.match(unknown.text, /<main class="card">/);
+  assert.match(unknown.text, /<p class="lead">to continue to an app this server does not know<\/p>/);
+  assert.match(unknown.text, /role="alert">invalid client: no app with the client ID <code>nosuch&lt;b&gt;client<\/code> is registered with this server\./);
+  assert.ok(unknown.text.includes(`whose issuer is <code>${server.url}/oauth2</code>`), unknown.text);
+  assert.match(unknown.text, /check the client ID it sends/);
+  assert.doesNotMatch(unknown.text, /name="password"/, 'nothing to sign in to');
+  assert.equal(unknown.headers.get('x-frame-options'), 'DENY');
+  const missing = await b().get('/oauth2/authorize?redirect_uri=http://localhost:3000&response_type=code');
+  assert.equal(missing.status, 400);
+  assert.equal(title(missing.text), title(signin.text));
+  assert.match(missing.text, /role="alert">missing client id: the sign-in link has no <code>client_id<\/code>/);
+  // A POST (the sign-in form of a link that names no app) is answered the same.
+  const posted = await b().post('/oauth2/authorize?client_id=nosuchclient&redirect_uri=http://localhost:3000&response_type=code',
+    { step: 'login', login: 'carol', password: 'x' });
+  assert.equal(posted.status, 400);
+  assert.match(posted.text, /invalid client: no app with the client ID <code>nosuchclient<\/code>/);
+});
+
 test('redirect_uri not registered: sent to the first registered URI with redirect_mismatch', async () => {
   for (const redirectUri of ['http://evil.example/', 'http://localhost:3000//', 'http://localhost:300', 'http://localhost:3000/other/', '']) {
     const r = await b().get(authorizeUrl(app, { redirectUri, state: 's 1' }));

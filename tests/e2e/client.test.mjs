@@ -126,6 +126,8 @@ test('denied in the browser: exit 1, a clear message, nothing saved', async () =
   assert.equal(result.status, 1);
   assert.match(result.stderr, /declined in the browser/);
   assert.match(pageText, /Authorization failed/);
+  // The issuer's error_description, as it came in the redirect.
+  assert.match(pageText, /The issuer said no: The user denied you access \(access_denied\)\./);
   assert.equal(recordOf('dave_n'), undefined);
 });
 

@@ -45,6 +45,10 @@ test('console: sign in, register an app, it is yours and has no secret until you
   const empty = await b.get('/console');
   assert.match(empty.text, /You have no apps yet/);
   assert.match(empty.text, /Register your application/);
+  // Apps the CLI registered for nobody: how this user adopts one, by their own login.
+  assert.match(empty.text, /id="adopt">An app registered with <code>twauth app create<\/code> without <code>--owner<\/code> is in nobody's console/);
+  assert.match(empty.text, /<code>twauth app owner CLIENT_ID quinn<\/code>/);
+  assert.match(empty.text, /<code>twauth app create \.\.\. --owner quinn<\/code>/);
   const r = await register(b, { name: 'Quinn Bot', redirect_uris: 'http://localhost:3000\r\n  https://bot.example/cb \r\n\r\n',
     category: 'Chat Bot', type: 'confidential' });
   assert.equal(r.status, 303, r.text.slice(0, 400));
@@ -56,6 +60,7 @@ test('console: sign in, register an app, it is yours and has no secret until you
   assert.match(page.text, new RegExp(`id="client-id">${m[1]}<`));
   assert.match(page.text, /http:\/\/localhost:3000\nhttps:\/\/bot.example\/cb\n<\/textarea>/);
   assert.match(page.text, /New secret/);
+  assert.match(page.text, /id="no-secret">No secret yet/);
   assert.doesNotMatch(page.text, /id="client-secret"/);
   const shown = cli(['app', 'show', m[1], '--json'], { db }).json;
   assert.equal(shown.owner, 'quinn');
@@ -89,23 +94,34 @@ test('console: bad input is answered next to each field, and nothing is register
   assert.equal(apps().length, before, 'nothing registered');
 });
 
-test('console: a new secret, after a confirmation that says the old one stops working', async () => {
+test('console: the first secret, then a new one after a confirmation that says the old one stops working', async () => {
   const b = await consoleAs('rosa');
   const r = await register(b, { name: 'Rosa Tool', redirect_uris: 'http://localhost:3000',
     category: 'Other', type: 'confidential' });
   const clientId = r.location.match(/client_id=([0-9a-z]{30})/)[1];
+  const url = `/console/app?client_id=${clientId}`;
   const page = await b.get(r.location);
-  const confirm = await b.post(`/console/app?client_id=${clientId}`, { csrf: csrfOf(page.text), action: 'secret' });
-  assert.equal(confirm.status, 200);
-  assert.match(confirm.text, /The current secret stops working at once/);
-  const made = await b.post(`/console/app?client_id=${clientId}`, { csrf: csrfOf(confirm.text), action: 'secret_confirm' });
+  // No secret yet: nothing stops working, this makes the first.
+  const first = await b.post(url, { csrf: csrfOf(page.text), action: 'secret' });
+  assert.equal(first.status, 200);
+  assert.match(first.text, /<h1>Make a client secret\?<\/h1>/);
+  assert.match(first.text, /This makes the app&#39;s first client secret/);
+  assert.doesNotMatch(first.text, /stops working/);
+  const made = await b.post(url, { csrf: csrfOf(first.text), action: 'secret_confirm' });
   assert.equal(made.status, 200);
   assert.equal(made.headers.get('cache-control'), 'no-store');
+  assert.doesNotMatch(made.text, /previous secret/);
   const secret = made.text.match(/id="client-secret">([0-9a-z]{30})</)[1];
   assert.equal((await appToken(clientId, secret)).status, 200);
   // The manage page never shows it again; another new secret ends this one.
-  assert.doesNotMatch((await b.get(`/console/app?client_id=${clientId}`)).text, new RegExp(secret));
-  const again = await b.post(`/console/app?client_id=${clientId}`, { csrf: csrfOf(made.text), action: 'secret_confirm' });
+  const manage = await b.get(url);
+  assert.doesNotMatch(manage.text, new RegExp(secret));
+  assert.doesNotMatch(manage.text, /No secret yet/);
+  const confirm = await b.post(url, { csrf: csrfOf(manage.text), action: 'secret' });
+  assert.match(confirm.text, /<h1>Make a new client secret\?<\/h1>/);
+  assert.match(confirm.text, /The current secret stops working at once/);
+  const again = await b.post(url, { csrf: csrfOf(confirm.text), action: 'secret_confirm' });
+  assert.match(again.text, /The previous secret no longer works/);
   const second = again.text.match(/id="client-secret">([0-9a-z]{30})</)[1];
   assert.notEqual(second, secret);
   twitchError(await appToken(clientId, secret), 403, 'invalid client secret');
@@ -177,6 +193,26 @@ test('console: another user\'s app is not there for you; forms need their CSRF t
   assert.equal(forged.status, 403);
   assert.ok(apps().some((a) => a.client_id === clientId), 'still there');
   assert.equal((await mine.get('/console/app?client_id=nosuchapp')).status, 404);
+});
+
+test('console: an app the CLI made without --owner is in nobody\'s console until app owner gives it', async () => {
+  const app = createApp(db, 'Ownerless Tool');
+  assert.equal(app.owner, null);
+  const b = await consoleAs('sven');
+  const before = await b.get('/console');
+  assert.doesNotMatch(before.text, /Ownerless Tool/);
+  assert.match(before.text, /<code>twauth app owner CLIENT_ID sven<\/code>/);
+  assert.equal((await b.get(`/console/app?client_id=${app.client_id}`)).status, 404);
+  const r = cli(['app', 'owner', app.client_id, 'sven'], { db });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match((await b.get('/console')).text, /Ownerless Tool/);
+  // The CLI showed it a secret: making another warns that it stops working.
+  const page = await b.get(`/console/app?client_id=${app.client_id}`);
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.text, /No secret yet/);
+  const confirm = await b.post(`/console/app?client_id=${app.client_id}`, { csrf: csrfOf(page.text), action: 'secret' });
+  assert.match(confirm.text, /The current secret stops working at once/);
+  assert.equal((await appToken(app.client_id, app.client_secret)).status, 200, 'not before the confirmation');
 });
 
 test('console: public apps have no secret; apps made with --owner show up in the console', async () => {

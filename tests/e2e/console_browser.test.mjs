@@ -60,9 +60,10 @@ test('console in the browser: register, new secret, an app token with it, delete
   await shot(page, 'console-03-app');
 
   await page.click('button:has-text("New secret")');
-  await page.waitForSelector('text=stops working at once');
+  await page.waitForSelector('text=first client secret');
+  assert.doesNotMatch(await page.textContent('main'), /stops working/);
   await shot(page, 'console-04-secret-confirm');
-  await page.click('button:has-text("Make a new secret")');
+  await page.click('button:has-text("Make a secret")');
   await page.waitForSelector('#client-secret');
   const secret = (await page.textContent('#client-secret')).trim();
   assert.match(secret, /^[0-9a-z]{30}$/);
@@ -73,6 +74,11 @@ test('console in the browser: register, new secret, an app token with it, delete
   assert.equal((await validate(server, tok.json.access_token)).status, 200);
 
   await page.click('text=Done');
+  // Now there is one to lose: the confirmation says so.
+  await page.click('button:has-text("New secret")');
+  await page.waitForSelector('text=stops working at once');
+  await page.click('main a:has-text("Cancel")');
+  await page.waitForSelector('#client-id');
   await page.click('button:has-text("Delete app")');
   await page.waitForSelector('text=cannot be undone');
   await shot(page, 'console-06-delete-confirm');

@@ -7,7 +7,9 @@ import path from 'node:path';
 import {
   startServer, createApp, createUser, cli, Browser, csrfOf, authorizeUrl, signIn, authorize,
   userTokens, postForm, read, validate, twitchError, tempDir, freshDb, rawDump, containsSecret,
+  sqliteOnly,
 } from './lib/harness.mjs';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 
 let server, app, other, db;
@@ -16,7 +18,7 @@ before(async () => {
   db = freshDb();
   app = createApp(db, 'Chat Bot');
   other = createApp(db, 'Other App');
-  for (const u of ['dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kimberly']) createUser(db, u);
+  for (const u of ['dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kimberly', 'leonard']) createUser(db, u);
   server = await startServer({ db });
 });
 after(async () => { await server.stop(); });
@@ -239,7 +241,8 @@ test('connections page lists authorized apps; Disconnect ends their tokens at on
   const page = await br.get('/settings/connections');
   assert.equal(page.status, 200);
   assert.match(page.text, /Other App/);
-  assert.match(page.text, /user:read:email/);
+  // Each scope in the consent page's plain words, over its name.
+  assert.match(page.text, /<li><span>View your email address<\/span> <code>user:read:email<\/code><\/li>/);
   assert.equal(page.headers.get('x-frame-options'), 'DENY');
   // Without the CSRF field: refused, nothing changes.
   assert.equal((await br.post('/settings/connections', { client_id: other.client_id })).status, 403);
@@ -254,6 +257,21 @@ test('connections page lists authorized apps; Disconnect ends their tokens at on
   const url = authorizeUrl(other, { scope: 'user:read:email' });
   const ask = await br.get(url);
   assert.match(ask.text, /name="decision"/);
+});
+
+test('connections page: a scope the catalog does not know is shown by its name, escaped',
+  { skip: sqliteOnly }, async () => {
+  await userTokens(server, app, 'leonard', { scope: 'chat:read' });
+  // Only an older or foreign writer could store such a scope: put one there.
+  const s = spawnSync('sqlite3', [db, "UPDATE grants SET scopes = 'chat:read made:up<b>' WHERE " +
+    "user_id = (SELECT id FROM users WHERE login = 'leonard')"], { encoding: 'utf8' });
+  assert.equal(s.status, 0, s.stderr);
+  const br = new Browser(server.url);
+  await signIn(br, '/settings/connections', 'leonard');
+  const page = await br.get('/settings/connections');
+  assert.match(page.text, /<li><span>View chat messages in the channels you join<\/span> <code>chat:read<\/code><\/li>/);
+  assert.match(page.text, /<li><code>made:up&lt;b&gt;<\/code><\/li>/);
+  assert.doesNotMatch(page.text, /made:up<b>/);
 });
 
 test('revoking a refresh token ends its grant; revoking an access token ends just it', async () => {

@@ -152,6 +152,40 @@ catcher_takes_a_mismatch_report_anywhere(void)
 }
 
 static void
+catcher_failure_page_says_why(void)
+{
+	char uri[64], url[256], page[4096];
+	struct catcher_result r;
+	struct catcher *c;
+	unsigned port;
+
+	if ((c = start("127.0.0.1", "/cb", "st4te", 0, &port, uri, sizeof(uri))) == NULL)
+		return;
+	/* Without our state, a report's words are nobody's: not shown. */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/?error=redirect_mismatch&"
+	    "error_description=Call+this+number", port);
+	CHECK(call("GET", url, NULL, page, sizeof(page)) == 200);
+	CHECK(strstr(page, "Authorization failed") != NULL);
+	CHECK(strstr(page, "Call this number") == NULL);
+	CHECK(catcher_wait(c, 5, &r) == 0);
+	catcher_result_clear(&r);
+	catcher_stop(c);
+
+	if ((c = start("127.0.0.1", "/cb", "st4te", 0, &port, uri, sizeof(uri))) == NULL)
+		return;
+	snprintf(url, sizeof(url), "%s?error=access_denied&error_description=No+%%3Cb%%3Eway"
+	    "%%3C%%2Fb%%3E+%%26+%%22never%%22&state=st4te", uri);
+	CHECK(call("GET", url, NULL, page, sizeof(page)) == 200);
+	CHECK(strstr(page, "The issuer said no: No &lt;b&gt;way&lt;/b&gt; &amp; &quot;never&quot; "
+	    "(access_denied).") != NULL);
+	CHECK(strstr(page, "<b>") == NULL);
+	CHECK(catcher_wait(c, 5, &r) == 0);
+	CHECK_STR(r.error_description, "No <b>way</b> & \"never\"");
+	catcher_result_clear(&r);
+	catcher_stop(c);
+}
+
+static void
 catcher_listens_on_free_loopback_only(void)
 {
 	unsigned port = free_port();
@@ -178,6 +212,7 @@ suite_catcher(void)
 	RUN(catcher_keeps_only_our_answer);
 	RUN(catcher_implicit_page_posts_the_fragment);
 	RUN(catcher_takes_a_mismatch_report_anywhere);
+	RUN(catcher_failure_page_says_why);
 	RUN(catcher_listens_on_free_loopback_only);
 	fetch_cleanup();
 }

@@ -101,6 +101,19 @@ idp_apps_belong_to_their_owners(void)
 	CHECK(store_user_delete(e.st, u.id) == STORE_OK);
 	CHECK(idp_app_get(e.idp, app.client_id, &got) == IDP_OK && got.owner_id == 0);
 	store_app_clear(&got);
+
+	/* Adopting it: by login (any case), the app named first, nothing changed on error. */
+	u.id = 0;
+	CHECK(store_user_insert(e.st, &u) == STORE_OK);
+	CHECK(idp_app_set_owner(e.idp, "nosuchapp", "olga") == IDP_ERR_UNKNOWN_APP);
+	CHECK(idp_app_set_owner(e.idp, "nosuchapp", "nobody") == IDP_ERR_UNKNOWN_APP);
+	CHECK(idp_app_set_owner(e.idp, app.client_id, "nobody") == IDP_ERR_UNKNOWN_USER);
+	CHECK(idp_app_set_owner(e.idp, app.client_id, "") == IDP_ERR_UNKNOWN_USER);
+	CHECK(idp_app_get(e.idp, app.client_id, &got) == IDP_OK && got.owner_id == 0);
+	store_app_clear(&got);
+	CHECK(idp_app_set_owner(e.idp, app.client_id, "OLGA") == IDP_OK);
+	CHECK(idp_app_get(e.idp, app.client_id, &got) == IDP_OK && got.owner_id == u.id);
+	store_app_clear(&got);
 	store_app_clear(&app);
 	t_env_close(&e);
 }

@@ -1,5 +1,6 @@
 /* Unit tests of store_apps: apps, their secrets and their redirect URIs. */
 #include <stdio.h>
+#include <string.h>
 
 #include "../../src/common/hash.h"
 #include "../../src/common/limits.h"
@@ -51,8 +52,42 @@ store_apps_and_redirects(void)
 	store_close(st);
 }
 
+/* An owner is set only when both the app and the user are there. */
+static void
+store_app_owner_needs_both(void)
+{
+	struct store_app got, *mine;
+	struct store *st;
+	int64_t uid;
+	size_t n;
+
+	if ((st = t_store_with_user(&uid)) == NULL)
+		return;
+	CHECK(store_app_get(st, "c1", &got) == STORE_OK && got.owner_id == 0);
+	store_app_clear(&got);
+	CHECK(store_app_set_owner(st, "nope", uid) == STORE_NOTFOUND);
+	CHECK(store_app_set_owner(st, "c1", uid + 1000) == STORE_NOTFOUND);
+	CHECK(store_app_get(st, "c1", &got) == STORE_OK && got.owner_id == 0);
+	store_app_clear(&got);
+	CHECK(store_app_set_owner(st, "c1", uid) == STORE_OK);
+	CHECK(store_app_get(st, "c1", &got) == STORE_OK && got.owner_id == uid);
+	store_app_clear(&got);
+	CHECK(store_app_list_owned(st, uid, &mine, &n) == STORE_OK && n == 1);
+	CHECK(n == 1 && strcmp(mine[0].client_id, "c1") == 0);
+	store_app_list_free(mine, n);
+	/* A deleted user's id owns nothing, now or later. */
+	CHECK(store_user_delete(st, uid) == STORE_OK);
+	CHECK(store_app_get(st, "c1", &got) == STORE_OK && got.owner_id == 0);
+	store_app_clear(&got);
+	CHECK(store_app_set_owner(st, "c1", uid) == STORE_NOTFOUND);
+	CHECK(store_app_get(st, "c1", &got) == STORE_OK && got.owner_id == 0);
+	store_app_clear(&got);
+	store_close(st);
+}
+
 void
 suite_store_apps(void)
 {
 	RUN(store_apps_and_redirects);
+	RUN(store_app_owner_needs_both);
 }
