@@ -31,7 +31,7 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all run test unit e2e bench deps clean check-banned format-check asan-test install \
-	uninstall fuzz fuzz-targets fuzz-smoke replays
+	uninstall deb fuzz fuzz-targets fuzz-smoke replays
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary, twauth(1), the
 # systemd unit (with these paths in it) and, if none is there yet, a
@@ -150,6 +150,13 @@ install: $(BUILD)/twauth
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/twauth $(DESTDIR)$(MANDIR)/man1/twauth.1 \
 	    $(DESTDIR)$(UNITDIR)/twauth.service
+
+# make deb: build/twauth_VERSION_ARCH.deb (packaging/debian/mkdeb.sh: a
+# hardened build in build/deb/, laid out by make install above).
+# DEB_MAINTAINER='Name <address>' sets its Maintainer field.
+deb:
+	@scripts/deps.sh deb
+	MAKE='$(MAKE)' packaging/debian/mkdeb.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

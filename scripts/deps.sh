@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages twauth needs, if any are missing.
 #   scripts/deps.sh build   compiler and libraries (make, make run)
+#   scripts/deps.sh deb     + dpkg-dev (make deb: dpkg-buildflags,
+#                           dpkg-shlibdeps)
 #   scripts/deps.sh test    + the tests' own Node.js, pinned (tests/node: a
 #                           registry package that carries the binary, put
 #                           in with whatever npm is here, else Debian's),
@@ -9,6 +11,8 @@
 #                           openssl (to make a throwaway CA), sqlite3 (to
 #                           damage a database on purpose), man-db and
 #                           systemd (to check the man page and the unit),
+#                           dpkg-dev and lintian (to build and check the
+#                           Debian package),
 #                           python3-authlib, python3-requests-oauthlib,
 #                           Apache with mod_auth_openidc and oidc-agent
 #                           (third-party OAuth clients the tests run; none
@@ -25,12 +29,14 @@ purpose=${1:-build}
 want=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsqlite3-dev libargon2-dev libcurl4-openssl-dev libpq-dev ca-certificates)
 case "$purpose" in
 build) ;;
+deb) want+=(dpkg-dev) ;;
 test) want+=(procps curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd
+	dpkg-dev lintian
 	python3-authlib python3-requests-oauthlib apache2-bin libapache2-mod-auth-openidc
 	oidc-agent-cli) ;;
 bench) want+=(wrk curl postgresql) ;;
 fuzz) want+=(clang libclang-rt-dev) ;;
-*) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
+*) echo "usage: $0 build|deb|test|bench|fuzz" >&2; exit 2 ;;
 esac
 
 # npm, only to put in the pinned Node.js below: any npm on PATH, else
