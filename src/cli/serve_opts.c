@@ -112,6 +112,9 @@ const struct opt serve_options[] = {
 	    .help = "how long a device code waits for its user; the default is Twitch's" },
 	{ "id-token-ttl", I64(icfg.id_token_ttl), .arg = "SECS", .min = 60, .max = 86400,
 	    .help = "lifetime of OpenID Connect id_tokens" },
+	{ "no-audit", OFF(icfg.audit),
+	    .help = "do not record what apps do ('twauth app audit' then has nothing to "
+	    "report); recording counts facts in memory and writes them once a second" },
 	{ "threads", UINT(scfg.threads), .arg = "N", .min = 1, .max = 64,
 	    .unset = "two per core", .help = "worker threads" },
 	{ "idle-timeout", UINT(scfg.idle_timeout), .arg = "SECS", .min = 1, .max = 3600,
@@ -197,6 +200,7 @@ serve_opts_defaults(struct serve_opts *o)
 	server_config_defaults(&o->scfg);
 	o->scfg.max_per_address = 0;	/* decided by --listen: serve_opts_parse */
 	idp_config_defaults(&o->icfg);
+	o->icfg.audit = 1;	/* a server records; the other commands make no thread */
 	o->purge_interval = TW_PURGE_INTERVAL;
 	o->db_timeout = TW_DB_TIMEOUT_DEFAULT_MS / 1000;
 	o->durability = DURABILITY_FULL;

@@ -144,6 +144,17 @@
 #define TW_CLIENT_API_MAX_QUERY	32		/* twauth api: -q pairs */
 #define TW_CLIENT_API_MAX_BODY	(1024 * 1024)	/* twauth api: bytes of a -b body */
 #define TW_CLIENT_API_MAX_PAGES	100		/* twauth api -P: pages followed */
+
+/*
+ * The record of what apps did (src/idp/audit.h): facts waiting in memory
+ * for their batch (beyond, counted as dropped), how often batches are
+ * written, the length of a token's id and of a fact's detail.
+ */
+#define TW_AUDIT_MAX_PENDING	8192
+#define TW_AUDIT_FLUSH_MS	1000
+#define TW_AUDIT_TOKEN_ID_LEN	12		/* hex of a keyed digest's first bytes */
+#define TW_AUDIT_DETAIL_MAX	64		/* bytes; longer is cut */
+#define TW_AUDIT_KIND_MAX	31
 #define TW_CATCHER_MAX_BODY	(16 * 1024)	/* the implicit page posts the fragment */
 #define TW_CATCHER_TIMEOUT	10		/* seconds idle, or to send a request */
 #define TW_CATCHER_MAX_CONNECTIONS 16

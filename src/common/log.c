@@ -42,6 +42,12 @@ log_set_request(const char *request_id)
 	current_request = request_id;
 }
 
+const char *
+log_request(void)
+{
+	return current_request;
+}
+
 void
 log_access_enable(int on)
 {

@@ -20,6 +20,8 @@ void log_set_level(enum log_level min);
 void log_set_format(enum log_format f);
 /* The request this thread is serving now (NULL: none), named in its lines. */
 void log_set_request(const char *request_id);
+/* The request this thread works for (log_set_request), or NULL. */
+const char *log_request(void);
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 #define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
+#include "../common/log.h"
 #include "../common/xmalloc.h"
+#include "audit.h"
 #include "idp_impl.h"
 
 void
@@ -44,6 +47,8 @@ idp_new(struct store *store, const struct idp_config *cfg)
 	    TW_THROTTLE_MAX_DELAY);
 	pthread_mutex_init(&idp->key_lock, NULL);
 	idp_page_key_init(idp);
+	if (cfg->audit && (idp->audit = audit_new(store)) == NULL)
+		log_warn("audit: no thread to write the record; recording is off");
 	return idp;
 }
 
@@ -52,6 +57,7 @@ idp_free(struct idp *idp)
 {
 	if (idp == NULL)
 		return;
+	audit_free(idp->audit);
 	throttle_free(idp->login_throttle);
 	throttle_free(idp->addr_throttle);
 	throttle_free(idp->client_throttle);
@@ -86,4 +92,30 @@ idp_wait_stored(void *arg, enum store_rc rc)
 	/* After resume, w belongs to the caller's finish. */
 	w->rc = rc;
 	resume(resume_arg);
+}
+
+void
+idp_note(struct idp *idp, const struct audit_fact *f)
+{
+	audit_note(idp->audit, f);
+}
+
+struct audit *
+idp_audit(struct idp *idp)
+{
+	return idp->audit;
+}
+
+void
+idp_token_id(const char *token, size_t len, char out[TW_AUDIT_TOKEN_ID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t digest[HASH_LEN];
+
+	hash_sha256(token, len, digest);
+	for (size_t i = 0; i < TW_AUDIT_TOKEN_ID_LEN / 2; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 0xf];
+	}
+	out[TW_AUDIT_TOKEN_ID_LEN] = '\0';
 }

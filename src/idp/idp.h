@@ -37,6 +37,8 @@ struct idp_config {
 	unsigned client_failures;
 	unsigned activate_failures;
 	unsigned throttle_slots;
+	/* Record what apps do for the rules lab (audit.h); serve --no-audit clears it. */
+	int	audit;
 	/* Seals the OIDC private keys in the database (keys.c); from a file. */
 	int	has_key_secret;
 	uint8_t	key_secret[TW_KEY_SECRET_LEN];
@@ -48,6 +50,16 @@ struct idp;
 struct idp *idp_new(struct store *store, const struct idp_config *cfg);
 void idp_free(struct idp *idp);
 void idp_config_defaults(struct idp_config *cfg);
+
+/* ---- the record of what apps do (audit.h) ---- */
+
+struct audit_fact;
+/* Counts f, if recording is on. */
+void idp_note(struct idp *idp, const struct audit_fact *f);
+/* The audit of idp (NULL: recording is off), to flush or ask what it dropped. */
+struct audit *idp_audit(struct idp *idp);
+/* The token id (audit.h) of a presented token: hex, NUL-terminated. */
+void idp_token_id(const char *token, size_t len, char out[TW_AUDIT_TOKEN_ID_LEN + 1]);
 
 /* ---- apps (apps.c) ---- */
 

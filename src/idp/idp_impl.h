@@ -21,6 +21,7 @@ struct idp {
 	pthread_mutex_t		 key_lock;		/* guards the two below */
 	char			 key_kid[TW_KID_LEN + 1];
 	EVP_PKEY		*key;			/* decrypted signing key, cached */
+	struct audit		*audit;			/* NULL: not recording */
 };
 
 /* ---- the grants of the token endpoints (grants.c has their table) ---- */

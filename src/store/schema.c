@@ -216,6 +216,37 @@ static const char *const migrations[] = {
 	"ALTER TABLE apps ADD COLUMN profile TEXT NOT NULL DEFAULT 'twitch';"
 	"UPDATE apps SET profile = 'oauth2' WHERE scope_string <> 0;"
 	"ALTER TABLE apps DROP COLUMN scope_string;",
+
+	/*
+	 * 12: what apps under test did (store_audit.c): facts counted per
+	 * app, account, token, kind and minute, first and last time in ms,
+	 * with the request ids to find them in the access log; several
+	 * servers add up into one row.  And what Helix's PATCH /helix/channels
+	 * was sent (store_channels.c), one row per broadcaster.
+	 */
+	"CREATE TABLE audit ("
+	"  client_id     TEXT NOT NULL,"
+	"  minute        {int64} NOT NULL,"		/* Unix time / 60 */
+	"  kind          TEXT NOT NULL,"
+	"  user_id       {int64} NOT NULL,"		/* 0: no account (app tokens) */
+	"  token_id      TEXT NOT NULL,"		/* '' or a keyed digest's prefix */
+	"  detail        TEXT NOT NULL,"
+	"  count         {int64} NOT NULL,"
+	"  first_at      {int64} NOT NULL,"		/* ms */
+	"  last_at       {int64} NOT NULL,"
+	"  first_request TEXT NOT NULL,"
+	"  last_request  TEXT NOT NULL,"
+	"  PRIMARY KEY (client_id, minute, kind, user_id, token_id, detail)"
+	"){sqlite: WITHOUT ROWID};"
+	"CREATE INDEX audit_minute ON audit(minute);"
+	"CREATE TABLE channels ("
+	"  broadcaster_id {int64} PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  title          TEXT NOT NULL,"
+	"  game_id        TEXT NOT NULL,"
+	"  game_name      TEXT NOT NULL,"
+	"  language       TEXT NOT NULL,"
+	"  updated_at     {int64} NOT NULL"
+	");",
 };
 
 /* The words of {name}, per dialect. */

@@ -517,6 +517,44 @@ struct store_purge_rules {
 MUST_CHECK enum store_rc store_purge(struct store *st, const struct store_purge_rules *rules,
     struct store_purged *out);
 
+/* ---- what apps under test did (src/idp/audit.h) ---- */
+
+/*
+ * One counted fact: count times kind in minute, for client_id, its account
+ * and token, between first_at and last_at (ms), first and last seen in
+ * the requests named.
+ */
+struct store_audit_row {
+	char	 client_id[TW_ID_LEN + 1];
+	int64_t	 minute;
+	char	 kind[TW_AUDIT_KIND_MAX + 1];
+	int64_t	 user_id;
+	char	 token_id[TW_AUDIT_TOKEN_ID_LEN + 1];
+	char	 detail[TW_AUDIT_DETAIL_MAX + 1];
+	int64_t	 count;
+	int64_t	 first_at;
+	int64_t	 last_at;
+	char	 first_request[TW_MAX_REQUEST_ID + 1];
+	char	 last_request[TW_MAX_REQUEST_ID + 1];
+};
+
+/*
+ * Adds rows to what is recorded, in one transaction: a row that is there
+ * already (client, minute, kind, account, token, detail) adds its count and
+ * widens its times, so every server of one database adds up.
+ */
+MUST_CHECK enum store_rc store_audit_add(struct store *st, const struct store_audit_row *rows,
+    size_t n);
+/*
+ * client_id's rows from since_minute on, by first_at: a malloc'd array in
+ * *rows (free it), *n long.
+ */
+MUST_CHECK enum store_rc store_audit_list(struct store *st, const char *client_id,
+    int64_t since_minute, struct store_audit_row **rows, size_t *n);
+/* Forgets rows before minute; how many in *deleted. */
+MUST_CHECK enum store_rc store_audit_forget(struct store *st, int64_t before_minute,
+    int64_t *deleted);
+
 /* ---- budgets shared by every server of the database ---- */
 
 /*
