@@ -110,6 +110,14 @@ cli_usage_hint(const char *cmd)
 	return EXIT_USAGE;
 }
 
+int
+cli_unexpected(const char *cmd, const char *sub, const char *arg)
+{
+	cli_error("unexpected argument '%s': 'twauth %s%s%s' takes no arguments", arg, cmd,
+	    sub ? " " : "", sub ? sub : "");
+	return cli_usage_hint(cmd);
+}
+
 const struct opt cli_db_options[] = {
 	{ "json", OPT_AS_ON(struct cli_db_opts, json), .help = "machine-readable output" },
 	CLI_ROW_DB(struct cli_db_opts, db),
@@ -178,6 +186,8 @@ parse(const struct cli_cmd *c, int argc, char **argv, void *opts, struct optsour
 	case 0:
 		out->v = args.v;
 		out->n = args.n;
+		if (out->sub != -1 && c->subs[out->sub].n_args == 0 && out->n > 0)
+			return cli_unexpected(c->name, ctx.sub, out->v[0]);
 		return -1;
 	case 1:
 		cli_usage(c, stdout);

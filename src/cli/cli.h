@@ -44,6 +44,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_idp_error(enum idp_err err);
 /* Prints "see 'twauth CMD --help'" and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
+/* "unexpected argument 'ARG'" for twauth CMD [SUB] (NULL: none), the hint; EXIT_USAGE. */
+int cli_unexpected(const char *cmd, const char *sub, const char *arg);
 
 /*
  * A subcommand: its name, one word or two ("redirect add"), and what it
@@ -51,7 +53,8 @@ int cli_usage_hint(const char *cmd);
  */
 struct cli_sub {
 	const char	*name;
-	int		 n_args;	/* how many; -1: the subcommand counts them */
+	/* How many; -1: the subcommand counts them.  0: cli_run refuses any. */
+	int		 n_args;
 	const char	*args;		/* what they are ("one CLIENT_ID"), or NULL */
 };
 
@@ -118,5 +121,4 @@ extern const struct cli_cmd app_cmd, user_cmd, keys_cmd, db_cmd, validate_cmd, r
     revoke_cmd, api_cmd, exec_cmd, configure_cmd;
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);	/* token, and token list */
-
 #endif

@@ -60,10 +60,10 @@ static const struct opt app_options[] = {
 
 const struct cli_cmd app_cmd = {
 	.name = "app",
-	/* What they take is checked before the database is opened, but create's and list's. */
+	/* What they take is checked before the database is opened, but create's. */
 	.subs = (const struct cli_sub[]){
 		[APP_CREATE] = { "create", -1, NULL },
-		[APP_LIST] = { "list", -1, NULL },
+		[APP_LIST] = { "list", 0, NULL },
 		[APP_SHOW] = { "show", 1, "one CLIENT_ID" },
 		[APP_RESET_SECRET] = { "reset-secret", 1, "one CLIENT_ID" },
 		[APP_REDIRECT_ADD] = { "redirect add", 2, "CLIENT_ID URI" },
@@ -240,15 +240,11 @@ app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 }
 
 static int
-app_list(struct idp *idp, struct store *st, const struct app_opts *o, const struct cli_args *a)
+app_list(struct idp *idp, struct store *st, const struct app_opts *o)
 {
 	struct store_app *apps;
 	size_t n;
 
-	if (a->n != 0) {
-		cli_error("app list takes no arguments");
-		return cli_usage_hint("app");
-	}
 	if (store_app_list(st, &apps, &n) != STORE_OK)
 		return cli_idp_error(IDP_ERR_UNAVAILABLE);
 	if (o->json) {
@@ -359,7 +355,7 @@ run(enum app_sub sub, struct idp *idp, struct store *st, const struct app_opts *
 	case APP_CREATE:
 		return app_create(idp, o, a);
 	case APP_LIST:
-		return app_list(idp, st, o, a);
+		return app_list(idp, st, o);
 	case APP_SHOW:
 		return show_app(idp, a->v[0], o->json);
 	case APP_RESET_SECRET:

@@ -113,8 +113,10 @@ configure_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 
 	(void)c;
 	any = o->issuer || o->client_id || o->secret_stdin || o->redirect_uri || o->api_base;
-	if (a->n > 0 || (o->name != NULL && o->name[0] == '\0')) {
-		cli_error(a->n > 0 ? "unexpected argument" : "empty profile name");
+	if (a->n > 0)
+		return cli_unexpected("configure", NULL, a->v[0]);
+	if (o->name != NULL && o->name[0] == '\0') {
+		cli_error("empty profile name");
 		return cli_usage_hint("configure");
 	}
 	if ((now = profile_show(o->name, &err)) == NULL) {

@@ -19,7 +19,7 @@ struct toy_opts {
 	int		 help;
 };
 
-enum toy_sub { TOY_MAKE, TOY_LINK_ADD, TOY_LINK_DROP };
+enum toy_sub { TOY_MAKE, TOY_LINK_ADD, TOY_LINK_DROP, TOY_LIST };
 
 /* What the last run was given. */
 static struct {
@@ -60,9 +60,10 @@ static const struct toy_opts toy_defaults = { .wait = 3 };
 static const struct cli_cmd toy = {
 	.name = "toy",
 	.subs = (const struct cli_sub[]){
-		[TOY_MAKE] = { "make", 0, NULL },
+		[TOY_MAKE] = { "make", -1, NULL },
 		[TOY_LINK_ADD] = { "link add", 2, "A B" },
 		[TOY_LINK_DROP] = { "link drop", 1, "A" },
+		[TOY_LIST] = { "list", 0, NULL },
 		{ NULL }
 	},
 	.rows = toy_rows,
@@ -145,8 +146,13 @@ cli_run_says_what_is_wrong(void)
 		    "twauth: --name is only for 'twauth toy make'\n"
 		    "Run 'twauth toy --help' for usage.\n" },
 		{ { "make", "--wait", "0" }, EXIT_USAGE, "--wait wants a whole number from 1 to 9" },
-		{ { "make", "--bogus" }, EXIT_USAGE, "make: unrecognized option '--bogus'\n"
+		{ { "make", "--bogus" }, EXIT_USAGE, "twauth: unknown option '--bogus'\n"
 		    "Run 'twauth toy --help' for usage.\n" },
+		{ { "make", "--nam", "x" }, EXIT_USAGE,
+		    "twauth: unknown option '--nam'; did you mean --name?\n" },
+		/* A subcommand that takes no arguments: cli_run refuses them. */
+		{ { "list", "x" }, EXIT_USAGE, "twauth: unexpected argument 'x': 'twauth toy list' "
+		    "takes no arguments\nRun 'twauth toy --help' for usage.\n" },
 		{ { "--help" }, EXIT_OK, "" },
 		{ { "make", "-h", "--bogus" }, EXIT_OK, "" },
 	};

@@ -5,6 +5,7 @@
  * what the commands other than serve need of opt_read (the rows of
  * struct cmd below): arguments after the options, subcommands' rows,
  * alternatives, the arguments themselves as a list, --help ending it.
+ * Unknown and shortened options are refused with the nearest names.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,11 +92,20 @@ opt_parse_refuses_with_the_reason(void)
 		{ { "--tag=a", "--tag=b", "--tag=c", "--tag=d" }, "at most 3 --tag tags" },
 		{ { "--alias", LONG_ALIAS }, "--alias wants at most 255 bytes" },
 		{ { "--alias=a", "--alias=b", "--alias=c" }, "at most 2 --alias aliases" },
-		{ { "--loud=yes" }, "option '--loud' doesn't allow an argument" },
-		{ { "--nope" }, "unrecognized option '--nope'" },
-		{ { "--count" }, "option '--count' requires an argument" },
-		{ { "extra" }, "toy takes no arguments, only options ('extra')" },
-		{ { "--loud", "--", "--quiet" }, "toy takes no arguments, only options ('--quiet')" },
+		{ { "--loud=yes" }, "twauth: --loud takes no value\n" },
+		{ { "--nope" }, "twauth: unknown option '--nope'\n" },
+		{ { "-x" }, "twauth: unknown option '-x'\n" },
+		{ { "--count" }, "twauth: --count needs a value: N\n" },
+		{ { "extra" }, "twauth: unexpected argument 'extra': 'twauth toy' takes only options" },
+		{ { "--loud", "--", "--quiet" }, "unexpected argument '--quiet': 'twauth toy'" },
+		/* Whole names only; the nearest ones named. */
+		{ { "--coun", "3" }, "twauth: unknown option '--coun'; did you mean --count?\n" },
+		{ { "--conut=3" }, "twauth: unknown option '--conut'; did you mean --count?\n" },
+		{ { "--lod" }, "twauth: unknown option '--lod'; did you mean --loud?\n" },
+		{ { "--loudly" }, "twauth: unknown option '--loudly'; did you mean --loud?\n" },
+		{ { "--co=1" }, "unknown option '--co'; did you mean --count or --config?\n" },
+		{ { "--lou=yes" }, "twauth: unknown option '--lou'; did you mean --loud?\n" },
+		{ { "--xyzzy" }, "twauth: unknown option '--xyzzy'\n" },
 	};
 	struct t_toy t;
 	char *err;
@@ -290,9 +300,13 @@ opt_read_gives_the_arguments_after_the_options(void)
 	CHECK(c.queries.v == NULL && c.queries.n == 0 && c.uris.v == NULL);
 	free(err);
 
-	/* A hidden row is another name of the row before it: "--nam" is not ambiguous. */
-	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--nam", "a", NULL) == 0);
-	CHECK_STR(c.name, "a");
+	/*
+	 * A hidden row is another name of the row before it.  Abbreviations are
+	 * refused: the near names are the row's, said once.
+	 */
+	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--nam", "a", NULL) == -1);
+	CHECK_STR(err, "twauth: unknown option '--nam'; did you mean --name?\n");
+	CHECK(c.name == NULL);
 	opt_free(cmd_rows, &c, &src);
 	free(err);
 	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--named=b", NULL) == 0);
@@ -317,7 +331,7 @@ opt_read_gives_the_arguments_after_the_options(void)
 
 	/* Without OPT_TAKE_ARGS, an argument is refused naming the subcommand. */
 	CHECK(cmd_read(&c, "list", 0, &src, &args, &err, argv, "--plain", "x", NULL) == -1);
-	CHECK(strstr(err, "cmd list takes no arguments, only options ('x')") != NULL);
+	CHECK(strstr(err, "unexpected argument 'x': 'twauth cmd list' takes only options") != NULL);
 	opt_free(cmd_rows, &c, &src);
 	free(err);
 }
@@ -332,7 +346,16 @@ opt_read_refuses_with_the_reason(void)
 	} cases[] = {
 		{ "list", { "--name", "n" }, "--name is only for 'twauth cmd create'" },
 		{ "list", { "--name=n" }, "--name is only for 'twauth cmd create'" },
-		{ "list", { "--na", "n" }, "--name is only for 'twauth cmd create'" },
+		/* Near names only of the rows for the subcommand; none for a value. */
+		{ "list", { "--na", "n" }, "twauth: unknown option '--na'\n" },
+		{ "create", { "--na=secret" }, "twauth: unknown option '--na'; did you mean --name?\n" },
+		{ "list", { "--secre" }, "twauth: unknown option '--secre'\n" },
+		{ "passwd", { "--secre" }, "unknown option '--secre'; did you mean --secret?\n" },
+		{ "list", { "--nam=x", "--wait" }, "twauth: unknown option '--nam'\n" },
+		{ "list", { "--wait" }, "twauth: --wait needs a value: SECS\n" },
+		{ "list", { "-q" }, "twauth: -q needs a value: N=V\n" },
+		{ "list", { "--query" }, "twauth: --query needs a value: N=V\n" },
+		{ "list", { "--help=1" }, "twauth: --help takes no value\n" },
 		{ "list", { "--named", "n" }, "--name is only for 'twauth cmd create'" },
 		{ NULL, { "--name", "n" }, "--name is only for 'twauth cmd create'" },
 		{ "passwd", { "--name", "n" }, "--name is only for 'twauth cmd create'" },
@@ -343,7 +366,7 @@ opt_read_refuses_with_the_reason(void)
 		{ "list", { "-qa", "-qb", "--query=c" }, "at most 2 -q queries" },
 		{ "list", { "--wait", "0" }, "--wait takes 1 to 60 seconds" },
 		{ "list", { "--wait", "soon" }, "--wait takes 1 to 60 seconds" },
-		{ "list", { "--bogus", "--help" }, "unrecognized option '--bogus'" },
+		{ "list", { "--bogus", "--help" }, "unknown option '--bogus'" },
 	};
 	struct optsource src;
 	struct opt_args args;
