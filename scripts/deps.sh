@@ -9,6 +9,7 @@
 #                           openssl (to make a throwaway CA), sqlite3 (to
 #                           damage a database on purpose), man-db and
 #                           systemd (to check the man page and the unit),
+#                           zsh (to drive its completion; bash is there),
 #                           python3-authlib, python3-requests-oauthlib,
 #                           Apache with mod_auth_openidc and oidc-agent
 #                           (third-party OAuth clients the tests run; none
@@ -27,7 +28,7 @@ case "$purpose" in
 build) ;;
 test) want+=(procps curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd
 	python3-authlib python3-requests-oauthlib apache2-bin libapache2-mod-auth-openidc
-	oidc-agent-cli) ;;
+	oidc-agent-cli zsh) ;;
 bench) want+=(wrk curl postgresql) ;;
 fuzz) want+=(clang libclang-rt-dev) ;;
 *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;

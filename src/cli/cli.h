@@ -116,9 +116,23 @@ void cli_format_time(int64_t t, char *out, size_t len);
 /* Prints j indented on stdout, wipes the text (it may hold a secret), frees j. */
 void cli_print_json(json_t *j);
 
-/* The commands: cli_run's, and two that read their arguments their own way. */
+/* The commands: cli_run's, and those that read their arguments their own way. */
 extern const struct cli_cmd app_cmd, user_cmd, keys_cmd, db_cmd, validate_cmd, refresh_cmd,
     revoke_cmd, api_cmd, exec_cmd, configure_cmd;
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);	/* token, and token list */
+int cmd_completion(int argc, char **argv);
+
+/* A command of twauth: run by cli_run (cmd), or by run of its own. */
+struct cli_command {
+	const char		*name;
+	const struct cli_cmd	*cmd;
+	int			(*run)(int argc, char **argv);
+	const char		*summary;
+};
+/* Every command, in the order of the overview; name NULL last (commands.c). */
+extern const struct cli_command cli_commands[];
+/* Runs c on argv (argv[0] its name): the exit status. */
+int cli_command_run(const struct cli_command *c, int argc, char **argv);
+
 #endif

@@ -18,7 +18,7 @@ struct app_opts {
 	const char	*owner;
 	struct opt_list	 uris;
 	int		 is_public;
-	const char	*profile;
+	int		 profile;	/* enum app_profile */
 	int		 scope_string;
 	int		 json;
 	int		 help;
@@ -46,7 +46,7 @@ static const struct opt app_options[] = {
 	    "default), Website Integration" },
 	{ "owner", APP(STR, owner), .arg = "LOGIN", CREATE,
 	    .help = "the user the app belongs to: they manage it in the browser at /console" },
-	{ "profile", APP(STR, profile), .arg = "twitch|oauth2", CREATE,
+	{ "profile", APP(CHOICE, profile), .choices = app_profile_names, CREATE,
 	    .help = "how the server answers the app: twitch (the default) exactly as "
 	    "id.twitch.tv does; oauth2 as standard OAuth 2.0 / OpenID Connect libraries expect "
 	    "(see 'Profiles' below)" },
@@ -183,7 +183,7 @@ static int
 app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 {
 	struct idp_app_new nw = { 0 };
-	enum app_profile profile = APP_PROFILE_TWITCH;
+	enum app_profile profile;
 	struct store_app app;
 	char secret[TW_ID_LEN + 1];
 	enum idp_err err;
@@ -201,12 +201,7 @@ app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 	nw.name = o->name;
 	nw.redirect_uris = o->uris.v;
 	nw.n_redirect_uris = o->uris.n;
-	if (o->profile != NULL && app_profile_parse(o->profile, &profile) == -1) {
-		cli_error("--profile is twitch or oauth2, not '%s'", o->profile);
-		return cli_usage_hint("app");
-	}
-	if (o->scope_string)
-		profile = APP_PROFILE_OAUTH2;
+	profile = o->scope_string ? APP_PROFILE_OAUTH2 : (enum app_profile)o->profile;
 	nw.flags = (o->is_public ? IDP_APP_PUBLIC : 0) |
 	    (profile == APP_PROFILE_OAUTH2 ? IDP_APP_OAUTH2 : 0);
 	nw.category = o->category;

@@ -416,6 +416,98 @@ abbreviated(const struct option *longopts, int li, char **argv)
 	return w;
 }
 
+/* Completion: see opt.h. */
+static const char *complete_word;
+
+void
+opt_complete(const char *word)
+{
+	complete_word = word;
+}
+
+const char *
+opt_completing(void)
+{
+	return complete_word;
+}
+
+/* Prints head then the first len bytes of tail if that completes the word. */
+static void
+offer(const char *head, const char *tail, size_t len)
+{
+	char text[512];
+	size_t n = strlen(complete_word);
+
+	if ((size_t)snprintf(text, sizeof(text), "%s%.*s", head, (int)len, tail) >=
+	    sizeof(text))
+		return;
+	if (strncmp(text, complete_word, n) == 0)
+		printf("%s\n", text);
+}
+
+void
+opt_offer(const char *candidate, size_t len)
+{
+	offer("", candidate, len);
+}
+
+/* The values of o that complete the word, after head ("--name=", or ""). */
+static void
+offer_values(const struct opt *o, const char *head)
+{
+	for (size_t i = 0; o->type == OPT_CHOICE && o->choices[i] != NULL; i++)
+		offer(head, o->choices[i], strlen(o->choices[i]));
+}
+
+/*
+ * What completes the word after argv[1..argc): which of those are options
+ * and which their values decides whether the word is a value, an option,
+ * or neither (after "--", or after the first argument with OPT_FIRST_ARG).
+ */
+static void
+complete(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **argv)
+{
+	const char *word = complete_word, *eq;
+	const struct opt *o, *wants = NULL;
+	size_t n = count(rows);
+	char head[128];
+
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (wants != NULL) {
+			wants = NULL;	/* w is its value */
+			continue;
+		}
+		if (strcmp(w, "--") == 0)
+			return;
+		if (w[0] == '-' && w[1] != '\0') {
+			o = named(rows, n, w);
+			if (o != NULL && !opt_is_flag(o) &&
+			    (w[1] == '-' ? strchr(w, '=') == NULL : w[2] == '\0'))
+				wants = o;
+			continue;
+		}
+		if (ctx->how & OPT_FIRST_ARG)
+			return;
+	}
+	if (wants != NULL) {
+		offer_values(wants, "");
+		return;
+	}
+	if (word[0] != '-')
+		return;
+	if (word[1] == '-' && (eq = strchr(word, '=')) != NULL) {
+		snprintf(head, sizeof(head), "%.*s", (int)(eq + 1 - word), word);
+		if ((o = named(rows, n, word)) != NULL)
+			offer_values(o, head);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!(rows[i].flags & OPT_HIDDEN) && for_sub(&rows[i], ctx->sub))
+			offer("--", rows[i].name, strlen(rows[i].name));
+}
+
 int
 opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **argv,
     void *base, struct optsource *src, struct opt_args *args)
@@ -430,6 +522,11 @@ opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **arg
 
 	args->v = NULL;
 	args->n = 0;
+	if (complete_word != NULL) {
+		memset(src, 0, sizeof(*src));	/* for opt_free */
+		complete(rows, ctx, argc, argv);
+		return -1;
+	}
 	if (optsource_build(argc, argv, rows, ctx->env_prefix, src) == -1)
 		return -1;
 	longopts = xcalloc(n + 1, sizeof(*longopts));

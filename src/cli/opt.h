@@ -163,4 +163,19 @@ void opt_report(FILE *f, const struct opt *rows, const void *base);
 /* Frees the OPT_LIST and OPT_ARGS lists in base, and src. */
 void opt_free(const struct opt *rows, void *base, struct optsource *src);
 
+/*
+ * Completion (twauth completion): after opt_complete(word), opt_read reads
+ * nothing but prints on stdout, one a line, what completes word after the
+ * arguments it was given: the "--name" of each row for ctx's subcommand
+ * when word starts with '-', an OPT_CHOICE row's values after it (or after
+ * its '=').  It then returns -1, as a refusal would, so no caller goes on
+ * to run the command, with src empty.  cli_run completes subcommands with
+ * opt_offer.  word must outlive the completion; opt_complete(NULL) ends it.
+ */
+void opt_complete(const char *word);
+/* The word being completed; NULL when not completing. */
+const char *opt_completing(void);
+/* Prints the first len bytes of candidate if they complete the word. */
+void opt_offer(const char *candidate, size_t len);
+
 #endif

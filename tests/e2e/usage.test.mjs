@@ -65,7 +65,7 @@ test('an argument a command does not take is named', () => {
 });
 
 test('twauth help COMMAND is COMMAND --help', () => {
-  for (const c of ['token', 'configure', 'app']) {
+  for (const c of ['token', 'configure', 'app', 'completion']) {
     const a = run(['help', c]);
     const b = run([c, '--help']);
     assert.equal(a.status, 0);

@@ -5,7 +5,8 @@
  * what the commands other than serve need of opt_read (the rows of
  * struct cmd below): arguments after the options, subcommands' rows,
  * alternatives, the arguments themselves as a list, --help ending it.
- * Unknown and shortened options are refused with the nearest names.
+ * Unknown and shortened options are refused with the nearest names; in
+ * completion, opt_read offers the rows and their values instead.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -477,6 +478,134 @@ opt_usage_of_subcommands_lists_and_alternatives(void)
 	free(text);
 }
 
+/*
+ * What opt_read offers to complete word after the NULL-ended arguments
+ * after "cmd" (cmd_rows, for subcommand sub, read as how says).
+ */
+static char *
+cmd_complete(const char *sub, unsigned how, const char *word, ...)
+{
+	struct opt_ctx ctx = { "cmd", sub, NULL, how };
+	char *argv[32] = { "cmd" }, *out, *err;
+	struct optsource src;
+	struct opt_args args;
+	struct cmd c = { 0 };
+	int argc = 1, rc;
+	va_list ap;
+
+	va_start(ap, word);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	opt_complete(word);
+	t_stdout_begin();
+	t_stderr_begin();
+	rc = opt_read(cmd_rows, &ctx, argc, argv, &c, &src, &args);
+	err = t_stderr_end();
+	out = t_stdout_end();
+	opt_complete(NULL);
+	/* It ends the run as a refusal would, having read and said nothing else. */
+	CHECK(rc == -1);
+	CHECK_STR(err, "");
+	CHECK(c.name == NULL && c.wait == 0 && c.queries.n == 0);
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+	return out;
+}
+
+static void
+opt_complete_offers_the_rows_and_their_values(void)
+{
+	static const struct {
+		const char	*sub;
+		unsigned	 how;
+		const char	*args[3];
+		const char	*word;
+		const char	*offers;
+	} cases[] = {
+		/* The subcommand's rows, not the hidden one. */
+		{ "create", 0, { NULL }, "--n", "--name\n" },
+		{ "list", 0, { NULL }, "--", "--one\n--two\n--plain\n--fancy\n--query\n--uri\n"
+		    "--wait\n--help\n" },
+		{ "passwd", 0, { NULL }, "--s", "--secret\n" },
+		/* Options only for a word that starts like one. */
+		{ "list", 0, { NULL }, "", "" },
+		{ "list", 0, { "--plain" }, "--f", "--fancy\n" },
+		/* After an option that takes a value: the value, whatever it looks like. */
+		{ "list", 0, { "--wait" }, "", "" },
+		{ "list", 0, { "--wait" }, "--p", "" },
+		{ "list", 0, { "-q" }, "--p", "" },
+		{ "list", 0, { "-qa=1" }, "--p", "--plain\n" },
+		{ "list", 0, { "--wait=3", "--query", "a" }, "--p", "--plain\n" },
+		/* No options after "--", nor after the first argument with OPT_FIRST_ARG. */
+		{ "list", 0, { "--", "x" }, "--p", "" },
+		{ NULL, OPT_FIRST_ARG, { "run" }, "--p", "" },
+		{ NULL, 0, { "run" }, "--p", "--plain\n" },
+	};
+	char *out;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+
+		out = cmd_complete(cases[i].sub, cases[i].how, cases[i].word, a[0], a[1], a[2],
+		    NULL);
+		CHECK_STR(out, cases[i].offers);
+		if (out == NULL || strcmp(out, cases[i].offers) != 0)
+			printf("    case %zu: wanted \"%s\", got \"%s\"\n", i, cases[i].offers,
+			    out ? out : "");
+		free(out);
+	}
+}
+
+static void
+opt_complete_offers_a_choice_s_values(void)
+{
+	static const struct {
+		const char	*args[2];
+		const char	*word;
+		const char	*offers;
+	} cases[] = {
+		{ { "--mode" }, "", "fast\nsafe\nslow\n" },
+		{ { "--mode" }, "s", "safe\nslow\n" },
+		{ { "--mode=" }, "", "" },	/* already given */
+		{ { NULL }, "--mode=s", "--mode=safe\n--mode=slow\n" },
+		{ { NULL }, "--count=", "" },
+		{ { "--mode", "fast" }, "--lo", "--loud\n" },
+	};
+	struct opt_ctx ctx = { "toy", NULL, T_TOY_ENV, 0 };
+	char *argv[4], *out, *err;
+	struct opt_args args;
+	struct t_toy t;
+	int argc;
+
+	/* Neither the environment nor the config file is read while completing. */
+	setenv(T_TOY_ENV "CONFIG", "/nonexistent/toy.conf", 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		argv[0] = "toy";
+		for (argc = 1; argc < 3 && cases[i].args[argc - 1] != NULL; argc++)
+			argv[argc] = (char *)cases[i].args[argc - 1];
+		argv[argc] = NULL;
+		t_toy_defaults(&t);
+		opt_complete(cases[i].word);
+		t_stdout_begin();
+		t_stderr_begin();
+		CHECK(opt_read(t_toy_rows, &ctx, argc, argv, &t, &t.src, &args) == -1);
+		err = t_stderr_end();
+		out = t_stdout_end();
+		opt_complete(NULL);
+		CHECK_STR(err, "");
+		CHECK_STR(out, cases[i].offers);
+		if (out == NULL || strcmp(out, cases[i].offers) != 0)
+			printf("    case %zu: wanted \"%s\", got \"%s\"\n", i, cases[i].offers,
+			    out ? out : "");
+		CHECK(t.mode == 1);
+		opt_free(t_toy_rows, &t, &t.src);
+		free(out);
+		free(err);
+	}
+	unsetenv(T_TOY_ENV "CONFIG");
+}
+
 void
 suite_opt(void)
 {
@@ -489,4 +618,6 @@ suite_opt(void)
 	RUN(opt_read_stops_at_help);
 	RUN(opt_read_without_a_prefix_reads_no_environment);
 	RUN(opt_usage_of_subcommands_lists_and_alternatives);
+	RUN(opt_complete_offers_the_rows_and_their_values);
+	RUN(opt_complete_offers_a_choice_s_values);
 }
