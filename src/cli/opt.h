@@ -45,7 +45,7 @@ enum opt_type {
 #define OPT_ARGV	0x1	/* from the command line only, not a file or the environment */
 #define OPT_FILE	0x2	/* names the config file (command line or PREFIX + NAME) */
 #define OPT_HELP	0x4	/* --help: the parse ends at it, what follows unread */
-#define OPT_HIDDEN	0x8	/* another name of the row before it, not in --help */
+#define OPT_HIDDEN	0x8	/* another name of the row before it: not in --help nor completion */
 
 /*
  * OPT_VAL rows of one field with .items are alternatives ("--user",
