@@ -34,18 +34,30 @@ UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 	uninstall deb fuzz fuzz-targets fuzz-smoke replays
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary, twauth(1), the
-# systemd unit (with these paths in it) and, if none is there yet, a
-# config file to start from.
+# completion scripts for bash and zsh, the systemd unit (with these paths
+# in it) and, if none is there yet, a config file to start from.
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 UNITDIR	?= $(PREFIX)/lib/systemd/system
 
-all: $(BUILD)/twauth
+COMPLETIONS = $(BUILD)/completion/twauth $(BUILD)/completion/_twauth
+
+all: $(BUILD)/twauth $(COMPLETIONS)
 
 $(BUILD)/twauth: $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The completion scripts, printed by the binary (twauth completion bash|zsh).
+$(BUILD)/completion/twauth: $(BUILD)/twauth
+	@mkdir -p $(dir $@)
+	$(BUILD)/twauth completion bash > $@.tmp && mv $@.tmp $@
+$(BUILD)/completion/_twauth: $(BUILD)/twauth
+	@mkdir -p $(dir $@)
+	$(BUILD)/twauth completion zsh > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -135,11 +147,13 @@ check-banned:
 format-check:
 	@scripts/format-check.sh
 
-install: $(BUILD)/twauth
+install: $(BUILD)/twauth $(COMPLETIONS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) \
-	    $(DESTDIR)$(SYSCONFDIR)/twauth
+	    $(DESTDIR)$(SYSCONFDIR)/twauth $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(BUILD)/twauth $(DESTDIR)$(BINDIR)/twauth
 	install -m 0644 docs/twauth.1 $(DESTDIR)$(MANDIR)/man1/twauth.1
+	install -m 0644 $(BUILD)/completion/twauth $(DESTDIR)$(BASHCOMPDIR)/twauth
+	install -m 0644 $(BUILD)/completion/_twauth $(DESTDIR)$(ZSHCOMPDIR)/_twauth
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	    contrib/twauth.service.in > $(DESTDIR)$(UNITDIR)/twauth.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/twauth.service
@@ -149,7 +163,8 @@ install: $(BUILD)/twauth
 # Leaves the config file, which may hold your settings.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/twauth $(DESTDIR)$(MANDIR)/man1/twauth.1 \
-	    $(DESTDIR)$(UNITDIR)/twauth.service
+	    $(DESTDIR)$(UNITDIR)/twauth.service $(DESTDIR)$(BASHCOMPDIR)/twauth \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_twauth
 
 # make deb: build/twauth_VERSION_ARCH.deb (packaging/debian/mkdeb.sh: a
 # hardened build in build/deb/, laid out by make install above).

@@ -13,6 +13,7 @@
 #                           systemd (to check the man page and the unit),
 #                           dpkg-dev and lintian (to build and check the
 #                           Debian package),
+#                           zsh (to drive its completion; bash is there),
 #                           python3-authlib, python3-requests-oauthlib,
 #                           Apache with mod_auth_openidc and oidc-agent
 #                           (third-party OAuth clients the tests run; none
@@ -33,7 +34,7 @@ deb) want+=(dpkg-dev) ;;
 test) want+=(procps curl chromium fonts-dejavu-core postgresql openssl sqlite3 man-db systemd
 	dpkg-dev lintian
 	python3-authlib python3-requests-oauthlib apache2-bin libapache2-mod-auth-openidc
-	oidc-agent-cli) ;;
+	oidc-agent-cli zsh) ;;
 bench) want+=(wrk curl postgresql) ;;
 fuzz) want+=(clang libclang-rt-dev) ;;
 *) echo "usage: $0 build|deb|test|bench|fuzz" >&2; exit 2 ;;

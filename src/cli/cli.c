@@ -110,6 +110,14 @@ cli_usage_hint(const char *cmd)
 	return EXIT_USAGE;
 }
 
+int
+cli_unexpected(const char *cmd, const char *sub, const char *arg)
+{
+	cli_error("unexpected argument '%s': 'twauth %s%s%s' takes no arguments", arg, cmd,
+	    sub ? " " : "", sub ? sub : "");
+	return cli_usage_hint(cmd);
+}
+
 const struct opt cli_db_options[] = {
 	{ "json", OPT_AS_ON(struct cli_db_opts, json), .help = "machine-readable output" },
 	CLI_ROW_DB(struct cli_db_opts, db),
@@ -152,6 +160,31 @@ find_sub(const struct cli_cmd *c, int argc, char **argv, int *words)
 }
 
 /*
+ * Completion (opt.h) of c's subcommand when it is the word being completed,
+ * its first word or its second ("redirect add"): whether it was.
+ */
+static int
+complete_sub(const struct cli_cmd *c, int argc, char **argv)
+{
+	const char *name, *prev = NULL;
+	size_t first;
+	int second = 0;
+
+	for (int i = 0; (name = c->subs[i].name) != NULL; prev = name, i++) {
+		first = strcspn(name, " ");
+		if (argc == 1 && (prev == NULL || strcspn(prev, " ") != first ||
+		    strncmp(prev, name, first) != 0))
+			opt_offer(name, first);	/* "redirect" once, before "add" or "remove" */
+		if (argc == 2 && name[first] == ' ' && strncmp(name, argv[1], first) == 0 &&
+		    argv[1][first] == '\0') {
+			opt_offer(name + first + 1, strlen(name + first + 1));
+			second = 1;
+		}
+	}
+	return argc == 1 || second;
+}
+
+/*
  * The subcommand, then the options into opts: -1 to go on, else the exit
  * status, with --help printed or the usage error explained.
  */
@@ -164,8 +197,12 @@ parse(const struct cli_cmd *c, int argc, char **argv, void *opts, struct optsour
 	int words = 0;
 
 	out->sub = -1;
+	if (c->subs != NULL && opt_completing() != NULL && complete_sub(c, argc, argv))
+		return EXIT_OK;
 	if (c->subs != NULL) {
-		if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		/* Completing, nothing but the candidates goes to stdout. */
+		if (argc < 2 || (opt_completing() == NULL && (strcmp(argv[1], "-h") == 0 ||
+		    strcmp(argv[1], "--help") == 0))) {
 			cli_usage(c, argc < 2 ? stderr : stdout);
 			return argc < 2 ? EXIT_USAGE : EXIT_OK;
 		}
@@ -178,6 +215,8 @@ parse(const struct cli_cmd *c, int argc, char **argv, void *opts, struct optsour
 	case 0:
 		out->v = args.v;
 		out->n = args.n;
+		if (out->sub != -1 && c->subs[out->sub].n_args == 0 && out->n > 0)
+			return cli_unexpected(c->name, ctx.sub, out->v[0]);
 		return -1;
 	case 1:
 		cli_usage(c, stdout);

@@ -44,6 +44,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_idp_error(enum idp_err err);
 /* Prints "see 'twauth CMD --help'" and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
+/* "unexpected argument 'ARG'" for twauth CMD [SUB] (NULL: none), the hint; EXIT_USAGE. */
+int cli_unexpected(const char *cmd, const char *sub, const char *arg);
 
 /*
  * A subcommand: its name, one word or two ("redirect add"), and what it
@@ -51,7 +53,8 @@ int cli_usage_hint(const char *cmd);
  */
 struct cli_sub {
 	const char	*name;
-	int		 n_args;	/* how many; -1: the subcommand counts them */
+	/* How many; -1: the subcommand counts them.  0: cli_run refuses any. */
+	int		 n_args;
 	const char	*args;		/* what they are ("one CLIENT_ID"), or NULL */
 };
 
@@ -113,10 +116,23 @@ void cli_format_time(int64_t t, char *out, size_t len);
 /* Prints j indented on stdout, wipes the text (it may hold a secret), frees j. */
 void cli_print_json(json_t *j);
 
-/* The commands: cli_run's, and two that read their arguments their own way. */
+/* The commands: cli_run's, and those that read their arguments their own way. */
 extern const struct cli_cmd app_cmd, user_cmd, keys_cmd, db_cmd, validate_cmd, refresh_cmd,
     revoke_cmd, api_cmd, exec_cmd, configure_cmd;
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);	/* token, and token list */
+int cmd_completion(int argc, char **argv);
+
+/* A command of twauth: run by cli_run (cmd), or by run of its own. */
+struct cli_command {
+	const char		*name;
+	const struct cli_cmd	*cmd;
+	int			(*run)(int argc, char **argv);
+	const char		*summary;
+};
+/* Every command, in the order of the overview; name NULL last (commands.c). */
+extern const struct cli_command cli_commands[];
+/* Runs c on argv (argv[0] its name): the exit status. */
+int cli_command_run(const struct cli_command *c, int argc, char **argv);
 
 #endif

@@ -18,7 +18,7 @@ struct app_opts {
 	const char	*owner;
 	struct opt_list	 uris;
 	int		 is_public;
-	const char	*profile;
+	int		 profile;	/* enum app_profile */
 	int		 scope_string;
 	int		 json;
 	int		 help;
@@ -46,7 +46,7 @@ static const struct opt app_options[] = {
 	    "default), Website Integration" },
 	{ "owner", APP(STR, owner), .arg = "LOGIN", CREATE,
 	    .help = "the user the app belongs to: they manage it in the browser at /console" },
-	{ "profile", APP(STR, profile), .arg = "twitch|oauth2", CREATE,
+	{ "profile", APP(CHOICE, profile), .choices = app_profile_names, CREATE,
 	    .help = "how the server answers the app: twitch (the default) exactly as "
 	    "id.twitch.tv does; oauth2 as standard OAuth 2.0 / OpenID Connect libraries expect "
 	    "(see 'Profiles' below)" },
@@ -60,10 +60,10 @@ static const struct opt app_options[] = {
 
 const struct cli_cmd app_cmd = {
 	.name = "app",
-	/* What they take is checked before the database is opened, but create's and list's. */
+	/* What they take is checked before the database is opened, but create's. */
 	.subs = (const struct cli_sub[]){
 		[APP_CREATE] = { "create", -1, NULL },
-		[APP_LIST] = { "list", -1, NULL },
+		[APP_LIST] = { "list", 0, NULL },
 		[APP_SHOW] = { "show", 1, "one CLIENT_ID" },
 		[APP_RESET_SECRET] = { "reset-secret", 1, "one CLIENT_ID" },
 		[APP_REDIRECT_ADD] = { "redirect add", 2, "CLIENT_ID URI" },
@@ -189,7 +189,7 @@ static int
 app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 {
 	struct idp_app_new nw = { 0 };
-	enum app_profile profile = APP_PROFILE_TWITCH;
+	enum app_profile profile;
 	struct store_app app;
 	char secret[TW_ID_LEN + 1];
 	enum idp_err err;
@@ -207,12 +207,7 @@ app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 	nw.name = o->name;
 	nw.redirect_uris = o->uris.v;
 	nw.n_redirect_uris = o->uris.n;
-	if (o->profile != NULL && app_profile_parse(o->profile, &profile) == -1) {
-		cli_error("--profile is twitch or oauth2, not '%s'", o->profile);
-		return cli_usage_hint("app");
-	}
-	if (o->scope_string)
-		profile = APP_PROFILE_OAUTH2;
+	profile = o->scope_string ? APP_PROFILE_OAUTH2 : (enum app_profile)o->profile;
 	nw.flags = (o->is_public ? IDP_APP_PUBLIC : 0) |
 	    (profile == APP_PROFILE_OAUTH2 ? IDP_APP_OAUTH2 : 0);
 	nw.category = o->category;
@@ -246,15 +241,11 @@ app_create(struct idp *idp, const struct app_opts *o, const struct cli_args *a)
 }
 
 static int
-app_list(struct idp *idp, struct store *st, const struct app_opts *o, const struct cli_args *a)
+app_list(struct idp *idp, struct store *st, const struct app_opts *o)
 {
 	struct store_app *apps;
 	size_t n;
 
-	if (a->n != 0) {
-		cli_error("app list takes no arguments");
-		return cli_usage_hint("app");
-	}
 	if (store_app_list(st, &apps, &n) != STORE_OK)
 		return cli_idp_error(IDP_ERR_UNAVAILABLE);
 	if (o->json) {
@@ -371,7 +362,7 @@ run(enum app_sub sub, struct idp *idp, struct store *st, const struct app_opts *
 	case APP_CREATE:
 		return app_create(idp, o, a);
 	case APP_LIST:
-		return app_list(idp, st, o, a);
+		return app_list(idp, st, o);
 	case APP_SHOW:
 		return show_app(idp, a->v[0], o->json);
 	case APP_RESET_SECRET:

@@ -1,7 +1,8 @@
 /*
  * twauth configure: saves a profile (issuer, client id, client secret,
  * redirect URI, API base; src/client/profile.h), so later commands need
- * no flags.  The secret is read from stdin, never from the command line.
+ * no flags.  The secret is read from stdin, never from the command line;
+ * typed on a terminal, it is not echoed (prompt.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "../common/xmalloc.h"
 #include "cli.h"
 #include "client.h"
+#include "prompt.h"
 
 struct configure_opts {
 	const char	*name;		/* NULL: PROFILE_DEFAULT */
@@ -34,7 +36,8 @@ static const struct opt configure_options[] = {
 	    .help = "e.g. http://localhost:8080 for a local twauth serve" },
 	{ "client-id", CONF(STR, client_id), .arg = "ID", .help = "the app's client id" },
 	{ "client-secret-stdin", CONF(ON, secret_stdin),
-	    .help = "read the client secret from the first line of stdin" },
+	    .help = "read the client secret from the first line of stdin (asked for, not "
+	    "echoed, on a terminal); secrets are never options' values" },
 	{ "redirect-uri", CONF(STR, redirect_uri), .arg = "URI",
 	    .unset = PROFILE_DEFAULT_REDIRECT, .help = "where 'twauth token --user' listens" },
 	{ "api-base", CONF(STR, api_base), .arg = "URL",
@@ -56,7 +59,8 @@ const struct cli_cmd configure_cmd = {
 	    "Saves what the client commands need in a profile, so that 'twauth token'\n"
 	    "works without flags.  Flags and $TWITCH_CLIENT_ID / $TWITCH_CLIENT_SECRET /\n"
 	    "$TWAUTH_ISSUER still win over the profile.  Without flags on a terminal,\n"
-	    "it asks for each value.\n"
+	    "it asks for the issuer, the client ID and the client secret, one at a\n"
+	    "time (Enter keeps the value in brackets; the secret is not echoed).\n"
 	    "\n"
 	    "Options:\n",
 	.tail = "\n"
@@ -68,37 +72,28 @@ const struct cli_cmd configure_cmd = {
 	    "      --client-secret-stdin --issuer http://localhost:8080\n",
 };
 
-/* One line from stdin without its newline (malloc'd), or NULL at EOF. */
-static char *
-read_line(void)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, stdin);
-
-	if (n <= 0) {
-		free(line);
-		return NULL;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return line;
-}
-
-/* Asks for field, showing its value now; the answer (malloc'd), or NULL for none. */
-static char *
-ask(const json_t *now, const char *field, const char *prompt)
+/*
+ * Asks for one value, showing in brackets what Enter keeps: the profile's
+ * field now, else what no value means (dflt, or nothing).  The answer
+ * (malloc'd) in *out, NULL for none; 0, or -1 with the reason printed.
+ */
+static int
+ask(const json_t *now, const char *field, const char *label, const char *dflt, char **out)
 {
 	const char *v = json_string_value(json_object_get(now, field));
-	char *line;
+	char prompt[512];
 
-	fprintf(stderr, "%s [%s]: ", prompt, v ? v : "");
-	fflush(stderr);
-	if ((line = read_line()) != NULL && line[0] == '\0') {
-		free(line);
-		line = NULL;
+	if (v == NULL)
+		v = dflt;
+	snprintf(prompt, sizeof(prompt), "%s%s%s%s: ", label, v ? " [" : "", v ? v : "",
+	    v ? "]" : "");
+	if (prompt_line(prompt, 0, out) == -1)
+		return -1;
+	if (*out != NULL && (*out)[0] == '\0') {
+		free(*out);
+		*out = NULL;
 	}
-	return line;
+	return 0;
 }
 
 static int
@@ -113,8 +108,10 @@ configure_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 
 	(void)c;
 	any = o->issuer || o->client_id || o->secret_stdin || o->redirect_uri || o->api_base;
-	if (a->n > 0 || (o->name != NULL && o->name[0] == '\0')) {
-		cli_error(a->n > 0 ? "unexpected argument" : "empty profile name");
+	if (a->n > 0)
+		return cli_unexpected("configure", NULL, a->v[0]);
+	if (o->name != NULL && o->name[0] == '\0') {
+		cli_error("empty profile name");
 		return cli_usage_hint("configure");
 	}
 	if ((now = profile_show(o->name, &err)) == NULL) {
@@ -129,19 +126,25 @@ configure_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 	}
 	e = (struct profile_edit){ o->name, o->issuer, o->api_base, o->client_id, NULL,
 	    o->redirect_uri };
+	/* One question a prompt; an empty answer keeps what is saved (as "" does). */
 	if (!any && isatty(0)) {
-		e.issuer = issuer = ask(now, "issuer",
-		    "Issuer (https://id.twitch.tv, or http://localhost:8080)");
-		e.client_id = client_id = ask(now, "client_id", "Client id");
-		fprintf(stderr, "Client secret (blank keeps the current one; empty for public "
-		    "apps): ");
+		if (ask(now, "issuer", "Issuer", OAUTH_DEFAULT_ISSUER, &issuer) == -1 ||
+		    ask(now, "client_id", "Client ID", NULL, &client_id) == -1)
+			goto out;
+		e.issuer = issuer;
+		e.client_id = client_id;
 		o->secret_stdin = 1;
 	} else if (!any) {
 		cli_error("nothing to set; see 'twauth configure --help'");
 		goto out;
 	}
-	if (o->secret_stdin)
-		e.client_secret = secret = read_line();
+	if (o->secret_stdin) {
+		if (prompt_line(!isatty(0) ? NULL : json_object_get(now, "client_secret") ?
+		    "Client secret (empty keeps the saved one): " :
+		    "Client secret (leave empty for a public app): ", 1, &secret) == -1)
+			goto out;
+		e.client_secret = secret;
+	}
 	if (profile_save(&e, &err) == -1) {
 		ret = client_report(&err);
 		goto out;

@@ -87,10 +87,7 @@ keys_run(const struct cli_cmd *c, void *opts, const struct cli_args *a)
 	int rc = EXIT_OK;
 	enum idp_err err;
 
-	if (a->n != c->subs[a->sub].n_args) {
-		cli_error("keys %s takes no arguments ('%s')", c->subs[a->sub].name, a->v[0]);
-		return cli_usage_hint("keys");
-	}
+	(void)c;
 	/* Listing needs only public halves; a rotation seals a new key. */
 	if (cli_open(cli_db_path(o->db), NULL, a->sub == KEYS_ROTATE, &st, &idp) == -1)
 		return EXIT_FAIL;

@@ -1,6 +1,6 @@
 /*
- * twauth: one binary, one subcommand per file (cmd_*.c).  main only picks
- * the subcommand and prints the overview.
+ * twauth: one binary, one subcommand per file (cmd_*.c), listed in
+ * commands.c.  main only picks the subcommand and prints the overview.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,30 +15,6 @@
 #define TWAUTH_VERSION "0.1.0"
 #endif
 
-/* Each command is read and run by cli_run, or by a function of its own. */
-static const struct {
-	const char		*name;
-	const struct cli_cmd	*cmd;
-	int			(*run)(int, char **);
-	const char		*summary;
-} commands[] = {
-	{ "serve", NULL, cmd_serve, "run the identity server (Twitch's id.twitch.tv API)" },
-	{ "app", &app_cmd, NULL,
-	    "register and manage apps: client ids, secrets, redirect URIs" },
-	{ "user", &user_cmd, NULL, "create and manage users who sign in to apps" },
-	{ "keys", &keys_cmd, NULL,
-	    "list and rotate the keys that sign OpenID Connect id_tokens" },
-	{ "db", &db_cmd, NULL, "back up and check the database" },
-	{ "token", NULL, cmd_token, "get a token in any flow, keep it, print it (client)" },
-	{ "validate", &validate_cmd, NULL, "ask the issuer whether a token is valid (client)" },
-	{ "refresh", &refresh_cmd, NULL, "refresh a stored token now (client)" },
-	{ "revoke", &revoke_cmd, NULL, "revoke a token and forget it (client)" },
-	{ "api", &api_cmd, NULL, "call the Helix API with a stored token (client)" },
-	{ "exec", &exec_cmd, NULL, "run a command with TWITCH_TOKEN set (client)" },
-	{ "configure", &configure_cmd, NULL,
-	    "save the client id, secret and issuer (client)" },
-};
-
 static void
 usage(FILE *f)
 {
@@ -47,8 +23,8 @@ usage(FILE *f)
 	    "Usage: twauth <command> [options]\n"
 	    "\n"
 	    "Commands:\n", f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fputs("\n"
 	    "The server commands (serve, app, user, keys, db) take --db PATH (or\n"
 	    "$TWAUTH_DB) to choose the database: an SQLite file (the default is\n"
@@ -68,7 +44,8 @@ usage(FILE *f)
 	    "       -d 'client_id=ID&client_secret=SECRET&grant_type=client_credentials'\n"
 	    "  curl -H 'Authorization: OAuth TOKEN' http://127.0.0.1:8080/oauth2/validate\n"
 	    "\n"
-	    "Run 'twauth <command> --help' for a command's options.\n", f);
+	    "Run 'twauth <command> --help' (or 'twauth help <command>') for a command's\n"
+	    "options; 'twauth completion --help' sets up TAB completion in bash or zsh.\n", f);
 }
 
 int
@@ -96,11 +73,10 @@ main(int argc, char **argv)
 	}
 	clock_init();
 	hash_init();
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name) == 0) {
+	for (const struct cli_command *c = cli_commands; c->name != NULL; c++) {
+		if (strcmp(argv[1], c->name) == 0) {
 			fetch_init();
-			rc = commands[i].cmd ? cli_run(commands[i].cmd, argc - 1, argv + 1) :
-			    commands[i].run(argc - 1, argv + 1);
+			rc = cli_command_run(c, argc - 1, argv + 1);
 			fetch_cleanup();
 			hash_cleanup();
 			return rc;

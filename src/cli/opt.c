@@ -173,6 +173,16 @@ row_of(const struct opt *rows, size_t n, int c)
 	return NULL;
 }
 
+/* Whether the row is for subcommand sub (NULL: none). */
+static int
+for_sub(const struct opt *o, const char *sub)
+{
+	for (size_t i = 0; o->only != NULL && o->only[i] != NULL; i++)
+		if (sub != NULL && strcmp(o->only[i], sub) == 0)
+			return 1;
+	return o->only == NULL;
+}
+
 /* Whether the row is for ctx's subcommand: 0, or -1 with the reason printed. */
 static MUST_CHECK int
 allowed(const struct opt *o, const struct opt_ctx *ctx)
@@ -180,11 +190,9 @@ allowed(const struct opt *o, const struct opt_ctx *ctx)
 	char flag[128], subs[512] = "";
 	size_t n;
 
-	if (o->only == NULL)
+	if (for_sub(o, ctx->sub))
 		return 0;
-	for (n = 0; o->only[n] != NULL; n++)
-		if (ctx->sub != NULL && strcmp(o->only[n], ctx->sub) == 0)
-			return 0;
+	n = count_words(o->only);
 	flag_name(o, flag, sizeof(flag));
 	if (n == 1) {
 		cli_error("%s is only for 'twauth %s %s'", flag, ctx->cmd, o->only[0]);
@@ -243,6 +251,263 @@ one_of_each(const struct opt *rows, size_t n, const unsigned *times)
 	return 0;
 }
 
+/* The row i stands for: a hidden row is another name of the row before it. */
+static const struct opt *
+primary(const struct opt *rows, size_t i)
+{
+	return (rows[i].flags & OPT_HIDDEN) && i > 0 ? &rows[i - 1] : &rows[i];
+}
+
+/* The row the argument w names ("--name", "--name=V", "-x", "-xV"), or NULL. */
+static const struct opt *
+named(const struct opt *rows, size_t n, const char *w)
+{
+	size_t len;
+
+	if (w[0] != '-' || w[1] == '\0')
+		return NULL;
+	if (w[1] != '-')
+		return row_of(rows, n, (unsigned char)w[1]);
+	len = strcspn(w + 2, "=");
+	for (size_t i = 0; i < n; i++)
+		if (strlen(rows[i].name) == len && strncmp(rows[i].name, w + 2, len) == 0)
+			return primary(rows, i);
+	return NULL;
+}
+
+/*
+ * The edit distance of a and b (insertions, deletions, substitutions and
+ * swaps of neighbours), or NAME_FAR when either is longer than NAME_MAX_LEN.
+ */
+#define NAME_MAX_LEN	63
+#define NAME_FAR	1000
+static int
+distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	int d[3][NAME_MAX_LEN + 2], *prev2 = d[0], *prev = d[1], *row = d[2], *t;
+
+	if (la > NAME_MAX_LEN || lb > NAME_MAX_LEN)
+		return NAME_FAR;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			row[j] = best;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = row;
+		row = t;
+	}
+	return prev[lb];
+}
+
+/*
+ * How near a mistyped name (len bytes) is to a row's: 0 when one begins the
+ * other ("client-secret" and "client-secret-stdin"), else the edit distance
+ * if it is small for the length ("logn" and "login"), else NAME_FAR.
+ */
+static int
+nearness(const char *typed, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	int d;
+
+	if (len >= 2 && strncmp(typed, name, len < n ? len : n) == 0)
+		return 0;
+	d = distance(typed, len, name, n);
+	return d <= ((len < n ? len : n) <= 4 ? 1 : 2) ? d : NAME_FAR;
+}
+
+#define SUGGEST_MAX	3	/* more names as near as these: none is a good guess */
+
+/*
+ * "unknown option '--typed'" for the argument w (what follows '=' left out:
+ * it may be a secret), and the names of the rows for ctx's subcommand
+ * nearest to it, when there are few enough of them.
+ */
+static void
+unknown_long(const struct opt *rows, size_t n, const struct opt_ctx *ctx, const char *w)
+{
+	const char *typed = w + 2, *near[SUGGEST_MAX + 1];
+	size_t len = strcspn(typed, "="), k = 0;
+	int best = NAME_FAR, d;
+	char text[256] = "";
+
+	for (size_t i = 0; i < n; i++) {
+		const struct opt *o = primary(rows, i);
+
+		if (!for_sub(o, ctx->sub) || (d = nearness(typed, len, rows[i].name)) > best)
+			continue;
+		if (d < best)
+			k = 0;
+		best = d;
+		for (size_t j = 0; j < k && o != NULL; j++)
+			if (strcmp(near[j], o->name) == 0)
+				o = NULL;	/* its other name is as near */
+		if (o != NULL && k <= SUGGEST_MAX)
+			near[k++] = o->name;
+	}
+	for (size_t j = 0; best < NAME_FAR && k <= SUGGEST_MAX && j < k; j++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s--%s%s",
+		    j == 0 ? "; did you mean " : j + 1 < k ? ", " : " or ", near[j],
+		    j + 1 == k ? "?" : "");
+	cli_error("unknown option '--%.*s'%s", (int)(len < 64 ? len : 64), typed, text);
+}
+
+/*
+ * Says what getopt_long refused (opterr is 0, the words are ours): it
+ * answered '?' with optopt, for the argument w (src->argv[optind - 1]): 0
+ * for an unknown long option, else the row's or the unknown short one's.
+ */
+static void
+refused(const struct opt *rows, size_t n, const struct opt_ctx *ctx, const char *w)
+{
+	const struct opt *o = optopt ? row_of(rows, n, optopt) : NULL;
+	char flag[128];
+
+	/* An abbreviation with a value it cannot take, or without one it needs. */
+	if (optopt == 0 || (o != NULL && strncmp(w, "--", 2) == 0 && named(rows, n, w) == NULL)) {
+		unknown_long(rows, n, ctx, w);
+	} else if (o != NULL) {
+		/* Named as typed: "--scope" is "--scopes" too, "--help" is "-h". */
+		if (strncmp(w, "--", 2) == 0)
+			snprintf(flag, sizeof(flag), "--%.*s", (int)strcspn(w + 2, "="), w + 2);
+		else
+			flag_name(o, flag, sizeof(flag));
+		if (opt_is_flag(o))
+			cli_error("%s takes no value", flag);	/* "--json=1" */
+		else
+			cli_error("%s needs a value%s%s", flag, o->arg ? ": " : "",
+			    o->arg ? o->arg : "");
+	} else {
+		cli_error("unknown option '-%c'", optopt);
+	}
+}
+
+/*
+ * The argument getopt_long took as the long option longopts[li] (with its
+ * value after it, when optarg is that), if it is not the option's whole name:
+ * getopt_long takes abbreviations, which opt.h says are refused.
+ */
+static const char *
+abbreviated(const struct option *longopts, int li, char **argv)
+{
+	const char *w;
+
+	if (li < 0)
+		return NULL;
+	w = optarg != NULL && optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+	if (strncmp(w, "--", 2) != 0)
+		return NULL;
+	if (strcspn(w + 2, "=") == strlen(longopts[li].name) &&
+	    strncmp(w + 2, longopts[li].name, strlen(longopts[li].name)) == 0)
+		return NULL;
+	return w;
+}
+
+/* Completion: see opt.h. */
+static const char *complete_word;
+
+void
+opt_complete(const char *word)
+{
+	complete_word = word;
+}
+
+const char *
+opt_completing(void)
+{
+	return complete_word;
+}
+
+/* Prints head then the first len bytes of tail if that completes the word. */
+static void
+offer(const char *head, const char *tail, size_t len)
+{
+	char text[512];
+	size_t n = strlen(complete_word);
+
+	if ((size_t)snprintf(text, sizeof(text), "%s%.*s", head, (int)len, tail) >=
+	    sizeof(text))
+		return;
+	if (strncmp(text, complete_word, n) == 0)
+		printf("%s\n", text);
+}
+
+void
+opt_offer(const char *candidate, size_t len)
+{
+	offer("", candidate, len);
+}
+
+/* The values of o that complete the word, after head ("--name=", or ""). */
+static void
+offer_values(const struct opt *o, const char *head)
+{
+	for (size_t i = 0; o->type == OPT_CHOICE && o->choices[i] != NULL; i++)
+		offer(head, o->choices[i], strlen(o->choices[i]));
+}
+
+/*
+ * What completes the word after argv[1..argc): which of those are options
+ * and which their values decides whether the word is a value, an option,
+ * or neither (after "--", or after the first argument with OPT_FIRST_ARG).
+ */
+static void
+complete(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **argv)
+{
+	const char *word = complete_word, *eq;
+	const struct opt *o, *wants = NULL;
+	size_t n = count(rows);
+	char head[128];
+
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (wants != NULL) {
+			wants = NULL;	/* w is its value */
+			continue;
+		}
+		if (strcmp(w, "--") == 0)
+			return;
+		if (w[0] == '-' && w[1] != '\0') {
+			o = named(rows, n, w);
+			if (o != NULL && !opt_is_flag(o) &&
+			    (w[1] == '-' ? strchr(w, '=') == NULL : w[2] == '\0'))
+				wants = o;
+			continue;
+		}
+		if (ctx->how & OPT_FIRST_ARG)
+			return;
+	}
+	if (wants != NULL) {
+		offer_values(wants, "");
+		return;
+	}
+	if (word[0] != '-')
+		return;
+	if (word[1] == '-' && (eq = strchr(word, '=')) != NULL) {
+		snprintf(head, sizeof(head), "%.*s", (int)(eq + 1 - word), word);
+		if ((o = named(rows, n, word)) != NULL)
+			offer_values(o, head);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!(rows[i].flags & OPT_HIDDEN) && for_sub(&rows[i], ctx->sub))
+			offer("--", rows[i].name, strlen(rows[i].name));
+}
+
 int
 opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **argv,
     void *base, struct optsource *src, struct opt_args *args)
@@ -252,11 +517,16 @@ opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **arg
 	unsigned *times = NULL;
 	char shorts[64];
 	const struct opt *o;
-	const char *origin;
-	int c, rc = -1;
+	const char *origin, *w;
+	int c, li, rc = -1;
 
 	args->v = NULL;
 	args->n = 0;
+	if (complete_word != NULL) {
+		memset(src, 0, sizeof(*src));	/* for opt_free */
+		complete(rows, ctx, argc, argv);
+		return -1;
+	}
 	if (optsource_build(argc, argv, rows, ctx->env_prefix, src) == -1)
 		return -1;
 	longopts = xcalloc(n + 1, sizeof(*longopts));
@@ -265,12 +535,11 @@ opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **arg
 	if (ctx->how & OPT_FIRST_ARG)
 		shorts[k++] = '+';
 	for (size_t i = 0; i < n; i++) {
-		/* A hidden row is its previous row to getopt: "--scop" is not ambiguous. */
-		size_t r = (rows[i].flags & OPT_HIDDEN) && i > 0 ? i - 1 : i;
+		const struct opt *r = primary(rows, i);
 
 		longopts[i] = (struct option){ rows[i].name,
-		    opt_is_flag(&rows[r]) ? no_argument : required_argument, NULL,
-		    rows[r].short_name ? rows[r].short_name : VAL_ROW + (int)r };
+		    opt_is_flag(r) ? no_argument : required_argument, NULL,
+		    r->short_name ? r->short_name : VAL_ROW + (int)(r - rows) };
 		if (rows[i].short_name && k + 3 < sizeof(shorts)) {
 			shorts[k++] = (char)rows[i].short_name;
 			if (!opt_is_flag(&rows[i]))
@@ -279,9 +548,13 @@ opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **arg
 	}
 	shorts[k] = '\0';
 	optind = 0;
-	while ((c = getopt_long(src->argc, src->argv, shorts, longopts, NULL)) != -1) {
-		if ((o = row_of(rows, n, c)) != NULL && allowed(o, ctx) == 0 &&
-		    opt_set(o, optarg, base) == 0) {
+	opterr = 0;
+	while ((li = -1, c = getopt_long(src->argc, src->argv, shorts, longopts, &li)) != -1) {
+		if ((o = row_of(rows, n, c)) == NULL)
+			refused(rows, n, ctx, src->argv[optind - 1]);
+		else if ((w = abbreviated(longopts, li, src->argv)) != NULL)
+			unknown_long(rows, n, ctx, w);
+		else if (allowed(o, ctx) == 0 && opt_set(o, optarg, base) == 0) {
 			times[o - rows]++;
 			if (o->flags & OPT_HELP) {
 				rc = 1;
@@ -296,8 +569,8 @@ opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **arg
 	if (one_of_each(rows, n, times) == -1)
 		goto out;
 	if (optind != src->argc && !(ctx->how & OPT_TAKE_ARGS)) {
-		cli_error("%s%s%s takes no arguments, only options ('%s')", ctx->cmd,
-		    ctx->sub ? " " : "", ctx->sub ? ctx->sub : "", src->argv[optind]);
+		cli_error("unexpected argument '%s': 'twauth %s%s%s' takes only options",
+		    src->argv[optind], ctx->cmd, ctx->sub ? " " : "", ctx->sub ? ctx->sub : "");
 		goto out;
 	}
 	args->v = src->argv + optind;

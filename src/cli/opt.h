@@ -7,6 +7,12 @@
  * them), --help and the report of what was read all go through the rows,
  * so adding an option is adding a row.
  *
+ * Long options are taken by their whole names only, never abbreviated:
+ * an abbreviation would turn "--client-secret S" into "--client-secret-stdin"
+ * and a stray argument, and adding an option would break the abbreviations
+ * scripts use.  An unknown one is refused naming it, with the rows' names
+ * nearest to it ("did you mean --scopes?").
+ *
  * Traps: OPT_STR and OPT_ARGS fields point into the arguments (struct
  * optsource) and live as long as they do; OPT_LIST values are copies.
  * opt_free frees both kinds of list.  The struct must hold its defaults
@@ -39,7 +45,7 @@ enum opt_type {
 #define OPT_ARGV	0x1	/* from the command line only, not a file or the environment */
 #define OPT_FILE	0x2	/* names the config file (command line or PREFIX + NAME) */
 #define OPT_HELP	0x4	/* --help: the parse ends at it, what follows unread */
-#define OPT_HIDDEN	0x8	/* another name of the row before it, for getopt only */
+#define OPT_HIDDEN	0x8	/* another name of the row before it: not in --help nor completion */
 
 /*
  * OPT_VAL rows of one field with .items are alternatives ("--user",
@@ -128,7 +134,7 @@ struct opt_args {
 /*
  * Reads the options of rows (ended by a row whose name is NULL) into the
  * struct at base, which holds the defaults: from argv (argv[0] is the
- * command, getopt's messages start with it), over the environment
+ * command, ctx->cmd names it in messages), over the environment
  * (env_prefix + NAME), over the config file (optsource.h).  src keeps the
  * arguments OPT_STR and OPT_ARGS fields point into; free both with
  * opt_free, also after a failure.  Returns 0 with the arguments after the
@@ -138,7 +144,10 @@ struct opt_args {
  */
 int opt_read(const struct opt *rows, const struct opt_ctx *ctx, int argc, char **argv,
     void *base, struct optsource *src, struct opt_args *args) MUST_CHECK;
-/* opt_read for a command (argv[0]) that takes no arguments, no subcommand. */
+/*
+ * opt_read for a command (argv[0]) that takes no arguments ("unexpected
+ * argument 'x'"), no subcommand.
+ */
 int opt_parse(const struct opt *rows, int argc, char **argv, const char *env_prefix,
     void *base, struct optsource *src) MUST_CHECK;
 /* Sets the row's field in base from value: 0, or -1 with the reason printed. */
@@ -153,5 +162,20 @@ void opt_usage(FILE *f, const struct opt *rows, unsigned group, const void *defa
 void opt_report(FILE *f, const struct opt *rows, const void *base);
 /* Frees the OPT_LIST and OPT_ARGS lists in base, and src. */
 void opt_free(const struct opt *rows, void *base, struct optsource *src);
+
+/*
+ * Completion (twauth completion): after opt_complete(word), opt_read reads
+ * nothing but prints on stdout, one a line, what completes word after the
+ * arguments it was given: the "--name" of each row for ctx's subcommand
+ * when word starts with '-', an OPT_CHOICE row's values after it (or after
+ * its '=').  It then returns -1, as a refusal would, so no caller goes on
+ * to run the command, with src empty.  cli_run completes subcommands with
+ * opt_offer.  word must outlive the completion; opt_complete(NULL) ends it.
+ */
+void opt_complete(const char *word);
+/* The word being completed; NULL when not completing. */
+const char *opt_completing(void);
+/* Prints the first len bytes of candidate if they complete the word. */
+void opt_offer(const char *candidate, size_t len);
 
 #endif

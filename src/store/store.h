@@ -41,6 +41,8 @@ enum app_profile {
 	APP_PROFILE_TWITCH,	/* exactly id.twitch.tv's answers: the default */
 	APP_PROFILE_OAUTH2,	/* standard OAuth 2.0 / OpenID Connect where Twitch differs */
 };
+/* The profiles' names by enum app_profile, NULL-ended: the CLI's choices. */
+extern const char *const app_profile_names[];
 /* A profile's name ("twitch", "oauth2"), as the database and the CLI spell it. */
 const char *app_profile_name(enum app_profile p);
 /* The profile named name: 0, or -1 if there is none. */

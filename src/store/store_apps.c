@@ -17,12 +17,12 @@ enum {
 	APP_CREATED_AT, APP_PROFILE, APP_OWNER_ID, APP_CATEGORY
 };
 
-/* The profiles' names, by enum app_profile. */
-static const char *const profile_names[] = {
+const char *const app_profile_names[] = {
 	[APP_PROFILE_TWITCH] = "twitch",
 	[APP_PROFILE_OAUTH2] = "oauth2",
+	NULL
 };
-#define N_PROFILES (sizeof(profile_names) / sizeof(profile_names[0]))
+#define N_PROFILES (sizeof(app_profile_names) / sizeof(app_profile_names[0]) - 1)
 
 /* An owner, when there is one, must exist (else nothing is inserted). */
 static const struct stmt app_insert = {
@@ -65,14 +65,14 @@ static const struct stmt app_delete = {
 const char *
 app_profile_name(enum app_profile p)
 {
-	return (size_t)p < N_PROFILES ? profile_names[p] : profile_names[APP_PROFILE_TWITCH];
+	return (size_t)p < N_PROFILES ? app_profile_names[p] : app_profile_names[APP_PROFILE_TWITCH];
 }
 
 int
 app_profile_parse(const char *name, enum app_profile *out)
 {
 	for (size_t i = 0; name != NULL && i < N_PROFILES; i++)
-		if (strcmp(name, profile_names[i]) == 0) {
+		if (strcmp(name, app_profile_names[i]) == 0) {
 			*out = (enum app_profile)i;
 			return 0;
 		}

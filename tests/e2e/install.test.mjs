@@ -1,6 +1,6 @@
 // make install: the binary, twauth(1) covering every subcommand, the
-// sandboxed systemd unit with the installed paths, and a config file the
-// installed binary accepts.
+// completion scripts, the sandboxed systemd unit with the installed paths,
+// and a config file the installed binary accepts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,6 +33,14 @@ test(`${BACKEND}: make install PREFIX=/usr DESTDIR=...: binary, man page, unit, 
   assert.ok(subcommands.length >= 12, help);
   for (const c of subcommands) assert.match(text.stdout, new RegExp(`\\b${c}\\b`), `twauth(1) names ${c}`);
 
+  // The completion scripts, as the installed binary prints them.
+  for (const [shell, file] of [['bash', 'usr/share/bash-completion/completions/twauth'],
+    ['zsh', 'usr/share/zsh/vendor-completions/_twauth']]) {
+    const f = path.join(dest, file);
+    assert.equal(statSync(f).mode & 0o777, 0o644, file);
+    assert.equal(readFileSync(f, 'utf8'), run(bin, ['completion', shell]).stdout, file);
+  }
+
   // The unit runs the installed binary with the installed config, sandboxed.
   const unit = readFileSync(path.join(dest, 'usr/lib/systemd/system/twauth.service'), 'utf8');
   assert.match(unit, /^ExecStart=\/usr\/bin\/twauth serve --config \/etc\/twauth\/twauth\.conf$/m);
@@ -52,6 +60,8 @@ test(`${BACKEND}: make install PREFIX=/usr DESTDIR=...: binary, man page, unit, 
 
   install(['PREFIX=/usr', `DESTDIR=${dest}`, 'uninstall']);
   assert.equal(existsSync(bin), false);
+  assert.equal(existsSync(path.join(dest, 'usr/share/bash-completion/completions/twauth')), false);
+  assert.equal(existsSync(path.join(dest, 'usr/share/zsh/vendor-completions/_twauth')), false);
   assert.equal(existsSync(conf), true);
 });
 

@@ -56,7 +56,7 @@ test('app create --profile, app profile and their aliases; --json says profile',
   assert.match(r.stderr, /a profile is 'twitch' or 'oauth2', not 'rfc6749'/);
   r = cli(['app', 'create', '--name', 'Bad', '--redirect-uri', 'http://localhost:3000', '--profile', 'openid'], { db });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /--profile is twitch or oauth2, not 'openid'/);
+  assert.match(r.stderr, /--profile is 'twitch' or 'oauth2', not 'openid'/);
   r = cli(['app', 'profile', 'nosuchapp', 'oauth2'], { db });
   assert.notEqual(r.status, 0);
   assert.match(cli(['app', '--help']).stdout, /Profiles: a twitch app gets exactly id\.twitch\.tv's answers/);

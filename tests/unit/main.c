@@ -14,8 +14,8 @@
 static int passed, failed, current_failed;
 static char tmp_root[256];
 static int tmp_count;
-static int saved_stderr = -1;
-static char stderr_path[320];
+static int saved_stderr = -1, saved_stdout = -1;
+static char stderr_path[320], stdout_path[320];
 
 void
 t_fail(const char *file, int line, const char *expr)
@@ -75,30 +75,56 @@ t_read_file(const char *path, size_t *len)
 	return data;
 }
 
+/* fd into a new file at path (its old self kept in *saved), for capture_end. */
+static void
+capture_begin(int fd, FILE *f, int *saved, char *path, size_t len, const char *name)
+{
+	int file;
+
+	snprintf(path, len, "%s/%s", t_tmpdir(), name);
+	fflush(f);
+	*saved = dup(fd);
+	if ((file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    dup2(file, fd) == -1) {
+		printf("    cannot capture %s\n", name);
+		exit(1);
+	}
+	close(file);
+}
+
+/* fd back as it was; what was written to it meanwhile. */
+static char *
+capture_end(int fd, FILE *f, int *saved, const char *path)
+{
+	fflush(f);
+	dup2(*saved, fd);
+	close(*saved);
+	*saved = -1;
+	return t_read_file(path, NULL);
+}
+
 void
 t_stderr_begin(void)
 {
-	int fd;
-
-	snprintf(stderr_path, sizeof(stderr_path), "%s/stderr", t_tmpdir());
-	fflush(stderr);
-	saved_stderr = dup(2);
-	if ((fd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
-	    dup2(fd, 2) == -1) {
-		printf("    cannot capture stderr\n");
-		exit(1);
-	}
-	close(fd);
+	capture_begin(2, stderr, &saved_stderr, stderr_path, sizeof(stderr_path), "stderr");
 }
 
 char *
 t_stderr_end(void)
 {
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	saved_stderr = -1;
-	return t_read_file(stderr_path, NULL);
+	return capture_end(2, stderr, &saved_stderr, stderr_path);
+}
+
+void
+t_stdout_begin(void)
+{
+	capture_begin(1, stdout, &saved_stdout, stdout_path, sizeof(stdout_path), "stdout");
+}
+
+char *
+t_stdout_end(void)
+{
+	return capture_end(1, stdout, &saved_stdout, stdout_path);
 }
 
 int

@@ -34,6 +34,9 @@ char *t_read_file(const char *path, size_t *len);
 /* What is written to stderr between these two, malloc'd (the tests check messages). */
 void t_stderr_begin(void);
 char *t_stderr_end(void);
+/* The same for stdout (what completion prints). */
+void t_stdout_begin(void);
+char *t_stdout_end(void);
 
 #define CHECK(cond) do { if (!(cond)) t_fail(__FILE__, __LINE__, #cond); } while (0)
 #define CHECK_STR(a, b) do { const char *a_ = (a), *b_ = (b); \

@@ -2,7 +2,8 @@
  * How a command is read and run (cli.c's cli_run): the subcommand, one
  * word or two, then its options (opt.c) into a struct that starts as its
  * defaults, and the run with what follows; --help, a missing or unknown
- * subcommand and a usage error, each with its exit status and words.
+ * subcommand and a usage error, each with its exit status and words; and
+ * what it offers, never running the command, when completing.
  */
 #include <fcntl.h>
 #include <stdarg.h>
@@ -19,7 +20,7 @@ struct toy_opts {
 	int		 help;
 };
 
-enum toy_sub { TOY_MAKE, TOY_LINK_ADD, TOY_LINK_DROP };
+enum toy_sub { TOY_MAKE, TOY_LINK_ADD, TOY_LINK_DROP, TOY_LIST };
 
 /* What the last run was given. */
 static struct {
@@ -60,9 +61,10 @@ static const struct toy_opts toy_defaults = { .wait = 3 };
 static const struct cli_cmd toy = {
 	.name = "toy",
 	.subs = (const struct cli_sub[]){
-		[TOY_MAKE] = { "make", 0, NULL },
+		[TOY_MAKE] = { "make", -1, NULL },
 		[TOY_LINK_ADD] = { "link add", 2, "A B" },
 		[TOY_LINK_DROP] = { "link drop", 1, "A" },
+		[TOY_LIST] = { "list", 0, NULL },
 		{ NULL }
 	},
 	.rows = toy_rows,
@@ -145,8 +147,13 @@ cli_run_says_what_is_wrong(void)
 		    "twauth: --name is only for 'twauth toy make'\n"
 		    "Run 'twauth toy --help' for usage.\n" },
 		{ { "make", "--wait", "0" }, EXIT_USAGE, "--wait wants a whole number from 1 to 9" },
-		{ { "make", "--bogus" }, EXIT_USAGE, "make: unrecognized option '--bogus'\n"
+		{ { "make", "--bogus" }, EXIT_USAGE, "twauth: unknown option '--bogus'\n"
 		    "Run 'twauth toy --help' for usage.\n" },
+		{ { "make", "--nam", "x" }, EXIT_USAGE,
+		    "twauth: unknown option '--nam'; did you mean --name?\n" },
+		/* A subcommand that takes no arguments: cli_run refuses them. */
+		{ { "list", "x" }, EXIT_USAGE, "twauth: unexpected argument 'x': 'twauth toy list' "
+		    "takes no arguments\nRun 'twauth toy --help' for usage.\n" },
 		{ { "--help" }, EXIT_OK, "" },
 		{ { "make", "-h", "--bogus" }, EXIT_OK, "" },
 	};
@@ -183,10 +190,75 @@ cli_usage_puts_the_rows_between_head_and_tail(void)
 	free(buf);
 }
 
+/* What cli_run offers to complete word after the NULL-ended arguments after "toy". */
+static char *
+toy_complete(int *rc, const char *word, ...)
+{
+	static char *argv[32];
+	int argc = 1;
+	char *out, *err;
+	va_list ap;
+
+	argv[0] = "toy";
+	va_start(ap, word);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	memset(&ran, 0, sizeof(ran));
+	opt_complete(word);
+	t_stdout_begin();
+	t_stderr_begin();
+	*rc = cli_run(&toy, argc, argv);
+	err = t_stderr_end();
+	out = t_stdout_end();
+	opt_complete(NULL);
+	CHECK(ran.runs == 0);	/* completing never runs the command */
+	free(err);
+	return out;
+}
+
+static void
+cli_run_completes_subcommands_then_options(void)
+{
+	static const struct {
+		const char	*args[3];
+		const char	*word;
+		const char	*offers;
+	} cases[] = {
+		/* "link" once for its two subcommands. */
+		{ { NULL }, "", "make\nlink\nlist\n" },
+		{ { NULL }, "li", "link\nlist\n" },
+		{ { "link" }, "", "add\ndrop\n" },
+		{ { "link" }, "d", "drop\n" },
+		/* The subcommand's rows only: --name is make's. */
+		{ { "make" }, "--", "--name\n--wait\n--help\n" },
+		{ { "link", "add" }, "--", "--wait\n--help\n" },
+		{ { "make", "--wait" }, "", "" },
+		/* Nothing that is not a candidate reaches stdout, usage included. */
+		{ { "--help" }, "", "" },
+		{ { "bogus" }, "--", "" },
+	};
+	char *out;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+
+		out = toy_complete(&rc, cases[i].word, a[0], a[1], a[2], NULL);
+		CHECK_STR(out, cases[i].offers);
+		if (out == NULL || strcmp(out, cases[i].offers) != 0)
+			printf("    case %zu: wanted \"%s\", got \"%s\"\n", i, cases[i].offers,
+			    out ? out : "");
+		free(out);
+	}
+}
+
 void
 suite_cli(void)
 {
 	RUN(cli_run_reads_the_subcommand_then_its_options);
 	RUN(cli_run_says_what_is_wrong);
 	RUN(cli_usage_puts_the_rows_between_head_and_tail);
+	RUN(cli_run_completes_subcommands_then_options);
 }

@@ -5,6 +5,8 @@
  * what the commands other than serve need of opt_read (the rows of
  * struct cmd below): arguments after the options, subcommands' rows,
  * alternatives, the arguments themselves as a list, --help ending it.
+ * Unknown and shortened options are refused with the nearest names; in
+ * completion, opt_read offers the rows and their values instead.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,11 +93,20 @@ opt_parse_refuses_with_the_reason(void)
 		{ { "--tag=a", "--tag=b", "--tag=c", "--tag=d" }, "at most 3 --tag tags" },
 		{ { "--alias", LONG_ALIAS }, "--alias wants at most 255 bytes" },
 		{ { "--alias=a", "--alias=b", "--alias=c" }, "at most 2 --alias aliases" },
-		{ { "--loud=yes" }, "option '--loud' doesn't allow an argument" },
-		{ { "--nope" }, "unrecognized option '--nope'" },
-		{ { "--count" }, "option '--count' requires an argument" },
-		{ { "extra" }, "toy takes no arguments, only options ('extra')" },
-		{ { "--loud", "--", "--quiet" }, "toy takes no arguments, only options ('--quiet')" },
+		{ { "--loud=yes" }, "twauth: --loud takes no value\n" },
+		{ { "--nope" }, "twauth: unknown option '--nope'\n" },
+		{ { "-x" }, "twauth: unknown option '-x'\n" },
+		{ { "--count" }, "twauth: --count needs a value: N\n" },
+		{ { "extra" }, "twauth: unexpected argument 'extra': 'twauth toy' takes only options" },
+		{ { "--loud", "--", "--quiet" }, "unexpected argument '--quiet': 'twauth toy'" },
+		/* Whole names only; the nearest ones named. */
+		{ { "--coun", "3" }, "twauth: unknown option '--coun'; did you mean --count?\n" },
+		{ { "--conut=3" }, "twauth: unknown option '--conut'; did you mean --count?\n" },
+		{ { "--lod" }, "twauth: unknown option '--lod'; did you mean --loud?\n" },
+		{ { "--loudly" }, "twauth: unknown option '--loudly'; did you mean --loud?\n" },
+		{ { "--co=1" }, "unknown option '--co'; did you mean --count or --config?\n" },
+		{ { "--lou=yes" }, "twauth: unknown option '--lou'; did you mean --loud?\n" },
+		{ { "--xyzzy" }, "twauth: unknown option '--xyzzy'\n" },
 	};
 	struct t_toy t;
 	char *err;
@@ -290,9 +301,13 @@ opt_read_gives_the_arguments_after_the_options(void)
 	CHECK(c.queries.v == NULL && c.queries.n == 0 && c.uris.v == NULL);
 	free(err);
 
-	/* A hidden row is another name of the row before it: "--nam" is not ambiguous. */
-	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--nam", "a", NULL) == 0);
-	CHECK_STR(c.name, "a");
+	/*
+	 * A hidden row is another name of the row before it.  Abbreviations are
+	 * refused: the near names are the row's, said once.
+	 */
+	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--nam", "a", NULL) == -1);
+	CHECK_STR(err, "twauth: unknown option '--nam'; did you mean --name?\n");
+	CHECK(c.name == NULL);
 	opt_free(cmd_rows, &c, &src);
 	free(err);
 	CHECK(cmd_read(&c, "create", 0, &src, &args, &err, argv, "--named=b", NULL) == 0);
@@ -317,7 +332,7 @@ opt_read_gives_the_arguments_after_the_options(void)
 
 	/* Without OPT_TAKE_ARGS, an argument is refused naming the subcommand. */
 	CHECK(cmd_read(&c, "list", 0, &src, &args, &err, argv, "--plain", "x", NULL) == -1);
-	CHECK(strstr(err, "cmd list takes no arguments, only options ('x')") != NULL);
+	CHECK(strstr(err, "unexpected argument 'x': 'twauth cmd list' takes only options") != NULL);
 	opt_free(cmd_rows, &c, &src);
 	free(err);
 }
@@ -332,7 +347,16 @@ opt_read_refuses_with_the_reason(void)
 	} cases[] = {
 		{ "list", { "--name", "n" }, "--name is only for 'twauth cmd create'" },
 		{ "list", { "--name=n" }, "--name is only for 'twauth cmd create'" },
-		{ "list", { "--na", "n" }, "--name is only for 'twauth cmd create'" },
+		/* Near names only of the rows for the subcommand; none for a value. */
+		{ "list", { "--na", "n" }, "twauth: unknown option '--na'\n" },
+		{ "create", { "--na=secret" }, "twauth: unknown option '--na'; did you mean --name?\n" },
+		{ "list", { "--secre" }, "twauth: unknown option '--secre'\n" },
+		{ "passwd", { "--secre" }, "unknown option '--secre'; did you mean --secret?\n" },
+		{ "list", { "--nam=x", "--wait" }, "twauth: unknown option '--nam'\n" },
+		{ "list", { "--wait" }, "twauth: --wait needs a value: SECS\n" },
+		{ "list", { "-q" }, "twauth: -q needs a value: N=V\n" },
+		{ "list", { "--query" }, "twauth: --query needs a value: N=V\n" },
+		{ "list", { "--help=1" }, "twauth: --help takes no value\n" },
 		{ "list", { "--named", "n" }, "--name is only for 'twauth cmd create'" },
 		{ NULL, { "--name", "n" }, "--name is only for 'twauth cmd create'" },
 		{ "passwd", { "--name", "n" }, "--name is only for 'twauth cmd create'" },
@@ -343,7 +367,7 @@ opt_read_refuses_with_the_reason(void)
 		{ "list", { "-qa", "-qb", "--query=c" }, "at most 2 -q queries" },
 		{ "list", { "--wait", "0" }, "--wait takes 1 to 60 seconds" },
 		{ "list", { "--wait", "soon" }, "--wait takes 1 to 60 seconds" },
-		{ "list", { "--bogus", "--help" }, "unrecognized option '--bogus'" },
+		{ "list", { "--bogus", "--help" }, "unknown option '--bogus'" },
 	};
 	struct optsource src;
 	struct opt_args args;
@@ -454,6 +478,134 @@ opt_usage_of_subcommands_lists_and_alternatives(void)
 	free(text);
 }
 
+/*
+ * What opt_read offers to complete word after the NULL-ended arguments
+ * after "cmd" (cmd_rows, for subcommand sub, read as how says).
+ */
+static char *
+cmd_complete(const char *sub, unsigned how, const char *word, ...)
+{
+	struct opt_ctx ctx = { "cmd", sub, NULL, how };
+	char *argv[32] = { "cmd" }, *out, *err;
+	struct optsource src;
+	struct opt_args args;
+	struct cmd c = { 0 };
+	int argc = 1, rc;
+	va_list ap;
+
+	va_start(ap, word);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	opt_complete(word);
+	t_stdout_begin();
+	t_stderr_begin();
+	rc = opt_read(cmd_rows, &ctx, argc, argv, &c, &src, &args);
+	err = t_stderr_end();
+	out = t_stdout_end();
+	opt_complete(NULL);
+	/* It ends the run as a refusal would, having read and said nothing else. */
+	CHECK(rc == -1);
+	CHECK_STR(err, "");
+	CHECK(c.name == NULL && c.wait == 0 && c.queries.n == 0);
+	opt_free(cmd_rows, &c, &src);
+	free(err);
+	return out;
+}
+
+static void
+opt_complete_offers_the_rows_and_their_values(void)
+{
+	static const struct {
+		const char	*sub;
+		unsigned	 how;
+		const char	*args[3];
+		const char	*word;
+		const char	*offers;
+	} cases[] = {
+		/* The subcommand's rows, not the hidden one. */
+		{ "create", 0, { NULL }, "--n", "--name\n" },
+		{ "list", 0, { NULL }, "--", "--one\n--two\n--plain\n--fancy\n--query\n--uri\n"
+		    "--wait\n--help\n" },
+		{ "passwd", 0, { NULL }, "--s", "--secret\n" },
+		/* Options only for a word that starts like one. */
+		{ "list", 0, { NULL }, "", "" },
+		{ "list", 0, { "--plain" }, "--f", "--fancy\n" },
+		/* After an option that takes a value: the value, whatever it looks like. */
+		{ "list", 0, { "--wait" }, "", "" },
+		{ "list", 0, { "--wait" }, "--p", "" },
+		{ "list", 0, { "-q" }, "--p", "" },
+		{ "list", 0, { "-qa=1" }, "--p", "--plain\n" },
+		{ "list", 0, { "--wait=3", "--query", "a" }, "--p", "--plain\n" },
+		/* No options after "--", nor after the first argument with OPT_FIRST_ARG. */
+		{ "list", 0, { "--", "x" }, "--p", "" },
+		{ NULL, OPT_FIRST_ARG, { "run" }, "--p", "" },
+		{ NULL, 0, { "run" }, "--p", "--plain\n" },
+	};
+	char *out;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+
+		out = cmd_complete(cases[i].sub, cases[i].how, cases[i].word, a[0], a[1], a[2],
+		    NULL);
+		CHECK_STR(out, cases[i].offers);
+		if (out == NULL || strcmp(out, cases[i].offers) != 0)
+			printf("    case %zu: wanted \"%s\", got \"%s\"\n", i, cases[i].offers,
+			    out ? out : "");
+		free(out);
+	}
+}
+
+static void
+opt_complete_offers_a_choice_s_values(void)
+{
+	static const struct {
+		const char	*args[2];
+		const char	*word;
+		const char	*offers;
+	} cases[] = {
+		{ { "--mode" }, "", "fast\nsafe\nslow\n" },
+		{ { "--mode" }, "s", "safe\nslow\n" },
+		{ { "--mode=" }, "", "" },	/* already given */
+		{ { NULL }, "--mode=s", "--mode=safe\n--mode=slow\n" },
+		{ { NULL }, "--count=", "" },
+		{ { "--mode", "fast" }, "--lo", "--loud\n" },
+	};
+	struct opt_ctx ctx = { "toy", NULL, T_TOY_ENV, 0 };
+	char *argv[4], *out, *err;
+	struct opt_args args;
+	struct t_toy t;
+	int argc;
+
+	/* Neither the environment nor the config file is read while completing. */
+	setenv(T_TOY_ENV "CONFIG", "/nonexistent/toy.conf", 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		argv[0] = "toy";
+		for (argc = 1; argc < 3 && cases[i].args[argc - 1] != NULL; argc++)
+			argv[argc] = (char *)cases[i].args[argc - 1];
+		argv[argc] = NULL;
+		t_toy_defaults(&t);
+		opt_complete(cases[i].word);
+		t_stdout_begin();
+		t_stderr_begin();
+		CHECK(opt_read(t_toy_rows, &ctx, argc, argv, &t, &t.src, &args) == -1);
+		err = t_stderr_end();
+		out = t_stdout_end();
+		opt_complete(NULL);
+		CHECK_STR(err, "");
+		CHECK_STR(out, cases[i].offers);
+		if (out == NULL || strcmp(out, cases[i].offers) != 0)
+			printf("    case %zu: wanted \"%s\", got \"%s\"\n", i, cases[i].offers,
+			    out ? out : "");
+		CHECK(t.mode == 1);
+		opt_free(t_toy_rows, &t, &t.src);
+		free(out);
+		free(err);
+	}
+	unsetenv(T_TOY_ENV "CONFIG");
+}
+
 void
 suite_opt(void)
 {
@@ -466,4 +618,6 @@ suite_opt(void)
 	RUN(opt_read_stops_at_help);
 	RUN(opt_read_without_a_prefix_reads_no_environment);
 	RUN(opt_usage_of_subcommands_lists_and_alternatives);
+	RUN(opt_complete_offers_the_rows_and_their_values);
+	RUN(opt_complete_offers_a_choice_s_values);
 }
