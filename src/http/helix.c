@@ -106,6 +106,35 @@ helix_error(struct request *req, enum idp_err err)
 	    "error", reason(e->status), "status", e->status, "message", e->message));
 }
 
+/*
+ * What the rules lab keeps of a Helix call (src/idp/audit.h): its method
+ * and resource, whose token made it, or that the token was dead; an app
+ * token or a token in the URL, and whether a browser sent it.
+ */
+static void
+note_call(struct request *req, enum idp_err err, const char *cid,
+    const struct idp_helix_caller *c, const struct str *token)
+{
+	const char *path = req_path(req);
+	char what[TW_AUDIT_DETAIL_MAX + 1];
+
+	if (idp_audit(req_idp(req)) == NULL)
+		return;
+	snprintf(what, sizeof(what), "%s %s", req_method(req),
+	    strncmp(path, "/helix/", 7) == 0 ? path + 7 : path);
+	if (err == IDP_ERR_HELIX_INVALID_TOKEN && token->p != NULL && cid != NULL)
+		http_note(req, AUDIT_HELIX_DEAD, cid, 0, token, what);
+	if (err != IDP_OK) {
+		if (token->p == NULL)
+			http_note_url_token(req, cid, 0);
+		return;
+	}
+	http_note(req, AUDIT_HELIX, c->client_id, c->user_id, token, what);
+	http_note_url_token(req, c->client_id, c->user_id);
+	if (c->user_id == 0 && http_from_browser(req))
+		http_note(req, AUDIT_APP_TOKEN_FROM_BROWSER, c->client_id, 0, token, what);
+}
+
 /* The caller, from Authorization: Bearer and Client-Id; replies if not. */
 static int
 helix_caller(struct request *req, struct idp_helix_caller *c)
@@ -124,6 +153,7 @@ helix_caller(struct request *req, struct idp_helix_caller *c)
 		memcpy(cid, "?", 2);	/* too long to be anyone's */
 	err = idp_helix_auth(req_idp(req), token.p, token.len,
 	    client_id.p != NULL ? cid : NULL, c);
+	note_call(req, err, client_id.p != NULL ? cid : NULL, c, &token);
 	if (err != IDP_OK) {
 		helix_error(req, err);
 		return -1;

@@ -6,6 +6,7 @@
 #define HTTP_ROUTES_H
 
 #include "../common/scopes.h"
+#include "../idp/audit.h"
 #include "daemon.h"
 #include "request.h"
 
@@ -77,6 +78,15 @@ void http_token_request(struct request *req, struct idp_token_request *tr, char 
 /* A token endpoint's answer: Twitch's success body, or err (token.c). */
 void http_token_reply(struct request *req, enum idp_err err,
     const struct idp_token_response *resp);
+
+/* The record of what apps do (record.c; src/idp/audit.h). */
+/* Whether req came from a browser: Origin, or Fetch metadata. */
+int http_from_browser(struct request *req);
+/* Notes kind for client_id and user_id, the token (NULL: none) by its id, detail. */
+void http_note(struct request *req, enum audit_kind kind, const char *client_id,
+    int64_t user_id, const struct str *token, const char *detail);
+/* Notes a token carried in req's query string (access_token=, oauth_token=, token=). */
+void http_note_url_token(struct request *req, const char *client_id, int64_t user_id);
 
 /* Handlers, one file per endpoint group. */
 void http_health(struct request *req);

@@ -196,6 +196,7 @@ http_token_request(struct request *req, struct idp_token_request *tr, char *addr
 	tr->device_code = req_param(req, "device_code");
 	tr->code_verifier = req_param(req, "code_verifier");
 	tr->user_id = req_param(req, "user_id");
+	tr->from_browser = http_from_browser(req);
 	req_client_addr(req, addr, addr_len);
 	tr->client_addr = addr;
 }

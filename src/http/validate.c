@@ -21,6 +21,7 @@ http_validate(struct request *req)
 
 	switch (auth_header_parse(req_header(req, "Authorization"), &token)) {
 	case AUTH_NONE:
+		http_note_url_token(req, NULL, 0);
 		req_reply_error(req, IDP_ERR_MISSING_AUTHORIZATION);
 		return;
 	case AUTH_BASIC:
@@ -32,6 +33,11 @@ http_validate(struct request *req)
 	}
 	err = idp_validate(req_idp(req), token.p, token.len, &info);
 	metrics_count(err == IDP_OK ? M_VALIDATIONS_OK : M_VALIDATIONS_REFUSED, 1);
+	if (err == IDP_OK) {
+		http_note(req, AUDIT_VALIDATED, info.client_id, info.user_id, &token, NULL);
+		http_note_url_token(req, info.client_id, info.user_id);
+	} else if (err == IDP_ERR_INVALID_ACCESS_TOKEN)
+		http_note(req, AUDIT_VALIDATE_DEAD, NULL, 0, &token, NULL);
 	if (err != IDP_OK) {
 		req_reply_error(req, err);
 		return;

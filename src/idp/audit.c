@@ -127,7 +127,20 @@ seen_slot(const char *token_id)
 	return (size_t)(mix(0xcbf29ce484222325ULL, token_id) % TW_AUDIT_MAX_PENDING);
 }
 
-/* Facts about a live token say whose it is; a dead one's are put down to that. */
+/* The facts that see a token live, and so learn whose it is. */
+static int
+learns(const char *kind)
+{
+	return strcmp(kind, kind_names[AUDIT_VALIDATED]) == 0 ||
+	    strcmp(kind, kind_names[AUDIT_HELIX]) == 0 ||
+	    strcmp(kind, kind_names[AUDIT_ISSUED]) == 0;
+}
+
+/*
+ * Facts about a live token say whose it is; others (a dead token, one in a
+ * URL) are put down to that when they do not name their app, and take its
+ * account.  -1: no app to put the fact down to.
+ */
 static int
 attribute(struct audit *a, struct store_audit_row *k)
 {
@@ -136,8 +149,7 @@ attribute(struct audit *a, struct store_audit_row *k)
 	if (k->token_id[0] == '\0')
 		return k->client_id[0] != '\0' ? 0 : -1;
 	s = &a->seen[seen_slot(k->token_id)];
-	if (strcmp(k->kind, kind_names[AUDIT_VALIDATE_DEAD]) != 0 &&
-	    strcmp(k->kind, kind_names[AUDIT_HELIX_DEAD]) != 0) {
+	if (learns(k->kind)) {
 		if (k->client_id[0] == '\0')
 			return -1;
 		memcpy(s->token_id, k->token_id, sizeof(s->token_id));
@@ -147,7 +159,6 @@ attribute(struct audit *a, struct store_audit_row *k)
 	}
 	if (strcmp(s->token_id, k->token_id) != 0)
 		return k->client_id[0] != '\0' ? 0 : -1;	/* never seen live here */
-	/* A Helix call names its app itself; whose token it was, only we know. */
 	if (k->client_id[0] == '\0')
 		memcpy(k->client_id, s->client_id, sizeof(k->client_id));
 	if (strcmp(k->client_id, s->client_id) == 0 && k->user_id == 0)

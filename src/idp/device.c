@@ -19,6 +19,7 @@
 #include "../common/log.h"
 #include "../common/rand.h"
 #include "../common/xmalloc.h"
+#include "audit.h"
 #include "idp_impl.h"
 #include "../common/scopes.h"
 
@@ -244,8 +245,8 @@ idp_device_decide(struct idp *idp, const struct store_user *user, const char *ty
  * docs send is checked against the catalog and otherwise ignored: the
  * user approved the scopes of /oauth2/device.
  */
-enum idp_err
-idp_grant_device(struct idp *idp, const struct idp_grant *g,
+static enum idp_err
+device_poll(struct idp *idp, const struct idp_grant *g,
     const struct idp_token_request *req, struct idp_token_response *resp)
 {
 	struct store_issue issue;
@@ -278,6 +279,7 @@ idp_grant_device(struct idp *idp, const struct idp_grant *g,
 	switch (poll.outcome) {
 	case POLL_ISSUED:
 		resp->scopes = poll.scopes;
+		resp->user_id = poll.user_id;
 		poll.scopes = NULL;
 		err = IDP_OK;
 		break;
@@ -293,5 +295,22 @@ idp_grant_device(struct idp *idp, const struct idp_grant *g,
 		break;
 	}
 	store_poll_result_clear(&poll);
+	return err;
+}
+
+enum idp_err
+idp_grant_device(struct idp *idp, const struct idp_grant *g,
+    const struct idp_token_request *req, struct idp_token_response *resp)
+{
+	enum idp_err err = device_poll(idp, g, req, resp);
+	/* Rule 4 of the rules lab reads how often each answer came (a known app's). */
+	struct audit_fact f = { .kind = AUDIT_DEVICE_POLL, .client_id = req->client_id,
+	    .user_id = resp->user_id, .detail = err == IDP_OK ? "issued" :
+	    idp_err_info(err)->message };
+
+	if (err == IDP_OK || err == IDP_ERR_AUTHORIZATION_PENDING || err == IDP_ERR_SLOW_DOWN ||
+	    err == IDP_ERR_DEVICE_DENIED || err == IDP_ERR_INVALID_DEVICE_CODE ||
+	    err == IDP_ERR_DEVICE_CODE_EXPIRED)
+		idp_note(idp, &f);
 	return err;
 }

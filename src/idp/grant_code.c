@@ -82,6 +82,7 @@ idp_grant_code(struct idp *idp, const struct idp_grant *g,
 	case STORE_OK:
 		err = idp_has_openid(code.scopes) ? code_id_token(idp, req, &code, resp) : IDP_OK;
 		resp->scopes = code.scopes;
+		resp->user_id = code.user_id;
 		code.scopes = NULL;
 		store_code_clear(&code);
 		return err;

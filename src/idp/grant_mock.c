@@ -57,6 +57,7 @@ idp_grant_mock(struct idp *idp, const struct idp_grant *g,
 	    IDP_ERR_MOCK_BAD_USER);
 	if (err == IDP_OK) {
 		resp->scopes = scopes;
+		resp->user_id = uid;
 		resp->oauth2 = app.profile == APP_PROFILE_OAUTH2;
 		scopes = NULL;
 	}

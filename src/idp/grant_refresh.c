@@ -64,6 +64,7 @@ refresh_prepare(struct idp *idp, const struct idp_grant *g,
 		return IDP_ERR_INVALID_REFRESH_TOKEN;
 	}
 	hash_sha256(req->refresh_token, len, p->u.refresh.digest);
+	idp_token_id(req->refresh_token, len, resp->presented_id);
 	idp_mint_user_tokens(idp, &p->u.refresh.issue, rotate, resp);
 	p->u.refresh.issue.access.scopes = wanted;
 	if (rotate)
@@ -82,8 +83,12 @@ refresh_outcome(struct idp_pending *p, struct idp_token_response *resp)
 
 	if (p->wait.rc == STORE_OK) {
 		resp->scopes = wanted ? wanted : xstrdup(p->u.refresh.grant.scopes);
+		resp->user_id = p->u.refresh.grant.user_id;
 		wanted = NULL;
 	}
+	/* Rule 3 of the rules lab: a public app that keeps a replaced refresh token. */
+	if (p->wait.rc == STORE_REPLAY)
+		resp->replayed = 1;
 	free(wanted);
 	p->u.refresh.issue.access.scopes = NULL;
 	store_grant_clear(&p->u.refresh.grant);

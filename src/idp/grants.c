@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/clock.h"
 #include "../common/xmalloc.h"
+#include "audit.h"
 #include "idp_impl.h"
 
 /*
@@ -73,6 +75,7 @@ grant_done(const struct idp_grant *g, enum idp_err err, struct idp_token_respons
 {
 	if (err == IDP_OK) {
 		metrics_token(g->metric);
+		resp->grant_type = g->grant_type;
 		return IDP_OK;
 	}
 	/* Tokens minted for a failed store call never leave; the detail does. */
@@ -92,12 +95,78 @@ grant_done(const struct idp_grant *g, enum idp_err err, struct idp_token_respons
  * the hot path (a grant that found the app set it already), and not for
  * errors that mean there is no app to ask or no database to ask it of.
  */
+/*
+ * Rule 7: a new authorization (a code or a device approval redeemed) of
+ * an account whose older grant still holds a usable refresh token.
+ */
+static void
+note_reauthorized(struct idp *idp, const char *client_id,
+    const struct idp_token_response *resp)
+{
+	struct audit_fact f = { .kind = AUDIT_REAUTHORIZED, .client_id = client_id,
+	    .user_id = resp->user_id, .detail = resp->grant_type };
+	int64_t live = 0;
+
+	if (resp->user_id == 0 || resp->grant_type == NULL ||
+	    (strcmp(resp->grant_type, "authorization_code") != 0 &&
+	    strcmp(resp->grant_type, "urn:ietf:params:oauth:grant-type:device_code") != 0))
+		return;
+	if (store_grants_live(idp->store, resp->user_id, client_id, clock_now(), &live) ==
+	    STORE_OK && live > 1)
+		idp_note(idp, &f);
+}
+
+/* Whether req carries a client secret and came from a browser (rule 6). */
+static int
+browser_secret(const struct idp_token_request *req)
+{
+	return req->from_browser && (!idp_blank(req->client_secret) ||
+	    (req->auth == IDP_AUTH_BASIC && !idp_blank(req->basic_secret)));
+}
+
+/*
+ * What the record keeps of a token answer: a token issued, a replaced
+ * refresh token, a secret a browser sent (once the app is known to exist:
+ * a made-up client id is not worth a row).
+ */
+static void
+note_answer(struct idp *idp, const char *client_id, enum idp_err err,
+    const struct idp_token_response *resp)
+{
+	struct audit_fact f = { .client_id = client_id, .user_id = resp->user_id };
+	char id[TW_AUDIT_TOKEN_ID_LEN + 1];
+
+	if (idp->audit == NULL)
+		return;
+	if (resp->browser_secret && err != IDP_ERR_MISSING_CLIENT_ID &&
+	    err != IDP_ERR_INVALID_CLIENT && err != IDP_ERR_UNAVAILABLE &&
+	    err != IDP_ERR_CLIENT_THROTTLED) {
+		struct audit_fact b = { .kind = AUDIT_SECRET_FROM_BROWSER, .client_id = client_id,
+		    .detail = "/oauth2/token" };
+
+		idp_note(idp, &b);
+	}
+	if (err == IDP_OK) {
+		idp_token_id(resp->access_token, strlen(resp->access_token), id);
+		f.kind = AUDIT_ISSUED;
+		f.token_id = id;
+		f.detail = resp->grant_type;
+		note_reauthorized(idp, client_id, resp);
+	} else if (resp->replayed) {
+		f.kind = AUDIT_REFRESH_REPLAYED;
+		f.token_id = resp->presented_id;
+	} else
+		return;
+	idp_note(idp, &f);
+}
+
 static enum idp_err
 token_answered(struct idp *idp, const char *client_id, const char *addr, enum idp_err err,
     struct idp_token_response *resp)
 {
 	enum idp_err known;
 
+	note_answer(idp, client_id, err, resp);
 	err = idp_client_limit_after(idp, client_id, addr, err, resp);
 	if (err == IDP_OK || resp->oauth2 || idp_blank(client_id) ||
 	    err == IDP_ERR_MISSING_CLIENT_ID || err == IDP_ERR_INVALID_CLIENT ||
@@ -130,6 +199,7 @@ token_endpoint(struct idp *idp, const struct idp_token_request *req,
 	enum idp_err err;
 
 	memset(resp, 0, sizeof(*resp));
+	resp->browser_secret = browser_secret(req);
 	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
 		return err;
 	resp->basic = req->auth != IDP_AUTH_PARAMS;
@@ -167,6 +237,7 @@ idp_token_start(struct idp *idp, const struct idp_token_request *req,
 	    idp_blank(req->client_id) || strlen(req->client_id) > TW_ID_LEN)
 		return idp_token(idp, req, resp);
 	memset(resp, 0, sizeof(*resp));
+	resp->browser_secret = browser_secret(req);
 	if ((err = idp_client_limit_before(idp, req->client_addr, resp)) != IDP_OK)
 		return err;
 	p = xcalloc(1, sizeof(*p));

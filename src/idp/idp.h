@@ -183,6 +183,7 @@ struct idp_token_request {
 	enum idp_client_auth_way auth;	/* IDP_AUTH_BASIC: basic_id and basic_secret */
 	const char	*basic_id;
 	const char	*basic_secret;
+	int		 from_browser;	/* Origin or Fetch metadata: for the record */
 };
 
 struct idp_token_response {
@@ -197,6 +198,12 @@ struct idp_token_response {
 	char	*id_token;		/* OpenID Connect, when openid was granted; owned */
 	int	 oauth2;		/* the app has the oauth2 profile; set once it is known */
 	int	 basic;			/* the client authenticated with HTTP Basic */
+	/* For the record (audit.h): */
+	int64_t	 user_id;		/* whose user token it is; 0 for app tokens */
+	const char *grant_type;		/* the grant that issued it (static) */
+	int	 replayed;		/* a replaced refresh token was presented */
+	int	 browser_secret;	/* a browser sent the client secret */
+	char	 presented_id[TW_AUDIT_TOKEN_ID_LEN + 1];	/* its token id */
 };
 
 /*

@@ -302,6 +302,13 @@ MUST_CHECK enum store_rc store_consent_put(struct store *st, int64_t user_id,
  */
 MUST_CHECK enum store_rc store_grant_issue(struct store *st, struct store_grant *grant,
     const struct store_issue *issue);
+/*
+ * How many grants of user_id with client_id hold a refresh token usable
+ * at now, into *n: more than one after an authorization means the app
+ * asked again instead of refreshing (the rules lab).
+ */
+MUST_CHECK enum store_rc store_grants_live(struct store *st, int64_t user_id,
+    const char *client_id, int64_t now, int64_t *n);
 /* Connections: the apps user_id has live grants with, oldest first. */
 MUST_CHECK enum store_rc store_connections_list(struct store *st, int64_t user_id,
     struct store_connection **out, size_t *n);
@@ -409,6 +416,7 @@ struct store_poll_result {
 	enum store_poll	 outcome;
 	int64_t		 interval;	/* the interval the device must now keep */
 	char		*scopes;	/* for POLL_ISSUED; owned */
+	int64_t		 user_id;	/* for POLL_ISSUED: whose tokens they are */
 };
 
 void store_device_clear(struct store_device *d);

@@ -162,8 +162,10 @@ redeem(struct db_conn *c, const uint8_t *device_hash, const char *client_id,
 	if (rc == STORE_OK)
 		rc = store_exec(c, &device_set_grant, ARGS(arg_hash(device_hash),
 		    arg_int(g.id)), NULL);
-	if (rc == STORE_OK)
+	if (rc == STORE_OK) {
 		out->outcome = POLL_ISSUED;
+		out->user_id = g.user_id;
+	}
 	return rc;
 }
 

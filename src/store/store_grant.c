@@ -54,6 +54,27 @@ static const struct stmt connections = {
 	"GROUP BY g.client_id, a.name ORDER BY first, g.client_id",
 };
 enum { CONN_CLIENT_ID, CONN_APP_NAME, CONN_SCOPES, CONN_FIRST };
+/* The grants of a user with an app that hold a refresh token still usable at ?3. */
+static const struct stmt grants_live = {
+	"SELECT count(DISTINCT g.id) FROM grants g JOIN refresh_tokens r ON r.grant_id = g.id "
+	"WHERE g.user_id = ?1 AND g.client_id = ?2 AND r.used_at IS NULL "
+	"AND (r.expires_at IS NULL OR r.expires_at > ?3)", NULL
+};
+
+static void
+row_to_count(struct db_conn *c, void *out)
+{
+	*(int64_t *)out = db_col_int(c, 0);
+}
+
+enum store_rc
+store_grants_live(struct store *st, int64_t user_id, const char *client_id, int64_t now,
+    int64_t *n)
+{
+	*n = 0;
+	return store_get_one(st, &grants_live, ARGS(arg_int(user_id), arg_text(client_id),
+	    arg_int(now)), row_to_count, n);
+}
 
 enum store_rc
 store_insert_grant(struct db_conn *c, struct store_grant *g)

@@ -1,0 +1,60 @@
+/*
+ * What the HTTP layer alone can tell the record of what apps do
+ * (src/idp/audit.h): that a request came from a browser, that a token rode
+ * in a URL, which request it was.  The facts are counted by the identity
+ * logic's audit; this only gathers them.
+ */
+#include <string.h>
+
+#include "../idp/audit.h"
+#include "routes.h"
+
+int
+http_from_browser(struct request *req)
+{
+	/* Browsers send Origin with CORS and POSTs, Fetch metadata with everything. */
+	return req_header(req, "Origin").p != NULL ||
+	    req_header(req, "Sec-Fetch-Mode").p != NULL ||
+	    req_header(req, "Sec-Fetch-Site").p != NULL;
+}
+
+void
+http_note(struct request *req, enum audit_kind kind, const char *client_id, int64_t user_id,
+    const struct str *token, const char *detail)
+{
+	char id[TW_AUDIT_TOKEN_ID_LEN + 1] = "";
+	struct audit_fact f = { .kind = kind, .client_id = client_id, .user_id = user_id,
+	    .token_id = id, .detail = detail, .request_id = req_id(req) };
+
+	if (idp_audit(req_idp(req)) == NULL)
+		return;
+	if (token != NULL && token->p != NULL && token->len > 0)
+		idp_token_id(token->p, token->len, id);
+	idp_note(req_idp(req), &f);
+}
+
+/* Names of query parameters that carry a token when apps put one in a URL. */
+static const char *const token_params[] = { "access_token", "oauth_token", "token", NULL };
+
+void
+http_note_url_token(struct request *req, const char *client_id, int64_t user_id)
+{
+	const char *q = req_query(req);
+	struct str token;
+
+	if (q == NULL || idp_audit(req_idp(req)) == NULL)
+		return;
+	for (size_t i = 0; token_params[i] != NULL; i++) {
+		size_t len = strlen(token_params[i]);
+
+		for (const char *p = q; (p = strstr(p, token_params[i])) != NULL; p += len)
+			if ((p == q || p[-1] == '&') && p[len] == '=') {
+				/* Named by its id, so that whose it is can be found. */
+				token.p = p + len + 1;
+				token.len = strcspn(token.p, "&");
+				http_note(req, AUDIT_TOKEN_IN_URL, client_id, user_id, &token,
+				    req_path(req));
+				return;
+			}
+	}
+}
