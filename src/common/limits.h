@@ -155,6 +155,15 @@
 #define TW_AUDIT_TOKEN_ID_LEN	12		/* hex of a keyed digest's first bytes */
 #define TW_AUDIT_DETAIL_MAX	64		/* bytes; longer is cut */
 #define TW_AUDIT_KIND_MAX	31
+/*
+ * The timeline of an app's record (src/idp/timeline.h), a picture whose
+ * size does not grow with the record: token rows drawn (the rest counted
+ * in one line), chaos events drawn (the newest), and slots across a row
+ * for each kind of mark (facts closer in time share one).
+ */
+#define TW_TIMELINE_MAX_TOKENS	12
+#define TW_TIMELINE_MAX_CHAOS	16
+#define TW_TIMELINE_MAX_MARKS	160
 #define TW_CATCHER_MAX_BODY	(16 * 1024)	/* the implicit page posts the fragment */
 #define TW_CATCHER_TIMEOUT	10		/* seconds idle, or to send a request */
 #define TW_CATCHER_MAX_CONNECTIONS 16
