@@ -116,6 +116,14 @@ void cli_format_time(int64_t t, char *out, size_t len);
 /* Prints j indented on stdout, wipes the text (it may hold a secret), frees j. */
 void cli_print_json(json_t *j);
 
+struct audit_report;
+/*
+ * app audit --svg: r's timeline (src/idp/timeline.h) written to path,
+ * replaced whole (a temporary file beside it, renamed; mode 0644), or to
+ * stdout for "-".  0, or -1 with the reason printed (svgfile.c).
+ */
+int cli_write_svg(const char *path, const struct audit_report *r) MUST_CHECK;
+
 /* The commands: cli_run's, and those that read their arguments their own way. */
 extern const struct cli_cmd app_cmd, user_cmd, keys_cmd, db_cmd, validate_cmd, refresh_cmd,
     revoke_cmd, api_cmd, exec_cmd, configure_cmd;

@@ -59,7 +59,7 @@ char *t_stdout_end(void);
 	X(idp_device) X(idp_keys) X(idp_pkce) X(timeline) X(oauth) X(idtoken) X(tokstore) \
 	X(cerr) X(scopecheck) \
 	X(profile) X(pick) X(flow) X(api) X(listen) X(guard) X(catcher) X(opt) \
-	X(optsource) X(serve_opts) X(cli)
+	X(optsource) X(serve_opts) X(cli) X(svgfile)
 #define T_DECLARE(name) void suite_##name(void);
 T_SUITES(T_DECLARE)
 
