@@ -155,6 +155,7 @@
 #define TW_AUDIT_TOKEN_ID_LEN	12		/* hex of a keyed digest's first bytes */
 #define TW_AUDIT_DETAIL_MAX	64		/* bytes; longer is cut */
 #define TW_AUDIT_KIND_MAX	31
+#define TW_AUDIT_KEEP		(30 * 86400)	/* seconds the record is kept (the purge) */
 #define TW_CATCHER_MAX_BODY	(16 * 1024)	/* the implicit page posts the fragment */
 #define TW_CATCHER_TIMEOUT	10		/* seconds idle, or to send a request */
 #define TW_CATCHER_MAX_CONNECTIONS 16

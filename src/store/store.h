@@ -503,6 +503,7 @@ MUST_CHECK int store_check(struct store *st, void (*report)(void *arg, const cha
 struct store_purged {
 	uint64_t	tokens, codes, device_codes, sessions, refresh_tokens, grants;
 	uint64_t	keys, buckets;
+	uint64_t	audit;		/* rows of the record of what apps did */
 };
 
 /* How long what ended is kept before the purge deletes it (decided in src/idp/). */
@@ -512,6 +513,7 @@ struct store_purge_rules {
 	int64_t	ended_kept;
 	int64_t	rotated_kept;	/* rotated-out refresh tokens, after their rotation */
 	int64_t	keys_before;	/* signing keys retired before this go */
+	int64_t	audit_before;	/* the record of what apps did, before this (seconds) */
 };
 
 /*
@@ -561,9 +563,6 @@ MUST_CHECK enum store_rc store_audit_add(struct store *st, const struct store_au
  */
 MUST_CHECK enum store_rc store_audit_list(struct store *st, const char *client_id,
     int64_t since_minute, struct store_audit_row **rows, size_t *n);
-/* Forgets rows before minute; how many in *deleted. */
-MUST_CHECK enum store_rc store_audit_forget(struct store *st, int64_t before_minute,
-    int64_t *deleted);
 
 /* ---- budgets shared by every server of the database ---- */
 

@@ -90,9 +90,36 @@ audit_drops_what_does_not_fit_and_says_so(void)
 	store_close(st);
 }
 
+static void
+audit_is_forgotten_after_its_month_by_the_purge(void)
+{
+	char path[512];
+	struct store *st = t_open_fresh(path, sizeof(path));
+	struct store_audit_row rows[2] = { 0 }, *got = NULL;
+	struct store_purge_rules rules = { .now = 100 * 60, .audit_before = 50 * 60 };
+	struct store_purged n;
+	size_t len = 0;
+
+	for (int i = 0; i < 2; i++) {
+		strcpy(rows[i].client_id, "app3");
+		strcpy(rows[i].kind, "helix");
+		rows[i].minute = i == 0 ? 10 : 60;
+		rows[i].count = 1;
+		rows[i].first_at = rows[i].last_at = rows[i].minute * 60000;
+	}
+	CHECK(store_audit_add(st, rows, 2) == STORE_OK);
+	CHECK(store_purge(st, &rules, &n) == STORE_OK);
+	CHECK(n.audit == 1);
+	CHECK(store_audit_list(st, "app3", 0, &got, &len) == STORE_OK);
+	CHECK(len == 1 && got[0].minute == 60);
+	free(got);
+	store_close(st);
+}
+
 void
 suite_audit(void)
 {
 	RUN(audit_counts_and_adds_up_across_batches);
 	RUN(audit_drops_what_does_not_fit_and_says_so);
+	RUN(audit_is_forgotten_after_its_month_by_the_purge);
 }
