@@ -162,6 +162,13 @@
 
 /* Helix: ids and logins one request may name together (/helix/users, channels) */
 #define TW_HELIX_MAX_IDS	100
+/*
+ * PATCH /helix/channels, as Twitch's reference gives them: a title's
+ * characters (not bytes), tags per channel, a tag's characters.
+ */
+#define TW_HELIX_MAX_TITLE	140
+#define TW_HELIX_MAX_TAGS	10
+#define TW_HELIX_MAX_TAG	25
 
 /* Device code flow (RFC 8628) */
 #define TW_DEVICE_CODE_LEN	40	/* what the device polls with */

@@ -105,6 +105,7 @@ void http_userinfo(struct request *req);
 /* helix.c */
 void http_helix_users(struct request *req);
 void http_helix_channels(struct request *req);
+void http_helix_channels_patch(struct request *req);
 /* "<public url>/oauth2", the OpenID Connect issuer (oidc.c). */
 void http_issuer(struct request *req, char *out, size_t len);
 void http_activate(struct request *req);
