@@ -164,7 +164,9 @@ prepare sqlite "$work/twauth.db" "$url_sqlite"
 # the WAL at every commit costs.
 serve relaxed "$work/relaxed.db" --durability relaxed
 prepare relaxed "$work/relaxed.db" "$url_relaxed"
-# And with --no-audit: what recording for the rules lab costs.
+# Two more, alike but for --no-audit: what recording for the rules lab costs.
+serve audit "$work/audit.db"
+prepare audit "$work/audit.db" "$url_audit"
 serve noaudit "$work/noaudit.db" --no-audit
 prepare noaudit "$work/noaudit.db" "$url_noaudit"
 pg_uri=$(tests/pg.sh start "$pgdir")
@@ -194,11 +196,11 @@ for row in client_credentials refresh revoke; do
 	echo "$row $(one "$row" sqlite "$url_sqlite") $(one "$row" relaxed "$url_relaxed")"
 done >"$work/rows.durability"
 
-# Recording on (the server above) against --no-audit, back to back per row,
-# in rounds: each round's on / off ratio, and the median of those.
+# Recording on against --no-audit, two servers made alike, back to back per
+# row, in rounds: each round's on / off ratio, and the median of those.
 for r in $(seq "$rounds"); do
 	for row in validate client_credentials; do
-		echo "$row $(one "$row" sqlite "$url_sqlite") $(one "$row" noaudit "$url_noaudit")"
+		echo "$row $(one "$row" audit "$url_audit") $(one "$row" noaudit "$url_noaudit")"
 	done
 done >"$work/rows.audit"
 

@@ -80,7 +80,7 @@ void http_token_reply(struct request *req, enum idp_err err,
     const struct idp_token_response *resp);
 
 /* The record of what apps do (record.c; src/idp/audit.h). */
-/* Whether req came from a browser: Origin, or Fetch metadata. */
+/* Whether req came from a browser: Origin, or Sec-Fetch-Site. */
 int http_from_browser(struct request *req);
 /* Notes kind for client_id and user_id, the token (NULL: none) by its id, detail. */
 void http_note(struct request *req, enum audit_kind kind, const char *client_id,
