@@ -164,6 +164,11 @@ prepare sqlite "$work/twauth.db" "$url_sqlite"
 # the WAL at every commit costs.
 serve relaxed "$work/relaxed.db" --durability relaxed
 prepare relaxed "$work/relaxed.db" "$url_relaxed"
+# Two more, alike but for --no-audit: what recording for the rules lab costs.
+serve audit "$work/audit.db"
+prepare audit "$work/audit.db" "$url_audit"
+serve noaudit "$work/noaudit.db" --no-audit
+prepare noaudit "$work/noaudit.db" "$url_noaudit"
 pg_uri=$(tests/pg.sh start "$pgdir")
 export TWAUTH_SECRET_FILE=$work/pg.secret
 serve pg "$pg_uri"
@@ -190,6 +195,14 @@ done >"$work/rows.pg"
 for row in client_credentials refresh revoke; do
 	echo "$row $(one "$row" sqlite "$url_sqlite") $(one "$row" relaxed "$url_relaxed")"
 done >"$work/rows.durability"
+
+# Recording on against --no-audit, two servers made alike, back to back per
+# row, in rounds: each round's on / off ratio, and the median of those.
+for r in $(seq "$rounds"); do
+	for row in validate client_credentials; do
+		echo "$row $(one "$row" audit "$url_audit") $(one "$row" noaudit "$url_noaudit")"
+	done
+done >"$work/rows.audit"
 
 # Two servers on the one PostgreSQL database, each with its own wrk and half
 # the connections; requests/s is the sum, p99 the worse of the two.
@@ -252,6 +265,18 @@ round_ratio() {
 		    "$(awk -v a="$rps" -v b="$rrps" 'BEGIN {printf "%.2f", a / b}')"
 		[ "$bad" = 0 ] && [ "$rbad" = 0 ] || echo "| ^ non-2xx answers: full $bad, relaxed $rbad | | | | | | | |"
 	done <"$work/rows.durability"
+	echo
+	echo "| SQLite, recording (rules lab) | on req/s | p99 | off (\`--no-audit\`) req/s | p99 | on / off, per round | median |"
+	echo "|---|---:|---:|---:|---:|---|---:|"
+	for name in validate client_credentials; do
+		grep "^$name " "$work/rows.audit" | awk '{printf "%.3f\n", $2 / $6}' >"$work/audit.$name"
+		per=$(tr '\n' ' ' <"$work/audit.$name" | sed 's/ $//; s/ /, /g')
+		med=$(sort -n "$work/audit.$name" | awk '{l[NR] = $0} END {print l[int((NR + 1) / 2)]}')
+		# The last round's figures, beside every round's ratio.
+		grep "^$name " "$work/rows.audit" | tail -n 1 | awk -v l="$(label "$name")" \
+		    -v per="$per" -v med="$med" \
+		    '{printf "| %s | %.0f | %s | %.0f | %s | %s | %s |\n", l, $2, $4, $6, $8, per, med}'
+	done
 } >"$table"
 
 if [ "$tokens" -gt 0 ]; then

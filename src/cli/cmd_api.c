@@ -39,7 +39,7 @@ static const struct opt api_options[] = {
 	    .help = "a JSON request body, or one read from FILE" },
 	{ "paginate", OPT_AS_ON(struct api_opts, paginate), .short_name = 'P',
 	    .help = "follow Helix's pagination cursor (after=) to the last page, at most "
-	    STR_OF(TW_CLIENT_API_MAX_PAGES) " pages, and print every page's data as one "
+	    TW_STR(TW_CLIENT_API_MAX_PAGES) " pages, and print every page's data as one "
 	    "answer" },
 	{ "verbose", OPT_AS_ON(struct api_opts, verbose), .short_name = 'v',
 	    .help = "show each request's and answer's headers on stderr (> sent, < "

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "cli.h"
 
 struct app_opts {
@@ -21,12 +22,13 @@ struct app_opts {
 	int		 profile;	/* enum app_profile */
 	int		 scope_string;
 	int		 json;
+	struct audit_opts audit;
 	int		 help;
 };
 
 enum app_sub {
 	APP_CREATE, APP_LIST, APP_SHOW, APP_RESET_SECRET, APP_REDIRECT_ADD, APP_REDIRECT_REMOVE,
-	APP_DELETE, APP_PROFILE, APP_SCOPE_FORMAT, APP_OWNER
+	APP_DELETE, APP_PROFILE, APP_SCOPE_FORMAT, APP_OWNER, APP_AUDIT
 };
 
 static int app_run(const struct cli_cmd *c, void *opts, const struct cli_args *a);
@@ -52,6 +54,7 @@ static const struct opt app_options[] = {
 	    "(see 'Profiles' below)" },
 	{ "scope-string", APP(ON, scope_string), CREATE,
 	    .help = "the same as --profile oauth2 (its first part: \"scope\":\"a b\")" },
+	AUDIT_ROWS(struct app_opts, audit),
 	{ "json", APP(ON, json), .help = "machine-readable output" },
 	CLI_ROW_DB(struct app_opts, db),
 	CLI_ROW_HELP(struct app_opts, help),
@@ -72,6 +75,7 @@ const struct cli_cmd app_cmd = {
 		[APP_PROFILE] = { "profile", 2, "CLIENT_ID twitch|oauth2" },
 		[APP_SCOPE_FORMAT] = { "scope-format", 2, "CLIENT_ID array|string" },
 		[APP_OWNER] = { "owner", 2, "CLIENT_ID LOGIN" },
+		[APP_AUDIT] = { "audit", 1, "one CLIENT_ID" },
 		{ NULL }
 	},
 	.rows = app_options,
@@ -99,6 +103,9 @@ const struct cli_cmd app_cmd = {
 	    "  owner CLIENT_ID LOGIN     gives the app to the user LOGIN, who then manages it\n"
 	    "                            at /console (an app made without --owner is in\n"
 	    "                            nobody's console)\n"
+	    "  audit CLIENT_ID [--since TIME] [--json]\n"
+	    "                            which of Twitch's rules the app keeps, from what\n"
+	    "                            'twauth serve' recorded of it (below)\n"
 	    "\n"
 	    "Options:\n",
 	.tail = "\n"
@@ -115,6 +122,8 @@ const struct cli_cmd app_cmd = {
 	    "start and poll the device flow and to revoke; a public app may use the\n"
 	    "code flow with PKCE S256, its http loopback redirect URI on any port.\n"
 	    "\n"
+	    AUDIT_HELP
+	    "\n"
 	    "Bad input exits with status 2 and changes nothing.\n"
 	    "\n"
 	    "Examples:\n"
@@ -126,7 +135,8 @@ const struct cli_cmd app_cmd = {
 	    "      --profile oauth2\n"
 	    "  twauth app redirect add abcdefghijklmnopqrstuvwxyz0123 https://bot.example/cb\n"
 	    "  twauth app reset-secret abcdefghijklmnopqrstuvwxyz0123\n"
-	    "  twauth app owner abcdefghijklmnopqrstuvwxyz0123 alice\n",
+	    "  twauth app owner abcdefghijklmnopqrstuvwxyz0123 alice\n"
+	    "  twauth app audit abcdefghijklmnopqrstuvwxyz0123 --since 1h\n",
 };
 
 /* The login of the app's owner into out, "" when it has none. */
@@ -379,6 +389,8 @@ run(enum app_sub sub, struct idp *idp, struct store *st, const struct app_opts *
 	case APP_OWNER:
 		err = idp_app_set_owner(idp, a->v[0], a->v[1]);
 		return err == IDP_OK ? show_app(idp, a->v[0], o->json) : cli_idp_error(err);
+	case APP_AUDIT:
+		return app_audit(idp, a->v[0], &o->audit, o->json);
 	}
 	return EXIT_FAIL;
 }

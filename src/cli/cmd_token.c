@@ -415,6 +415,9 @@ out:
 int
 cmd_token(int argc, char **argv)
 {
+	/* 'list' is chosen by its word here, not by a subcommand table: offered here too. */
+	if (argc == 1 && opt_completing() != NULL)
+		opt_offer("list", 4);
 	return cli_run(argc >= 2 && strcmp(argv[1], "list") == 0 ? &token_list_cmd :
 	    &token_cmd, argc, argv);
 }

@@ -256,6 +256,7 @@ serve_opts_usage(FILE *f)
 	    "  GET  /settings/connections   a user's authorized apps, with Disconnect\n"
 	    "  GET  /console            the developer console: register and manage apps\n"
 	    "  GET  /helix/users, /helix/channels   enough of Helix to use a token\n"
+	    "  PATCH /helix/channels     the token user's channel: title, game, language\n"
 	    "  GET  /healthz            GET /metrics (Prometheus text format)\n"
 	    "Register apps with 'twauth app create' and users with 'twauth user create';\n"
 	    "the server sees them at once.  Stops cleanly on Ctrl-C or SIGTERM.\n"

@@ -12,8 +12,4 @@
 
 #define MUST_CHECK	__attribute__((warn_unused_result))
 
-/* A number's macro as a string literal, for help texts that name a limit. */
-#define STR_OF(x)	STR_OF_(x)
-#define STR_OF_(x)	#x
-
 #endif

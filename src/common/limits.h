@@ -155,6 +155,7 @@
 #define TW_AUDIT_TOKEN_ID_LEN	12		/* hex of a keyed digest's first bytes */
 #define TW_AUDIT_DETAIL_MAX	64		/* bytes; longer is cut */
 #define TW_AUDIT_KIND_MAX	31
+#define TW_AUDIT_KEEP		(30 * 86400)	/* seconds the record is kept (the purge) */
 /*
  * The timeline of an app's record (src/idp/timeline.h), a picture whose
  * size does not grow with the record: token rows drawn (the rest counted
@@ -170,6 +171,13 @@
 
 /* Helix: ids and logins one request may name together (/helix/users, channels) */
 #define TW_HELIX_MAX_IDS	100
+/*
+ * PATCH /helix/channels, as Twitch's reference gives them: a title's
+ * characters (not bytes), tags per channel, a tag's characters.
+ */
+#define TW_HELIX_MAX_TITLE	140
+#define TW_HELIX_MAX_TAGS	10
+#define TW_HELIX_MAX_TAG	25
 
 /* Device code flow (RFC 8628) */
 #define TW_DEVICE_CODE_LEN	40	/* what the device polls with */

@@ -1,6 +1,7 @@
 /*
  * The Helix slice: GET /helix/users and GET /helix/channels, enough for a
- * token to be used ("what is my user id", "look up a channel id").  Helix
+ * token to be used ("what is my user id", "look up a channel id"), and
+ * PATCH /helix/channels, a change an app can make and then see.  Helix
  * wants "Authorization: Bearer" and "Client-Id"; answers are {"data":[...]}
  * and errors carry "error" (the reason phrase) as api.twitch.tv's do.
  *
@@ -99,7 +100,13 @@ helix_error(struct request *req, enum idp_err err)
 {
 	const struct idp_err_info *e = idp_err_info(err);
 
-	if (e->status == 401)
+	/* A 401 always challenges (RFC 9110 15.5.2); the error when it is the token's. */
+	if (err == IDP_ERR_HELIX_NEED_SCOPE_BROADCAST)
+		req_add_header(req, "WWW-Authenticate", "OAuth realm=\"TwitchTV\", "
+		    "error=\"insufficient_scope\", scope=\"channel:manage:broadcast\"");
+	else if (err == IDP_ERR_HELIX_NOT_BROADCASTER)
+		req_add_header(req, "WWW-Authenticate", "OAuth realm=\"TwitchTV\"");
+	else if (e->status == 401)
 		req_add_header(req, "WWW-Authenticate", "OAuth realm=\"TwitchTV\", "
 		    "error=\"invalid_token\"");
 	req_reply_json(req, (unsigned)e->status, json_pack("{s:s, s:i, s:s}",
@@ -193,13 +200,21 @@ static json_t *
 helix_channel_json(const struct idp_helix_user *hu)
 {
 	const struct store_user *u = &hu->user;
+	const struct store_channel *ch = &hu->channel;
 
-	/* twauth keeps no channel settings: these are a new channel's. */
+	/* twauth keeps title, game and language; the rest are a new channel's. */
 	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:[], s:[], s:b}",
 	    "broadcaster_id", user_id_json(u->id), "broadcaster_login", u->login,
-	    "broadcaster_name", u->display_name, "broadcaster_language", "en",
-	    "game_id", "", "game_name", "", "title", "", "delay", 0, "tags",
-	    "content_classification_labels", "is_branded_content", 0);
+	    "broadcaster_name", u->display_name, "broadcaster_language", ch->language,
+	    "game_id", ch->game_id, "game_name", ch->game_name, "title", ch->title,
+	    "delay", 0, "tags", "content_classification_labels", "is_branded_content", 0);
+}
+
+static void
+bad_escape(struct request *req)
+{
+	req_reply_json(req, 400, json_pack("{s:s, s:i, s:s}", "error", "Bad Request",
+	    "status", 400, "message", "malformed query string (bad %-escape)"));
 }
 
 /* Looks up and answers {"data":[...]} with each user made by to_json. */
@@ -216,7 +231,7 @@ helix_lookup(struct request *req, const struct idp_helix_caller *c,
 	if (ids_are_b)
 		err = idp_helix_users(req_idp(req), c, q->b, q->n_b, q->a, q->n_a, &users, &n);
 	else
-		err = idp_helix_users(req_idp(req), c, q->a, q->n_a, NULL, 0, &users, &n);
+		err = idp_helix_channels(req_idp(req), c, q->a, q->n_a, &users, &n);
 	if (err != IDP_OK) {
 		helix_error(req, err);
 		return;
@@ -237,8 +252,7 @@ helix_endpoint(struct request *req, const char *name_a, const char *name_b)
 	if (helix_caller(req, &c) == -1)
 		return;
 	if (helix_query_parse(req_query(req), name_a, name_b, &q) == -1)
-		req_reply_json(req, 400, json_pack("{s:s, s:i, s:s}", "error", "Bad Request",
-		    "status", 400, "message", "malformed query string (bad %-escape)"));
+		bad_escape(req);
 	else if (q.too_many)
 		helix_error(req, IDP_ERR_HELIX_TOO_MANY_IDS);
 	else if (name_b != NULL)
@@ -263,4 +277,42 @@ void
 http_helix_channels(struct request *req)
 {
 	helix_endpoint(req, "broadcaster_id", NULL);
+}
+
+/* Content-Type: application/json, with parameters (charset) or not. */
+static int
+is_json(struct request *req)
+{
+	struct str ct = str_trim(req_header(req, "Content-Type"));
+	const char *type = "application/json";
+	size_t n = strlen(type);
+
+	return ct.p != NULL && str_prefix_nocase(ct, type) &&
+	    (ct.len == n || ct.p[n] == ';' || ct.p[n] == ' ' || ct.p[n] == '\t');
+}
+
+/* PATCH /helix/channels?broadcaster_id=..: the caller changes their channel. */
+void
+http_helix_channels_patch(struct request *req)
+{
+	struct idp_helix_caller c;
+	struct helix_query q;
+	struct str body;
+	enum idp_err err;
+
+	if (helix_caller(req, &c) == -1)
+		return;
+	if (helix_query_parse(req_query(req), "broadcaster_id", NULL, &q) == -1) {
+		bad_escape(req);
+	} else {
+		body = req_body(req);
+		err = idp_helix_channel_update(req_idp(req), &c, q.a, q.n_a, is_json(req), body.p,
+		    body.len);
+		if (err == IDP_OK)
+			req_reply_empty(req, 204);
+		else
+			helix_error(req, err);
+	}
+	helix_query_free(&q);
+	idp_helix_caller_clear(&c);
 }

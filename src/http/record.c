@@ -12,9 +12,11 @@
 int
 http_from_browser(struct request *req)
 {
-	/* Browsers send Origin with CORS and POSTs, Fetch metadata with everything. */
+	/*
+	 * Browsers send Origin with CORS and POSTs, and Sec-Fetch-Site with
+	 * everything.  Not Sec-Fetch-Mode alone: Node's fetch sends that one too.
+	 */
 	return req_header(req, "Origin").p != NULL ||
-	    req_header(req, "Sec-Fetch-Mode").p != NULL ||
 	    req_header(req, "Sec-Fetch-Site").p != NULL;
 }
 

@@ -26,6 +26,7 @@ static const struct route table[] = {
 	{ "POST", "/oauth2/userinfo",	ROUTE_PARAMS,	http_userinfo },
 	{ "GET",  "/helix/users",	0,		http_helix_users },
 	{ "GET",  "/helix/channels",	0,		http_helix_channels },
+	{ "PATCH", "/helix/channels",	0,		http_helix_channels_patch },
 	{ "GET",  "/login",		ROUTE_PARAMS,	http_login },
 	{ "POST", "/login",		ROUTE_PARAMS,	http_login },
 	{ "POST", "/logout",		ROUTE_PARAMS,	http_logout },

@@ -80,7 +80,7 @@ void http_token_reply(struct request *req, enum idp_err err,
     const struct idp_token_response *resp);
 
 /* The record of what apps do (record.c; src/idp/audit.h). */
-/* Whether req came from a browser: Origin, or Fetch metadata. */
+/* Whether req came from a browser: Origin, or Sec-Fetch-Site. */
 int http_from_browser(struct request *req);
 /* Notes kind for client_id and user_id, the token (NULL: none) by its id, detail. */
 void http_note(struct request *req, enum audit_kind kind, const char *client_id,
@@ -105,6 +105,7 @@ void http_userinfo(struct request *req);
 /* helix.c */
 void http_helix_users(struct request *req);
 void http_helix_channels(struct request *req);
+void http_helix_channels_patch(struct request *req);
 /* "<public url>/oauth2", the OpenID Connect issuer (oidc.c). */
 void http_issuer(struct request *req, char *out, size_t len);
 void http_activate(struct request *req);

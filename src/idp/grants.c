@@ -147,9 +147,15 @@ note_answer(struct idp *idp, const char *client_id, enum idp_err err,
 		idp_note(idp, &b);
 	}
 	if (err == IDP_OK) {
-		idp_token_id(resp->access_token, strlen(resp->access_token), id);
+		/*
+		 * A user token's life is a bar of the timeline; app tokens are
+		 * counted per minute (an app that mints them by the thousand
+		 * would otherwise write a row for each).
+		 */
+		if (resp->user_token)
+			idp_token_id(resp->access_token, strlen(resp->access_token), id);
 		f.kind = AUDIT_ISSUED;
-		f.token_id = id;
+		f.token_id = resp->user_token ? id : NULL;
 		f.detail = resp->grant_type;
 		note_reauthorized(idp, client_id, resp);
 	} else if (resp->replayed) {

@@ -122,7 +122,9 @@ idp_helix_users_free(struct idp_helix_user *users, size_t n)
 {
 	if (users == NULL)
 		return;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		store_user_clear(&users[i].user);
+		store_channel_clear(&users[i].channel);
+	}
 	free(users);
 }

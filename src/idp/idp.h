@@ -497,10 +497,11 @@ enum idp_err idp_helix_auth(struct idp *idp, const char *token, size_t token_len
     const char *client_id, struct idp_helix_caller *out) MUST_CHECK;
 void idp_helix_caller_clear(struct idp_helix_caller *c);
 
-/* One user as /helix/users shows them. */
+/* One user as /helix/users shows them, or their channel (/helix/channels). */
 struct idp_helix_user {
 	struct store_user	 user;
 	int			 show_email;	/* the caller's own, with user:read:email */
+	struct store_channel	 channel;	/* idp_helix_channels only */
 };
 
 /*
@@ -512,6 +513,27 @@ enum idp_err idp_helix_users(struct idp *idp, const struct idp_helix_caller *c,
     char *const *ids, size_t n_ids, char *const *logins, size_t n_logins,
     struct idp_helix_user **out, size_t *n) MUST_CHECK;
 void idp_helix_users_free(struct idp_helix_user *users, size_t n);
+
+/* ---- Helix channels (channels.c) ---- */
+
+/*
+ * idp_helix_users for the broadcasters ids names, each with their channel:
+ * what PATCH set, a new channel's values for the rest.
+ */
+enum idp_err idp_helix_channels(struct idp *idp, const struct idp_helix_caller *c,
+    char *const *ids, size_t n_ids, struct idp_helix_user **out, size_t *n) MUST_CHECK;
+/*
+ * PATCH /helix/channels: the caller (a user token with channel:manage:broadcast)
+ * changes their own channel, named by every one of the n broadcaster_ids,
+ * with the JSON object body[0..len) (json: the request said it is JSON).
+ * Twitch's members title, game_id and broadcaster_language are kept; delay,
+ * tags, content_classification_labels and is_branded_content are checked
+ * as Twitch does and dropped; others are ignored.  The whole body is
+ * checked before anything changes: an error changes nothing.
+ */
+enum idp_err idp_helix_channel_update(struct idp *idp, const struct idp_helix_caller *c,
+    char *const *broadcaster_ids, size_t n, int json, const char *body, size_t len)
+    MUST_CHECK;
 
 /* ---- device code flow (device.c) ---- */
 

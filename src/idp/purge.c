@@ -42,6 +42,8 @@ idp_purge(struct idp *idp, struct store_purged *out)
 		.rotated_kept = TW_PUBLIC_REFRESH_IDLE,
 		/* Retired keys leave the JWKS at id_token lifetime + grace; a day later, the table. */
 		.keys_before = now - idp->cfg.id_token_ttl - TW_KEY_PUBLISH_GRACE - TW_PURGE_KEEP,
+		/* What apps did, for 'app audit': a month of it. */
+		.audit_before = now - TW_AUDIT_KEEP,
 	};
 
 	return idp_from_store(store_purge(idp->store, &rules, out), IDP_ERR_UNAVAILABLE);
@@ -70,17 +72,17 @@ purger_main(void *arg)
 			log_warn("purge: the database failed; trying again in %u s", p->interval);
 		else {
 			uint64_t all = n.tokens + n.codes + n.device_codes + n.sessions +
-			    n.refresh_tokens + n.grants + n.keys + n.buckets;
+			    n.refresh_tokens + n.grants + n.keys + n.buckets + n.audit;
 
 			metrics_count(M_PURGED_ROWS, all);
 			if (all > 0)
 				log_info("purge: deleted %llu tokens, %llu refresh tokens, %llu grants, "
 				    "%llu codes, %llu device codes, %llu sessions, %llu keys, "
-				    "%llu budgets", (unsigned long long)n.tokens,
+				    "%llu budgets, %llu audit rows", (unsigned long long)n.tokens,
 				    (unsigned long long)n.refresh_tokens, (unsigned long long)n.grants,
 				    (unsigned long long)n.codes, (unsigned long long)n.device_codes,
 				    (unsigned long long)n.sessions, (unsigned long long)n.keys,
-				    (unsigned long long)n.buckets);
+				    (unsigned long long)n.buckets, (unsigned long long)n.audit);
 		}
 		pthread_mutex_lock(&p->lock);
 	}

@@ -113,13 +113,18 @@ struct audit_report {
 /*
  * The report of client_id's record from since (ms) on, into *out (clear it
  * with audit_report_clear).  rows/n_rows: the record as store_audit_list
- * gives it, taken over by the report.  Pure: no database, no clock.
+ * gives it, taken over by the report.  validate_within: rule 1's hour in
+ * ms (0: RULE_VALIDATE_EVERY_MS; shorter only to try an app in minutes).
+ * Pure: no database, no clock.
  */
-void rules_report(const char *client_id, int64_t since, struct store_audit_row *rows,
-    size_t n_rows, struct audit_report *out);
-/* rules_report of what the store holds for client_id from since (ms) on. */
+void rules_report(const char *client_id, int64_t since, int64_t validate_within,
+    struct store_audit_row *rows, size_t n_rows, struct audit_report *out);
+/*
+ * rules_report of what the store holds for client_id from since (ms) on.
+ * IDP_ERR_APP_NOT_FOUND-like errors as idp_app_get says; UNAVAILABLE.
+ */
 MUST_CHECK enum idp_err idp_app_audit(struct idp *idp, const char *client_id, int64_t since,
-    struct audit_report *out);
+    int64_t validate_within, struct audit_report *out);
 void audit_report_clear(struct audit_report *r);
 /* The report as JSON (--json): rules with evidence, chaos events, token errors. */
 json_t *audit_report_json(const struct audit_report *r);

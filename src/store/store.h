@@ -278,6 +278,38 @@ MUST_CHECK enum store_rc store_user_delete(struct store *st, int64_t id);
 MUST_CHECK enum store_rc store_user_set_password(struct store *st, int64_t id,
     const char *password_hash, int64_t now);
 
+/* ---- Helix channels (store_channels.c) ---- */
+
+/* What PATCH /helix/channels set on a broadcaster's channel. */
+struct store_channel {
+	int64_t	 broadcaster_id;
+	char	*title;
+	char	*game_id;		/* "" when none */
+	char	*game_name;		/* "" when none */
+	char	*language;
+	int64_t	 updated_at;
+};
+
+/* The members a change sets, each NULL to leave it as it is. */
+struct store_channel_set {
+	const char	*title;
+	const char	*game_id;
+	const char	*game_name;
+	const char	*language;
+};
+
+void store_channel_clear(struct store_channel *ch);
+/* The broadcaster's row; NOTFOUND if no change was ever made. */
+MUST_CHECK enum store_rc store_channel_get(struct store *st, int64_t broadcaster_id,
+    struct store_channel *out);
+/*
+ * Sets the members of set that are not NULL, at now, in one statement: a
+ * channel without a row gets one, its other members from fresh (all set
+ * there).  NOTFOUND, with nothing written, if there is no such user.
+ */
+MUST_CHECK enum store_rc store_channel_put(struct store *st, int64_t broadcaster_id,
+    const struct store_channel_set *set, const struct store_channel_set *fresh, int64_t now);
+
 /* ---- browser sessions ---- */
 
 MUST_CHECK enum store_rc store_session_insert(struct store *st, const uint8_t hash[HASH_LEN],
@@ -503,6 +535,7 @@ MUST_CHECK int store_check(struct store *st, void (*report)(void *arg, const cha
 struct store_purged {
 	uint64_t	tokens, codes, device_codes, sessions, refresh_tokens, grants;
 	uint64_t	keys, buckets;
+	uint64_t	audit;		/* rows of the record of what apps did */
 };
 
 /* How long what ended is kept before the purge deletes it (decided in src/idp/). */
@@ -512,6 +545,7 @@ struct store_purge_rules {
 	int64_t	ended_kept;
 	int64_t	rotated_kept;	/* rotated-out refresh tokens, after their rotation */
 	int64_t	keys_before;	/* signing keys retired before this go */
+	int64_t	audit_before;	/* the record of what apps did, before this (seconds) */
 };
 
 /*
@@ -561,9 +595,6 @@ MUST_CHECK enum store_rc store_audit_add(struct store *st, const struct store_au
  */
 MUST_CHECK enum store_rc store_audit_list(struct store *st, const char *client_id,
     int64_t since_minute, struct store_audit_row **rows, size_t *n);
-/* Forgets rows before minute; how many in *deleted. */
-MUST_CHECK enum store_rc store_audit_forget(struct store *st, int64_t before_minute,
-    int64_t *deleted);
 
 /* ---- budgets shared by every server of the database ---- */
 

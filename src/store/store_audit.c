@@ -42,9 +42,6 @@ enum {
 	AUDIT_CLIENT_ID, AUDIT_MINUTE, AUDIT_KIND, AUDIT_USER_ID, AUDIT_TOKEN_ID, AUDIT_DETAIL,
 	AUDIT_COUNT, AUDIT_FIRST_AT, AUDIT_LAST_AT, AUDIT_FIRST_REQUEST, AUDIT_LAST_REQUEST
 };
-static const struct stmt audit_forget = {
-	"DELETE FROM audit WHERE minute < ?1", NULL
-};
 
 /* The rows of store_audit_add on c, inside its transaction. */
 static enum store_rc
@@ -104,17 +101,4 @@ store_audit_list(struct store *st, const char *client_id, int64_t since_minute,
 {
 	return store_get_all(st, &audit_list, ARGS(arg_text(client_id), arg_int(since_minute)),
 	    sizeof(**rows), row_to_audit, NULL, (void **)rows, n);
-}
-
-enum store_rc
-store_audit_forget(struct store *st, int64_t before_minute, int64_t *deleted)
-{
-	struct db_conn *c;
-	enum store_rc rc;
-
-	*deleted = 0;
-	if ((rc = store_write_begin(st, &c)) != STORE_OK)
-		return rc;
-	return store_write_end(st, c, store_exec(c, &audit_forget, ARGS(arg_int(before_minute)),
-	    deleted));
 }

@@ -45,6 +45,10 @@ static const struct stmt purge_keys = {
 static const struct stmt purge_buckets = {
 	"DELETE FROM buckets WHERE updated_at <= ?1", NULL
 };
+/* Swept every interval, so each sweep takes a few minutes' rows. */
+static const struct stmt purge_audit = {
+	"DELETE FROM audit WHERE minute < ?1", NULL
+};
 
 /*
  * Deletes with s in chunks until one comes back short; adds to *count.
@@ -100,7 +104,8 @@ store_purge(struct store *st, const struct store_purge_rules *r, struct store_pu
 	    (rc = purge(st, &purge_refresh, r->now, &rotated_since,
 	    &out->refresh_tokens, &budget)) == STORE_OK &&
 	    (rc = purge(st, &purge_grants, r->now, NULL, &out->grants, &budget)) == STORE_OK &&
-	    (rc = purge_small(st, &purge_keys, r->keys_before, &out->keys)) == STORE_OK)
-		rc = purge_small(st, &purge_buckets, kept_ended, &out->buckets);
+	    (rc = purge_small(st, &purge_keys, r->keys_before, &out->keys)) == STORE_OK &&
+	    (rc = purge_small(st, &purge_buckets, kept_ended, &out->buckets)) == STORE_OK)
+		rc = purge_small(st, &purge_audit, r->audit_before / 60, &out->audit);
 	return rc;
 }

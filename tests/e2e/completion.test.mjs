@@ -50,6 +50,7 @@ test('bash: commands, subcommands, options and values come from the tables', () 
   assert.deepEqual(bashOffers(file, ['twauth', 'help', 'conf']), ['configure']);
   assert.deepEqual(bashOffers(file, ['twauth', 'serve', '--log-format', '']), ['text', 'json']);
   assert.deepEqual(bashOffers(file, ['twauth', 'token', 'list', '--j']), ['--json']);
+  assert.deepEqual(bashOffers(file, ['twauth', 'token', 'l']), ['list']);
   // What follows exec's "--" is another command's: nothing of twauth's.
   assert.deepEqual(bashOffers(file, ['twauth', 'exec', '--', '--']), []);
   // Nothing to offer (a file name): bash completes file names itself.

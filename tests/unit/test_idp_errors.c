@@ -45,6 +45,7 @@ idp_limit_messages(void)
 		int		 min, max;	/* min 0: only max is said */
 	} cases[] = {
 		{ IDP_ERR_HELIX_TOO_MANY_IDS, "must not exceed ", 0, TW_HELIX_MAX_IDS },
+		{ IDP_ERR_HELIX_TITLE_TOO_LONG, "exceeds the ", 0, TW_HELIX_MAX_TITLE },
 		{ IDP_ERR_BAD_APP_NAME, "1 to ", 0, TW_MAX_APP_NAME },
 		{ IDP_ERR_BAD_REDIRECT_URI, "at most ", 0, TW_MAX_REDIRECT_URI },
 		{ IDP_ERR_TOO_MANY_REDIRECT_URIS, "at most ", 0, TW_MAX_REDIRECT_URIS },
