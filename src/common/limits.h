@@ -165,6 +165,8 @@
 #define TW_TIMELINE_MAX_TOKENS	12
 #define TW_TIMELINE_MAX_CHAOS	16
 #define TW_TIMELINE_MAX_MARKS	160
+/* Chaos events the console's Twitch rules page lists (the newest; the rest counted). */
+#define TW_CONSOLE_MAX_CHAOS	50
 #define TW_CATCHER_MAX_BODY	(16 * 1024)	/* the implicit page posts the fragment */
 #define TW_CATCHER_TIMEOUT	10		/* seconds idle, or to send a request */
 #define TW_CATCHER_MAX_CONNECTIONS 16

@@ -1,7 +1,8 @@
 /*
  * The developer console, as on dev.twitch.tv: /console lists the signed-in
  * user's apps, /console/new registers one, /console/app?client_id=X
- * manages one (its redirect URLs, a new client secret, deletion).
+ * manages one (its redirect URLs, a new client secret, deletion); its
+ * other tab, Twitch rules, is console_rules.c.
  *
  * Rules: every page needs a signed-in user (the sign-in form comes back to
  * the same URL); every change is a POST carrying the CSRF token; a new
@@ -19,12 +20,10 @@
 #include <openssl/crypto.h>
 
 #include "../common/xmalloc.h"
+#include "console.h"
 #include "html.h"
 #include "routes.h"
 #include "web.h"
-
-#define CONSOLE		"/console"
-#define APP_PAGE	"/console/app?client_id="
 
 /* The client types the registration form offers; the first is the default. */
 static const struct client_type {
@@ -172,6 +171,27 @@ when_text(int64_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%d", &tm);
 }
 
+void
+console_tabs(struct html *h, const char *client_id, enum console_tab current)
+{
+	static const struct { const char *page, *label; } tabs[] = {
+		[CONSOLE_TAB_SETTINGS] = { APP_PAGE, "Settings" },
+		[CONSOLE_TAB_RULES] = { RULES_PAGE, "Twitch rules" },
+	};
+
+	html_raw(h, "<p class=\"note\"><a href=\"" CONSOLE "\">&larr; All your apps</a></p>\n"
+	    "<nav class=\"tabs\" aria-label=\"This app\">");
+	for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
+		html_raw(h, "<a href=\"");
+		html_raw(h, tabs[i].page);
+		html_text(h, client_id);
+		html_raw(h, i == current ? "\" aria-current=\"page\">" : "\">");
+		html_raw(h, tabs[i].label);
+		html_raw(h, "</a>");
+	}
+	html_raw(h, "</nav>\n");
+}
+
 /* ---- pages ---- */
 
 /*
@@ -303,7 +323,7 @@ page_app(struct request *req, unsigned status, const struct store_user *user,
 	when_text(app->created_at, created, sizeof(created));
 	html_begin_wide(&h, app->name);
 	page_whoami(req, &h, user);
-	html_raw(&h, "<p class=\"note\"><a href=\"" CONSOLE "\">&larr; All your apps</a></p>\n");
+	console_tabs(&h, app->client_id, CONSOLE_TAB_SETTINGS);
 	page_notice(&h, uris_error ? "error" : "ok", uris_error ? "Nothing was saved: see below." :
 	    message);
 	html_raw(&h, "<dl class=\"facts\"><dt>Client ID</dt><dd><code id=\"client-id\">");
@@ -570,9 +590,8 @@ out:
 	store_user_clear(&user);
 }
 
-/* The app client_id if it exists and belongs to user; else answers 404 and returns -1. */
-static int
-load_own_app(struct request *req, const struct store_user *user, struct store_app *app)
+int
+console_own_app(struct request *req, const struct store_user *user, struct store_app *app)
 {
 	const char *client_id = req_param(req, "client_id");
 	enum idp_err err = client_id ? idp_app_get(req_idp(req), client_id, app) :
@@ -725,7 +744,7 @@ http_console_app(struct request *req)
 
 	if (!web_require_user(req, NULL, NULL, &user))
 		return;
-	if (load_own_app(req, &user, &app) == -1)
+	if (console_own_app(req, &user, &app) == -1)
 		goto out_user;
 	if (strcmp(req_method(req), "POST") != 0) {
 		page_app(req, 200, &user, &app, req_param(req, "created") ? "Registered. Make a "

@@ -7,9 +7,6 @@
 
 #include "../common/xmalloc.h"
 
-/* A page larger than this is a bug of ours, not a property of the input. */
-#define HTML_CAP	(512 * 1024)
-
 static void
 add(struct html *h, const char *p, size_t n)
 {
@@ -103,6 +100,12 @@ void
 html_begin_wide(struct html *h, const char *title)
 {
 	begin(h, title, "card wide");
+}
+
+void
+html_begin_full(struct html *h, const char *title)
+{
+	begin(h, title, "card full");
 }
 
 char *

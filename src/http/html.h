@@ -9,6 +9,9 @@
 
 #include "../common/buf.h"
 
+/* A page larger than this is a bug of ours, not a property of the input: fatal. */
+#define HTML_CAP	(512 * 1024)
+
 struct html {
 	struct buf	b;
 };
@@ -17,6 +20,8 @@ struct html {
 void html_begin(struct html *h, const char *title);
 /* The same in a wider card (the console's forms and tables). */
 void html_begin_wide(struct html *h, const char *title);
+/* The same in the widest card, for a picture (the console's Twitch rules page). */
+void html_begin_full(struct html *h, const char *title);
 /* Closes the page; returns the malloc'd text and its length in *len. */
 char *html_end(struct html *h, size_t *len);
 /* Appends trusted markup (string literals of ours). */

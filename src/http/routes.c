@@ -38,6 +38,8 @@ static const struct route table[] = {
 	{ "POST", "/console/new",	ROUTE_PARAMS,	http_console_new },
 	{ "GET",  "/console/app",	ROUTE_PARAMS,	http_console_app },
 	{ "POST", "/console/app",	ROUTE_PARAMS,	http_console_app },
+	{ "GET",  "/console/app/rules",	ROUTE_PARAMS,	http_console_rules },
+	{ "POST", "/console/app/rules",	ROUTE_PARAMS,	http_console_rules },	/* sign-in */
 	{ "GET",  "/assets/twauth.css",	0,		http_assets_css },
 	/*
 	 * twitch mock-api's layout, which twurple (TWURPLE_MOCK_API_PORT) and

@@ -116,6 +116,8 @@ void http_connections(struct request *req);
 void http_console(struct request *req);
 void http_console_new(struct request *req);
 void http_console_app(struct request *req);
+/* console_rules.c: an app's Twitch rules tab */
+void http_console_rules(struct request *req);
 void http_assets_css(struct request *req);
 
 #endif

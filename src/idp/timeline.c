@@ -28,7 +28,7 @@
 #include "audit.h"
 
 /* Every part is bounded (timeline.h), so a larger picture is a bug of ours. */
-#define TL_CAP		(512 * 1024)
+#define TL_CAP		TIMELINE_MAX_BYTES
 
 #define PAD		12.0	/* around the picture */
 #define FONT		12.0	/* labels */
@@ -773,31 +773,47 @@ row_counts(const struct row_marks *m, char *out, size_t len)
 		n += (size_t)snprintf(out + n, len - n, "%s%lld \xc3\x97 401", n ? " \xc2\xb7 " : "", dead);
 }
 
+/* A rectangle of a mark's path: x, y, width, height. */
+static void
+rect_path(struct tl *t, double x, double y, double w, double h)
+{
+	rawf(t, "M%.1f %.1fh%.1fv%.1fh-%.1fz", x, y, w, h, w);
+}
+
+/*
+ * Each kind's marks as one path: a slot's facts a tick in its middle; a
+ * run of slots (a minute's many facts, or neighbours) a tick at each end
+ * joined by a thin band, so that it reads "from here to there", not as
+ * one long fact.  At most one rectangle per slot.
+ */
 static void
 draw_marks(struct tl *t, const struct row_marks *m, double bar_y)
 {
 	double sw = (t->x1 - t->x0) / (double)t->slots;
 
 	for (int k = 0; k < MARK__MAX; k++) {
+		double top = bar_y + marks[k].top, h = marks[k].bottom - marks[k].top;
 		int any = 0;
 
 		for (size_t s = 0; s < t->slots; s++) {
 			size_t e = s;
-			double x, w;
+			double xs, xe;
 
 			if (!m->on[k][s])
 				continue;
 			while (e + 1 < t->slots && m->on[k][e + 1])
 				e++;
-			/* A slot's mark is a tick in its middle; a stretch, slot edge to edge. */
-			w = e == s ? 2.5 : (double)(e - s + 1) * sw;
-			x = e == s ? t->x0 + ((double)s + 0.5) * sw - w / 2 : t->x0 + (double)s * sw;
 			if (!any)
 				rawf(t, "<path class=\"%s\" fill=\"%s\" d=\"", marks[k].cls,
 				    marks[k].fill);
 			any = 1;
-			rawf(t, "M%.1f %.1fh%.1fv%.1fh-%.1fz", x, bar_y + marks[k].top, w,
-			    marks[k].bottom - marks[k].top, w);
+			xs = t->x0 + ((double)s + 0.5) * sw;
+			xe = t->x0 + ((double)e + 0.5) * sw;
+			rect_path(t, xs - 1.25, top, 2.5, h);
+			if (e > s) {
+				rect_path(t, xs, top + h / 2 - 1.5, xe - xs, 3);
+				rect_path(t, xe - 1.25, top, 2.5, h);
+			}
 			s = e;
 		}
 		if (any)
@@ -841,8 +857,8 @@ draw_row(struct tl *t, const struct audit_report *r, const struct token_life *l,
 		    "text-anchor=\"end\" fill=\"" C_MUTED "\">%s</text>", t->x1, y + 12, FONT, counts);
 	raw(t, "\n");
 
-	if (xe - xs < 3)
-		xe = xs + 3;
+	if (xe - xs < 6)
+		xe = xs + 6;
 	if (xd > xe)
 		xd = xe;
 	rawf(t, "<rect class=\"tl-live\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "

@@ -26,6 +26,8 @@
 #define TIMELINE_WIDTH_MIN	300
 #define TIMELINE_WIDTH_MAX	1600
 #define TIMELINE_WIDTH_DEFAULT	960
+/* The longest picture any record makes (test_timeline.c shows it): pages count on it. */
+#define TIMELINE_MAX_BYTES	(192 * 1024)
 
 /*
  * r drawn width px wide (clamped to the widths above; 0: the default),

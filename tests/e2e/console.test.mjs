@@ -234,3 +234,60 @@ test('console: public apps have no secret; apps made with --owner show up in the
   assert.equal(badcat.status, 2);
   assert.match(badcat.stderr, /unknown category/);
 });
+
+test('console: the Twitch rules tab, for the app\'s owner only: the report, its timeline, its periods', async () => {
+  const app = createApp(db, 'Rosa <Rules>', ['http://localhost:3000'], ['--owner', 'rosa']);
+  const b = await consoleAs('rosa');
+  const settings = await b.get(`/console/app?client_id=${app.client_id}`);
+  assert.match(settings.text, new RegExp(`<nav class="tabs" aria-label="This app"><a href="/console/app\\?client_id=${app.client_id}" aria-current="page">Settings</a><a href="/console/app/rules\\?client_id=${app.client_id}">Twitch rules</a></nav>`));
+  const page = (q = '') => b.get(`/console/app/rules?client_id=${app.client_id}${q}`);
+  // Nothing yet: every rule not exercised, and how to start.
+  const empty = await page();
+  assert.equal(empty.status, 200);
+  assert.match(empty.text, /<title>Rosa &lt;Rules&gt; - twauth<\/title>/);
+  assert.match(empty.text, /aria-current="page">Twitch rules</);
+  assert.match(empty.text, new RegExp(`Nothing is recorded for this app yet\\. Point it at this server \\(issuer <code>${server.url}/oauth2</code>`));
+  assert.match(empty.text, />Nothing recorded yet<\/text>/);
+  assert.equal(empty.text.match(/<li class="rule idle" id="rule-[a-z-]+">/g).length, 7);
+  assert.match(empty.text, /<span class="badge idle">not exercised<\/span><b>A user token in use is validated/);
+  assert.match(empty.text, new RegExp(`<code>twauth chaos revoke --app ${app.client_id} --all</code>`));
+  assert.match(empty.text, /id="no-token-errors"/);
+  // Two pictures, one for a wide card and one for a phone, neither with a style or a script.
+  assert.equal(empty.text.match(/<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" class="timeline"/g).length, 2);
+  assert.match(empty.text, /<figure class="tl-wide"><svg [^>]*viewBox="0 0 950 /);
+  assert.match(empty.text, /<figure class="tl-narrow"><svg [^>]*viewBox="0 0 340 /);
+  assert.doesNotMatch(empty.text, /<script|style=/);
+
+  // What the app does shows a second later: its token, a bar of the timeline.
+  const tok = await appToken(app.client_id, app.client_secret);
+  assert.equal((await validate(server, tok.json.access_token)).status, 200);
+  await new Promise((r) => setTimeout(r, 1300));
+  const seen = await page();
+  assert.doesNotMatch(seen.text, /Nothing is recorded/);
+  assert.match(seen.text, /id="rules-summary"><span class="badge kept">No rule broken<\/span>/);
+  assert.equal(seen.text.match(/<g class="tl-token"><title>app token/g).length, 2);
+  assert.match(seen.text, /<li class="rule kept" id="rule-no-secret-in-browser">/);
+  assert.match(seen.text, /Showing <b aria-current="true">everything recorded<\/b> &middot; <a href="\/console\/app\/rules\?client_id=[0-9a-z]+&amp;since=1d">the last day<\/a>/);
+  const hour = await page('&since=1h');
+  assert.match(hour.text, /<b aria-current="true">the last hour<\/b>/);
+  assert.equal(hour.text.match(/<g class="tl-token">/g).length, 2);
+  // An unknown period is the default one.
+  assert.match((await page('&since=forever')).text, /<b aria-current="true">everything recorded<\/b>/);
+
+  // Another user, and an app that does not exist: nothing there for them.
+  const sven = await consoleAs('sven');
+  const other = await sven.get(`/console/app/rules?client_id=${app.client_id}`);
+  assert.equal(other.status, 404);
+  assert.doesNotMatch(other.text, /Rosa|tl-token/);
+  assert.equal((await b.get('/console/app/rules?client_id=nosuchapp')).status, 404);
+  assert.equal((await b.get('/console/app/rules')).status, 404);
+  // Signed out: the sign-in form, which comes back to the tab.
+  const anon = new Browser(server.url);
+  const login = await anon.get(`/console/app/rules?client_id=${app.client_id}`);
+  assert.match(login.text, /name="password"/);
+  const back = await anon.post(`/console/app/rules?client_id=${app.client_id}`,
+    { step: 'login', csrf: csrfOf(login.text), login: 'rosa', password: 'correct horse battery' });
+  assert.equal(back.status, 303);
+  assert.equal(back.location, `/console/app/rules?client_id=${app.client_id}`);
+  assert.equal((await anon.get(back.location)).status, 200);
+});

@@ -1,6 +1,7 @@
 // The developer console in a real browser (Debian's chromium via
 // playwright-core): register an app, make its secret, use that secret for
-// an app token, delete the app.  Screenshots of each page, on a desktop and
+// an app token, delete the app; an app's Twitch rules tab after real
+// requests, with its timeline.  Screenshots of each page, on a desktop and
 // a phone, under the test output.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  startServer, createUser, postForm, read, validate, freshDb,
+  startServer, createUser, createApp, postForm, read, validate, freshDb, appToken, userTokens,
 } from './lib/harness.mjs';
 
 const CHROMIUM = process.env.TWAUTH_CHROMIUM || '/usr/bin/chromium';
@@ -17,10 +18,10 @@ const shots = path.join(process.env.TWAUTH_TEST_OUT
 mkdirSync(shots, { recursive: true });
 const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 
-let server, browser;
+let server, browser, db;
 
 before(async () => {
-  const db = freshDb();
+  db = freshDb();
   createUser(db, 'Developer', 'correct horse battery', ['--display-name', 'Developer']);
   server = await startServer({ db });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -106,4 +107,130 @@ test('console on a phone: the list and the form fit the screen', async () => {
   assert.match(res.headers()['content-security-policy'], /frame-ancestors 'none'/);
   assert.equal(res.headers()['cache-control'], 'no-store');
   await ctx.close();
+});
+
+// Everything a page loaded, and what the browser complained of (a CSP
+// violation is a console error): the rules page must load itself and its
+// stylesheet, nothing else, and run no script.
+function watch(page) {
+  const seen = { requests: [], errors: [] };
+  page.on('request', (r) => seen.requests.push({ url: r.url(), type: r.resourceType() }));
+  page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(m.text()); });
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  return seen;
+}
+
+// The page as a person sees it at this size: the timeline that shows fits,
+// the other is hidden, nothing scrolls sideways, nothing else is loaded.
+async function checkRulesPage(page, seen, shown, hidden) {
+  assert.equal(await page.title(), 'Rules Bot - twauth');
+  assert.equal(await page.locator('ol.rules li.rule').count(), 7);
+  assert.equal((await page.textContent('#rule-stop-dead-token .badge')).trim(), 'broken');
+  assert.match(await page.textContent('#rule-stop-dead-token .advice'), /What to change:/);
+  assert.match(await page.textContent('#rule-stop-dead-token .evidence'), /request \S+/);
+  assert.equal((await page.textContent('#rule-device-interval .badge')).trim(), 'not exercised');
+  assert.match(await page.textContent('#rules-summary'), /1 of 7 broken/);
+  const svg = page.locator(`.${shown} svg.timeline`);
+  assert.ok(await svg.isVisible(), `the ${shown} timeline shows`);
+  assert.ok(!(await page.locator(`.${hidden} svg.timeline`).isVisible()), `the ${hidden} one does not`);
+  // A bar for each token: the app token and the user's two.
+  assert.equal(await svg.locator('g.tl-token').count(), 3);
+  assert.equal(await svg.locator('path.tl-401').count(), 1);
+  assert.equal(await svg.locator('path.tl-write').count(), 1);
+  const box = await svg.boundingBox();
+  const width = await page.evaluate(() => window.innerWidth);
+  assert.ok(box.x >= 0 && box.x + box.width <= width, `the timeline (${box.x}+${box.width}) fits ${width}`);
+  assert.ok(box.height > 100, `the timeline is ${box.height}px tall`);
+  const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
+  assert.equal(await page.locator('script').count(), 0);
+  for (const r of seen.requests) {
+    assert.ok(r.url.startsWith(server.url), `loaded from elsewhere: ${r.url}`);
+    assert.ok(['document', 'stylesheet'].includes(r.type), `loaded a ${r.type}: ${r.url}`);
+  }
+  assert.deepEqual(seen.errors, []);
+}
+
+test('the Twitch rules tab after real requests: rules, timeline, desktop and phone', async () => {
+  const app = createApp(db, 'Rules Bot', ['http://localhost:3000'], ['--owner', 'developer']);
+  createUser(db, 'viewer_rules');
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  const helix = (p, token, init = {}) => fetch(`${server.url}/helix/${p}`, { ...init,
+    headers: { Authorization: `Bearer ${token}`, 'Client-Id': app.client_id, ...init.headers } });
+  // An app token, validated, used at Helix.
+  const appTok = await appToken(server, app);
+  assert.equal((await validate(server, appTok)).status, 200);
+  assert.equal((await helix('users?login=viewer_rules', appTok)).status, 200);
+  await pause(1500);
+  // A user's token: validated, read with, a channel changed (a write).
+  const scope = 'channel:manage:broadcast';
+  const first = await userTokens(server, app, 'viewer_rules', { scope });
+  assert.equal((await validate(server, first.access_token)).status, 200);
+  const me = (await read(helix('users', first.access_token))).json.data[0];
+  await pause(1500);
+  const patched = await helix(`channels?broadcaster_id=${me.id}`, first.access_token, {
+    method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"title":"Rules lab"}' });
+  assert.equal(patched.status, 204);
+  await pause(1500);
+  // The grant ends (as Twitch may end one at any time); the app keeps sending the token.
+  await read(postForm(`${server.url}/oauth2/revoke`, { client_id: app.client_id, token: first.refresh_token }));
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await helix('users', first.access_token)).status, 401);
+    await pause(700);
+  }
+  // Then it signs the user in again and carries on.
+  const second = await userTokens(server, app, 'viewer_rules', { scope });
+  assert.equal((await validate(server, second.access_token)).status, 200);
+  assert.equal((await helix('users', second.access_token)).status, 200);
+  await pause(1300);	// the record is written once a second
+
+  const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await desktop.newPage();
+  await page.goto(`${server.url}/console`);
+  await page.fill('#login', 'developer');
+  await page.fill('#password', 'correct horse battery');
+  await page.click('button[type=submit]');
+  await page.click(`a[href="/console/app?client_id=${app.client_id}"]`);
+  await page.click('nav.tabs a:has-text("Twitch rules")');
+  await page.waitForSelector('ol.rules');
+  assert.equal(new URL(page.url()).pathname, '/console/app/rules');
+  const seen = watch(page);
+  await page.reload();
+  await checkRulesPage(page, seen, 'tl-wide', 'tl-narrow');
+  assert.equal(await page.getAttribute('nav.tabs a[aria-current=page]', 'href'),
+    `/console/app/rules?client_id=${app.client_id}`);
+  // Both pictures are well-formed XML (the browser's own parser), with no script in them.
+  const html = await (await page.request.get(page.url())).text();
+  const pictures = html.match(/<svg[\s\S]*?<\/svg>/g);
+  assert.equal(pictures.length, 2);
+  for (const text of pictures) {
+    const problems = await page.evaluate((t) => {
+      const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+      return doc.getElementsByTagName('parsererror').length;
+    }, text);
+    assert.equal(problems, 0);
+    assert.doesNotMatch(text, /<script|style=|href=/);
+  }
+  await page.screenshot({ path: path.join(shots, 'rules-desktop.png'), fullPage: true });
+  await page.screenshot({ path: path.join(shots, 'rules-desktop-top.png') });
+  await page.locator('.tl-wide svg').screenshot({ path: path.join(shots, 'rules-timeline-desktop.png') });
+  // The picture follows the theme, as the page does.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(shots, 'rules-desktop-dark.png') });
+  await desktop.close();
+
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true,
+    deviceScaleFactor: 2 });
+  const small = await phone.newPage();
+  await small.goto(`${server.url}/console/app/rules?client_id=${app.client_id}`);
+  await small.fill('#login', 'developer');
+  await small.fill('#password', 'correct horse battery');
+  await small.click('button[type=submit]');
+  await small.waitForSelector('ol.rules');
+  const phoneSeen = watch(small);
+  await small.reload();
+  await checkRulesPage(small, phoneSeen, 'tl-narrow', 'tl-wide');
+  await small.screenshot({ path: path.join(shots, 'rules-phone.png'), fullPage: true });
+  await small.screenshot({ path: path.join(shots, 'rules-phone-top.png') });
+  await phone.close();
 });

@@ -443,6 +443,70 @@ timeline_is_bounded(void)
 	free(rows);
 }
 
+/*
+ * The largest picture a record can make: every row full, every mark kind
+ * in every other slot, every string as long as it may be and all of it
+ * escaped five bytes for one.  TIMELINE_MAX_BYTES is what a page may count on.
+ */
+static void
+timeline_worst_case_is_bounded(void)
+{
+	enum { KINDS = 4, PER = TW_TIMELINE_MAX_MARKS / 2 };
+	static const char *const kinds[KINDS][2] = {
+		{ "validated", "" }, { "helix", "GET users" }, { "helix", "PATCH channels" },
+		{ "helix_dead", "GET users" },
+	};
+	size_t n_rows = TW_TIMELINE_MAX_TOKENS * KINDS * PER, k = 0, len;
+	struct token_life tokens[TW_TIMELINE_MAX_TOKENS];
+	struct chaos_event chaos[TW_TIMELINE_MAX_CHAOS];
+	struct store_audit_row *rows = calloc(n_rows, sizeof(*rows));
+	const int64_t span = 100 * MIN, step = span / TW_TIMELINE_MAX_MARKS;
+	struct audit_report r;
+	char amps[TW_AUDIT_DETAIL_MAX + 1], id[TW_AUDIT_TOKEN_ID_LEN + 1];
+	char *svg;
+
+	memset(amps, '&', sizeof(amps) - 1);
+	amps[sizeof(amps) - 1] = '\0';
+	memset(&r, 0, sizeof(r));
+	for (int i = 0; i < TW_TIMELINE_MAX_TOKENS; i++) {
+		snprintf(id, sizeof(id), "&&&&&&&&&&%02d", i);
+		tokens[i] = life(id, INT64_MAX - i, T0, T0 + span, T0 + span / 2, amps);
+		for (int kind = 0; kind < KINDS; kind++)
+			for (int s = 0; s < PER; s++) {
+				int64_t at = T0 + (2 * s) * step + step / 2;
+
+				rows[k++] = row(kinds[kind][0], 1, id, kinds[kind][1], 1, at, at);
+			}
+	}
+	for (int i = 0; i < TW_TIMELINE_MAX_CHAOS; i++) {
+		memset(&chaos[i], 0, sizeof(chaos[i]));
+		chaos[i].at = T0 + i * (span / TW_TIMELINE_MAX_CHAOS);
+		chaos[i].user_id = INT64_MAX;
+		chaos[i].recovered = 1;
+		chaos[i].recovered_after_ms = 5 * MIN;
+		memcpy(chaos[i].reason, amps, sizeof(chaos[i].reason));
+		memset(chaos[i].request, '&', TW_MAX_REQUEST_ID);
+		memset(chaos[i].recovery_request, '&', TW_MAX_REQUEST_ID);
+	}
+	r.tokens = tokens;
+	r.n_tokens = TW_TIMELINE_MAX_TOKENS;
+	r.chaos = chaos;
+	r.n_chaos = TW_TIMELINE_MAX_CHAOS;
+	r.rows = rows;
+	r.n_rows = n_rows;
+	snprintf(r.client_id, sizeof(r.client_id), "%.*s", TW_ID_LEN, amps);
+	for (size_t w = TIMELINE_WIDTH_MIN; w <= TIMELINE_WIDTH_MAX; w += 100) {
+		svg = timeline_svg(&r, w, &len);
+		CHECK(well_formed(svg));
+		CHECK(count(svg, "<g class=\"tl-token\">") == TW_TIMELINE_MAX_TOKENS);
+		CHECK(len < TIMELINE_MAX_BYTES);
+		if (w == TIMELINE_WIDTH_MAX)
+			printf("    (the largest picture: %zu bytes)\n", len);
+		free(svg);
+	}
+	free(rows);
+}
+
 static void
 timeline_checker_refuses_broken_xml(void)
 {
@@ -467,4 +531,5 @@ suite_timeline(void)
 	RUN(timeline_empty_says_nothing_yet);
 	RUN(timeline_widths_are_clamped);
 	RUN(timeline_is_bounded);
+	RUN(timeline_worst_case_is_bounded);
 }
