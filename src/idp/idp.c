@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hash.h"
 #include "../common/log.h"
 #include "../common/xmalloc.h"
 #include "audit.h"
@@ -104,18 +103,4 @@ struct audit *
 idp_audit(struct idp *idp)
 {
 	return idp->audit;
-}
-
-void
-idp_token_id(const char *token, size_t len, char out[TW_AUDIT_TOKEN_ID_LEN + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	uint8_t digest[HASH_LEN];
-
-	hash_sha256(token, len, digest);
-	for (size_t i = 0; i < TW_AUDIT_TOKEN_ID_LEN / 2; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xf];
-	}
-	out[TW_AUDIT_TOKEN_ID_LEN] = '\0';
 }

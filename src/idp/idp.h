@@ -249,6 +249,7 @@ struct idp_token_info {
 	char	 login[TW_LOGIN_MAX + 1];
 	char	*scopes;		/* space-separated; owned */
 	int64_t	 expires_in;
+	char	 token_id[TW_AUDIT_TOKEN_ID_LEN + 1];	/* for the record, live or not */
 };
 
 void idp_token_info_clear(struct idp_token_info *info);
@@ -486,6 +487,7 @@ struct idp_helix_caller {
 	char	 client_id[TW_ID_LEN + 1];
 	int64_t	 user_id;		/* 0 for an app token */
 	char	*scopes;		/* owned */
+	char	 token_id[TW_AUDIT_TOKEN_ID_LEN + 1];	/* for the record, live or not */
 };
 
 /*
