@@ -29,6 +29,8 @@ static const struct {
 	{ "keys", &keys_cmd, NULL,
 	    "list and rotate the keys that sign OpenID Connect id_tokens" },
 	{ "db", &db_cmd, NULL, "back up and check the database" },
+	{ "chaos", &chaos_cmd, NULL,
+	    "end tokens now, as Twitch would, to test how apps cope" },
 	{ "token", NULL, cmd_token, "get a token in any flow, keep it, print it (client)" },
 	{ "validate", &validate_cmd, NULL, "ask the issuer whether a token is valid (client)" },
 	{ "refresh", &refresh_cmd, NULL, "refresh a stored token now (client)" },
@@ -50,7 +52,7 @@ usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
-	    "The server commands (serve, app, user, keys, db) take --db PATH (or\n"
+	    "The server commands (serve, app, user, keys, db, chaos) take --db PATH (or\n"
 	    "$TWAUTH_DB) to choose the database: an SQLite file (the default is\n"
 	    CLI_DEFAULT_DB ") or a postgres:// URI.\n"
 	    "The client commands talk to https://id.twitch.tv, or to --issuer URL.\n"
