@@ -48,6 +48,8 @@ idp_new(struct store *store, const struct idp_config *cfg)
 	idp_page_key_init(idp);
 	if (cfg->audit && (idp->audit = audit_new(store)) == NULL)
 		log_warn("audit: no thread to write the record; recording is off");
+	if (cfg->chaos_token_errors > 0)
+		idp->chaos_gate = idp_chaos_gate_new();
 	return idp;
 }
 
@@ -57,6 +59,7 @@ idp_free(struct idp *idp)
 	if (idp == NULL)
 		return;
 	audit_free(idp->audit);
+	idp_chaos_gate_free(idp->chaos_gate);
 	throttle_free(idp->login_throttle);
 	throttle_free(idp->addr_throttle);
 	throttle_free(idp->client_throttle);

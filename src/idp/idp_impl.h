@@ -22,7 +22,16 @@ struct idp {
 	char			 key_kid[TW_KID_LEN + 1];
 	EVP_PKEY		*key;			/* decrypted signing key, cached */
 	struct audit		*audit;			/* NULL: not recording */
+	struct chaos_gate	*chaos_gate;		/* chaos_token.c; NULL: no 503s */
 };
+
+/* ---- chaos (chaos.c, chaos_token.c) ---- */
+
+/* True with the chance num/den (den > 0), from the CSPRNG. */
+int idp_chaos_chance(uint64_t num, uint64_t den);
+/* The token endpoint's memory of its 503s, for --chaos-token-errors > 0. */
+struct chaos_gate *idp_chaos_gate_new(void);
+void idp_chaos_gate_free(struct chaos_gate *g);
 
 /* ---- the grants of the token endpoints (grants.c has their table) ---- */
 
