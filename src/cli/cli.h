@@ -126,7 +126,7 @@ int cli_write_svg(const char *path, const struct audit_report *r) MUST_CHECK;
 
 /* The commands: cli_run's, and those that read their arguments their own way. */
 extern const struct cli_cmd app_cmd, user_cmd, keys_cmd, db_cmd, validate_cmd, refresh_cmd,
-    revoke_cmd, api_cmd, exec_cmd, configure_cmd;
+    revoke_cmd, api_cmd, exec_cmd, configure_cmd, chaos_cmd;
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);	/* token, and token list */
 int cmd_completion(int argc, char **argv);

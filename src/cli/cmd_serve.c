@@ -21,6 +21,7 @@ cmd_serve(int argc, char **argv)
 	struct idp *idp = NULL;
 	char *cert = NULL, *key = NULL, why[512];
 	struct purger *purger = NULL;
+	struct chaos_thread *chaos = NULL;
 	const char *db;
 	int rc = EXIT_USAGE;
 	enum idp_err err;
@@ -65,9 +66,16 @@ cmd_serve(int argc, char **argv)
 	if (o.scfg.mock_api_compat)
 		log_warn("--mock-api-compat: POST /auth/authorize hands out user tokens without "
 		    "asking the user; for tests only");
+	if (o.chaos_rate_units > 0 || o.icfg.chaos_token_errors > 0)
+		log_warn("chaos: user tokens end at random (--chaos-rate %s), token requests "
+		    "fail at random (--chaos-token-errors %s); for tests only",
+		    o.chaos_rate ? o.chaos_rate : "0",
+		    o.chaos_token_errors ? o.chaos_token_errors : "0");
 	purger = purger_start(idp, o.purge_interval);
+	chaos = chaos_thread_start(idp, o.chaos_rate_units);
 	rc = server_run(&o.scfg, idp) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
+	chaos_thread_stop(chaos);
 	purger_stop(purger);
 	cli_close(st, idp);
 	free(cert);

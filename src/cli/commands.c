@@ -12,6 +12,7 @@ const struct cli_command cli_commands[] = {
 	{ "keys", &keys_cmd, NULL,
 	    "list and rotate the keys that sign OpenID Connect id_tokens" },
 	{ "db", &db_cmd, NULL, "back up and check the database" },
+	{ "chaos", &chaos_cmd, NULL, "end tokens now, as Twitch would, to test how apps cope" },
 	{ "token", NULL, cmd_token, "get a token in any flow, keep it, print it (client)" },
 	{ "validate", &validate_cmd, NULL, "ask the issuer whether a token is valid (client)" },
 	{ "refresh", &refresh_cmd, NULL, "refresh a stored token now (client)" },

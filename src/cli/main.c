@@ -26,7 +26,7 @@ usage(FILE *f)
 	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fputs("\n"
-	    "The server commands (serve, app, user, keys, db) take --db PATH (or\n"
+	    "The server commands (serve, app, user, keys, db, chaos) take --db PATH (or\n"
 	    "$TWAUTH_DB) to choose the database: an SQLite file (the default is\n"
 	    CLI_DEFAULT_DB ") or a postgres:// URI.\n"
 	    "The client commands talk to https://id.twitch.tv, or to --issuer URL.\n"

@@ -10,6 +10,7 @@
 
 #include "../common/limits.h"
 #include "../common/log.h"
+#include "../common/num.h"
 #include "../common/url.h"
 #include "../http/forwarded.h"
 #include "../http/listen.h"
@@ -53,6 +54,34 @@ canon_proxy(const char *flag, const char *v, char *out, size_t len)
 	if (addr_canon(v, out, len) == 0)
 		return 0;
 	cli_error("%s wants an IPv4 or IPv6 address, not '%s'", flag, v);
+	return -1;
+}
+
+/* A fraction from 0 to 1 (--chaos-rate, --chaos-token-errors), in units of 1/TW_CHAOS_ONE. */
+static int
+parse_fraction(const char *v, unsigned *out)
+{
+	int64_t n;
+
+	if (v == NULL) {
+		*out = 0;
+		return 0;
+	}
+	if (num_parse_decimal(v, TW_CHAOS_DIGITS, TW_CHAOS_ONE, &n) == -1)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int
+check_fraction(const char *flag, const char *v)
+{
+	unsigned n;
+
+	if (parse_fraction(v, &n) == 0)
+		return 0;
+	cli_error("%s takes a fraction from 0 to 1 (at most %d decimals, e.g. 0.05), not '%s'",
+	    flag, TW_CHAOS_DIGITS, v);
 	return -1;
 }
 
@@ -108,6 +137,10 @@ const struct opt serve_options[] = {
 	    .min = 1, .max = 10LL * 365 * 86400,
 	    .help = "lifetime of app access tokens; the default is about 60 days, as on "
 	    "Twitch" },
+	{ "user-token-ttl", I64(icfg.user_token_ttl), .arg = "SECS",
+	    .min = TW_USER_TOKEN_TTL_MIN, .max = TW_USER_TOKEN_TTL_MAX,
+	    .help = "lifetime of user access tokens; the default is Twitch's 4 hours; a "
+	    "minute or two makes an app refresh within a test" },
 	{ "device-code-ttl", I64(icfg.device_code_ttl), .arg = "SECS", .min = 1, .max = 86400,
 	    .help = "how long a device code waits for its user; the default is Twitch's" },
 	{ "id-token-ttl", I64(icfg.id_token_ttl), .arg = "SECS", .min = 60, .max = 86400,
@@ -183,6 +216,18 @@ const struct opt serve_options[] = {
 	    "signed in as a login before is spared that login's limit, never its "
 	    "address's" },
 
+	{ "chaos-rate", STR(chaos_rate), .arg = "R", .check = check_fraction,
+	    .unset = "0, off", .group = SERVE_CHAOS,
+	    .help = "end live user tokens at random: each user grant of every app is ended "
+	    "with the chance R (0 to 1) per minute, for a reason drawn from those of 'twauth "
+	    "chaos' (expire, revoke, disconnect, passwd); each ending is logged and recorded "
+	    "with a request id" },
+	{ "chaos-token-errors", STR(chaos_token_errors), .arg = "R", .check = check_fraction,
+	    .unset = "0, off", .group = SERVE_CHAOS,
+	    .help = "answer that share (0 to 1) of POST /oauth2/token requests 503 with "
+	    "Retry-After: " TW_STR(TW_CHAOS_RETRY_AFTER) ", before anything is looked up or "
+	    "spent; the app's next token request is recorded with how long it waited" },
+
 	{ "config", STR(config), .arg = "FILE", .group = SERVE_RUN, .flags = OPT_FILE,
 	    .help = "read options from FILE first (see above)" },
 	{ "check-config", ON(check_only), .group = SERVE_RUN, .flags = OPT_ARGV,
@@ -212,6 +257,10 @@ serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 {
 	serve_opts_defaults(o);
 	if (opt_parse(serve_options, argc, argv, "TWAUTH_", o, &o->src) == -1)
+		return -1;
+	/* The rows' check passed them: these cannot fail. */
+	if (parse_fraction(o->chaos_rate, &o->chaos_rate_units) == -1 ||
+	    parse_fraction(o->chaos_token_errors, &o->icfg.chaos_token_errors) == -1)
 		return -1;
 	if ((o->cert_path == NULL) != (o->key_path == NULL)) {
 		cli_error("HTTPS needs both --tls-cert and --tls-key");
@@ -285,6 +334,10 @@ serve_opts_usage(FILE *f)
 	    "count; memory stays bounded, and a key still waiting is never forgotten to\n"
 	    "make room: with no room, a newcomer waits instead):\n", f);
 	opt_usage(f, serve_options, SERVE_LIMITS, &defaults);
+	fputs("\n"
+	    "Chaos, to test that apps are \"prepared for the token to become invalid at any\n"
+	    "time\" (also 'twauth chaos', at will; both off by default):\n", f);
+	opt_usage(f, serve_options, SERVE_CHAOS, &defaults);
 	fputs("\n", f);
 	opt_usage(f, serve_options, SERVE_RUN, &defaults);
 	fputs("\n"

@@ -21,6 +21,9 @@ struct serve_opts {
 	const char		*key_path;
 	const char		*config;	/* read by optsource_build */
 	unsigned		 purge_interval;
+	const char		*chaos_rate;		/* --chaos-rate as given */
+	unsigned		 chaos_rate_units;	/* ... in units of 1/TW_CHAOS_ONE */
+	const char		*chaos_token_errors;	/* into icfg.chaos_token_errors */
 	unsigned		 db_timeout;	/* seconds */
 	int			 durability;	/* enum serve_durability */
 	struct store_config	 stcfg;		/* from the two above */
@@ -35,7 +38,7 @@ struct serve_opts {
 enum serve_durability { DURABILITY_FULL, DURABILITY_RELAXED };
 
 /* --help prints the rows a group at a time, each under its own heading. */
-enum serve_group { SERVE_MAIN, SERVE_LIMITS, SERVE_RUN, SERVE_GROUP__MAX };
+enum serve_group { SERVE_MAIN, SERVE_LIMITS, SERVE_CHAOS, SERVE_RUN, SERVE_GROUP__MAX };
 
 /* The table, ended by a row whose name is NULL. */
 extern const struct opt serve_options[];

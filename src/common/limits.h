@@ -167,6 +167,30 @@
 #define TW_TIMELINE_MAX_MARKS	160
 /* Chaos events the console's Twitch rules page lists (the newest; the rest counted). */
 #define TW_CONSOLE_MAX_CHAOS	50
+
+/*
+ * Ending tokens on purpose (src/idp/chaos.c).  Fractions (serve
+ * --chaos-rate, --chaos-token-errors) are read with at most
+ * TW_CHAOS_DIGITS decimals, in units of 1/TW_CHAOS_ONE, from 0 to 1.  The
+ * serve thread wakes every TW_CHAOS_TICK_MS and looks at TW_CHAOS_SCAN_MAX
+ * grants at most each time (past that many, each is looked at less often);
+ * twauth chaos --all reads grants TW_CHAOS_PAGE at a time.  The token
+ * endpoint remembers the last chaos 503 of TW_CHAOS_RETRY_SLOTS client ids
+ * (a newer one takes an older one's slot), and says a retry's wait in whole
+ * seconds, up to TW_CHAOS_RETRY_MAX_WAIT.  serve --user-token-ttl lies in
+ * TW_USER_TOKEN_TTL_MIN to TW_USER_TOKEN_TTL_MAX seconds.
+ */
+#define TW_CHAOS_DIGITS		6
+#define TW_CHAOS_ONE		1000000
+#define TW_CHAOS_TICK_MS	1000
+#define TW_CHAOS_SCAN_MAX	1000
+#define TW_CHAOS_PAGE		500
+#define TW_CHAOS_RETRY_SLOTS	1024
+#define TW_CHAOS_RETRY_MAX_WAIT	60
+#define TW_CHAOS_RETRY_AFTER	1	/* the 503's Retry-After, seconds */
+#define TW_CHAOS_REQUEST_ID_LEN	16	/* random characters after "chaos-" */
+#define TW_USER_TOKEN_TTL_MIN	60
+#define TW_USER_TOKEN_TTL_MAX	86400
 #define TW_CATCHER_MAX_BODY	(16 * 1024)	/* the implicit page posts the fragment */
 #define TW_CATCHER_TIMEOUT	10		/* seconds idle, or to send a request */
 #define TW_CATCHER_MAX_CONNECTIONS 16

@@ -130,16 +130,16 @@ note_call(struct request *req, enum idp_err err, const char *cid,
 	snprintf(what, sizeof(what), "%s %s", req_method(req),
 	    strncmp(path, "/helix/", 7) == 0 ? path + 7 : path);
 	if (err == IDP_ERR_HELIX_INVALID_TOKEN && token->p != NULL && cid != NULL)
-		http_note(req, AUDIT_HELIX_DEAD, cid, 0, token, what);
+		http_note(req, AUDIT_HELIX_DEAD, cid, 0, c->token_id, what);
 	if (err != IDP_OK) {
 		if (token->p == NULL)
 			http_note_url_token(req, cid, 0);
 		return;
 	}
-	http_note(req, AUDIT_HELIX, c->client_id, c->user_id, token, what);
+	http_note(req, AUDIT_HELIX, c->client_id, c->user_id, c->token_id, what);
 	http_note_url_token(req, c->client_id, c->user_id);
 	if (c->user_id == 0 && http_from_browser(req))
-		http_note(req, AUDIT_APP_TOKEN_FROM_BROWSER, c->client_id, 0, token, what);
+		http_note(req, AUDIT_APP_TOKEN_FROM_BROWSER, c->client_id, 0, c->token_id, what);
 }
 
 /* The caller, from Authorization: Bearer and Client-Id; replies if not. */

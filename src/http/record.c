@@ -22,16 +22,11 @@ http_from_browser(struct request *req)
 
 void
 http_note(struct request *req, enum audit_kind kind, const char *client_id, int64_t user_id,
-    const struct str *token, const char *detail)
+    const char *token_id, const char *detail)
 {
-	char id[TW_AUDIT_TOKEN_ID_LEN + 1] = "";
 	struct audit_fact f = { .kind = kind, .client_id = client_id, .user_id = user_id,
-	    .token_id = id, .detail = detail, .request_id = req_id(req) };
+	    .token_id = token_id, .detail = detail, .request_id = req_id(req) };
 
-	if (idp_audit(req_idp(req)) == NULL)
-		return;
-	if (token != NULL && token->p != NULL && token->len > 0)
-		idp_token_id(token->p, token->len, id);
 	idp_note(req_idp(req), &f);
 }
 
@@ -42,7 +37,8 @@ void
 http_note_url_token(struct request *req, const char *client_id, int64_t user_id)
 {
 	const char *q = req_query(req);
-	struct str token;
+	char id[TW_AUDIT_TOKEN_ID_LEN + 1];
+	const char *token;
 
 	if (q == NULL || idp_audit(req_idp(req)) == NULL)
 		return;
@@ -52,9 +48,9 @@ http_note_url_token(struct request *req, const char *client_id, int64_t user_id)
 		for (const char *p = q; (p = strstr(p, token_params[i])) != NULL; p += len)
 			if ((p == q || p[-1] == '&') && p[len] == '=') {
 				/* Named by its id, so that whose it is can be found. */
-				token.p = p + len + 1;
-				token.len = strcspn(token.p, "&");
-				http_note(req, AUDIT_TOKEN_IN_URL, client_id, user_id, &token,
+				token = p + len + 1;
+				idp_token_id(token, strcspn(token, "&"), id);
+				http_note(req, AUDIT_TOKEN_IN_URL, client_id, user_id, id,
 				    req_path(req));
 				return;
 			}

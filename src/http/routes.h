@@ -82,9 +82,9 @@ void http_token_reply(struct request *req, enum idp_err err,
 /* The record of what apps do (record.c; src/idp/audit.h). */
 /* Whether req came from a browser: Origin, or Sec-Fetch-Site. */
 int http_from_browser(struct request *req);
-/* Notes kind for client_id and user_id, the token (NULL: none) by its id, detail. */
+/* Notes kind for client_id and user_id, the token by its id (NULL: none), detail. */
 void http_note(struct request *req, enum audit_kind kind, const char *client_id,
-    int64_t user_id, const struct str *token, const char *detail);
+    int64_t user_id, const char *token_id, const char *detail);
 /* Notes a token carried in req's query string (access_token=, oauth_token=, token=). */
 void http_note_url_token(struct request *req, const char *client_id, int64_t user_id);
 

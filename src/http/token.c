@@ -168,7 +168,7 @@ http_shaped_error(struct request *req, enum idp_err err, const char *detail,
 {
 	char retry[32];
 
-	if (err == IDP_ERR_CLIENT_THROTTLED) {
+	if (err == IDP_ERR_CLIENT_THROTTLED || err == IDP_ERR_TOKEN_CHAOS) {
 		snprintf(retry, sizeof(retry), "%lld", (long long)shape->retry_after);
 		req_add_header(req, "Retry-After", retry);
 	}
@@ -213,7 +213,9 @@ http_token(struct request *req)
 	http_token_request(req, &tr, addr, sizeof(addr), &basic);
 	http_issuer(req, issuer, sizeof(issuer));
 	tr.issuer = issuer;
-	err = idp_token_start(req_idp(req), &tr, &w->resp, &w->pending, req_wake, req);
+	/* serve --chaos-token-errors, before anything is looked up or spent. */
+	if ((err = idp_chaos_token(req_idp(req), &tr, &w->resp)) == IDP_OK)
+		err = idp_token_start(req_idp(req), &tr, &w->resp, &w->pending, req_wake, req);
 	if (w->pending != NULL) {
 		http_basic_clear(&basic);	/* Basic never waits: idp_token_start */
 		req_park(req, token_committed, w);

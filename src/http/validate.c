@@ -34,10 +34,10 @@ http_validate(struct request *req)
 	err = idp_validate(req_idp(req), token.p, token.len, &info);
 	metrics_count(err == IDP_OK ? M_VALIDATIONS_OK : M_VALIDATIONS_REFUSED, 1);
 	if (err == IDP_OK) {
-		http_note(req, AUDIT_VALIDATED, info.client_id, info.user_id, &token, NULL);
+		http_note(req, AUDIT_VALIDATED, info.client_id, info.user_id, info.token_id, NULL);
 		http_note_url_token(req, info.client_id, info.user_id);
 	} else if (err == IDP_ERR_INVALID_ACCESS_TOKEN)
-		http_note(req, AUDIT_VALIDATE_DEAD, NULL, 0, &token, NULL);
+		http_note(req, AUDIT_VALIDATE_DEAD, NULL, 0, info.token_id, NULL);
 	if (err != IDP_OK) {
 		req_reply_error(req, err);
 		return;

@@ -150,6 +150,8 @@ static const struct idp_err_info table[IDP_ERR__MAX] = {
 	[IDP_ERR_CLIENT_THROTTLED] = { 429,
 	    "Too many failed client authentications; wait a moment and try again",
 	    "temporarily_unavailable" },
+	[IDP_ERR_TOKEN_CHAOS] = { 503, "service unavailable; try again in a moment",
+	    "temporarily_unavailable" },
 	[IDP_ERR_UNAVAILABLE] = { 503, "service unavailable: the database failed; try again",
 	    "temporarily_unavailable" },
 };

@@ -100,6 +100,7 @@ enum idp_err {
 	IDP_ERR_SIGNIN_FAILED,
 	IDP_ERR_SIGNIN_THROTTLED,
 	IDP_ERR_CLIENT_THROTTLED,
+	IDP_ERR_TOKEN_CHAOS,		/* serve --chaos-token-errors: a 503 on purpose */
 	/* the store failed: never answer as if it had worked */
 	IDP_ERR_UNAVAILABLE,
 	IDP_ERR__MAX

@@ -23,7 +23,7 @@ idp_helix_auth(struct idp *idp, const char *token, size_t token_len,
 	memset(out, 0, sizeof(*out));
 	if (token == NULL || token_len == 0)
 		return IDP_ERR_HELIX_NO_TOKEN;
-	err = idp_live_token(idp, token, token_len, clock_now(), &tok);
+	err = idp_live_token(idp, token, token_len, clock_now(), &tok, out->token_id);
 	if (err == IDP_ERR_INVALID_ACCESS_TOKEN)
 		return IDP_ERR_HELIX_INVALID_TOKEN;
 	if (err != IDP_OK)

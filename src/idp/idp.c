@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hash.h"
 #include "../common/log.h"
 #include "../common/xmalloc.h"
 #include "audit.h"
@@ -49,6 +48,8 @@ idp_new(struct store *store, const struct idp_config *cfg)
 	idp_page_key_init(idp);
 	if (cfg->audit && (idp->audit = audit_new(store)) == NULL)
 		log_warn("audit: no thread to write the record; recording is off");
+	if (cfg->chaos_token_errors > 0)
+		idp->chaos_gate = idp_chaos_gate_new();
 	return idp;
 }
 
@@ -58,6 +59,7 @@ idp_free(struct idp *idp)
 	if (idp == NULL)
 		return;
 	audit_free(idp->audit);
+	idp_chaos_gate_free(idp->chaos_gate);
 	throttle_free(idp->login_throttle);
 	throttle_free(idp->addr_throttle);
 	throttle_free(idp->client_throttle);
@@ -104,18 +106,4 @@ struct audit *
 idp_audit(struct idp *idp)
 {
 	return idp->audit;
-}
-
-void
-idp_token_id(const char *token, size_t len, char out[TW_AUDIT_TOKEN_ID_LEN + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	uint8_t digest[HASH_LEN];
-
-	hash_sha256(token, len, digest);
-	for (size_t i = 0; i < TW_AUDIT_TOKEN_ID_LEN / 2; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xf];
-	}
-	out[TW_AUDIT_TOKEN_ID_LEN] = '\0';
 }

@@ -39,6 +39,11 @@ struct idp_config {
 	unsigned throttle_slots;
 	/* Record what apps do for the rules lab (audit.h); serve --no-audit clears it. */
 	int	audit;
+	/*
+	 * serve --chaos-token-errors: the share of POST /oauth2/token requests
+	 * answered 503 on purpose, in units of 1/TW_CHAOS_ONE (0: none).
+	 */
+	unsigned chaos_token_errors;
 	/* Seals the OIDC private keys in the database (keys.c); from a file. */
 	int	has_key_secret;
 	uint8_t	key_secret[TW_KEY_SECRET_LEN];
@@ -249,6 +254,7 @@ struct idp_token_info {
 	char	 login[TW_LOGIN_MAX + 1];
 	char	*scopes;		/* space-separated; owned */
 	int64_t	 expires_in;
+	char	 token_id[TW_AUDIT_TOKEN_ID_LEN + 1];	/* for the record, live or not */
 };
 
 void idp_token_info_clear(struct idp_token_info *info);
@@ -486,6 +492,7 @@ struct idp_helix_caller {
 	char	 client_id[TW_ID_LEN + 1];
 	int64_t	 user_id;		/* 0 for an app token */
 	char	*scopes;		/* owned */
+	char	 token_id[TW_AUDIT_TOKEN_ID_LEN + 1];	/* for the record, live or not */
 };
 
 /*
@@ -585,6 +592,81 @@ enum idp_err idp_device_decide(struct idp *idp, const struct store_user *user,
     MUST_CHECK;
 /* True if c is a character user codes are made of (for the page's input). */
 int idp_user_code_char(int c);
+
+/* ---- ending tokens on purpose (chaos.c, chaos_token.c, chaos_thread.c) ---- */
+
+/*
+ * Why tokens end, each as the real path ends them, so an app sees exactly
+ * what it would see on Twitch (docs: "be prepared for the token to become
+ * invalid at any time").
+ */
+enum idp_chaos_reason {
+	IDP_CHAOS_EXPIRE,	/* the access tokens expire now; the refresh token refreshes */
+	IDP_CHAOS_REVOKE,	/* they are revoked, as POST /oauth2/revoke of each does */
+	IDP_CHAOS_DISCONNECT,	/* the user disconnects the app at /settings/connections */
+	IDP_CHAOS_PASSWD,	/* the user changes their password: every grant and sign-in */
+	IDP_CHAOS__MAX
+};
+/* "expire", "revoke", "disconnect", "passwd": the audit's detail and the CLI's words. */
+const char *idp_chaos_reason_name(enum idp_chaos_reason r);
+/* The reason named name: 0, or -1. */
+int idp_chaos_reason_parse(const char *name, enum idp_chaos_reason *out) MUST_CHECK;
+
+/* A request id for chaos events: "chaos-" and TW_CHAOS_REQUEST_ID_LEN random characters. */
+#define IDP_CHAOS_REQUEST_ID_LEN	(6 + TW_CHAOS_REQUEST_ID_LEN)
+void idp_chaos_request_id(char out[IDP_CHAOS_REQUEST_ID_LEN + 1]);
+
+/* What one ending did. */
+struct idp_chaos_ended {
+	enum idp_chaos_reason	 reason;
+	char			 client_id[TW_ID_LEN + 1];
+	int64_t			 user_id;
+	char			 login[TW_LOGIN_MAX + 1];
+	int64_t			 tokens;	/* access tokens (expire, revoke); else 0 */
+};
+
+/*
+ * Ends the tokens between user_id and client_id for reason, and records
+ * it (AUDIT_CHAOS, detail the reason's name, under request_id) for the
+ * app, and for passwd for every app whose grant it ended.  IDP_OK, with
+ * *ended filled if not NULL (but its login); IDP_ERR_NOT_CONNECTED when
+ * nothing of theirs was live (expire and revoke: no live access token;
+ * disconnect and passwd: no grant with the app); IDP_ERR_UNAVAILABLE.
+ */
+enum idp_err idp_chaos_end(struct idp *idp, enum idp_chaos_reason reason,
+    const char *client_id, int64_t user_id, const char *request_id,
+    struct idp_chaos_ended *ended) MUST_CHECK;
+/*
+ * twauth chaos: idp_chaos_end for login (a user), or with login NULL for
+ * every user who has a grant with client_id; each ending is passed to
+ * each(arg, e) as it happens and counted in *n.  IDP_OK also when nothing
+ * was live (*n 0); IDP_ERR_UNKNOWN_APP, IDP_ERR_UNKNOWN_USER, or
+ * IDP_ERR_UNAVAILABLE (what ended before it stays ended, and counted).
+ */
+enum idp_err idp_chaos_app(struct idp *idp, enum idp_chaos_reason reason,
+    const char *client_id, const char *login, const char *request_id,
+    void (*each)(void *arg, const struct idp_chaos_ended *e), void *arg, size_t *n)
+    MUST_CHECK;
+/*
+ * POST /oauth2/token, before anything else (serve --chaos-token-errors):
+ * IDP_ERR_TOKEN_CHAOS for that share of requests, with resp->retry_after
+ * set and nothing looked up, minted or spent (AUDIT_TOKEN_UNAVAILABLE for
+ * the client id the request names); else IDP_OK.  The first request of a
+ * client id after its 503, whatever it is answered, records
+ * AUDIT_TOKEN_RETRY with the whole seconds it waited.
+ */
+enum idp_err idp_chaos_token(struct idp *idp, const struct idp_token_request *req,
+    struct idp_token_response *resp) MUST_CHECK;
+/*
+ * serve --chaos-rate: a thread that, every TW_CHAOS_TICK_MS, ends each
+ * user grant of every app it looks at with the chance rate/TW_CHAOS_ONE
+ * per minute, for a reason drawn at random, each ending with a request id
+ * of its own, logged.  NULL if rate is 0 or there is no thread.
+ */
+struct chaos_thread;
+struct chaos_thread *chaos_thread_start(struct idp *idp, unsigned rate);
+/* Stops it (at once, mid-wait) and frees it.  NULL is a no-op. */
+void chaos_thread_stop(struct chaos_thread *c);
 
 /* ---- the purge of ended rows (purge.c) ---- */
 

@@ -22,7 +22,16 @@ struct idp {
 	char			 key_kid[TW_KID_LEN + 1];
 	EVP_PKEY		*key;			/* decrypted signing key, cached */
 	struct audit		*audit;			/* NULL: not recording */
+	struct chaos_gate	*chaos_gate;		/* chaos_token.c; NULL: no 503s */
 };
+
+/* ---- chaos (chaos.c, chaos_token.c) ---- */
+
+/* True with the chance num/den (den > 0), from the CSPRNG. */
+int idp_chaos_chance(uint64_t num, uint64_t den);
+/* The token endpoint's memory of its 503s, for --chaos-token-errors > 0. */
+struct chaos_gate *idp_chaos_gate_new(void);
+void idp_chaos_gate_free(struct chaos_gate *g);
 
 /* ---- the grants of the token endpoints (grants.c has their table) ---- */
 
@@ -169,9 +178,13 @@ void idp_mint_user_tokens(struct idp *idp, struct store_issue *issue, int with_r
 /*
  * The stored token presented (any length) if it exists and is unexpired at
  * now; else IDP_ERR_INVALID_ACCESS_TOKEN.  Clear *tok with store_token_clear.
+ * token_id (NULL: not wanted) gets its token id (audit.h) either way, from
+ * the digest the lookup made.
  */
 enum idp_err idp_live_token(struct idp *idp, const char *token, size_t token_len,
-    int64_t now, struct store_token *tok) MUST_CHECK;
+    int64_t now, struct store_token *tok, char *token_id) MUST_CHECK;
+/* The token id (audit.h) of an access token's key (idp_access_token_key). */
+void idp_token_id_of_key(const uint8_t key[HASH_LEN], char out[TW_AUDIT_TOKEN_ID_LEN + 1]);
 /* The key the pages' tokens and cookies are signed with (pagekeys.c). */
 void idp_page_key_init(struct idp *idp);
 /* Signs payload_json as a JWT with the signing key (keys.c). */

@@ -52,6 +52,28 @@ idp_access_token_key(const char *token, size_t len, uint8_t key[HASH_LEN])
 }
 
 void
+idp_token_id_of_key(const uint8_t key[HASH_LEN], char out[TW_AUDIT_TOKEN_ID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	/* After the stamp, the key is the token's SHA-256. */
+	for (size_t i = 0; i < TW_AUDIT_TOKEN_ID_LEN / 2; i++) {
+		out[2 * i] = hex[key[STAMP_LEN + i] >> 4];
+		out[2 * i + 1] = hex[key[STAMP_LEN + i] & 0xf];
+	}
+	out[TW_AUDIT_TOKEN_ID_LEN] = '\0';
+}
+
+void
+idp_token_id(const char *token, size_t len, char out[TW_AUDIT_TOKEN_ID_LEN + 1])
+{
+	uint8_t key[HASH_LEN];
+
+	idp_access_token_key(token, len, key);
+	idp_token_id_of_key(key, out);
+}
+
+void
 idp_new_access_token(char out[TW_ID_LEN + 1], uint8_t key[HASH_LEN])
 {
 	uint64_t ms = clock_wall_ms() % STAMP_MOD;

@@ -230,7 +230,7 @@ idp_userinfo(struct idp *idp, const char *token, size_t token_len, json_t **out)
 
 	*out = NULL;
 	memset(&u, 0, sizeof(u));
-	if ((err = idp_live_token(idp, token, token_len, clock_now(), &tok)) != IDP_OK)
+	if ((err = idp_live_token(idp, token, token_len, clock_now(), &tok, NULL)) != IDP_OK)
 		return err;
 	if (tok.user_id == 0 || !idp_has_openid(tok.scopes))
 		err = IDP_ERR_USERINFO_NEEDS_OPENID;

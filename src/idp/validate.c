@@ -23,7 +23,7 @@ idp_token_info_clear(struct idp_token_info *info)
 
 enum idp_err
 idp_live_token(struct idp *idp, const char *token, size_t token_len, int64_t now,
-    struct store_token *tok)
+    struct store_token *tok, char *token_id)
 {
 	uint8_t key[HASH_LEN];
 	enum idp_err err;
@@ -33,6 +33,8 @@ idp_live_token(struct idp *idp, const char *token, size_t token_len, int64_t now
 	if (token_len == 0 || token_len > TW_MAX_TOKEN_LEN)
 		return IDP_ERR_INVALID_ACCESS_TOKEN;
 	idp_access_token_key(token, token_len, key);
+	if (token_id != NULL)
+		idp_token_id_of_key(key, token_id);
 	if ((rc = store_token_get(idp->store, key, tok)) == STORE_NOTFOUND) {
 		hash_sha256(token, token_len, key);	/* legacy_digest (mint.c) */
 		rc = store_token_get(idp->store, key, tok);
@@ -54,7 +56,7 @@ idp_validate(struct idp *idp, const char *token, size_t token_len,
 	enum idp_err err;
 
 	memset(info, 0, sizeof(*info));
-	if ((err = idp_live_token(idp, token, token_len, now, &tok)) != IDP_OK)
+	if ((err = idp_live_token(idp, token, token_len, now, &tok, info->token_id)) != IDP_OK)
 		return err;
 	memcpy(info->client_id, tok.client_id, sizeof(info->client_id));
 	memcpy(info->login, tok.login, sizeof(info->login));

@@ -277,6 +277,12 @@ MUST_CHECK enum store_rc store_user_delete(struct store *st, int64_t id);
 /* Sets the password hash and deletes every grant and session of the user. */
 MUST_CHECK enum store_rc store_user_set_password(struct store *st, int64_t id,
     const char *password_hash, int64_t now);
+/*
+ * What a new password ends, without a new password: every grant and
+ * session of the user, in one transaction.  NOTFOUND if they had no grant
+ * (then nothing changed).
+ */
+MUST_CHECK enum store_rc store_user_sign_out(struct store *st, int64_t id);
 
 /* ---- Helix channels (store_channels.c) ---- */
 
@@ -595,6 +601,37 @@ MUST_CHECK enum store_rc store_audit_add(struct store *st, const struct store_au
  */
 MUST_CHECK enum store_rc store_audit_list(struct store *st, const char *client_id,
     int64_t since_minute, struct store_audit_row **rows, size_t *n);
+
+/* ---- ending tokens on purpose (twauth chaos; src/idp/chaos.c) ---- */
+
+/* One grant, as the chaos commands find them. */
+struct store_chaos_grant {
+	int64_t	 id;
+	char	 client_id[TW_ID_LEN + 1];
+	int64_t	 user_id;
+	char	 login[TW_LOGIN_MAX + 1];
+};
+
+/*
+ * The grants of client_id (NULL: every app's) with user_id (0: any user)
+ * whose id is above after_id, in id order, at most max: a malloc'd array
+ * in *out (free it), *n long.  A caller pages on with the last id.
+ */
+MUST_CHECK enum store_rc store_chaos_grants(struct store *st, const char *client_id,
+    int64_t user_id, int64_t after_id, size_t max, struct store_chaos_grant **out, size_t *n);
+/*
+ * The access tokens of user_id's grants with client_id that are live at
+ * now expire at now; their refresh tokens are untouched (an expired token
+ * refreshes).  OK with how many in *ended, or NOTFOUND if none was live.
+ */
+MUST_CHECK enum store_rc store_chaos_expire(struct store *st, const char *client_id,
+    int64_t user_id, int64_t now, int64_t *ended);
+/*
+ * The same tokens are deleted, as POST /oauth2/revoke of each access token
+ * does: the grants and their refresh tokens stay.
+ */
+MUST_CHECK enum store_rc store_chaos_revoke(struct store *st, const char *client_id,
+    int64_t user_id, int64_t now, int64_t *ended);
 
 /* ---- budgets shared by every server of the database ---- */
 

@@ -1,7 +1,8 @@
 /*
  * Users.  A user's grants, sessions, consents and codes go with them by
  * foreign key cascade; a new password ends every grant and session of
- * theirs in the same transaction.
+ * theirs in the same transaction, and so does store_user_sign_out without
+ * one (twauth chaos passwd): the same statements.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,13 @@ store_user_set_password(struct store *st, int64_t id, const char *password_hash,
 
 	return store_change_all(st, all, nargs, 3,
 	    ARGS(arg_int(id), arg_text(password_hash), arg_int(now)));
+}
+
+enum store_rc
+store_user_sign_out(struct store *st, int64_t id)
+{
+	static const struct stmt *const all[] = { &user_delete_grants, &user_delete_sessions };
+	static const size_t nargs[] = { 1, 1 };
+
+	return store_change_all(st, all, nargs, 2, ARGS(arg_int(id)));
 }

@@ -36,7 +36,7 @@ test('did you mean: a prefix, an extension or a small typo of the command\'s own
   refused(['token', '--sc', 'chat:read'], "unknown option '--sc'; did you mean --scopes?", 'token');
   refused(['token', '--scopess=chat:read'], "unknown option '--scopess'; did you mean --scopes?", 'token');
   refused(['token', '--get', '--logn', 'bot'], "unknown option '--logn'; did you mean --login?", 'token');
-  refused(['token', '--no'], "unknown option '--no'; did you mean --no-browser or --no-save?", 'token');
+  refused(['token', '--no'], "unknown option '--no'; did you mean --no-browser, --no-check or --no-save?", 'token');
   refused(['validate', '--jsno'], "unknown option '--jsno'; did you mean --json?", 'validate');
   refused(['serve', '--listne', '127.0.0.1:1'], "unknown option '--listne'; did you mean --listen?", 'serve');
   refused(['app', 'create', '--nmae', 'x'], "unknown option '--nmae'; did you mean --name?", 'app');

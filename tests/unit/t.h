@@ -55,10 +55,9 @@ char *t_stdout_end(void);
 	X(tlsfiles) X(forwarded) \
 	X(html) X(store) X(db_sqlite) X(store_apps) X(store_tokens) \
 	X(store_batch) X(store_purge) X(store_code) X(store_refresh) X(store_device) \
-	X(store_buckets) X(store_channels) X(throttle) X(idp_apps) X(idp_grants) X(idp_mint) \
-	X(idp_errors) \
-	X(idp_device) X(idp_keys) X(idp_pkce) X(timeline) X(oauth) X(idtoken) X(tokstore) \
-	X(cerr) X(scopecheck) \
+	X(store_buckets) X(store_channels) X(store_chaos) X(throttle) X(idp_apps) X(idp_grants) \
+	X(idp_mint) X(idp_errors) X(idp_device) X(idp_keys) X(idp_pkce) X(idp_chaos) X(timeline) \
+	X(oauth) X(idtoken) X(tokstore) X(cerr) X(scopecheck) \
 	X(profile) X(pick) X(flow) X(api) X(rules) X(audit) X(listen) X(guard) X(catcher) X(opt) \
 	X(optsource) X(serve_opts) X(cli) X(svgfile)
 #define T_DECLARE(name) void suite_##name(void);

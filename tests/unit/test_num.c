@@ -1,4 +1,4 @@
-/* Unit tests of num: strict whole-number parsing. */
+/* Unit tests of num: strict whole-number and decimal parsing. */
 #include <stdint.h>
 
 #include "../../src/common/num.h"
@@ -26,8 +26,43 @@ num_parses_strictly(void)
 	CHECK(v == 7);
 }
 
+/* Fractions such as serve --chaos-rate: millionths from 0 to 1. */
+static void
+num_parses_decimals_strictly(void)
+{
+	int64_t v = 7;
+
+	CHECK(num_parse_decimal("0", 6, 1000000, &v) == 0 && v == 0);
+	CHECK(num_parse_decimal("1", 6, 1000000, &v) == 0 && v == 1000000);
+	CHECK(num_parse_decimal("1.0", 6, 1000000, &v) == 0 && v == 1000000);
+	CHECK(num_parse_decimal("0.5", 6, 1000000, &v) == 0 && v == 500000);
+	CHECK(num_parse_decimal("0.05", 6, 1000000, &v) == 0 && v == 50000);
+	CHECK(num_parse_decimal("0.000001", 6, 1000000, &v) == 0 && v == 1);
+	CHECK(num_parse_decimal("00.25", 6, 1000000, &v) == 0 && v == 250000);
+	CHECK(num_parse_decimal("12.5", 1, 1000, &v) == 0 && v == 125);
+	v = 7;
+	CHECK(num_parse_decimal("0.0000001", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("1.000001", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("2", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("99999999999999999999", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal(".5", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("5.", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("0..5", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("-0.1", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("+0.1", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("1e-3", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("0,5", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal(" 0.5", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("half", 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal(NULL, 6, 1000000, &v) == -1);
+	CHECK(num_parse_decimal("1", 0, 1000000, &v) == -1);
+	CHECK(v == 7);
+}
+
 void
 suite_num(void)
 {
 	RUN(num_parses_strictly);
+	RUN(num_parses_decimals_strictly);
 }
