@@ -96,7 +96,7 @@ static const char css[] =
 	"svg.timeline{display:block;width:100%;height:auto;border:1px solid var(--line);"
 	"border-radius:8px;fill:var(--fg)}\n"
 	"svg.timeline .tl-bg{fill:var(--card)}svg.timeline .tl-muted{fill:var(--muted)}"
-	"svg.timeline .tl-grid{stroke:var(--line)}\n"
+	"svg.timeline .tl-grid{stroke:var(--line)}svg.timeline .tl-halo{stroke:var(--card)}\n"
 	"@media (prefers-color-scheme:dark){svg.timeline .tl-live{fill:#3d3163}"
 	"svg.timeline .tl-dead{fill:#62262a}svg.timeline .tl-validated{fill:#2dd4bf}"
 	"svg.timeline .tl-read{fill:#60a5fa}}\n"

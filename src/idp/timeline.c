@@ -58,6 +58,10 @@
 #define C_RECOVERED	"#16a34a"
 #define C_BAD		"#dc2626"
 
+/* Text over lines (guide lines cross labels): an outline of the background first. */
+#define HALO	"<g class=\"tl-halo\" stroke=\"" C_BG "\" stroke-width=\"3\" " \
+	"stroke-linejoin=\"round\" paint-order=\"stroke\">"
+
 /* What a mark on a bar says: the fact's kind, Helix reads and writes apart. */
 enum mark {
 	MARK_VALIDATED,
@@ -672,11 +676,12 @@ draw_chaos(struct tl *t, const struct placed *p, size_t n, double top)
 		rawf(t, "<path d=\"M%.1f %.1fh10l-5 8z\" fill=\"" C_CHAOS "\"/>", p[i].x - 5,
 		    y - 5);
 		if (p[i].label[0] != '\0') {
+			raw(t, HALO);
 			rawf(t, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\"%s%s>", p[i].label_x,
 			    y + 4, FONT_SMALL, p[i].label_end ? " text-anchor=\"end\"" : "",
 			    ev->recovered ? "" : " fill=\"" C_BAD "\"");
 			text(t, p[i].label, sizeof(p[i].label));
-			raw(t, "</text>");
+			raw(t, "</text></g>");
 		}
 		raw(t, "</g>\n");
 	}
@@ -849,13 +854,14 @@ draw_row(struct tl *t, const struct audit_report *r, const struct token_life *l,
 	label_chars = text_chars(label);
 	if (counts[0] && text_w(label_chars + text_chars(counts) + 3, FONT) > avail)
 		counts[0] = '\0';
+	raw(t, HALO);
 	rawf(t, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\">", t->x0, y + 12, FONT);
 	text(t, label, fit_chars(avail, FONT));
 	raw(t, "</text>");
 	if (counts[0])
 		rawf(t, "<text class=\"tl-muted\" x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\" "
 		    "text-anchor=\"end\" fill=\"" C_MUTED "\">%s</text>", t->x1, y + 12, FONT, counts);
-	raw(t, "\n");
+	raw(t, "</g>\n");
 
 	if (xe - xs < 6)
 		xe = xs + 6;

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  startServer, createUser, createApp, postForm, read, validate, freshDb, appToken, userTokens,
+  startServer, createUser, createApp, postForm, read, validate, freshDb, appToken, userTokens, cli,
 } from './lib/harness.mjs';
 
 const CHROMIUM = process.env.TWAUTH_CHROMIUM || '/usr/bin/chromium';
@@ -133,10 +133,14 @@ async function checkRulesPage(page, seen, shown, hidden) {
   const svg = page.locator(`.${shown} svg.timeline`);
   assert.ok(await svg.isVisible(), `the ${shown} timeline shows`);
   assert.ok(!(await page.locator(`.${hidden} svg.timeline`).isVisible()), `the ${hidden} one does not`);
-  // A bar for each token: the app token and the user's two.
-  assert.equal(await svg.locator('g.tl-token').count(), 3);
-  assert.equal(await svg.locator('path.tl-401').count(), 1);
+  // A bar for each token: the app token and the user's three; the two
+  // chaos events, each recovered from.
+  assert.equal(await svg.locator('g.tl-token').count(), 4);
+  assert.equal(await svg.locator('path.tl-401').count(), 2);
   assert.equal(await svg.locator('path.tl-write').count(), 1);
+  assert.equal(await svg.locator('g.tl-chaos').count(), 2);
+  assert.equal(await page.locator('table.chaos tbody tr').count(), 2);
+  assert.equal(await page.locator('table.chaos td.recovered').count(), 2);
   const box = await svg.boundingBox();
   const width = await page.evaluate(() => window.innerWidth);
   assert.ok(box.x >= 0 && box.x + box.width <= width, `the timeline (${box.x}+${box.width}) fits ${width}`);
@@ -172,16 +176,25 @@ test('the Twitch rules tab after real requests: rules, timeline, desktop and pho
     method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"title":"Rules lab"}' });
   assert.equal(patched.status, 204);
   await pause(1500);
-  // The grant ends (as Twitch may end one at any time); the app keeps sending the token.
-  await read(postForm(`${server.url}/oauth2/revoke`, { client_id: app.client_id, token: first.refresh_token }));
+  // twauth ends the token (chaos, as Twitch may at any time); the app keeps sending it.
+  const refreshed = (token) => read(postForm(`${server.url}/oauth2/token`, { client_id: app.client_id,
+    client_secret: app.client_secret, grant_type: 'refresh_token', refresh_token: token }));
+  assert.equal(cli(['chaos', 'expire', '--app', app.client_id, '--login', 'viewer_rules'], { db }).status, 0);
   for (let i = 0; i < 3; i++) {
     assert.equal((await helix('users', first.access_token)).status, 401);
     await pause(700);
   }
-  // Then it signs the user in again and carries on.
-  const second = await userTokens(server, app, 'viewer_rules', { scope });
+  // Then it refreshes and carries on.
+  const second = (await refreshed(first.refresh_token)).json;
   assert.equal((await validate(server, second.access_token)).status, 200);
   assert.equal((await helix('users', second.access_token)).status, 200);
+  await pause(1500);
+  // Once more, and this time it refreshes at the first 401.
+  assert.equal(cli(['chaos', 'revoke', '--app', app.client_id, '--login', 'viewer_rules'], { db }).status, 0);
+  await pause(800);
+  assert.equal((await helix('users', second.access_token)).status, 401);
+  const third = (await refreshed(second.refresh_token)).json;
+  assert.equal((await helix('users', third.access_token)).status, 200);
   await pause(1300);	// the record is written once a second
 
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -212,7 +225,8 @@ test('the Twitch rules tab after real requests: rules, timeline, desktop and pho
     assert.doesNotMatch(text, /<script|style=|href=/);
   }
   await page.screenshot({ path: path.join(shots, 'rules-desktop.png'), fullPage: true });
-  await page.screenshot({ path: path.join(shots, 'rules-desktop-top.png') });
+  await page.screenshot({ path: path.join(shots, 'rules-desktop-top.png'),
+    clip: { x: 0, y: 0, width: 1280, height: 1300 }, fullPage: true });
   await page.locator('.tl-wide svg').screenshot({ path: path.join(shots, 'rules-timeline-desktop.png') });
   // The picture follows the theme, as the page does.
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -231,6 +245,7 @@ test('the Twitch rules tab after real requests: rules, timeline, desktop and pho
   await small.reload();
   await checkRulesPage(small, phoneSeen, 'tl-narrow', 'tl-wide');
   await small.screenshot({ path: path.join(shots, 'rules-phone.png'), fullPage: true });
-  await small.screenshot({ path: path.join(shots, 'rules-phone-top.png') });
+  await small.screenshot({ path: path.join(shots, 'rules-phone-top.png'),
+    clip: { x: 0, y: 0, width: 390, height: 1250 }, fullPage: true });
   await phone.close();
 });
