@@ -469,7 +469,7 @@ timeline_worst_case_is_bounded(void)
 	amps[sizeof(amps) - 1] = '\0';
 	memset(&r, 0, sizeof(r));
 	for (int i = 0; i < TW_TIMELINE_MAX_TOKENS; i++) {
-		snprintf(id, sizeof(id), "&&&&&&&&&&%02d", i);
+		snprintf(id, sizeof(id), "&&&&&&&&&&%02u", (unsigned)i % 100u);
 		tokens[i] = life(id, INT64_MAX - i, T0, T0 + span, T0 + span / 2, amps);
 		for (int kind = 0; kind < KINDS; kind++)
 			for (int s = 0; s < PER; s++) {
