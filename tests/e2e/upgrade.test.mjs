@@ -22,8 +22,10 @@ function sql(db, text) {
   return r.stdout.trim();
 }
 
-// Takes schema 11 back to 10: scope_string again in place of profile.
-const DOWN_11 = 'ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0; ' +
+// Takes schema 12 back to 11: no record of what apps did, no channels; then
+// 11 back to 10: scope_string again in place of profile.
+const DOWN_12 = 'DROP TABLE audit; DROP TABLE channels; ';
+const DOWN_11 = DOWN_12 + 'ALTER TABLE apps ADD COLUMN scope_string INTEGER NOT NULL DEFAULT 0; ' +
   "UPDATE apps SET scope_string = CASE WHEN profile = 'oauth2' THEN 1 ELSE 0 END; " +
   'ALTER TABLE apps DROP COLUMN profile; ';
 const setVersion = (v) => (PG_DIR ? `UPDATE twauth_schema SET version = ${v}` : `PRAGMA user_version = ${v}`);
@@ -57,7 +59,7 @@ test(`${BACKEND}: schema 8 to 9: a rotation whose answer was lost before the upg
 
   s = await startServer({ db });
   try {
-    await s.waitForLog(/schema version 11/);
+    await s.waitForLog(/schema version 12/);
     const retry = await refresh(s, first.refresh_token);
     assert.equal(retry.status, 200, retry.text);
     const next = await refresh(s, retry.json.refresh_token);
@@ -86,7 +88,7 @@ test(`${BACKEND}: schema 9 to 10: a code issued before the upgrade (no PKCE bind
   sql(db, `${DOWN_11}ALTER TABLE codes DROP COLUMN pkce; ${setVersion(9)};`);
   s = await startServer({ db });
   try {
-    await s.waitForLog(/schema version 11/);
+    await s.waitForLog(/schema version 12/);
     const r = await read(postForm(`${s.url}/oauth2/token`, { client_id: app.client_id,
       client_secret: app.client_secret, code, grant_type: 'authorization_code',
       redirect_uri: 'http://localhost:3000' }));
@@ -102,8 +104,24 @@ test(`${BACKEND}: schema 10 to 11: an app made with --scope-string gets the oaut
   assert.equal(sql(db, `SELECT scope_string FROM apps WHERE client_id = '${rp.client_id}'`), '1');
   const s = await startServer({ db });
   try {
-    await s.waitForLog(/schema version 11/);
+    await s.waitForLog(/schema version 12/);
   } finally { await s.stop(); }
   assert.equal(sql(db, `SELECT profile FROM apps WHERE client_id = '${rp.client_id}'`), 'oauth2');
   assert.equal(sql(db, `SELECT profile FROM apps WHERE client_id = '${plain.client_id}'`), 'twitch');
+});
+
+test(`${BACKEND}: schema 11 to 12: an older database gains the record of what apps do, and channels`, async () => {
+  const db = freshDb();
+  const app = createApp(db, 'Upgrade Record');
+  sql(db, `${DOWN_12}${setVersion(11)};`);
+  const s = await startServer({ db });
+  try {
+    await s.waitForLog(/schema version 12/);
+    const t = await read(postForm(`${s.url}/oauth2/token`, { client_id: app.client_id,
+      client_secret: app.client_secret, grant_type: 'client_credentials' }));
+    assert.equal((await validate(s, t.json.access_token)).status, 200);
+    await new Promise((r) => setTimeout(r, 1300));	// written once a second
+  } finally { await s.stop(); }
+  assert.equal(sql(db, `SELECT count(*) FROM audit WHERE client_id = '${app.client_id}' AND kind = 'validated'`), '1');
+  assert.equal(sql(db, 'SELECT count(*) FROM channels'), '0');
 });
