@@ -14,6 +14,7 @@
 
 struct audit_opts {
 	const char	*since;		/* TIME: "1h", "30m", "2d", Unix seconds, or ISO 8601 UTC */
+	const char	*svg;		/* FILE ("-": stdout), or NULL */
 	unsigned	 validate_within;	/* seconds; 0: Twitch's hour */
 };
 
@@ -23,6 +24,9 @@ int audit_since_check(const char *flag, const char *value);
 	{ "since", OPT_AS_STR(S, m.since), .arg = "TIME", .only = OPT_ONLY("audit"), \
 	    .check = audit_since_check, .unset = "everything recorded", \
 	    .help = "from TIME on: 30m, 1h, 2d ago, Unix seconds, or 2026-12-01T10:00:00Z" }, \
+	{ "svg", OPT_AS_STR(S, m.svg), .arg = "FILE", .only = OPT_ONLY("audit"), \
+	    .help = "also write the timeline, as on the console's Twitch rules tab, to FILE " \
+	    "(replaced whole; - for stdout)" }, \
 	{ "validate-within", OPT_AS_UINT(S, m.validate_within), .arg = "SECS", \
 	    .only = OPT_ONLY("audit"), .min = 1, .max = 3600, .unset = "3600, Twitch's hour", \
 	    .help = "rule 1's hour, shortened to try an app in minutes (never longer)" }

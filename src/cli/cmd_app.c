@@ -103,7 +103,7 @@ const struct cli_cmd app_cmd = {
 	    "  owner CLIENT_ID LOGIN     gives the app to the user LOGIN, who then manages it\n"
 	    "                            at /console (an app made without --owner is in\n"
 	    "                            nobody's console)\n"
-	    "  audit CLIENT_ID [--since TIME] [--json]\n"
+	    "  audit CLIENT_ID [--since TIME] [--json] [--svg FILE]\n"
 	    "                            which of Twitch's rules the app keeps, from what\n"
 	    "                            'twauth serve' recorded of it (below)\n"
 	    "\n"

@@ -183,6 +183,8 @@ app_audit(struct idp *idp, const char *client_id, const struct audit_opts *o, in
 	else
 		print_report(&app, &r);
 	ret = r.broken ? EXIT_FAIL : EXIT_OK;
+	if (o->svg != NULL && cli_write_svg(o->svg, &r) == -1)
+		ret = EXIT_FAIL;
 	audit_report_clear(&r);
 	store_app_clear(&app);
 	return ret;

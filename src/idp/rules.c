@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/num.h"
 #include "../common/xmalloc.h"
 #include "audit.h"
 #include "idp_impl.h"
@@ -406,8 +407,11 @@ gather_token_errors(struct audit_report *r)
 		if (is_kind(row, AUDIT_TOKEN_UNAVAILABLE))
 			r->unavailable += row->count;
 		else if (is_kind(row, AUDIT_TOKEN_RETRY)) {
+			int64_t waited;
+
 			r->retries += row->count;
-			if (atoll(row->detail) < RULE_BACKOFF_MIN_S)
+			if (num_parse_i64(row->detail, 0, INT64_MAX, &waited) == 0 &&
+			    waited < RULE_BACKOFF_MIN_S)
 				r->retries_too_soon += row->count;
 		}
 	}

@@ -6,11 +6,13 @@
 // nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, createApp, createUser, cli, freshDb, userTokens, postForm, read, activateDevice,
-  appToken,
+  appToken, tempDir,
 } from './lib/harness.mjs';
 import * as careless from './careless/app.mjs';
 
@@ -118,6 +120,14 @@ test('the careless app is caught on every rule it breaks, with request ids in th
   assert.match(text.stdout, /BROKEN +After a token stops working/);
   assert.match(text.stdout, /What to change: On a 401/);
   assert.match(text.stdout, /A rule is broken: exit status 1\./);
+  // --svg: the console's timeline, in a file.
+  const svg = path.join(tempDir('twauth-svg-'), 'timeline.svg');
+  const pic = cli(['app', 'audit', app.client_id, '--svg', svg], { db });
+  assert.equal(pic.status, 1, pic.stderr);
+  const drawn = readFileSync(svg, 'utf8');
+  assert.match(drawn, /^(<\?xml[^>]*>\s*)?<svg[\s\S]*<\/svg>\s*$/);
+  assert.doesNotMatch(drawn, /<script|style=/);
+  assert.ok(drawn.includes(careless.tokenIdOf(rita.access_token)), 'rita\'s token has its bar');
 });
 
 test('a public careless app: replaced refresh tokens presented again, device polling too fast', async () => {

@@ -3,6 +3,11 @@
 // against twauth serve, each of which `twauth app audit` must catch.  Do
 // not copy any of it.
 
+import { createHash } from 'node:crypto';
+
+// How twauth names a token in its record: 12 hex digits of its SHA-256.
+export const tokenIdOf = (t) => createHash('sha256').update(t).digest('hex').slice(0, 12);
+
 const form = (params) => ({ method: 'POST', body: new URLSearchParams(params) });
 
 // Calls Helix with a user token, again and again, and never validates it (rule 1).
