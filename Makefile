@@ -132,9 +132,13 @@ test:
 deps:
 	@scripts/deps.sh build
 
+# What noting one fact costs (bench/note_cost.c), beside what wrk measures.
+$(BUILD)/note-cost: bench/note_cost.c $(BUILD)/libtwauth.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/note-cost
 	bench/run.sh
 
 # curl's and OpenBSD's rule: these functions do not appear in the source.

@@ -105,6 +105,9 @@ print_report(const struct store_app *app, const struct audit_report *r)
 	when(r->until, b, sizeof(b));
 	printf("Twitch rules for %s (client id %s), %s to %s UTC:\n\n", app->name,
 	    r->client_id, a, b);
+	if (r->truncated)
+		printf("(Only the newest %d facts of the record are read: narrow it with "
+		    "--since.)\n\n", TW_AUDIT_REPORT_MAX_ROWS);
 	for (int i = 0; i < RULE__MAX; i++) {
 		const struct rule_result *res = &r->rules[i];
 		char verdict[24];

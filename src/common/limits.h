@@ -156,6 +156,7 @@
 #define TW_AUDIT_DETAIL_MAX	64		/* bytes; longer is cut */
 #define TW_AUDIT_KIND_MAX	31
 #define TW_AUDIT_KEEP		(30 * 86400)	/* seconds the record is kept (the purge) */
+#define TW_AUDIT_REPORT_MAX_ROWS 20000		/* a report reads the newest this many */
 /*
  * The timeline of an app's record (src/idp/timeline.h), a picture whose
  * size does not grow with the record: token rows drawn (the rest counted

@@ -129,32 +129,34 @@ seen_slot(const char *token_id)
 
 /* The facts that see a token live, and so learn whose it is. */
 static int
-learns(const char *kind)
+learns(enum audit_kind kind)
 {
-	return strcmp(kind, kind_names[AUDIT_VALIDATED]) == 0 ||
-	    strcmp(kind, kind_names[AUDIT_HELIX]) == 0 ||
-	    strcmp(kind, kind_names[AUDIT_ISSUED]) == 0;
+	return kind == AUDIT_VALIDATED || kind == AUDIT_HELIX || kind == AUDIT_ISSUED;
 }
 
 /*
  * Facts about a live token say whose it is; others (a dead token, one in a
  * URL) are put down to that when they do not name their app, and take its
- * account.  -1: no app to put the fact down to.
+ * account.  -1: no app to put the fact down to.  Under a->lock.
  */
 static int
-attribute(struct audit *a, struct store_audit_row *k)
+attribute(struct audit *a, enum audit_kind kind, struct store_audit_row *k)
 {
 	struct seen *s;
 
 	if (k->token_id[0] == '\0')
 		return k->client_id[0] != '\0' ? 0 : -1;
 	s = &a->seen[seen_slot(k->token_id)];
-	if (learns(k->kind)) {
+	if (learns(kind)) {
 		if (k->client_id[0] == '\0')
 			return -1;
-		memcpy(s->token_id, k->token_id, sizeof(s->token_id));
-		memcpy(s->client_id, k->client_id, sizeof(s->client_id));
-		s->user_id = k->user_id;
+		/* Mostly what it holds already: the same token seen again. */
+		if (s->user_id != k->user_id || strcmp(s->token_id, k->token_id) != 0 ||
+		    strcmp(s->client_id, k->client_id) != 0) {
+			memcpy(s->token_id, k->token_id, sizeof(s->token_id));
+			memcpy(s->client_id, k->client_id, sizeof(s->client_id));
+			s->user_id = k->user_id;
+		}
 		return 0;
 	}
 	if (strcmp(s->token_id, k->token_id) != 0)
@@ -166,35 +168,43 @@ attribute(struct audit *a, struct store_audit_row *k)
 	return 0;
 }
 
+static uint64_t
+key_hash(const struct store_audit_row *k)
+{
+	uint64_t h = mix_int(mix_int(0xcbf29ce484222325ULL, k->minute), k->user_id);
+
+	return mix(mix(mix(mix(h, k->client_id), k->kind), k->token_id), k->detail);
+}
+
 void
 audit_note(struct audit *a, const struct audit_fact *f)
 {
 	struct store_audit_row k;
-	uint64_t h;
+	uint64_t h = 0;
 	size_t i;
 
 	if (a == NULL || f->kind >= AUDIT__MAX ||
 	    (f->client_id != NULL && strlen(f->client_id) > TW_ID_LEN))
 		return;
-	memset(&k, 0, sizeof(k));
+	/* The key's fields and the times; the rest of k is set only if it is new. */
 	field(k.client_id, sizeof(k.client_id), f->client_id);
 	field(k.kind, sizeof(k.kind), kind_names[f->kind]);
 	field(k.token_id, sizeof(k.token_id), f->token_id);
 	field(k.detail, sizeof(k.detail), f->detail);
-	field(k.first_request, sizeof(k.first_request),
+	field(k.last_request, sizeof(k.last_request),
 	    f->request_id != NULL ? f->request_id : log_request());
-	memcpy(k.last_request, k.first_request, sizeof(k.last_request));
 	k.user_id = f->user_id;
 	k.first_at = k.last_at = f->at_ms != 0 ? f->at_ms : now_ms();
 	k.minute = k.first_at / 60000;
-	k.count = 1;
+	/* A fact that learns keeps its key: hashed before the lock. */
+	if (learns(f->kind))
+		h = key_hash(&k);
 
 	pthread_mutex_lock(&a->lock);
-	if (attribute(a, &k) == -1)
+	if (attribute(a, f->kind, &k) == -1)
 		goto out;	/* no app to put it down to */
-	h = mix(mix(mix(mix_int(mix_int(0xcbf29ce484222325ULL, k.minute), k.user_id),
-	    k.client_id), k.kind), k.token_id);
-	h = mix(h, k.detail);
+	if (!learns(f->kind))
+		h = key_hash(&k);
 	for (i = (size_t)(h % TW_AUDIT_MAX_PENDING); a->pending[i].count != 0;
 	    i = (i + 1) % TW_AUDIT_MAX_PENDING)
 		if (same_key(&a->pending[i], &k)) {
@@ -212,6 +222,8 @@ audit_note(struct audit *a, const struct audit_fact *f)
 		a->dropped++;
 		goto out;
 	}
+	memcpy(k.first_request, k.last_request, sizeof(k.first_request));
+	k.count = 1;
 	a->pending[i] = k;
 	a->n_pending++;
 out:

@@ -138,13 +138,25 @@ judge_by_kind(struct judge *j, struct rule_result *out, enum audit_kind bad,
 	}
 }
 
-/* The token of id in r (NULL: none). */
+/* The token of id in r (NULL: none), by r->by_id: indexes sorted by token id. */
 static struct token_life *
 token_of(struct audit_report *r, const char *id)
 {
-	for (size_t i = 0; i < r->n_tokens; i++)
-		if (strcmp(r->tokens[i].token_id, id) == 0)
-			return &r->tokens[i];
+	size_t lo = 0, hi = r->n_tokens;
+
+	if (id[0] == '\0')
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->tokens[r->by_id[mid]].token_id, id);
+
+		if (c == 0)
+			return &r->tokens[r->by_id[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -152,37 +164,38 @@ token_of(struct audit_report *r, const char *id)
  * Rule 1: every Helix call of a user token comes within the hour of the
  * token's last validation, its issue counting as one (a token just made
  * is known good).  A call is late when the newest validation before it
- * (or its issue) is older than validate_within.
+ * (or its issue) is older than validate_within.  One pass over the rows,
+ * which come by time: each token's newest validation so far (its first
+ * and last time in its minute, the last used when it is not after the call).
  */
 static void
 judge_validate(struct judge *j, struct rule_result *out)
 {
 	struct audit_report *r = j->r;
-	int64_t calls = 0;
+	int64_t calls = 0, (*valid)[2] = xcalloc(r->n_tokens + 1, sizeof(*valid));
 
+	for (size_t t = 0; t < r->n_tokens; t++)
+		valid[t][0] = valid[t][1] = r->tokens[t].issued_at;
 	for (size_t i = 0; i < r->n_rows; i++) {
-		const struct store_audit_row *call = &r->rows[i];
-		struct token_life *t;
-		int64_t last = 0;
+		const struct store_audit_row *row = &r->rows[i];
+		struct token_life *t = token_of(r, row->token_id);
+		int64_t *v, last;
 
-		if (!is_kind(call, AUDIT_HELIX) || call->user_id == 0 || call->token_id[0] == '\0')
+		if (t == NULL)
 			continue;
-		calls += call->count;
-		if ((t = token_of(r, call->token_id)) != NULL)
-			last = t->issued_at;
-		for (size_t k = 0; k < r->n_rows; k++) {
-			const struct store_audit_row *v = &r->rows[k];
-
-			if (!is_kind(v, AUDIT_VALIDATED) ||
-			    strcmp(v->token_id, call->token_id) != 0 || v->first_at > call->last_at)
-				continue;
-			/* The validations of that minute up to the call's last. */
-			if ((v->last_at <= call->last_at ? v->last_at : v->first_at) > last)
-				last = v->last_at <= call->last_at ? v->last_at : v->first_at;
+		v = valid[t - r->tokens];
+		if (is_kind(row, AUDIT_VALIDATED) && row->last_at > v[1]) {
+			v[0] = row->first_at;
+			v[1] = row->last_at;
 		}
-		if (last == 0 || call->last_at - last > j->validate_within)
-			evidence(&out->ev, call, call->count);
+		if (!is_kind(row, AUDIT_HELIX) || row->user_id == 0)
+			continue;
+		calls += row->count;
+		last = v[1] <= row->last_at ? v[1] : v[0];
+		if (last == 0 || row->last_at - last > j->validate_within)
+			evidence(&out->ev, row, row->count);
 	}
+	free(valid);
 	if (calls == 0)
 		return;
 	if (out->ev.count > 0) {
@@ -203,34 +216,33 @@ static void
 judge_dead_token(struct judge *j, struct rule_result *out)
 {
 	struct audit_report *r = j->r;
+	struct rule_evidence *sent = xcalloc(r->n_tokens + 1, sizeof(*sent));
 	size_t dead = 0;
 
-	for (size_t t = 0; t < r->n_tokens; t++) {
-		struct rule_evidence ev = { 0 };
+	/* Each dead token's presentations, in one pass. */
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct store_audit_row *row = &r->rows[i];
+		struct token_life *t;
 
-		if (r->tokens[t].dead_at == 0)
-			continue;
-		dead++;
-		for (size_t i = 0; i < r->n_rows; i++) {
-			const struct store_audit_row *row = &r->rows[i];
-
-			if ((is_kind(row, AUDIT_HELIX_DEAD) || is_kind(row, AUDIT_VALIDATE_DEAD)) &&
-			    strcmp(row->token_id, r->tokens[t].token_id) == 0)
-				evidence(&ev, row, row->count);
-		}
-		if (ev.count >= RULE_DEAD_TOKEN_TRIES) {
-			int64_t n = out->ev.count;
-
-			evidence(&out->ev, &(struct store_audit_row){ .first_at = ev.first_at,
-			    .last_at = ev.last_at }, 1);
-			if (n == 0 || ev.first_at <= out->ev.first_at)
-				memcpy(out->ev.first_request, ev.first_request,
-				    sizeof(ev.first_request));
-			if (ev.last_at >= out->ev.last_at)
-				memcpy(out->ev.last_request, ev.last_request,
-				    sizeof(ev.last_request));
-		}
+		if ((is_kind(row, AUDIT_HELIX_DEAD) || is_kind(row, AUDIT_VALIDATE_DEAD)) &&
+		    (t = token_of(r, row->token_id)) != NULL)
+			evidence(&sent[t - r->tokens], row, row->count);
 	}
+	for (size_t t = 0; t < r->n_tokens; t++) {
+		const struct rule_evidence *ev = &sent[t];
+		int64_t n = out->ev.count;
+
+		dead += ev->count > 0;
+		if (ev->count < RULE_DEAD_TOKEN_TRIES)
+			continue;
+		evidence(&out->ev, &(struct store_audit_row){ .first_at = ev->first_at,
+		    .last_at = ev->last_at }, 1);
+		if (n == 0 || ev->first_at <= out->ev.first_at)
+			memcpy(out->ev.first_request, ev->first_request, sizeof(ev->first_request));
+		if (ev->last_at >= out->ev.last_at)
+			memcpy(out->ev.last_request, ev->last_request, sizeof(ev->last_request));
+	}
+	free(sent);
 	if (dead == 0)
 		return;
 	if (out->ev.count > 0) {
@@ -322,32 +334,87 @@ judge_remint(struct judge *j, struct rule_result *out)
 		out->verdict = VERDICT_WARNING;
 }
 
-/* The tokens the rows name, with their lives. */
+/* The rows that name an access token (a replayed refresh token is none). */
+static int
+names_token(const struct store_audit_row *row)
+{
+	return row->token_id[0] != '\0' && !is_kind(row, AUDIT_REFRESH_REPLAYED);
+}
+
+static const struct audit_report *sorting;	/* qsort has no context argument */
+
+static int
+by_first_seen(const void *a, const void *b)
+{
+	const struct token_life *x = a, *y = b;
+
+	return x->first_seen < y->first_seen ? -1 : x->first_seen > y->first_seen ? 1 :
+	    strcmp(x->token_id, y->token_id);
+}
+
+/* Indexes by their token's id; one id's by index, which is by time. */
+static int
+by_token_id(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(sorting->tokens[x].token_id, sorting->tokens[y].token_id);
+
+	return c != 0 ? c : x < y ? -1 : x > y;
+}
+
+/*
+ * The tokens the rows name, in the order they were first seen, with their
+ * lives; r->by_id indexes them by token id.  O(n log n) in the rows.
+ */
 static void
 gather_tokens(struct audit_report *r)
 {
-	size_t cap = 0;
+	size_t n = 0;
+
+	/* Each token once (the rows come by time: its first row is its first sight). */
+	r->tokens = xcalloc(r->n_rows + 1, sizeof(*r->tokens));
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (names_token(&r->rows[i])) {
+			memcpy(r->tokens[n].token_id, r->rows[i].token_id,
+			    sizeof(r->tokens[n].token_id));
+			r->tokens[n++].first_seen = r->rows[i].first_at;
+		}
+	qsort(r->tokens, n, sizeof(*r->tokens), by_first_seen);
+	r->by_id = xcalloc(n + 1, sizeof(*r->by_id));
+	for (size_t i = 0; i < n; i++)
+		r->by_id[i] = i;
+	sorting = r;
+	qsort(r->by_id, n, sizeof(*r->by_id), by_token_id);
+	sorting = NULL;
+	/* Duplicates go: the first in time of each id stays (first in by_id). */
+	r->n_tokens = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = r->by_id[i];
+
+		if (i > 0 && strcmp(r->tokens[r->by_id[i - 1]].token_id,
+		    r->tokens[k].token_id) == 0)
+			r->tokens[k].first_seen = -1;	/* marked: dropped below */
+		else
+			r->n_tokens++;
+	}
+	/* Packed, by time still, and indexed again. */
+	for (size_t i = 0, kept = 0; i < n; i++)
+		if (r->tokens[i].first_seen != -1)
+			r->tokens[kept++] = r->tokens[i];
+	for (size_t i = 0; i < r->n_tokens; i++)
+		r->by_id[i] = i;
+	sorting = r;
+	qsort(r->by_id, r->n_tokens, sizeof(*r->by_id), by_token_id);
+	sorting = NULL;
 
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct store_audit_row *row = &r->rows[i];
 		struct token_life *t;
 
-		if (row->token_id[0] == '\0' || is_kind(row, AUDIT_REFRESH_REPLAYED))
-			continue;	/* a replayed refresh token is not an access token */
-		if ((t = token_of(r, row->token_id)) == NULL) {
-			if (r->n_tokens == cap) {
-				cap = cap ? 2 * cap : 16;
-				r->tokens = xrealloc(r->tokens, cap * sizeof(*r->tokens));
-			}
-			t = &r->tokens[r->n_tokens++];
-			memset(t, 0, sizeof(*t));
-			memcpy(t->token_id, row->token_id, sizeof(t->token_id));
-			t->first_seen = row->first_at;
-		}
+		if (!names_token(row) || (t = token_of(r, row->token_id)) == NULL)
+			continue;
 		if (row->user_id != 0)
 			t->user_id = row->user_id;
-		if (row->first_at < t->first_seen)
-			t->first_seen = row->first_at;
 		if (row->last_at > t->last_seen)
 			t->last_seen = row->last_at;
 		if (is_kind(row, AUDIT_ISSUED)) {
@@ -431,6 +498,7 @@ rules_report(const char *client_id, int64_t since, int64_t validate_within,
 	out->until = out->since;
 	out->rows = rows;
 	out->n_rows = n_rows;
+	out->truncated = n_rows >= TW_AUDIT_REPORT_MAX_ROWS;
 	for (size_t i = 0; i < n_rows; i++)
 		if (rows[i].last_at > out->until)
 			out->until = rows[i].last_at;
@@ -479,6 +547,7 @@ audit_report_clear(struct audit_report *r)
 {
 	free(r->rows);
 	free(r->tokens);
+	free(r->by_id);
 	free(r->chaos);
 	memset(r, 0, sizeof(*r));
 }
@@ -525,9 +594,10 @@ audit_report_json(const struct audit_report *r)
 		}
 		json_array_append_new(chaos, o);
 	}
-	return json_pack("{s:s, s:I, s:I, s:b, s:o, s:o, s:{s:I, s:I, s:I}, s:I}",
+	return json_pack("{s:s, s:I, s:I, s:b, s:b, s:o, s:o, s:{s:I, s:I, s:I}, s:I}",
 	    "client_id", r->client_id, "since", (json_int_t)r->since, "until",
-	    (json_int_t)r->until, "broken", r->broken, "rules", rules, "chaos", chaos,
+	    (json_int_t)r->until, "broken", r->broken, "truncated", r->truncated,
+	    "rules", rules, "chaos", chaos,
 	    "token_errors", "unavailable", (json_int_t)r->unavailable, "retries",
 	    (json_int_t)r->retries, "retries_too_soon", (json_int_t)r->retries_too_soon,
 	    "tokens", (json_int_t)r->n_tokens);

@@ -104,10 +104,12 @@ struct audit_report {
 	/* /oauth2/token answered 503 on purpose, and the waits before the next try. */
 	int64_t			 unavailable;
 	int64_t			 retries, retries_too_soon;	/* < RULE_BACKOFF_MIN_S */
-	struct token_life	*tokens;
+	struct token_life	*tokens;		/* in the order first seen */
 	size_t			 n_tokens;
+	size_t			*by_id;			/* tokens' indexes by token id */
 	struct store_audit_row	*rows;		/* the record itself, by first_at */
 	size_t			 n_rows;
+	int			 truncated;	/* only the newest TW_AUDIT_REPORT_MAX_ROWS */
 };
 
 /*

@@ -597,7 +597,7 @@ MUST_CHECK enum store_rc store_audit_add(struct store *st, const struct store_au
     size_t n);
 /*
  * client_id's rows from since_minute on, by first_at: a malloc'd array in
- * *rows (free it), *n long.
+ * *rows (free it), *n long; the newest TW_AUDIT_REPORT_MAX_ROWS of them.
  */
 MUST_CHECK enum store_rc store_audit_list(struct store *st, const char *client_id,
     int64_t since_minute, struct store_audit_row **rows, size_t *n);

@@ -33,9 +33,11 @@ static const struct stmt audit_add = {
 	"first_at = least(audit.first_at, excluded.first_at), "
 	"last_at = greatest(audit.last_at, excluded.last_at)"
 };
+/* The newest ?3 rows, by time. */
 static const struct stmt audit_list = {
-	"SELECT client_id, minute, kind, user_id, token_id, detail, count, first_at, last_at, "
-	"first_request, last_request FROM audit WHERE client_id = ?1 AND minute >= ?2 "
+	"SELECT * FROM (SELECT client_id, minute, kind, user_id, token_id, detail, count, "
+	"first_at, last_at, first_request, last_request FROM audit WHERE client_id = ?1 AND "
+	"minute >= ?2 ORDER BY first_at DESC, kind DESC, token_id DESC LIMIT ?3) AS newest "
 	"ORDER BY first_at, kind, token_id", NULL
 };
 enum {
@@ -99,6 +101,7 @@ enum store_rc
 store_audit_list(struct store *st, const char *client_id, int64_t since_minute,
     struct store_audit_row **rows, size_t *n)
 {
-	return store_get_all(st, &audit_list, ARGS(arg_text(client_id), arg_int(since_minute)),
-	    sizeof(**rows), row_to_audit, NULL, (void **)rows, n);
+	return store_get_all(st, &audit_list, ARGS(arg_text(client_id), arg_int(since_minute),
+	    arg_int(TW_AUDIT_REPORT_MAX_ROWS)), sizeof(**rows), row_to_audit, NULL,
+	    (void **)rows, n);
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, createApp, createUser, cli, spawnCli, freePort, tempDir, Browser, signIn,
-  authorize, activateDevice, validate, postForm, read, freshDb,
+  authorize, activateDevice, validate, postForm, read, freshDb, tokenUserFlow,
 } from './lib/harness.mjs';
 
 const CHROMIUM = process.env.TWAUTH_CHROMIUM || '/usr/bin/chromium';
@@ -48,21 +48,8 @@ const recordOf = (login, clientId = app.client_id) =>
   stored().find((t) => t.login === login && t.client_id === clientId);
 
 // Runs `twauth token --user` as `login`: the test is the browser.
-async function userFlow(login, { args = [], decision = 'authorize', extra = {} } = {}) {
-  const p = spawnCli(['token', '--user', '--no-browser', '--redirect-uri', redirect, ...args],
-    { env: env(extra) });
-  const [, url] = await p.waitFor(/(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)/);
-  const b = new Browser(server.url);
-  const rel = url.slice(server.url.length);
-  await signIn(b, rel, login);
-  let r = await b.get(rel);
-  if (/name="decision"/.test(r.text)) {
-    const csrf = r.text.match(/name="csrf" value="([0-9a-z]+)"/)[1];
-    r = await b.post(rel, { csrf, decision });
-  }
-  const back = await fetch(r.location, { redirect: 'manual' });
-  return { page: back, pageText: await back.text(), result: await p.done, url };
-}
+const userFlow = (login, { args = [], decision = 'authorize', extra = {} } = {}) =>
+  tokenUserFlow(server, env(extra), login, { redirect, args, decision });
 
 test('the newcomer path: token --user, then api get users gives the user id', async () => {
   const { page, pageText, result, url } = await userFlow('alice_n',

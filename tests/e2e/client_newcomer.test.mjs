@@ -12,8 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import {
-  startServer, createApp, createUser, cli, spawnCli, freePort, tempDir, Browser, signIn,
-  freshDb, BIN,
+  startServer, createApp, createUser, cli, spawnCli, freePort, tempDir, freshDb, BIN,
+  tokenUserFlow,
 } from './lib/harness.mjs';
 
 let server, db, port, redirect, app, registered, home;
@@ -41,21 +41,8 @@ const storeFile = () => path.join(home, 'twauth', 'tokens.json');
 const stored = () => existsSync(storeFile()) ? JSON.parse(readFileSync(storeFile(), 'utf8')).tokens : [];
 
 // `twauth token --user` as login, the test being the browser; resolves with the result.
-async function userFlow(login, args = [], extra = {}) {
-  const p = spawnCli(['token', '--user', '--no-browser', '--redirect-uri', redirect, ...args],
-    { env: env(extra) });
-  const [, url] = await p.waitFor(/(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)/);
-  const b = new Browser(server.url);
-  const rel = url.slice(server.url.length);
-  await signIn(b, rel, login);
-  let r = await b.get(rel);
-  if (/name="decision"/.test(r.text)) {
-    const csrf = r.text.match(/name="csrf" value="([0-9a-z]+)"/)[1];
-    r = await b.post(rel, { csrf, decision: 'authorize' });
-  }
-  await fetch(r.location, { redirect: 'manual' });
-  return p.done;
-}
+const userFlow = async (login, args = [], extra = {}) =>
+  (await tokenUserFlow(server, env(extra), login, { redirect, args })).result;
 
 // ---- Mistakes caught before the browser ----
 

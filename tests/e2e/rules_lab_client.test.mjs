@@ -7,8 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, createApp, createUser, cli, spawnCli, freePort, tempDir, Browser, signIn,
-  freshDb,
+  startServer, createApp, createUser, cli, freePort, tempDir, freshDb, tokenUserFlow,
 } from './lib/harness.mjs';
 
 let server, db, app, home, redirect;
@@ -32,20 +31,9 @@ const run = (args, extra) => cli(args, { env: env(extra) });
 
 // The user signs in when the client asks them to.
 async function signInWithTheClient(login) {
-  const p = spawnCli(['token', '--user', '--no-browser', '--redirect-uri', redirect,
-    '--scopes', 'user:read:email'], { env: env() });
-  const [, url] = await p.waitFor(/(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)/);
-  const b = new Browser(server.url);
-  const rel = url.slice(server.url.length);
-  await signIn(b, rel, login);
-  let r = await b.get(rel);
-  if (/name="decision"/.test(r.text)) {
-    const csrf = r.text.match(/name="csrf" value="([0-9a-z]+)"/)[1];
-    r = await b.post(rel, { csrf, decision: 'authorize' });
-  }
-  await fetch(r.location, { redirect: 'manual' });
-  const res = await p.done;
-  assert.equal(res.status, 0, res.stderr);
+  const { result } = await tokenUserFlow(server, env(), login,
+    { redirect, args: ['--scopes', 'user:read:email'] });
+  assert.equal(result.status, 0, result.stderr);
 }
 
 // What a bot does: its own user, through twauth.

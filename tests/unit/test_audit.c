@@ -116,10 +116,36 @@ audit_is_forgotten_after_its_month_by_the_purge(void)
 	store_close(st);
 }
 
+static void
+audit_reports_read_the_newest_rows_only(void)
+{
+	char path[512];
+	struct store *st = t_open_fresh(path, sizeof(path));
+	size_t all = TW_AUDIT_REPORT_MAX_ROWS + 5, n = 0;
+	struct store_audit_row *rows = calloc(all, sizeof(*rows)), *got = NULL;
+
+	for (size_t i = 0; i < all; i++) {
+		strcpy(rows[i].client_id, "app4");
+		strcpy(rows[i].kind, "helix");
+		snprintf(rows[i].token_id, sizeof(rows[i].token_id), "%012zu", i);
+		rows[i].minute = 1;
+		rows[i].count = 1;
+		rows[i].first_at = rows[i].last_at = 60000 + (int64_t)i;
+	}
+	CHECK(store_audit_add(st, rows, all) == STORE_OK);
+	CHECK(store_audit_list(st, "app4", 0, &got, &n) == STORE_OK);
+	CHECK(n == TW_AUDIT_REPORT_MAX_ROWS);
+	CHECK(n > 0 && got[0].first_at == 60005 && got[n - 1].first_at == 60000 + (int64_t)all - 1);
+	free(got);
+	free(rows);
+	store_close(st);
+}
+
 void
 suite_audit(void)
 {
 	RUN(audit_counts_and_adds_up_across_batches);
 	RUN(audit_drops_what_does_not_fit_and_says_so);
 	RUN(audit_is_forgotten_after_its_month_by_the_purge);
+	RUN(audit_reports_read_the_newest_rows_only);
 }

@@ -176,6 +176,28 @@ rules_see_the_recovery_after_chaos(void)
 	audit_report_clear(&rep);
 }
 
+static void
+rules_list_each_token_once_in_the_order_first_seen(void)
+{
+	struct rec r = { 0 };
+	struct audit_report rep;
+
+	add(&r, AUDIT_HELIX, 7, "zz", T0, 1, "GET users");
+	add(&r, AUDIT_VALIDATED, 7, "aa", T0 + 10, 1, "");
+	add(&r, AUDIT_HELIX, 7, "zz", T0 + 20, 1, "GET users");
+	add(&r, AUDIT_HELIX, 8, "mm", T0 + 30, 1, "GET users");
+	add(&r, AUDIT_VALIDATE_DEAD, 7, "aa", T0 + 40, 1, "");
+	add(&r, AUDIT_REFRESH_REPLAYED, 7, "rr", T0 + 50, 1, "");
+	verdict(&r, RULE_VALIDATE_HOURLY, 0, &rep);
+	CHECK(rep.n_tokens == 3);
+	CHECK_STR(rep.tokens[0].token_id, "zz");
+	CHECK_STR(rep.tokens[1].token_id, "aa");
+	CHECK_STR(rep.tokens[2].token_id, "mm");
+	CHECK(rep.tokens[0].last_seen == T0 + 20 && rep.tokens[1].dead_at == T0 + 40);
+	CHECK(rep.tokens[2].user_id == 8);
+	audit_report_clear(&rep);
+}
+
 void
 suite_rules(void)
 {
@@ -184,4 +206,5 @@ suite_rules(void)
 	RUN(rules_count_a_dead_token_sent_again);
 	RUN(rules_read_their_own_facts);
 	RUN(rules_see_the_recovery_after_chaos);
+	RUN(rules_list_each_token_once_in_the_order_first_seen);
 }

@@ -418,3 +418,19 @@ export function spawnCli(args, { env = {}, input } = {}) {
     },
   };
 }
+
+// Runs `twauth token --user --no-browser` with env, the test being the
+// browser: signs in as login at the URL it prints, decides, and follows the
+// redirect back to its catcher.  The catcher's page, its text, the
+// command's result and the authorize URL.
+export async function tokenUserFlow(server, env, login, { redirect, args = [], decision = 'authorize' } = {}) {
+  const p = spawnCli(['token', '--user', '--no-browser', '--redirect-uri', redirect, ...args], { env });
+  const [, url] = await p.waitFor(/(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)/);
+  const b = new Browser(server.url);
+  const rel = url.slice(server.url.length);
+  await signIn(b, rel, login);
+  let r = await b.get(rel);
+  if (/name="decision"/.test(r.text)) r = await b.post(rel, { csrf: csrfOf(r.text), decision });
+  const back = await fetch(r.location, { redirect: 'manual' });
+  return { page: back, pageText: await back.text(), result: await p.done, url };
+}
