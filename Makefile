@@ -123,6 +123,10 @@ run:
 	@$(MAKE) --no-print-directory all
 	./$(BUILD)/twauth serve --listen $(ADDR) $(ARGS)
 
+# The unit tests alone (no e2e), on SQLite: "unit: N passed, N failed".
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
 test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-banned
