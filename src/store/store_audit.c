@@ -8,6 +8,11 @@
 
 #include "store_impl.h"
 
+/*
+ * Every SET reads the row as it was (SQL's rule, SQLite's and PostgreSQL's
+ * alike).  CASE for min and max: SQLite's two-argument min() is
+ * PostgreSQL's least().
+ */
 static const struct stmt audit_add = {
 	"INSERT INTO audit (client_id, minute, kind, user_id, token_id, detail, count, "
 	"first_at, last_at, first_request, last_request) "
@@ -18,20 +23,10 @@ static const struct stmt audit_add = {
 	"THEN excluded.first_request ELSE audit.first_request END, "
 	"last_request = CASE WHEN excluded.last_at > audit.last_at "
 	"THEN excluded.last_request ELSE audit.last_request END, "
-	"first_at = min(audit.first_at, excluded.first_at), "
-	"last_at = max(audit.last_at, excluded.last_at)",
-	/* PostgreSQL's min and max are aggregates only. */
-	"INSERT INTO audit (client_id, minute, kind, user_id, token_id, detail, count, "
-	"first_at, last_at, first_request, last_request) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-	"ON CONFLICT (client_id, minute, kind, user_id, token_id, detail) DO UPDATE SET "
-	"count = audit.count + excluded.count, "
-	"first_request = CASE WHEN excluded.first_at < audit.first_at "
-	"THEN excluded.first_request ELSE audit.first_request END, "
-	"last_request = CASE WHEN excluded.last_at > audit.last_at "
-	"THEN excluded.last_request ELSE audit.last_request END, "
-	"first_at = least(audit.first_at, excluded.first_at), "
-	"last_at = greatest(audit.last_at, excluded.last_at)"
+	"first_at = CASE WHEN excluded.first_at < audit.first_at "
+	"THEN excluded.first_at ELSE audit.first_at END, "
+	"last_at = CASE WHEN excluded.last_at > audit.last_at "
+	"THEN excluded.last_at ELSE audit.last_at END", NULL
 };
 /* The newest ?3 rows, by time. */
 static const struct stmt audit_list = {

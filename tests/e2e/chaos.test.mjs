@@ -5,24 +5,13 @@
 // Every ending and every 503 is in the audit record, with a request id.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import {
   startServer, createApp, createUser, cli, postForm, read, validate, twitchError, freshDb,
-  PG_DIR, BACKEND, Browser, authorizeUrl, signIn, authorize, userTokens,
+  PG_DIR, BACKEND, Browser, authorizeUrl, signIn, authorize, userTokens, sql,
 } from './lib/harness.mjs';
 
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
 const REQUEST_ID = /Request id: (chaos-[0-9a-z]{16})/;
 
-// Runs sql on db: the sqlite3 shell, or psql through tests/pg.sh.
-function sql(db, text) {
-  const r = PG_DIR
-    ? spawnSync(path.join(root, 'tests', 'pg.sh'), ['sql', PG_DIR, new URL(db).pathname.slice(1), text], { encoding: 'utf8' })
-    : spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 // The audit rows of kind for app: [{ detail, user_id, first_request, last_request, count }].
 function auditRows(db, app, kind) {

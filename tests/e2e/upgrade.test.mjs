@@ -3,24 +3,13 @@
 // taking the newer one back with SQL, so no older build is needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import {
   startServer, createApp, createUser, postForm, read, validate, twitchError, activateDevice,
-  freshDb, PG_DIR, BACKEND, Browser, authorizeUrl, signIn, authorize,
+  freshDb, PG_DIR, BACKEND, Browser, authorizeUrl, signIn, authorize, sql,
 } from './lib/harness.mjs';
 
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
 
-// Runs sql on db: the sqlite3 shell, or psql through tests/pg.sh.
-function sql(db, text) {
-  const r = PG_DIR
-    ? spawnSync(path.join(root, 'tests', 'pg.sh'), ['sql', PG_DIR, new URL(db).pathname.slice(1), text], { encoding: 'utf8' })
-    : spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 // Takes schema 12 back to 11: no record of what apps did, no channels; then
 // 11 back to 10: scope_string again in place of profile.

@@ -434,3 +434,12 @@ export async function tokenUserFlow(server, env, login, { redirect, args = [], d
   const back = await fetch(r.location, { redirect: 'manual' });
   return { page: back, pageText: await back.text(), result: await p.done, url };
 }
+
+// Runs sql on db: the sqlite3 shell, or psql through tests/pg.sh; its output, trimmed.
+export function sql(db, text) {
+  const r = PG_DIR
+    ? spawnSync(path.join(root, 'tests', 'pg.sh'), ['sql', PG_DIR, new URL(db).pathname.slice(1), text], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
