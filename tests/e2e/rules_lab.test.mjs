@@ -12,7 +12,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, createApp, createUser, cli, freshDb, userTokens, postForm, read, activateDevice,
-  appToken, tempDir,
+  appToken, tempDir, sql,
 } from './lib/harness.mjs';
 import * as careless from './careless/app.mjs';
 
@@ -177,4 +177,24 @@ test('serve --no-audit records nothing', async () => {
   const on = audit(quiet.client_id).report;
   assert.equal(on.tokens, 1);
   assert.equal(on.rules.find((r) => r.id === 'no-secret-in-browser').verdict, 'kept');
+});
+
+test('several servers on one database add up their records', async () => {
+  const other = await startServer({ db });
+  try {
+    const t = await appToken(server, quiet);
+    for (const s of [server, other, other]) {
+      const r = await fetch(`${s.url}/oauth2/validate`, { headers: { Authorization: `OAuth ${t}` } });
+      assert.equal(r.status, 200);
+    }
+    await flushed();
+    // One row (two only if a minute began between the requests).
+    const [n, sum] = sql(db, `SELECT count(*), sum(count) FROM audit WHERE client_id = '${quiet.client_id}' ` +
+      `AND kind = 'validated' AND token_id = '${careless.tokenIdOf(t)}'`).split('|');
+    assert.equal(sum, '3', 'both servers counted');
+    assert.ok(Number(n) <= 2, n);
+    const last = sql(db, `SELECT last_request FROM audit WHERE client_id = '${quiet.client_id}' ` +
+      `AND kind = 'validated' AND token_id = '${careless.tokenIdOf(t)}' ORDER BY last_at DESC LIMIT 1`);
+    assert.ok(other.log.includes(last), 'the last request was the other server\'s');
+  } finally { await other.stop(); }
 });
