@@ -64,7 +64,12 @@ test('the careless app is caught on every rule it breaks, with request ids in th
   assert.deepEqual(statuses, [401, 401, 401, 401]);
   // Rule 5: a token in a URL.
   const sam = await userTokens(server, app, 'sam_r');
-  await careless.validateByUrl({ issuer: server.url, token: sam.access_token });
+  // Recorded, and answered exactly as Twitch answers it: no Authorization header.
+  const byUrl = await careless.validateByUrl({ issuer: server.url, token: sam.access_token });
+  assert.equal(byUrl.status, 401);
+  const said = await byUrl.json();
+  assert.equal(said.status, 401);
+  assert.equal(said.message, 'missing authorization token');
   // Rule 7: it sends sam through authorization again instead of refreshing.
   await userTokens(server, app, 'sam_r');
   // Rule 6: its web page sends the client secret from a real browser; an app
